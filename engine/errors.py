@@ -1,0 +1,104 @@
+"""Errors a person can act on.
+
+Every failure that reaches a user carries a stable ``code`` and, for data, the table, the 1-based
+row as the user sent it (header = row 1), the column and the A1 cell. The server turns these into
+``application/problem+json``; a worker stores them on the failed job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters for a 0-based column index (0 -> A, 26 -> AA)."""
+    if index < 0:
+        raise ValueError(f"column index must be >= 0, got {index}")
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def a1_cell(row: int, column_index: int) -> str:
+    """A1 address of a 1-based row and a 0-based column index, as the range was sent."""
+    return f"{column_letter(column_index)}{row}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we know."""
+
+    message: str
+    table: str | None = None
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items()}
+
+
+@dataclass
+class FolioError(Exception):
+    """Base of every error with a stable code that a client may see."""
+
+    code: str
+    detail: str
+    status: int = 400
+    title: str = "Request failed"
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.detail)
+
+    def __str__(self) -> str:  # dataclass would print the repr otherwise
+        return self.detail
+
+    def to_problem(self) -> dict:
+        """The problem+json body (without ``type``/``instance``, which the server adds)."""
+        return {
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "code": self.code,
+            "errors": [p.to_dict() for p in self.problems],
+        }
+
+
+def table_error(problems: list[Problem], detail: str | None = None) -> FolioError:
+    """The error for tables that break the contract; lists every problem found."""
+    count = len(problems)
+    first = problems[0].message if problems else "invalid table"
+    return FolioError(
+        code="invalid_table",
+        status=422,
+        title="The tables do not match the contract",
+        detail=detail or (first if count == 1 else f"{count} problems in the tables; first: {first}"),
+        problems=list(problems),
+    )
+
+
+def settings_error(problems: list[Problem]) -> FolioError:
+    """The error for job settings out of range; ``column`` names the setting."""
+    first = problems[0].message if problems else "invalid settings"
+    return FolioError(
+        code="invalid_settings",
+        status=422,
+        title="Invalid settings",
+        detail=first if len(problems) == 1 else f"{len(problems)} invalid settings; first: {first}",
+        problems=list(problems),
+    )
+
+
+def infeasible(rule: str, detail: str) -> FolioError:
+    """A plan whose hard rules cannot all be met; ``rule`` names the rule."""
+    return FolioError(
+        code="infeasible",
+        status=422,
+        title="The business rules cannot all be met",
+        detail=detail,
+        problems=[Problem(message=detail, column=rule)],
+    )
