@@ -211,7 +211,6 @@ def _history(rng: np.random.Generator, prod: pd.DataFrame, countries: tuple[str,
                 "units": units.astype(int),
             }))
     hist = pd.concat(frames, ignore_index=True)
-    hist["page"] = hist["page"].astype("Int64")
     return hist.sort_values(["campaign", "country", "page", "product_id"],
                             na_position="last", kind="stable").reset_index(drop=True)
 
