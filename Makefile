@@ -1,0 +1,55 @@
+# Folio: `make run` sets everything up and serves the demo; `make test` runs every test suite.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DATA   ?= data
+
+.PHONY: setup run test test-py test-js build demo bench clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/index.html: node_modules/.installed $(shell find addin -type f 2>/dev/null) vite.config.ts
+	npm run build
+
+build: static/index.html
+
+examples/folio-demo.xlsx: $(VENV)/.runtime $(wildcard engine/*.py)
+	$(PY) -m engine.demo --out $@
+
+demo: examples/folio-demo.xlsx
+
+setup: $(VENV)/.runtime build demo
+
+run: setup
+	@echo "Folio on http://$(HOST):$(PORT)  (data in $(DATA)/; Ctrl-C stops)"
+	$(PY) -m server --host $(HOST) --port $(PORT) --data-dir $(DATA)
+
+test: $(VENV)/.dev build
+	npm test
+	$(PY) -m pytest
+
+test-py: $(VENV)/.dev
+	$(PY) -m pytest
+
+test-js: node_modules/.installed
+	npm test
+
+bench: $(VENV)/.dev
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf static $(VENV) node_modules data examples/*.xlsx

@@ -1,0 +1,34 @@
+"""Job runners: one interface, chosen by the ``RUNNER`` setting.
+
+A runner accepts job ids that are already recorded as ``queued`` in the store, runs them outside
+the web threads, and relays their events to the :class:`~server.hub.ProgressHub`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..hub import ProgressHub
+
+
+class Runner(Protocol):
+    name: str
+    hub: ProgressHub
+
+    def start(self) -> None:
+        """Start workers and pick up every job left queued or running by an earlier process."""
+
+    def submit(self, job_id: str) -> None:
+        """Run a job recorded as queued."""
+
+    def stop(self) -> None:
+        """Stop accepting work; running jobs are picked up again at the next start."""
+
+
+def make_runner(config: dict, store) -> Runner:
+    if config["RUNNER"] == "embedded":
+        from .embedded import EmbeddedRunner
+
+        return EmbeddedRunner(store, workers=config["WORKERS"],
+                              progress_interval_s=config["PROGRESS_DB_INTERVAL_S"])
+    raise ValueError(f"unknown runner {config['RUNNER']!r}: this build supports 'embedded'")

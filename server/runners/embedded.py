@@ -1,0 +1,156 @@
+"""The embedded runner: local worker processes, SQLite and files; no servers to install.
+
+Jobs run in a pool of ``spawn``-ed processes, never in web threads. Workers put their events on a
+multiprocessing queue; one thread in the web process drains it into the hub. The store is the
+truth: a job that was running when this process died is queued again at the next start, and a job
+whose worker process dies is run again once, then failed with a reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+
+from ..hub import ProgressHub
+from ..store import Store
+
+log = logging.getLogger("folio.runner")
+
+MAX_ATTEMPTS = 2
+_worker_store: Store | None = None
+_worker_queue = None
+_worker_interval = 0.5
+
+
+def _init_worker(data_dir: str, events, progress_interval_s: float) -> None:
+    """Runs once in each worker process."""
+    global _worker_store, _worker_queue, _worker_interval
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # one BLAS/OpenMP thread per worker: the pool is the parallelism
+    _worker_store = Store(data_dir)
+    _worker_queue = events
+    _worker_interval = progress_interval_s
+
+
+def _run_in_worker(job_id: str) -> str | None:
+    from ..work import execute_job
+
+    return execute_job(_worker_store, job_id, _worker_queue.put, _worker_interval)
+
+
+class EmbeddedRunner:
+    name = "embedded"
+
+    def __init__(self, store: Store, workers: int = 2, progress_interval_s: float = 0.5):
+        self.store = store
+        self.workers = max(1, int(workers))
+        self.progress_interval_s = progress_interval_s
+        self.hub = ProgressHub()
+        self._ctx = multiprocessing.get_context("spawn")
+        self._events = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._drain: threading.Thread | None = None
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        self._events = self._ctx.Queue()
+        self._pool = self._new_pool()
+        self._drain = threading.Thread(target=self._drain_events, name="folio-events", daemon=True)
+        self._drain.start()
+        self.recover()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=self._ctx, initializer=_init_worker,
+            initargs=(str(self.store.root), self._events, self.progress_interval_s),
+        )
+
+    def recover(self) -> None:
+        """Queue again what an earlier process left running, and submit everything queued."""
+        for job in self.store.jobs_with_status("running"):
+            log.warning("job %s was running when the last process stopped: running it again", job["id"])
+            self.store.requeue_job(job["id"])
+        for job in self.store.jobs_with_status("queued"):
+            self.submit(job["id"])
+
+    def stop(self) -> None:
+        self._stopping.set()
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            processes = list((pool._processes or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in processes:  # running jobs stay 'running' and are picked up at next start
+                if proc.is_alive():
+                    proc.terminate()
+        if self._events is not None:
+            self._events.put(None)
+        if self._drain is not None:
+            self._drain.join(timeout=5)
+
+    # --------------------------------------------------------------- work
+    def submit(self, job_id: str) -> None:
+        with self._lock:
+            if self._pool is None or self._stopping.is_set():
+                return  # stays queued in the store; the next start runs it
+            future = self._pool.submit(_run_in_worker, job_id)
+        future.add_done_callback(partial(self._finished, job_id))
+
+    def _finished(self, job_id: str, future) -> None:
+        if future.cancelled() or self._stopping.is_set():
+            return
+        exc = future.exception()
+        if exc is None:
+            return
+        if isinstance(exc, BrokenProcessPool):
+            self._replace_broken_pool()
+            job = self.store.get_job(job_id)
+            if job and job["status"] == "running":
+                if job["attempts"] < MAX_ATTEMPTS:
+                    log.warning("worker died running job %s: running it again", job_id)
+                    self.store.requeue_job(job_id)
+                else:
+                    self._fail(job_id, "the worker process running this job died "
+                                       f"{job['attempts']} times; the job was not retried again")
+                    return
+            if job and job["status"] == "queued":
+                self.submit(job_id)
+            return
+        log.error("job %s could not run: %r", job_id, exc)
+        self._fail(job_id, f"the job could not run ({type(exc).__name__})")
+
+    def _fail(self, job_id: str, detail: str) -> None:
+        error = {"title": "Worker failure", "status": 500, "code": "worker_lost", "detail": detail,
+                 "errors": []}
+        if self.store.finish_job(job_id, "failed", error=error):
+            self.hub.publish({"type": "finished", "job": job_id, "status": "failed", "error": error})
+
+    def _replace_broken_pool(self) -> None:
+        with self._lock:
+            if self._pool is not None and getattr(self._pool, "_broken", False):
+                old, self._pool = self._pool, self._new_pool()
+                old.shutdown(wait=False, cancel_futures=True)
+
+    def _drain_events(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                event = self._events.get(timeout=0.5)
+            except Exception:  # queue.Empty, or the queue closed at shutdown
+                continue
+            if event is None:
+                break
+            self.hub.publish(event)
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of live workers (tests kill one to check a job is never lost)."""
+        with self._lock:
+            pool = self._pool
+        return [p.pid for p in (getattr(pool, "_processes", None) or {}).values() if p.is_alive()] \
+            if pool else []

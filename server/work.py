@@ -1,0 +1,251 @@
+"""What a worker does with one job: load its inputs, call the engine, store the outcome.
+
+Runner-agnostic: the embedded runner calls :func:`execute_job` in a local worker process, a Celery
+task would call it the same way. ``publish`` delivers progress events to whoever relays them (the
+in-process hub, or Redis); the job record in the store stays the truth for pollers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from typing import Callable
+
+import joblib
+
+from engine.errors import FolioError
+from engine.runinfo import library_versions
+
+from .jobs import JobStatus
+from .store import Store, new_id, now_iso
+
+log = logging.getLogger("folio.work")
+
+Publish = Callable[[dict], None]
+
+
+class JobContext:
+    """Progress and cancellation for one running job, throttled so the store is not hammered."""
+
+    def __init__(self, store: Store, job: dict, publish: Publish, progress_interval_s: float = 0.5):
+        self.store = store
+        self.job = job
+        self.publish = publish
+        self.progress_interval_s = progress_interval_s
+        self.started = time.monotonic()
+        self._last_saved = 0.0
+        self._last_cancel_check = 0.0
+        self.cancelled = False
+
+    def progress(self, event: dict) -> None:
+        event = {k: v for k, v in event.items()}
+        event.setdefault("elapsed_s", round(time.monotonic() - self.started, 3))
+        self.publish({"type": "progress", "job": self.job["id"], **event})
+        now = time.monotonic()
+        if now - self._last_saved >= self.progress_interval_s or event.get("generation") == 0:
+            self._last_saved = now
+            self.store.set_progress(self.job["id"], event)
+
+    def should_stop(self) -> bool:
+        now = time.monotonic()
+        if not self.cancelled and now - self._last_cancel_check >= 0.1:
+            self._last_cancel_check = now
+            self.cancelled = self.store.cancel_requested(self.job["id"])
+        return self.cancelled
+
+
+def load_dataset(store: Store, dataset_id: str):
+    from engine.tables import read_tables
+
+    return read_tables(store.load_tables(dataset_id))
+
+
+def load_model(store: Store, model_id: str):
+    return joblib.load(store.model_path(model_id))
+
+
+def run_record(job: dict, store: Store, **extra) -> dict:
+    dataset = store.get_dataset(job["body"]["dataset"]) or {}
+    return {
+        "job": job["id"],
+        "kind": job["kind"],
+        "dataset": job["body"]["dataset"],
+        "dataset_hash": dataset.get("hash"),
+        "started_at": job["started_at"],
+        "versions": library_versions(),
+        **extra,
+    }
+
+
+# ------------------------------------------------------------------ kinds
+def run_explore(ctx: JobContext, body: dict) -> dict:
+    from engine.explore import explore_table
+
+    dataset = load_dataset(ctx.store, body["dataset"])
+    table = getattr(dataset, body.get("table", "history"))
+    if table is None:
+        raise FolioError(code="invalid_job", status=422, title="Invalid job request",
+                         detail=f"the dataset has no {body['table']!r} table")
+    result = explore_table(table, progress=ctx.progress)
+    result["run"] = run_record(ctx.job, ctx.store, table=body.get("table", "history"))
+    return result
+
+
+def _comparable(model: dict, holdout: list, data_hash: str) -> str | None:
+    """How a registered model can be scored honestly on this holdout: 'score', 'recorded' or None.
+
+    'score': it was trained only on campaigns before the holdout, so scoring it now is honest.
+    'recorded': it was evaluated on exactly this holdout of exactly these data when it was trained.
+    """
+    trained_through = model.get("trained_through")
+    try:
+        if trained_through is not None and holdout and trained_through < min(holdout):
+            return "score"
+    except TypeError:  # campaign ids of another type: not comparable
+        return None
+    if model.get("holdout_campaigns") == holdout and model.get("data_hash") == data_hash:
+        return "recorded"
+    return None
+
+
+def train_and_register(ctx: JobContext, dataset_id: str, dataset, *, family: str = "auto",
+                       holdout_campaigns: int = 2) -> dict:
+    """Train candidates, register the best, compare with the registry, keep the best as champion."""
+    from engine import forecast
+
+    store = ctx.store
+    outcome = forecast.train(dataset.history, family=family, holdout_campaigns=holdout_campaigns,
+                             seed=0, progress=ctx.progress, should_stop=ctx.should_stop)
+    report = outcome.report
+    holdout = report["holdout"]["campaigns"]
+    data_hash = (store.get_dataset(dataset_id) or {}).get("hash")
+    chosen = next(c for c in report["candidates"] if c.get("chosen"))
+
+    registered = []
+    for model in store.list_models(dataset_id):
+        how = _comparable(model, holdout, data_hash)
+        entry = {"id": model["id"], "name": model["name"], "champion": model["champion"], "how": how}
+        if how == "score":
+            entry["metrics"] = forecast.score(load_model(store, model["id"]), dataset.history,
+                                              holdout_campaigns=holdout_campaigns)
+        elif how == "recorded":
+            entry["metrics"] = model["metrics"]
+        else:
+            entry["metrics"] = None
+            entry["note"] = "trained on campaigns that overlap this holdout: not comparable"
+        registered.append(entry)
+
+    model_id = new_id("model")
+    joblib.dump(outcome.best, store.model_path(model_id))
+    campaigns = dataset.history["campaign"]
+    store.register_model(
+        model_id, dataset_id=dataset_id, name=chosen["name"], family=chosen["family"],
+        metrics=chosen["metrics"],
+        info={"holdout_campaigns": holdout, "trained_through": _plain(campaigns.max()),
+              "data_hash": data_hash, "job": ctx.job["id"], "versions": library_versions()},
+    )
+
+    # Champion/challenger: only models scored honestly on these holdout rows compete. A champion
+    # that cannot be scored on them (e.g. a different holdout length) stays until promoted by hand.
+    contenders = [(chosen["metrics"]["wape"], model_id)] + [
+        (r["metrics"]["wape"], r["id"]) for r in registered if r["metrics"]]
+    best_id = min(contenders, key=lambda pair: float("inf") if pair[0] is None else pair[0])[1]
+    current = store.champion(dataset_id)
+    if current is None or _scored(registered, current["id"]):
+        store.promote(best_id)
+    champion = store.champion(dataset_id)
+    return {**report, "registered": registered, "models": [model_id],
+            "champion": champion["id"] if champion else model_id}
+
+
+def _scored(registered: list, model_id: str) -> bool:
+    return any(r["id"] == model_id and r["metrics"] for r in registered)
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def run_train(ctx: JobContext, body: dict) -> dict:
+    dataset = load_dataset(ctx.store, body["dataset"])
+    result = train_and_register(ctx, body["dataset"], dataset, family=body.get("family", "auto"),
+                                holdout_campaigns=body.get("holdout_campaigns", 2))
+    result["run"] = run_record(ctx.job, ctx.store, seed=0, family=body.get("family", "auto"),
+                               holdout_campaigns=body.get("holdout_campaigns", 2))
+    return result
+
+
+def resolve_model(ctx: JobContext, body: dict, dataset) -> tuple[object, str]:
+    """The model a forecast or plan uses: the one named, else the champion, else one trained now."""
+    store = ctx.store
+    if body.get("model") not in (None, "champion"):
+        return load_model(store, body["model"]), body["model"]
+    champion = store.champion(body["dataset"])
+    if champion is None:
+        train_and_register(ctx, body["dataset"], dataset)
+        champion = store.champion(body["dataset"])
+    return load_model(store, champion["id"]), champion["id"]
+
+
+def run_forecast(ctx: JobContext, body: dict) -> dict:
+    import pandas as pd
+
+    from engine.forecast import forecast_rows
+    from engine.tables import to_values
+
+    dataset = load_dataset(ctx.store, body["dataset"])
+    model, model_id = resolve_model(ctx, body, dataset)
+    header = [str(h).strip().lower() for h in body["rows"][0]]
+    rows = pd.DataFrame(body["rows"][1:], columns=header)
+    out = forecast_rows(model, rows)
+    return {"rows": to_values(out), "run": run_record(ctx.job, ctx.store, model=model_id)}
+
+
+def run_plan(ctx: JobContext, body: dict) -> dict:
+    from engine.planner import PlanSettings, plan_catalogue
+
+    dataset = load_dataset(ctx.store, body["dataset"])
+    if dataset.products is None:
+        raise FolioError(code="invalid_table", status=422, title="The tables do not match the contract",
+                         detail="a plan needs a 'products' table in the dataset")
+    settings = PlanSettings.from_dict(body.get("settings") or {})
+    model, model_id = resolve_model(ctx, body, dataset)
+    result = plan_catalogue(dataset, model, settings, progress=ctx.progress,
+                            should_stop=ctx.should_stop)
+    result["run"] = run_record(ctx.job, ctx.store, model=model_id,
+                               seed=result.get("settings", {}).get("seed"),
+                               settings=result.get("settings"))
+    return result
+
+
+RUNNERS = {"explore": run_explore, "train": run_train, "forecast": run_forecast, "plan": run_plan}
+
+
+def execute_job(store: Store, job_id: str, publish: Publish, progress_interval_s: float = 0.5) -> str | None:
+    """Run one queued job to its end; returns its final status (None if it was not ours to run)."""
+    job = store.claim_job(job_id)
+    if job is None:
+        return None
+    ctx = JobContext(store, job, publish, progress_interval_s)
+    status, error, has_result = JobStatus.SUCCEEDED, None, False
+    try:
+        result = RUNNERS[job["kind"]](ctx, job["body"])
+        if result.get("cancelled") or ctx.cancelled:
+            status = JobStatus.CANCELLED
+        result.setdefault("run", {})["finished_at"] = now_iso()
+        store.save_result(job_id, result)
+        has_result = True
+    except FolioError as exc:
+        status, error = JobStatus.FAILED, exc.to_problem()
+    except Exception as exc:  # the job fails with a reason; the traceback stays in the log
+        log.error("job %s failed:\n%s", job_id, traceback.format_exc())
+        status = JobStatus.FAILED
+        error = {"title": "Internal error", "status": 500, "code": "internal",
+                 "detail": f"the job failed unexpectedly ({type(exc).__name__})", "errors": []}
+    store.finish_job(job_id, status.value, error=error, has_result=has_result,
+                     only_if=("running",))
+    final = store.get_job(job_id)
+    publish({"type": "finished", "job": job_id, "status": final["status"],
+             **({"error": final["error"]} if final["error"] else {})})
+    return final["status"]
