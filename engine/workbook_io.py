@@ -1,0 +1,222 @@
+"""Uploaded xlsx/csv files -> sheets as Excel-style 2-D arrays, refusing hostile files early.
+
+Why the care: an upload is untrusted input. A 1 MB zip can declare gigabytes of XML, and a sheet
+can hold millions of cells; both would take the worker's memory before any table check runs. So
+the zip directory (declared sizes, ratios, entry count) is checked before openpyxl opens the file,
+cells are counted while reading, and XML goes through defusedxml (openpyxl uses it when it is
+installed; we refuse to parse without it). Errors are ``FolioError(code="invalid_workbook")``,
+status 413 when the file is too large, 422 otherwise.
+
+The arrays match what the add-in sends from ``range.values``: rectangular rows, empty cells as
+None, trailing empty rows and columns trimmed, dates as ISO strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from pathlib import PurePath
+from typing import Any, Iterable
+
+from .errors import FolioError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_CELLS = 5_000_000
+MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024  # all entries together, as the zip declares them
+MAX_ENTRY_RATIO = 200  # uncompressed / compressed for any entry larger than RATIO_FLOOR
+RATIO_FLOOR = 5 * 1024 * 1024
+MAX_ENTRIES = 5_000
+MAX_SHEETS = 100
+
+_INT = re.compile(r"^[+-]?(0|[1-9]\d{0,14})$")
+_FLOAT = re.compile(r"^[+-]?(0|[1-9]\d*)?\.\d+([eE][+-]?\d+)?$|^[+-]?(0|[1-9]\d*)[eE][+-]?\d+$")
+_COMMA_FLOAT = re.compile(r"^[+-]?(0|[1-9]\d*),\d+$")
+
+
+def _invalid(detail: str, status: int = 422) -> FolioError:
+    title = "The file is too large" if status == 413 else "The file cannot be read"
+    return FolioError(code="invalid_workbook", detail=detail, status=status, title=title)
+
+
+def read_workbook(data: bytes, filename: str) -> dict[str, list[list]]:
+    """Sheets of an uploaded xlsx (or a csv: one sheet named after the file) as 2-D arrays."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise _invalid("expected the file's bytes")
+    data = bytes(data)
+    if len(data) > MAX_FILE_BYTES:
+        raise _invalid(f"the file is {len(data) / 1e6:.1f} MB; the limit is "
+                       f"{MAX_FILE_BYTES / 1e6:.0f} MB", status=413)
+    if not data:
+        raise _invalid("the file is empty")
+    name = PurePath(filename or "upload").name
+    suffix = PurePath(name).suffix.lower()
+    if data[:4] == b"PK\x03\x04" or suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or suffix == ".xls":
+        raise _invalid("old .xls files are not supported: save the workbook as .xlsx")
+    if suffix in ("", ".csv", ".txt", ".tsv"):
+        return {PurePath(name).stem or "sheet1": _read_csv(data)}
+    raise _invalid(f"unsupported file type '{suffix}': upload an .xlsx or .csv file")
+
+
+# --- xlsx ---------------------------------------------------------------------------------------
+
+def check_zip(data: bytes) -> None:
+    """Refuse zip bombs from the central directory alone (nothing is decompressed here)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _invalid(f"not a valid .xlsx file (the zip container is broken: {exc})") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise _invalid(f"the workbook holds {len(infos)} parts; the limit is {MAX_ENTRIES}")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise _invalid(f"the workbook unpacks to {total / 1e6:.0f} MB; the limit is "
+                           f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB", status=413)
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_FLOOR and ratio > MAX_ENTRY_RATIO:
+                raise _invalid(f"the workbook part '{info.filename}' expands {ratio:.0f} times "
+                               "when unpacked; refused as a possible zip bomb", status=413)
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+            raise _invalid("not an Excel .xlsx workbook (no workbook part in the zip)")
+
+
+def _read_xlsx(data: bytes) -> dict[str, list[list]]:
+    check_zip(data)
+    import openpyxl
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a pinned dependency
+        raise RuntimeError("defusedxml is not installed; refusing to parse uploaded XML")
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for malformed parts
+        raise _invalid(f"the workbook cannot be opened: {type(exc).__name__}") from None
+    sheets: dict[str, list[list]] = {}
+    cells = 0
+    try:
+        if len(wb.sheetnames) > MAX_SHEETS:
+            raise _invalid(f"the workbook has {len(wb.sheetnames)} sheets; the limit is "
+                           f"{MAX_SHEETS}")
+        for ws in wb.worksheets:
+            rows = []
+            for row in _rows(ws):
+                cells += len(row)
+                if cells > MAX_CELLS:
+                    raise _invalid(f"the workbook holds more than {MAX_CELLS:,} cells", 413)
+                rows.append([_cell(v) for v in row])
+            sheets[ws.title] = _trim(rows)
+    except FolioError:
+        raise
+    except Exception as exc:
+        raise _invalid(f"the workbook cannot be read: {type(exc).__name__}") from None
+    finally:
+        wb.close()
+    return sheets
+
+
+def _rows(ws) -> Iterable[tuple]:
+    # Chart sheets have no cells.
+    if not hasattr(ws, "iter_rows"):
+        return ()
+    return ws.iter_rows(values_only=True)
+
+
+def _cell(value: Any) -> Any:
+    """A cell as JSON-ready: dates -> ISO text (date only at midnight), NaN/inf -> None."""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400.0  # Excel's duration unit: days
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def _trim(rows: list[list]) -> list[list]:
+    """Drop trailing empty rows and columns; pad rows to one width (a rectangle like Excel)."""
+    def filled(v: Any) -> bool:
+        return v is not None and not (isinstance(v, str) and v.strip() == "")
+
+    last_row = -1
+    width = 0
+    for i, row in enumerate(rows):
+        used = [j for j, v in enumerate(row) if filled(v)]
+        if used:
+            last_row = i
+            width = max(width, used[-1] + 1)
+    out = []
+    for row in rows[: last_row + 1]:
+        row = list(row[:width])
+        out.append(row + [None] * (width - len(row)))
+    return out
+
+
+# --- csv ----------------------------------------------------------------------------------------
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _delimiter(text: str) -> str:
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        counts = {d: first.count(d) for d in (";", ",", "\t")}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _csv_value(text: str, decimal_comma: bool) -> Any:
+    """A csv field as Excel would read it: numbers become numbers, ids with leading zeros stay."""
+    s = text.strip()
+    if s == "":
+        return None
+    if _INT.match(s):
+        return int(s)
+    if _FLOAT.match(s):
+        return float(s)
+    if decimal_comma and _COMMA_FLOAT.match(s):
+        return float(s.replace(",", "."))
+    return text
+
+
+def _read_csv(data: bytes) -> list[list]:
+    text = _decode(data)
+    delimiter = _delimiter(text)
+    decimal_comma = delimiter == ";"
+    rows: list[list] = []
+    cells = 0
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            cells += len(record)
+            if cells > MAX_CELLS:
+                raise _invalid(f"the file holds more than {MAX_CELLS:,} cells", 413)
+            rows.append([_csv_value(v, decimal_comma) for v in record])
+    except csv.Error as exc:
+        raise _invalid(f"the csv file cannot be read: {exc}") from None
+    rows = _trim(rows)
+    if not rows:
+        raise _invalid("the csv file holds no values")
+    return rows
