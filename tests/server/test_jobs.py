@@ -1,0 +1,175 @@
+"""Jobs through the app factory with the real embedded runner: train, plan, cancel, registry."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import openpyxl
+
+from api_helpers import finish, post_json
+
+SMALL_PLAN = {"population": 12, "generations": 15, "time_limit_s": 20, "seed": 3}
+
+
+def _start(client, body, headers=None) -> dict:
+    response = post_json(client, "/api/jobs", body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    job = response.get_json()
+    assert response.headers["Location"] == f"/api/jobs/{job['id']}"
+    assert response.headers["Retry-After"]
+    assert job["status"] in ("queued", "running")
+    return job
+
+
+def test_dataset_round_trip(client, dataset_id, demo_raw):
+    body = client.get(f"/api/datasets/{dataset_id}").get_json()
+    assert body["row_counts"]["history"] == len(demo_raw["history"]) - 1
+    assert body["tables"]["history"][0] == demo_raw["history"][0]
+
+
+def test_train_registers_a_champion_scored_on_the_holdout(client, dataset_id):
+    job = finish(client, _start(client, {"kind": "train", "dataset": dataset_id})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    result = job["result"]
+    assert result["candidates"] and result["baselines"]
+    assert all({"wape", "mape", "bias"} <= set(c["metrics"]) for c in result["candidates"])
+    naive = next(b for b in result["baselines"] if b["name"] == "naive")["metrics"]["wape"]
+    chosen = next(c for c in result["candidates"] if c["chosen"])["metrics"]["wape"]
+    assert chosen < naive, (chosen, naive)
+    models = client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
+    assert [m["id"] for m in models if m["champion"]] == [result["champion"]]
+    assert result["run"]["dataset_hash"] and result["run"]["versions"]["scikit-learn"]
+
+
+def test_second_train_compares_with_the_registered_model(client, dataset_id):
+    first = client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
+    job = finish(client, _start(client, {"kind": "train", "dataset": dataset_id,
+                                         "family": "linear"})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    registered = {r["id"]: r for r in job["result"]["registered"]}
+    assert {m["id"] for m in first} <= set(registered)
+    assert all(r["metrics"] is not None for r in registered.values())  # same holdout rows
+    contenders = [c for c in job["result"]["candidates"] if c["chosen"]] + list(registered.values())
+    best = min(contenders, key=lambda c: c["metrics"]["wape"])
+    champion = job["result"]["champion"]
+    assert champion == best.get("id", job["result"]["models"][0])
+
+
+def test_promote(client, dataset_id):
+    models = client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
+    other = next(m for m in models if not m["champion"])
+    assert client.post(f"/api/models/{other['id']}/promote").get_json()["champion"] is True
+    models = client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
+    assert [m["id"] for m in models if m["champion"]] == [other["id"]]
+
+
+def test_plan_keeps_the_rules_and_exports_a_workbook(client, dataset_id, demo_raw):
+    job = finish(client, _start(client, {"kind": "plan", "dataset": dataset_id,
+                                         "settings": SMALL_PLAN})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    result = job["result"]
+    header, rows = result["plan"][0], result["plan"][1:]
+    assert header[:7] == ["page", "slot", "product_id", "discount", "forecast_units",
+                          "forecast_revenue", "forecast_profit"]
+    products = [r[2] for r in rows]
+    assert len(products) == len(set(products)) > 0
+    slots = [(r[0], r[1]) for r in rows]
+    assert len(slots) == len(set(slots))
+    must = _must_include(demo_raw["products"])
+    assert must <= set(products)
+    assert all(rule["kept"] for rule in result["rules"])
+    assert result["convergence"][1][0] == 0  # generation 0 is reported
+    assert job["progress"]["generation"] >= 1
+
+    response = client.get(f"/api/jobs/{job['id']}/result.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert {"Plan", "Summary", "Convergence"} <= set(book.sheetnames)
+    assert book["Plan"].max_row == len(rows) + 1
+
+
+def _must_include(products: list) -> set:
+    header = [str(h).lower() for h in products[0]]
+    if "must_include" not in header:
+        return set()
+    i, p = header.index("must_include"), header.index("product_id")
+    return {row[p] for row in products[1:] if row[i] in (1, True, "1")}
+
+
+def test_same_seed_same_plan(client, dataset_id):
+    body = {"kind": "plan", "dataset": dataset_id, "settings": SMALL_PLAN}
+    first = finish(client, _start(client, body)["id"])
+    second = finish(client, _start(client, body)["id"])
+    assert first["result"]["plan"] == second["result"]["plan"]
+
+
+def test_cancel_a_running_plan_keeps_its_best_plan(client, dataset_id):
+    settings = {"population": 16, "generations": 100000, "time_limit_s": 120, "seed": 1}
+    job = _start(client, {"kind": "plan", "dataset": dataset_id, "settings": settings})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        progress = client.get(f"/api/jobs/{job['id']}").get_json()["progress"] or {}
+        if progress.get("generation", 0) >= 3:
+            break
+        time.sleep(0.1)
+    cancelled = client.delete(f"/api/jobs/{job['id']}")
+    assert cancelled.status_code == 200
+    done = finish(client, job["id"], timeout=30)
+    assert done["status"] == "cancelled"
+    assert len(done["result"]["plan"]) > 1 and done["result"]["cancelled"] is True
+    assert client.delete(f"/api/jobs/{job['id']}").status_code == 200  # idempotent
+
+
+def test_cancel_a_finished_job_conflicts(client, dataset_id):
+    job = finish(client, _start(client, {"kind": "explore", "dataset": dataset_id})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    response = client.delete(f"/api/jobs/{job['id']}")
+    assert response.status_code == 409 and response.get_json()["code"] == "conflict"
+
+
+def test_idempotency_key_returns_the_same_job(client, dataset_id):
+    headers = {"Idempotency-Key": "plan-2026-C18"}
+    body = {"kind": "explore", "dataset": dataset_id}
+    first = _start(client, body, headers)
+    second = _start(client, body, headers)
+    assert first["id"] == second["id"]
+
+
+def test_infeasible_rules_fail_the_job_with_the_rule(client, demo_raw):
+    products = [row[:] for row in demo_raw["products"]]
+    header = [str(h).lower() for h in products[0]]
+    if "must_include" not in header:
+        products[0].append("must_include")
+        for row in products[1:]:
+            row.append(0)
+    i = [str(h).lower() for h in products[0]].index("must_include")
+    for row in products[1:]:
+        row[i] = 1  # every candidate must be in a catalogue with fewer slots
+    tables = {**demo_raw, "products": products}
+    ds = post_json(client, "/api/datasets", {"name": "too many musts", "tables": tables})
+    assert ds.status_code == 201, ds.get_json()
+    job = finish(client, _start(client, {"kind": "plan", "dataset": ds.get_json()["id"],
+                                         "settings": SMALL_PLAN})["id"])
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "infeasible"
+    assert "must" in job["error"]["detail"].lower()
+
+
+def test_append_history_with_auto_retrain_starts_a_job(client, demo_raw):
+    history = demo_raw["history"]
+    header = [str(h).lower() for h in history[0]]
+    c = header.index("campaign")
+    campaigns = sorted({row[c] for row in history[1:]})
+    older = [history[0]] + [row for row in history[1:] if row[c] != campaigns[-1]]
+    newest = [history[0]] + [row for row in history[1:] if row[c] == campaigns[-1]]
+    ds = post_json(client, "/api/datasets", {"name": "growing", "auto_retrain": True,
+                                             "tables": {**demo_raw, "history": older}})
+    ds_id = ds.get_json()["id"]
+    response = post_json(client, f"/api/datasets/{ds_id}/history", {"history": newest})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["appended_rows"] == len(newest) - 1
+    assert body["dataset"]["row_counts"]["history"] == len(history) - 1
+    job = finish(client, body["job"]["id"])
+    assert job["kind"] == "train" and job["status"] == "succeeded", job.get("error")
