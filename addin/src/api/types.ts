@@ -1,0 +1,221 @@
+/**
+ * Typed DTOs for the Folio HTTP API and websocket (shared/CONTRACT.md).
+ * Tables travel as Excel holds a range: header row first, then one array per row.
+ */
+
+export type Cell = string | number | boolean | null;
+export type Table = Cell[][];
+
+export const ROLES = ["history", "products", "slots", "category_limits"] as const;
+export type Role = (typeof ROLES)[number];
+export type Tables = Partial<Record<Role, Table>>;
+
+// ---------- problems (application/problem+json) ----------
+
+export interface ProblemItem {
+  table?: string | null;
+  row?: number | null;
+  column?: string | null;
+  cell?: string | null;
+  message?: string | null;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  errors?: ProblemItem[];
+}
+
+// ---------- datasets ----------
+
+export interface DatasetCreate {
+  name: string;
+  tables: Tables;
+  auto_retrain?: boolean;
+}
+
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  tables?: Tables;
+  row_counts?: Partial<Record<Role, number>>;
+  warnings?: (string | ProblemItem)[];
+  [extra: string]: unknown;
+}
+
+// ---------- jobs ----------
+
+export type JobKind = "explore" | "train" | "forecast" | "plan";
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
+export const isTerminal = (s: string | undefined | null): boolean =>
+  !!s && (TERMINAL_STATUSES as readonly string[]).includes(s);
+
+export type Objective = "profit" | "revenue" | "units";
+
+export interface PlanSettings {
+  pages?: number;
+  slots_per_page?: number;
+  discount_levels: number[];
+  objective: Objective;
+  max_discounted_share: number;
+  anomaly_weight: number;
+  population: number;
+  generations: number;
+  time_limit_s: number;
+  seed: number;
+}
+
+export type JobRequest =
+  | { kind: "explore"; dataset: string; table: Role }
+  | { kind: "train"; dataset: string; family?: string; holdout_campaigns?: number; candidates?: string[] }
+  | { kind: "forecast"; dataset: string; model?: string; rows: Table }
+  | { kind: "plan"; dataset: string; model?: string; settings: PlanSettings };
+
+export interface JobProgress {
+  phase?: string;
+  generation?: number;
+  of?: number;
+  best?: number | null;
+  mean?: number | null;
+  feasible_share?: number | null;
+  elapsed_s?: number;
+  [extra: string]: unknown;
+}
+
+export interface JobRecord<R = JobResult> {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  progress?: JobProgress | null;
+  result?: R | null;
+  error?: Problem | null;
+  created_at?: string | null;
+  started_at?: string | null;
+  finished_at?: string | null;
+}
+
+// ---------- results ----------
+
+export interface Metrics {
+  wape?: number | null;
+  mape?: number | null;
+  bias?: number | null;
+}
+
+export interface TrainCandidate {
+  name: string;
+  family?: string;
+  metrics: Metrics;
+  chosen?: boolean;
+  id?: string;
+}
+
+export interface RegisteredModelScore {
+  id?: string;
+  name?: string;
+  metrics: Metrics;
+  champion?: boolean;
+}
+
+export interface TrainResult {
+  candidates: TrainCandidate[];
+  baselines: { name: string; metrics: Metrics }[];
+  registered?: RegisteredModelScore[];
+  models?: string[];
+  champion?: string | null;
+}
+
+export interface PlanTotals {
+  units?: number;
+  revenue?: number;
+  profit?: number;
+  products?: number;
+  slots_used?: number;
+  [extra: string]: unknown;
+}
+
+export interface RuleReport {
+  rule: string;
+  limit?: Cell;
+  value?: Cell;
+  kept: boolean;
+}
+
+export interface PlanResult {
+  plan: Table;
+  totals: PlanTotals;
+  rules: RuleReport[];
+  convergence: Table;
+  bound?: number | null;
+  anomaly_score?: number | null;
+  cancelled?: boolean;
+  run?: Record<string, unknown>;
+}
+
+export interface Histogram {
+  edges: number[];
+  counts: number[];
+}
+
+export interface ColumnSummary {
+  column: string;
+  count: number;
+  missing: number;
+  mean?: number | null;
+  median?: number | null;
+  std?: number | null;
+  min?: number | null;
+  max?: number | null;
+  histogram?: Histogram | null;
+  top?: unknown[];
+  [extra: string]: unknown;
+}
+
+export interface ExploreResult {
+  columns: ColumnSummary[];
+  correlations?: unknown;
+  clusters?: unknown;
+  som?: unknown;
+  findings?: (string | { message?: string; text?: string; [k: string]: unknown })[];
+}
+
+export type JobResult = TrainResult | PlanResult | ExploreResult | Record<string, unknown>;
+
+// ---------- uploads ----------
+
+export interface WorkbookSheets {
+  sheets: Record<string, Table>;
+}
+
+// ---------- websocket ----------
+
+export interface WsStateMessage {
+  type: "state";
+  job: string;
+  record: JobRecord;
+}
+
+export interface WsProgressMessage extends JobProgress {
+  type: "progress";
+  job: string;
+}
+
+export interface WsFinishedMessage {
+  type: "finished";
+  job: string;
+  status: JobStatus;
+  error?: Problem | null;
+}
+
+export interface WsErrorMessage {
+  type: "error";
+  job?: string;
+  error?: Problem;
+  [extra: string]: unknown;
+}
+
+export type WsServerMessage = WsStateMessage | WsProgressMessage | WsFinishedMessage | WsErrorMessage;
