@@ -1,0 +1,246 @@
+"""One planning problem as arrays: products, slots, rules and the forecast value table.
+
+Building it is where the forecast enters the loop. The model is asked ONCE per run for every
+(product, slot type, discount level[, market]) combination; a slot type is a distinct
+(page, slot_size, featured), the only slot attributes the model sees. The genetic algorithm then
+looks values up in ``value[product, slot_type, level]`` instead of predicting again: that is
+what lets it run many generations per second while every fitness still comes from the model.
+Features that would couple slots (e.g. two products of one category on a page) would need work
+per generation; the model has none yet.
+
+The hard rules are checked here before any search, so an impossible request fails at once with
+the rule that cannot be met.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from .dataset import Dataset
+from .errors import Problem, infeasible, table_error
+from .features import MISSING, canonical_columns
+from .plan_settings import PlanSettings
+
+PREDICT_THREADS = 1  # jobs run side by side in worker processes: do not oversubscribe the cores
+PLAN_ONLY = ("must_include", "max_units", "unit_cost")
+
+
+@dataclass
+class PlanInstance:
+    product_ids: np.ndarray  # (P,) str
+    price: np.ndarray  # (P,)
+    unit_cost: np.ndarray | None  # (P,) or None when the products table has none
+    category: np.ndarray  # (P,) int index into categories
+    categories: list[str]
+    must: np.ndarray  # (P,) bool
+    slots: pd.DataFrame  # page, slot, slot_size, featured (one row per slot, in plan order)
+    slot_type: np.ndarray  # (S,) int index of the slot's type
+    levels: np.ndarray  # (D,) discount fractions, ascending
+    units: np.ndarray  # (P, T, D) forecast units, capped at max_units
+    value: np.ndarray  # (P, T, D) objective contribution of one placement
+    cat_min: np.ndarray  # (C,)
+    cat_max: np.ndarray  # (C,)
+    limited: np.ndarray  # (C,) bool: the category has a row in category_limits
+    max_discounted_share: float
+    objective: str
+
+    @property
+    def n_products(self) -> int:
+        return len(self.product_ids)
+
+    @property
+    def n_slots(self) -> int:
+        return len(self.slot_type)
+
+    @property
+    def zero_level(self) -> int | None:
+        hits = np.flatnonzero(self.levels == 0.0)
+        return int(hits[0]) if hits.size else None
+
+    def revenue(self, p, t, d) -> np.ndarray:
+        return self.units[p, t, d] * self.price[p] * (1.0 - self.levels[d])
+
+    def profit(self, p, t, d) -> np.ndarray | None:
+        if self.unit_cost is None:
+            return None
+        return self.units[p, t, d] * (self.price[p] * (1.0 - self.levels[d]) - self.unit_cost[p])
+
+
+def _text(series: pd.Series) -> np.ndarray:
+    out = series.astype(object).where(series.notna(), MISSING).map(lambda v: str(v).strip() or MISSING)
+    return out.to_numpy(dtype=object)
+
+
+def _products(dataset: Dataset, settings: PlanSettings) -> pd.DataFrame:
+    if dataset.products is None or len(dataset.products) == 0:
+        raise table_error([Problem(message="a plan needs a products table with at least one row", table="products")])
+    products = canonical_columns(dataset.products).reset_index(drop=True)
+    problems = [Problem(message=f"products has no column '{c}'", table="products", column=c)
+                for c in ("product_id", "price") if c not in products.columns]
+    if settings.objective == "profit" and "unit_cost" not in products.columns:
+        problems.append(Problem(message="objective 'profit' needs a unit_cost column in products",
+                                table="products", column="unit_cost"))
+    if problems:
+        raise table_error(problems)
+    ids = products["product_id"].astype(str)
+    if ids.duplicated().any():
+        first = ids[ids.duplicated()].iloc[0]
+        raise table_error([Problem(message=f"product_id {first!r} appears more than once", table="products",
+                                   column="product_id")])
+    return products
+
+
+def _slots(dataset: Dataset, settings: PlanSettings) -> pd.DataFrame:
+    if dataset.slots is not None and len(dataset.slots):
+        slots = canonical_columns(dataset.slots)
+        out = pd.DataFrame({"page": pd.to_numeric(slots["page"]).astype(int).to_numpy(),
+                            "slot": pd.to_numeric(slots["slot"]).astype(int).to_numpy()})
+        per_page = out.groupby("page")["slot"].transform("count").to_numpy()
+        size = pd.to_numeric(slots["slot_size"], errors="coerce").to_numpy(dtype=float, na_value=np.nan) \
+            if "slot_size" in slots.columns else np.full(len(out), np.nan)
+        out["slot_size"] = np.where(np.isfinite(size), size, 1.0 / per_page)
+        featured = pd.to_numeric(slots["featured"], errors="coerce").to_numpy(dtype=float, na_value=np.nan) \
+            if "featured" in slots.columns else np.zeros(len(out))
+        out["featured"] = np.nan_to_num(featured, nan=0.0).astype(int)
+        return out.sort_values(["page", "slot"], kind="stable").reset_index(drop=True)
+    if settings.pages is None:
+        raise infeasible("slots", "the dataset has no slots table: set 'pages' (and 'slots_per_page')")
+    k = settings.slots_per_page
+    page = np.repeat(np.arange(1, settings.pages + 1), k)
+    return pd.DataFrame({"page": page, "slot": np.tile(np.arange(1, k + 1), settings.pages),
+                         "slot_size": np.full(len(page), 1.0 / k),
+                         "featured": (page == 1).astype(int)})  # a generated layout's cover is page 1
+
+
+def _limits(dataset: Dataset, categories: list[str], n_slots: int):
+    count = len(categories)
+    cat_min, cat_max, limited = np.zeros(count, int), np.full(count, n_slots), np.zeros(count, bool)
+    if dataset.category_limits is None:
+        return categories, cat_min, cat_max, limited
+    limits = canonical_columns(dataset.category_limits)
+    for _, row in limits.iterrows():
+        name = str(row["category"]).strip()
+        if name not in categories:
+            categories.append(name)
+            cat_min, cat_max = np.append(cat_min, 0), np.append(cat_max, n_slots)
+            limited = np.append(limited, False)
+        i = categories.index(name)
+        low = row.get("min")
+        high = row.get("max")
+        if low is not None and pd.notna(low):
+            cat_min[i] = int(low)
+        if high is not None and pd.notna(high):
+            cat_max[i] = int(high)
+        limited[i] = True
+    return categories, cat_min, cat_max, limited
+
+
+def check_feasible(inst: PlanInstance) -> None:
+    """Raise ``infeasible(rule, detail)`` when the hard rules cannot all hold in any plan."""
+    S = inst.n_slots
+    if S == 0:
+        raise infeasible("slots", "the catalogue has no slots")
+    n_must = int(inst.must.sum())
+    if n_must > S:
+        raise infeasible("must_include", f"{n_must} products must be included but the catalogue has {S} slots")
+    have = np.bincount(inst.category, minlength=len(inst.categories))
+    must_per_cat = np.bincount(inst.category[inst.must], minlength=len(inst.categories))
+    for c, name in enumerate(inst.categories):
+        if inst.cat_min[c] > inst.cat_max[c]:
+            raise infeasible("category_limits", f"category {name!r}: min {inst.cat_min[c]} > max {inst.cat_max[c]}")
+        if inst.cat_min[c] > have[c]:
+            raise infeasible("category_limits",
+                             f"category {name!r} needs at least {inst.cat_min[c]} products but only {have[c]} are candidates")
+        if must_per_cat[c] > inst.cat_max[c]:
+            raise infeasible("category_limits",
+                             f"category {name!r} has {must_per_cat[c]} must_include products but a max of {inst.cat_max[c]}")
+    if inst.cat_min.sum() > S:
+        raise infeasible("category_limits",
+                         f"category minimums add up to {int(inst.cat_min.sum())} but the catalogue has {S} slots")
+    needed = int(np.maximum(inst.cat_min, must_per_cat).sum())
+    if needed > S:
+        raise infeasible("category_limits",
+                         f"category minimums and must_include products need {needed} slots but the catalogue has {S}")
+    if inst.max_discounted_share < 1.0 and inst.zero_level is None:
+        raise infeasible("max_discounted_share",
+                         "max_discounted_share < 1 needs a discount level of 0 in discount_levels")
+
+
+def _candidate_rows(products: pd.DataFrame, slot_types: pd.DataFrame, levels: np.ndarray,
+                    countries: list[str]) -> pd.DataFrame:
+    """Every (product, slot type, level[, country]) as a history-like row, in C order."""
+    P, T, D = len(products), len(slot_types), len(levels)
+    K = max(len(countries), 1)
+    p = np.repeat(np.arange(P), T * D * K)
+    t = np.tile(np.repeat(np.arange(T), D * K), P)
+    d = np.tile(np.repeat(np.arange(D), K), P * T)
+    attrs = products.drop(columns=[c for c in PLAN_ONLY if c in products.columns])
+    rows = attrs.iloc[p].reset_index(drop=True)
+    for name in ("page", "slot_size", "featured"):
+        rows[name] = slot_types[name].to_numpy()[t]
+    rows["discount"] = levels[d]
+    if countries:
+        rows["country"] = np.tile(np.asarray(countries, dtype=object), P * T * D)
+    return rows
+
+
+def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInstance:
+    """Arrays, rules and forecast value table for one plan job; raises ``infeasible`` early."""
+    products = _products(dataset, settings)
+    slots = _slots(dataset, settings)
+    cat_names = _text(products["category"]) if "category" in products.columns else np.full(len(products), MISSING, object)
+    categories = sorted(set(cat_names.tolist()))
+    categories, cat_min, cat_max, limited = _limits(dataset, categories, len(slots))
+    category = np.array([categories.index(c) for c in cat_names], dtype=int)
+    must = (pd.to_numeric(products["must_include"], errors="coerce").fillna(0).to_numpy() > 0) \
+        if "must_include" in products.columns else np.zeros(len(products), bool)
+    types = slots[["page", "slot_size", "featured"]].drop_duplicates().reset_index(drop=True)
+    slot_type = slots.merge(types.reset_index(), on=["page", "slot_size", "featured"], how="left")["index"].to_numpy()
+    levels = np.asarray(settings.discount_levels, dtype=float)
+    price = pd.to_numeric(products["price"], errors="coerce").to_numpy(dtype=float)
+    unit_cost = pd.to_numeric(products["unit_cost"], errors="coerce").fillna(0.0).to_numpy(dtype=float) \
+        if "unit_cost" in products.columns else None
+    inst = PlanInstance(
+        product_ids=products["product_id"].astype(str).to_numpy(dtype=object), price=price,
+        unit_cost=unit_cost, category=category, categories=categories, must=must, slots=slots,
+        slot_type=slot_type.astype(int), levels=levels, units=np.zeros(0), value=np.zeros(0),
+        cat_min=cat_min, cat_max=cat_max, limited=limited,
+        max_discounted_share=settings.max_discounted_share, objective=settings.objective,
+    )
+    check_feasible(inst)
+    inst.units = forecast_table(model, products, types, levels)
+    _cap(inst, products)
+    inst.value = _value(inst)
+    return inst
+
+
+def forecast_table(model, products: pd.DataFrame, slot_types: pd.DataFrame, levels: np.ndarray) -> np.ndarray:
+    """Units for every (product, slot type, level): ONE model call, summed over the model's
+    markets when the products table names none (one catalogue for every market)."""
+    countries = [] if "country" in products.columns else list(getattr(model, "countries_", []) or [])
+    rows = _candidate_rows(products, slot_types, levels, countries)
+    with threadpool_limits(limits=PREDICT_THREADS):
+        units = np.asarray(model.predict(rows), dtype=float)
+    units = np.nan_to_num(np.clip(units, 0.0, None), nan=0.0)
+    shape = (len(products), len(slot_types), len(levels), max(len(countries), 1))
+    return units.reshape(shape).sum(axis=3)
+
+
+def _cap(inst: PlanInstance, products: pd.DataFrame) -> None:
+    if "max_units" in products.columns:
+        cap = pd.to_numeric(products["max_units"], errors="coerce").to_numpy(dtype=float)
+        cap = np.where(np.isfinite(cap) & (cap > 0), cap, np.inf)
+        inst.units = np.minimum(inst.units, cap[:, None, None])
+
+
+def _value(inst: PlanInstance) -> np.ndarray:
+    net = inst.price[:, None] * (1.0 - inst.levels[None, :])  # (P, D)
+    if inst.objective == "units":
+        return inst.units.copy()
+    if inst.objective == "revenue":
+        return inst.units * net[:, None, :]
+    return inst.units * (net - inst.unit_cost[:, None])[:, None, :]

@@ -1,0 +1,95 @@
+"""The settings of a plan job (contract section 3), validated with every problem at once."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+from .errors import Problem, settings_error
+
+OBJECTIVES = ("profit", "revenue", "units")
+DEFAULT_LEVELS = (0.0, 0.1, 0.2, 0.3)
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(float(v))
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """What the planner may do and how hard it searches.
+
+    ``pages`` x ``slots_per_page`` is the layout when the dataset has no ``slots`` table.
+    ``anomaly_weight``: the penalty is ``anomaly_weight * anomaly_score * |greedy objective|``,
+    so 0.1 means a plan one standard deviation from the typical catalogue costs 10 % of the
+    objective. ``time_limit_s`` counts from the start of the job (forecast table included).
+    """
+
+    pages: int | None = None
+    slots_per_page: int = 6
+    discount_levels: tuple[float, ...] = field(default=DEFAULT_LEVELS)
+    objective: str = "profit"
+    max_discounted_share: float = 1.0
+    anomaly_weight: float = 0.0
+    population: int = 40
+    generations: int = 60
+    time_limit_s: float = 30.0
+    seed: int = 0
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "PlanSettings":
+        """Validated settings; unknown keys and bad values raise ``invalid_settings`` naming the key."""
+        d = dict(d or {})
+        problems: list[Problem] = []
+
+        def bad(name: str, message: str) -> None:
+            problems.append(Problem(message=f"{name} {message}, got {d.get(name)!r}", column=name))
+
+        allowed = set(cls.__dataclass_fields__)
+        for key in sorted(set(d) - allowed):
+            problems.append(Problem(message=f"unknown setting {key!r}; allowed: {sorted(allowed)}", column=key))
+        values = {k: v for k, v in d.items() if k in allowed and v is not None}
+
+        def integer(name, low, high):
+            if name in values and not (_is_int(values[name]) and low <= values[name] <= high):
+                bad(name, f"must be an integer from {low} to {high}")
+
+        def number(name, low, high, low_open=False):
+            v = values.get(name)
+            if name in values and not (_is_number(v) and (v > low if low_open else v >= low) and v <= high):
+                bad(name, f"must be a number {'>' if low_open else '>='} {low} and <= {high}")
+
+        integer("pages", 1, 1000)
+        integer("slots_per_page", 1, 100)
+        integer("population", 4, 2000)
+        integer("generations", 1, 100000)
+        integer("seed", 0, 2**32 - 1)
+        number("max_discounted_share", 0.0, 1.0)
+        number("anomaly_weight", 0.0, 1e6)
+        number("time_limit_s", 0.0, 86400.0, low_open=True)
+        if "objective" in values and values["objective"] not in OBJECTIVES:
+            bad("objective", f"must be one of {list(OBJECTIVES)}")
+        if "discount_levels" in values:
+            levels = values["discount_levels"]
+            if not isinstance(levels, (list, tuple)) or not levels or len(levels) > 20 \
+                    or not all(_is_number(x) and 0.0 <= x <= 0.9 for x in levels):
+                bad("discount_levels", "must be a list of 1 to 20 fractions in [0, 0.9]")
+            elif len(set(float(x) for x in levels)) != len(levels):
+                bad("discount_levels", "must not repeat a level")
+            else:
+                values["discount_levels"] = tuple(sorted(float(x) for x in levels))
+        if problems:
+            raise settings_error(problems)
+        for name in ("max_discounted_share", "anomaly_weight", "time_limit_s"):
+            if name in values:
+                values[name] = float(values[name])
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["discount_levels"] = list(self.discount_levels)
+        return out
