@@ -53,7 +53,7 @@ def serve(args: argparse.Namespace) -> None:
                 "bind": f"{args.host}:{args.port}", "workers": 1, "worker_class": "gthread",
                 "threads": args.threads, "timeout": 120, "graceful_timeout": 10,
                 "accesslog": "-", "errorlog": "-", "loglevel": "info",
-                "worker_exit": _stop_runner,
+                "worker_exit": _stop_runner, "control_socket_disable": True,
             }
             if args.certfile:
                 options.update(certfile=args.certfile, keyfile=args.keyfile)

@@ -40,7 +40,13 @@ def read_raw_body(limit: int) -> bytes:
 
 
 def gunzip_capped(data: bytes, limit: int) -> bytes:
-    """Inflate gzip ``data`` in bounded steps; refuse output beyond ``limit`` bytes."""
+    """Inflate gzip ``data`` in bounded steps; refuse output beyond ``limit`` bytes.
+
+    The gzip trailer's ISIZE (uncompressed size mod 2**32) refuses an honest bomb before any work;
+    it is the sender's claim, so the streaming cap below still holds for a lying one.
+    """
+    if len(data) >= 18 and int.from_bytes(data[-4:], "little") > limit:
+        raise too_large(f"the decompressed body would exceed the limit of {limit} bytes")
     inflater = zlib.decompressobj(wbits=31)
     out, total, pending = [], 0, data
     try:
