@@ -21,7 +21,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from .dataset import Dataset
-from .errors import Problem, infeasible, table_error
+from .errors import Problem, infeasible, settings_error, table_error
 from .features import MISSING, canonical_columns
 from .plan_settings import PlanSettings
 
@@ -108,7 +108,8 @@ def _slots(dataset: Dataset, settings: PlanSettings) -> pd.DataFrame:
         out["featured"] = np.nan_to_num(featured, nan=0.0).astype(int)
         return out.sort_values(["page", "slot"], kind="stable").reset_index(drop=True)
     if settings.pages is None:
-        raise infeasible("slots", "the dataset has no slots table: set 'pages' (and 'slots_per_page')")
+        raise settings_error([Problem(message="the dataset has no slots table: set 'pages' (and 'slots_per_page')",
+                                      column="pages")])
     k = settings.slots_per_page
     page = np.repeat(np.arange(1, settings.pages + 1), k)
     return pd.DataFrame({"page": page, "slot": np.tile(np.arange(1, k + 1), settings.pages),

@@ -1,0 +1,236 @@
+"""engine.planner: plans keep every rule, are reproducible, stop on cancel and beat the greedy start."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine import planner as planner_module
+from engine.dataset import Dataset
+from engine.demo import make_demo
+from engine.errors import FolioError
+from engine.forecast import train
+from engine.plan_instance import build_instance
+from engine.plan_rules import Repairer, evaluate
+from engine.planner import PlanSettings, plan_catalogue
+
+FAST = {"population": 12, "generations": 15, "seed": 1}
+
+
+class PageModel:
+    """A transparent stand-in forecaster: front, featured, big and discounted slots sell more."""
+
+    countries_: list = []
+
+    def __init__(self):
+        self.rows_seen = 0
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        self.rows_seen += len(rows)
+        strength = rows["product_id"].str[1:].astype(int).to_numpy() % 7 + 1
+        return (20.0 * strength * (1 + rows["featured"].to_numpy()) / rows["page"].to_numpy() ** 0.5
+                * (0.5 + rows["slot_size"].to_numpy()) * (1 + 3 * rows["discount"].to_numpy()))
+
+
+class ExplodingModel:
+    countries_: list = []
+
+    def predict(self, rows):
+        raise AssertionError("the model must not be called for an infeasible instance")
+
+
+def small_dataset(must=(), limits=None, n_products=14, pages=3, per_page=3) -> Dataset:
+    cats = ["skin", "hair", "fragrance"]
+    products = pd.DataFrame({
+        "product_id": [f"p{i}" for i in range(n_products)],
+        "price": [10.0 + i for i in range(n_products)],
+        "unit_cost": [4.0 + 0.5 * i for i in range(n_products)],
+        "category": [cats[i % 3] for i in range(n_products)],
+        "must_include": [1 if f"p{i}" in must else 0 for i in range(n_products)],
+    })
+    page = np.repeat(np.arange(1, pages + 1), per_page)
+    slots = pd.DataFrame({"page": page, "slot": np.tile(np.arange(1, per_page + 1), pages),
+                          "slot_size": np.tile([0.5, 0.25, 0.25], pages)[: len(page)],
+                          "featured": (page == 1).astype(int)})
+    history = pd.DataFrame({
+        "campaign": np.repeat([1, 2, 3], 4), "product_id": ["p0", "p1", "p2", "p3"] * 3,
+        "units": [5.0] * 12, "category": ["skin", "hair", "fragrance", "skin"] * 3,
+        "discount": [0.0, 0.1, 0.0, 0.2] * 3, "page": [1, 2, 3, 4] * 3,
+    })
+    category_limits = None if limits is None else pd.DataFrame(limits, columns=["category", "min", "max"])
+    return Dataset(history=history, products=products, slots=slots, category_limits=category_limits)
+
+
+def assert_plan_keeps_rules(result, dataset):
+    header, *rows = result["plan"]
+    plan = pd.DataFrame(rows, columns=header)
+    assert not plan["product_id"].duplicated().any()
+    assert not plan[["page", "slot"]].duplicated().any()
+    must = dataset.products.loc[dataset.products["must_include"] == 1, "product_id"]
+    assert set(must) <= set(plan["product_id"])
+    if dataset.category_limits is not None:
+        counts = plan["category"].value_counts()
+        for _, lim in dataset.category_limits.iterrows():
+            assert lim["min"] <= counts.get(lim["category"], 0) <= lim["max"]
+    share = (plan["discount"] > 0).mean() if len(plan) else 0.0
+    assert share <= result["settings"]["max_discounted_share"] + 1e-9
+    assert set(plan["discount"]) <= set(result["settings"]["discount_levels"])
+    assert all(rule["kept"] for rule in result["rules"])
+    return plan
+
+
+def test_small_plan_keeps_must_include_and_category_limits():
+    limits = [["skin", 2, 3], ["hair", 3, 4], ["fragrance", 0, 2]]
+    dataset = small_dataset(must=("p13", "p4"), limits=limits)
+    result = plan_catalogue(dataset, PageModel(), {**FAST, "max_discounted_share": 0.34})
+    plan = assert_plan_keeps_rules(result, dataset)
+    assert len(plan) == 9
+    json.dumps(result, allow_nan=False)
+    assert result["plan"][0] == ["page", "slot", "product_id", "discount", "forecast_units",
+                                 "forecast_revenue", "forecast_profit", "category", "slot_size", "featured"]
+    assert set(result["totals"]) == {"units", "revenue", "profit", "products", "slots_used"}
+    assert result["totals"]["profit"] == pytest.approx(plan["forecast_profit"].sum())
+    assert result["bound"] >= result["objective"] - 1e-6
+    assert result["convergence"][0] == ["generation", "best", "mean", "feasible_share"]
+    assert result["convergence"][1][0] == 0
+
+
+@pytest.fixture(scope="module")
+def demo():
+    tables = make_demo(seed=7)
+    dataset = Dataset(history=tables["history"], products=tables["products"].copy(),
+                      slots=tables["slots"], category_limits=tables["category_limits"])
+    dataset.products.loc[dataset.products.index[[3, 50, 200]], "must_include"] = 1
+    model = train(tables["history"], family="linear", holdout_campaigns=2).best
+    return dataset, model
+
+
+def test_demo_plan_keeps_every_rule_and_is_reproducible(demo):
+    dataset, model = demo
+    settings = {**FAST, "max_discounted_share": 0.3, "anomaly_weight": 0.05}
+    first = plan_catalogue(dataset, model, settings)
+    second = plan_catalogue(dataset, model, settings)
+    assert_plan_keeps_rules(first, dataset)
+    assert first["plan"] == second["plan"]
+    assert first["convergence"] == second["convergence"]
+    other = plan_catalogue(dataset, model, {**settings, "seed": 2})
+    assert other["convergence"] != first["convergence"]
+
+
+def test_ga_never_ends_worse_than_the_greedy_start(demo):
+    dataset, model = demo
+    result = plan_catalogue(dataset, model, {**FAST, "anomaly_weight": 0.0})
+    assert result["objective"] >= result["greedy_objective"] - 1e-6
+    best = [row[1] for row in result["convergence"][1:]]
+    assert all(b >= a - 1e-6 for a, b in zip(best, best[1:]))
+    assert result["greedy_objective"] <= result["bound"]
+    assert all(row[3] == 1.0 for row in result["convergence"][1:])  # every chromosome repaired
+    assert result["objective"] >= 0.97 * result["bound"]
+
+
+def test_anomaly_weight_pulls_the_plan_towards_typical_catalogues(demo):
+    dataset, model = demo
+    plain = plan_catalogue(dataset, model, {**FAST, "anomaly_weight": 0.0})
+    careful = plan_catalogue(dataset, model, {**FAST, "anomaly_weight": 2.0})
+    assert careful["anomaly_score"] < plain["anomaly_score"]
+
+
+def test_cancel_returns_the_best_plan_so_far(demo):
+    dataset, model = demo
+    seen = []
+
+    def progress(p):
+        seen.append(p)
+
+    result = plan_catalogue(dataset, model, {**FAST, "generations": 100}, progress=progress,
+                            should_stop=lambda: len(seen) >= 4)
+    assert result["cancelled"] is True
+    assert [p["generation"] for p in seen] == [0, 1, 2, 3]
+    assert result["generations_run"] <= 4
+    assert_plan_keeps_rules(result, dataset)
+    keys = {"phase", "generation", "of", "best", "mean", "feasible_share", "diversity", "elapsed_s"}
+    assert all(set(p) == keys and p["phase"] == "plan" and p["of"] == 100 for p in seen)
+
+
+def test_time_limit_stops_early(demo):
+    dataset, model = demo
+    result = plan_catalogue(dataset, model, {**FAST, "generations": 5000, "time_limit_s": 0.01})
+    assert result["generations_run"] == 1 and result["cancelled"] is False
+    assert_plan_keeps_rules(result, dataset)
+
+
+def test_fitness_is_called_once_per_generation_with_the_population(demo, monkeypatch):
+    dataset, model = demo
+    batches = []
+
+    class Counting(planner_module.PlanFitness):
+        def __call__(self, population):
+            batches.append(len(population))
+            return super().__call__(population)
+
+    monkeypatch.setattr(planner_module, "PlanFitness", Counting)
+    result = plan_catalogue(dataset, model, FAST)
+    assert len(batches) == result["generations_run"] + 1 == FAST["generations"] + 1
+    assert batches[0] == FAST["population"]
+    assert all(n <= FAST["population"] for n in batches)
+
+
+def test_model_is_asked_once_per_run_for_the_whole_table():
+    model = PageModel()
+    dataset = small_dataset()
+    plan_catalogue(dataset, model, FAST)
+    types = dataset.slots[["page", "slot_size", "featured"]].drop_duplicates().shape[0]
+    assert model.rows_seen == len(dataset.products) * types * 4
+
+
+@pytest.mark.parametrize("kwargs, settings, rule", [
+    ({"must": tuple(f"p{i}" for i in range(10))}, {}, "must_include"),
+    ({"limits": [["skin", 5, 5], ["hair", 5, 5]]}, {}, "category_limits"),
+    ({"limits": [["skin", 6, 9]]}, {}, "category_limits"),  # only 5 skin products
+    ({"limits": [["skin", 0, 1]], "must": ("p0", "p3")}, {}, "category_limits"),
+    ({"limits": [["hair", 4, 5]], "must": ("p0", "p3", "p6", "p9", "p12", "p2")}, {}, "category_limits"),
+    ({}, {"discount_levels": [0.1, 0.2], "max_discounted_share": 0.5}, "max_discounted_share"),
+])
+def test_impossible_rules_fail_at_once_naming_the_rule(kwargs, settings, rule):
+    dataset = small_dataset(**kwargs)
+    with pytest.raises(FolioError) as info:
+        plan_catalogue(dataset, ExplodingModel(), {**FAST, **settings})
+    assert info.value.code == "infeasible"
+    assert info.value.problems[0].column == rule
+
+
+def test_layout_from_pages_when_there_is_no_slots_table():
+    dataset = small_dataset()
+    dataset.slots = None
+    result = plan_catalogue(dataset, PageModel(), {**FAST, "pages": 2, "slots_per_page": 2})
+    plan = assert_plan_keeps_rules(result, dataset)
+    assert set(zip(plan["page"], plan["slot"])) <= {(1, 1), (1, 2), (2, 1), (2, 2)}
+    with pytest.raises(FolioError) as info:
+        plan_catalogue(dataset, PageModel(), FAST)
+    assert info.value.code == "invalid_settings" and info.value.problems[0].column == "pages"
+
+
+def test_settings_are_validated_naming_each_setting():
+    with pytest.raises(FolioError) as info:
+        PlanSettings.from_dict({"population": 2, "objective": "fun", "discount_levels": [0, 0.95],
+                                "max_discounted_share": 1.5, "colour": "red", "seed": True})
+    assert info.value.code == "invalid_settings"
+    columns = {p.column for p in info.value.problems}
+    assert columns == {"population", "objective", "discount_levels", "max_discounted_share", "colour", "seed"}
+    settings = PlanSettings.from_dict({"discount_levels": [0.2, 0, 0.1], "time_limit_s": 5})
+    assert settings.discount_levels == (0.0, 0.1, 0.2) and settings.population == 40
+    assert settings.to_dict()["discount_levels"] == [0.0, 0.1, 0.2]
+
+
+def test_repair_fixes_random_chromosomes():
+    limits = [["skin", 2, 3], ["hair", 1, 2]]
+    dataset = small_dataset(must=("p1", "p5"), limits=limits)
+    inst = build_instance(dataset, PageModel(), PlanSettings.from_dict({"max_discounted_share": 0.25}))
+    rng = np.random.default_rng(0)
+    population = np.empty((200, 2 * inst.n_slots), dtype=np.int64)
+    population[:, 0::2] = rng.integers(-1, inst.n_products, (200, inst.n_slots))
+    population[:, 1::2] = rng.integers(0, 4, (200, inst.n_slots))
+    assert (evaluate(inst, population).violations > 0).mean() > 0.9
+    Repairer(inst)(population)
+    assert np.all(evaluate(inst, population).violations == 0)
