@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import io
 import math
+import os
 import sys
 
 import numpy as np
@@ -366,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     tables = make_demo(seed=args.seed, countries=tuple(args.countries.split(",")),
                        campaigns=args.campaigns, products=args.products)
     data = demo_workbook(tables)
+    folder = os.path.dirname(args.out)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
     with open(args.out, "wb") as fh:
         fh.write(data)
     rows = ", ".join(f"{k}: {len(v)}" for k, v in tables.items())

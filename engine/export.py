@@ -22,7 +22,7 @@ import re
 from typing import Any, Iterable
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -73,7 +73,10 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | Non
         if not isinstance(value, str):
             if hasattr(value, "item"):  # numpy scalar
                 return _put(ws, row, col, value.item(), number_format)
-            value = json.dumps(value, default=str, ensure_ascii=False)
+            if hasattr(value, "isoformat"):  # dates and times as ISO text
+                value = value.isoformat()
+            else:
+                value = json.dumps(value, default=str, ensure_ascii=False)
         text = clean_text(value)
         cell.value = text
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula

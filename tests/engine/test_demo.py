@@ -107,3 +107,13 @@ def test_workbook_opens(demo):
     price_col = header.index("price") + 1
     assert "0.00" in ws.cell(row=2, column=price_col).number_format
     assert np.isclose(ws.cell(row=2, column=price_col).value, small["history"]["price"].iloc[0])
+
+
+def test_cli_writes_the_workbook(tmp_path, capsys):
+    from engine.demo import main
+
+    out = tmp_path / "demo.xlsx"
+    assert main(["--out", str(out), "--campaigns", "2", "--products", "30"]) == 0
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert "history" in wb.sheetnames
+    assert "wrote" in capsys.readouterr().out
