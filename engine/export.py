@@ -241,9 +241,11 @@ def _summary_sheet(wb: Workbook, kind: str, result: dict, run: dict) -> Workshee
     row = 3
     if kind == "plan":
         totals = dict(result.get("totals") or {})
-        for key in ("bound", "anomaly_score", "cancelled"):
-            if key in result:
-                totals[key] = result[key]
+        # Scalars next to the tables (bound, anomaly_score, cancelled, generations_run, ...).
+        skip = {"plan", "convergence", "rules", "settings", "totals", "run"}
+        for key, value in result.items():
+            if key not in skip and not isinstance(value, (list, dict)):
+                totals[key] = value
         row = _key_values(ws, row, "Totals", totals)
         row = _records(ws, row, "Rules", result.get("rules"))
         row = _key_values(ws, row, "Settings", result.get("settings"))
