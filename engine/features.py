@@ -135,9 +135,11 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             price = _numeric(X, "price")
             effective = price * (1.0 - discount)
             out["price"] = price
-            out["log_price"] = np.log(price)
+            with np.errstate(divide="ignore", invalid="ignore"):  # price <= 0 -> NaN, imputed later
+                out["log_price"] = np.where(price > 0, np.log(np.where(price > 0, price, 1.0)), np.nan)
+                out["log_effective_price"] = np.where(
+                    effective > 0, np.log(np.where(effective > 0, effective, 1.0)), np.nan)
             out["effective_price"] = effective
-            out["log_effective_price"] = np.log(effective)
         for name in self.extra_numeric_:
             out[name] = _numeric(X, name)
         frame = pd.DataFrame(out, index=X.index)
