@@ -1,0 +1,67 @@
+import { fmtValue } from "./format";
+
+export interface ConvergencePoint {
+  generation: number;
+  best: number | null;
+  mean: number | null;
+}
+
+const W = 320;
+const H = 140;
+const PAD = { left: 44, right: 8, top: 10, bottom: 22 };
+
+/** Best and mean objective per generation, as a small inline SVG line chart. */
+export function ConvergenceChart({ points, of }: { points: ConvergencePoint[]; of?: number }) {
+  const values = points.flatMap((p) => [p.best, p.mean]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  if (points.length === 0 || values.length === 0) {
+    return (
+      <div className="chart chart--empty" data-testid="convergence-chart">
+        The convergence chart appears with the first generation.
+      </div>
+    );
+  }
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (hi === lo) {
+    hi += Math.abs(hi) * 0.05 || 1;
+    lo -= Math.abs(lo) * 0.05 || 1;
+  }
+  const g0 = Math.min(...points.map((p) => p.generation));
+  const g1 = Math.max(of ?? 0, ...points.map((p) => p.generation), g0 + 1);
+  const x = (g: number) => PAD.left + ((g - g0) / (g1 - g0)) * (W - PAD.left - PAD.right);
+  const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
+  const line = (key: "best" | "mean") =>
+    points
+      .filter((p) => typeof p[key] === "number" && Number.isFinite(p[key]))
+      .map((p) => `${x(p.generation).toFixed(1)},${y(p[key] as number).toFixed(1)}`)
+      .join(" ");
+  const ticks = [hi, (hi + lo) / 2, lo];
+  return (
+    <figure className="chart" data-testid="convergence-chart" data-points={points.length}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Convergence: best and mean objective per generation">
+        {ticks.map((t, i) => (
+          <g key={i}>
+            <line className="chart__grid" x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />
+            <text className="chart__tick" x={PAD.left - 4} y={y(t) + 3} textAnchor="end">
+              {fmtValue(t)}
+            </text>
+          </g>
+        ))}
+        <text className="chart__tick" x={PAD.left} y={H - 6} textAnchor="start">
+          {g0}
+        </text>
+        <text className="chart__tick" x={W - PAD.right} y={H - 6} textAnchor="end">
+          {g1}
+        </text>
+        <text className="chart__tick" x={(PAD.left + W - PAD.right) / 2} y={H - 6} textAnchor="middle">
+          generation
+        </text>
+        <polyline className="chart__mean" points={line("mean")} />
+        <polyline className="chart__best" points={line("best")} />
+      </svg>
+      <figcaption className="chart__legend">
+        <span className="swatch swatch--best" /> best <span className="swatch swatch--mean" /> mean
+      </figcaption>
+    </figure>
+  );
+}

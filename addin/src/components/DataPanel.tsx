@@ -1,0 +1,145 @@
+import { useRef } from "react";
+import type { Role } from "../api/types";
+import { ROLES } from "../api/types";
+import type { SourceOption, TableSource } from "../office/adapter";
+import { sourceFromKey, sourceKey } from "../office/adapter";
+import { fmtInt } from "./format";
+
+export const ROLE_INFO: Record<Role, { label: string; required?: string }> = {
+  history: { label: "History", required: "required" },
+  products: { label: "Products", required: "for plans" },
+  slots: { label: "Slots" },
+  category_limits: { label: "Category limits" },
+};
+
+export interface DataPanelProps {
+  mode: "excel" | "browser";
+  sources: SourceOption[];
+  mapping: Record<Role, TableSource | null>;
+  /** Data rows per role, when known (page: from the workbook; Excel: after reading). */
+  rowCounts: Partial<Record<Role, number>>;
+  workbookName?: string;
+  busy?: boolean;
+  datasetStatus: string;
+  onMap(role: Role, source: TableSource | null): void;
+  onLoadDemo?(): void;
+  onUpload?(file: File): void;
+  onRefresh?(): void;
+  onUseSelection?(role: Role): void;
+}
+
+/** Which table plays which role: load/upload on the page, tables/selection/sheets in Excel. */
+export function DataPanel(props: DataPanelProps) {
+  const fileRef = useRef<HTMLInputElement>(null);
+  const { mode, sources, mapping } = props;
+  return (
+    <section className="card" aria-label="Data">
+      <div className="card__head">
+        <h2>Data</h2>
+        {mode === "excel" && (
+          <button type="button" className="button button--subtle" onClick={props.onRefresh} disabled={props.busy}>
+            Refresh
+          </button>
+        )}
+      </div>
+      {mode === "browser" && (
+        <div className="row row--wrap">
+          <button type="button" className="button" data-testid="load-demo" onClick={props.onLoadDemo} disabled={props.busy}>
+            Load demo workbook
+          </button>
+          <label className="button button--subtle file-button">
+            Upload xlsx / csv
+            <input
+              ref={fileRef}
+              type="file"
+              accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+              data-testid="upload-input"
+              disabled={props.busy}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                if (file) props.onUpload?.(file);
+                if (fileRef.current) fileRef.current.value = "";
+              }}
+            />
+          </label>
+          {props.workbookName && (
+            <span className="muted small" data-testid="workbook-name">
+              {props.workbookName}
+            </span>
+          )}
+        </div>
+      )}
+      {mode === "browser" && sources.length === 0 ? (
+        <p className="muted small">Load the demo workbook or upload your own: one sheet per table.</p>
+      ) : (
+        <table className="roles">
+          <thead>
+            <tr>
+              <th scope="col">Role</th>
+              <th scope="col">{mode === "excel" ? "Table, sheet or selection" : "Sheet"}</th>
+              <th scope="col" className="num">
+                Rows
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {ROLES.map((role) => {
+              const current = mapping[role];
+              const key = sourceKey(current);
+              const known = sources.some((s) => sourceKey(s.source) === key);
+              const rows = props.rowCounts[role];
+              return (
+                <tr key={role}>
+                  <th scope="row">
+                    <span>{ROLE_INFO[role].label}</span>
+                    {ROLE_INFO[role].required && <span className="role-hint">{ROLE_INFO[role].required}</span>}
+                  </th>
+                  <td>
+                    <div className="role-source">
+                      <select
+                        aria-label={`${ROLE_INFO[role].label} source`}
+                        data-testid={`map-${role}`}
+                        value={key}
+                        disabled={props.busy}
+                        onChange={(e) => props.onMap(role, sourceFromKey(e.target.value))}
+                      >
+                        <option value="">— none —</option>
+                        {current && !known && <option value={key}>{describe(current)}</option>}
+                        {sources.map((s) => (
+                          <option key={sourceKey(s.source)} value={sourceKey(s.source)}>
+                            {s.label}
+                          </option>
+                        ))}
+                      </select>
+                      {mode === "excel" && (
+                        <button
+                          type="button"
+                          className="button button--subtle button--small"
+                          title="Use the cells selected in Excel"
+                          onClick={() => props.onUseSelection?.(role)}
+                          disabled={props.busy}
+                        >
+                          Selection
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                  <td className="num" data-testid={`rows-${role}`}>
+                    {current ? (rows === undefined ? "–" : fmtInt(rows)) : ""}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <p className="dataset-status small" data-testid="dataset-status">
+        {props.datasetStatus}
+      </p>
+    </section>
+  );
+}
+
+function describe(source: TableSource): string {
+  return source.kind === "range" ? `Selection ${source.sheet}!${source.address}` : source.name;
+}

@@ -1,0 +1,308 @@
+import { useState } from "react";
+import type { Cell, ColumnSummary, ExploreResult, Metrics, PlanResult, Table, TrainResult } from "../api/types";
+import { fmtCell, fmtInt, fmtMoney, fmtPct, fmtValue, isNum } from "./format";
+
+// ---------- train ----------
+
+interface MetricRow {
+  key: string;
+  name: string;
+  kind: string;
+  metrics: Metrics;
+  champion?: boolean;
+}
+
+export function TrainResults({ result }: { result: TrainResult }) {
+  const champion = result.champion ?? undefined;
+  const rows: MetricRow[] = [
+    ...(result.candidates ?? []).map((c, i) => ({
+      key: `c${i}`,
+      name: c.name,
+      kind: c.family ?? "candidate",
+      metrics: c.metrics ?? {},
+      champion: !!c.chosen || (!!champion && (c.id === champion || c.name === champion)),
+    })),
+    ...(result.baselines ?? []).map((b, i) => ({ key: `b${i}`, name: b.name, kind: "baseline", metrics: b.metrics ?? {} })),
+    ...(result.registered ?? []).map((r, i) => ({
+      key: `r${i}`,
+      name: r.name ?? r.id ?? `model ${i + 1}`,
+      kind: "registered",
+      metrics: r.metrics ?? {},
+      champion: !!r.champion,
+    })),
+  ];
+  return (
+    <div className="result">
+      <h3>Holdout accuracy</h3>
+      <div className="table-wrap">
+        <table className="data" data-testid="train-table">
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Kind</th>
+              <th scope="col" className="num" title="Weighted absolute percentage error">
+                WAPE
+              </th>
+              <th scope="col" className="num" title="Mean absolute percentage error">
+                MAPE
+              </th>
+              <th scope="col" className="num" title="Forecast total / actual total − 1">
+                Bias
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key} className={r.champion ? "is-champion" : r.kind === "baseline" ? "is-baseline" : undefined}>
+                <td>
+                  {r.name}
+                  {r.champion && (
+                    <span className="tag tag--accent" data-testid="champion">
+                      champion
+                    </span>
+                  )}
+                </td>
+                <td className="muted">{r.kind}</td>
+                <td className="num">{fmtPct(r.metrics.wape)}</td>
+                <td className="num">{fmtPct(r.metrics.mape)}</td>
+                <td className="num">{fmtPct(r.metrics.bias)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {champion && (
+        <p className="small muted">
+          Champion model: <span className="mono">{champion}</span>
+        </p>
+      )}
+    </div>
+  );
+}
+
+// ---------- plan ----------
+
+const PLAN_COLUMNS: { key: string; label: string; fmt: (v: Cell) => string; num?: boolean }[] = [
+  { key: "page", label: "Page", fmt: fmtCell, num: true },
+  { key: "slot", label: "Slot", fmt: fmtCell, num: true },
+  { key: "product_id", label: "Product", fmt: fmtCell },
+  { key: "category", label: "Category", fmt: fmtCell },
+  { key: "discount", label: "Discount", fmt: (v) => fmtPct(v, 0), num: true },
+  { key: "forecast_units", label: "Units", fmt: fmtInt, num: true },
+  { key: "forecast_revenue", label: "Revenue", fmt: fmtMoney, num: true },
+  { key: "forecast_profit", label: "Profit", fmt: fmtMoney, num: true },
+];
+
+const PREVIEW_ROWS = 100;
+
+export function PlanResults({ result }: { result: PlanResult }) {
+  const [showAll, setShowAll] = useState(false);
+  const plan: Table = result.plan ?? [];
+  const header = (plan[0] ?? []).map((h) => String(h ?? "").trim().toLowerCase());
+  const columns = PLAN_COLUMNS.map((c) => ({ ...c, index: header.indexOf(c.key) })).filter((c) => c.index >= 0);
+  const body = plan.slice(1);
+  const visible = showAll ? body : body.slice(0, PREVIEW_ROWS);
+  const t = result.totals ?? {};
+  const bound = isNum(result.bound) ? result.bound : undefined;
+  return (
+    <div className="result">
+      {result.cancelled && <p className="notice">Cancelled: this is the best plan found before the stop.</p>}
+      <dl className="totals" data-testid="plan-totals">
+        <div>
+          <dt>Profit</dt>
+          <dd>{fmtMoney(t.profit)}</dd>
+        </div>
+        <div>
+          <dt>Revenue</dt>
+          <dd>{fmtMoney(t.revenue)}</dd>
+        </div>
+        <div>
+          <dt>Units</dt>
+          <dd>{fmtInt(t.units)}</dd>
+        </div>
+        <div>
+          <dt>Products</dt>
+          <dd>{fmtInt(t.products)}</dd>
+        </div>
+        <div>
+          <dt>Slots used</dt>
+          <dd>{fmtInt(t.slots_used)}</dd>
+        </div>
+        {bound !== undefined && (
+          <div>
+            <dt>Upper bound</dt>
+            <dd title="An upper bound on the objective">{fmtValue(bound)}</dd>
+          </div>
+        )}
+        {isNum(result.anomaly_score) && (
+          <div>
+            <dt>Anomaly score</dt>
+            <dd>{result.anomaly_score.toFixed(2)}</dd>
+          </div>
+        )}
+      </dl>
+
+      {(result.rules ?? []).length > 0 && (
+        <>
+          <h3>Rules</h3>
+          <ul className="rules" data-testid="rules">
+            {result.rules.map((r, i) => (
+              <li key={i} className={r.kept ? "rule rule--kept" : "rule rule--broken"}>
+                <span className="rule__mark" aria-label={r.kept ? "kept" : "broken"}>
+                  {r.kept ? "✓" : "✗"}
+                </span>
+                <span className="rule__name">{r.rule}</span>
+                <span className="rule__value muted">
+                  {fmtCell(r.value)}
+                  {r.limit !== undefined && r.limit !== null && ` / ${fmtCell(r.limit)}`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      <h3>
+        Plan <span className="muted small">{fmtInt(body.length)} slots</span>
+      </h3>
+      <div className="table-wrap">
+        <table className="data" data-testid="plan-table">
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.key} scope="col" className={c.num ? "num" : undefined}>
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {visible.map((row, i) => (
+              <tr key={i}>
+                {columns.map((c) => (
+                  <td key={c.key} className={c.num ? "num" : undefined}>
+                    {c.fmt(row[c.index] ?? null)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {body.length > PREVIEW_ROWS && (
+        <button type="button" className="link-button" onClick={() => setShowAll((v) => !v)}>
+          {showAll ? "Show the first rows only" : `Show all ${fmtInt(body.length)} rows`}
+        </button>
+      )}
+    </div>
+  );
+}
+
+// ---------- explore ----------
+
+function Histogram({ summary }: { summary: ColumnSummary }) {
+  const counts = summary.histogram?.counts ?? [];
+  if (counts.length === 0) {
+    const top = (summary.top ?? []).slice(0, 3).map(topLabel).filter(Boolean);
+    return <span className="muted small">{top.join(", ")}</span>;
+  }
+  const max = Math.max(...counts, 1);
+  const w = 80;
+  const h = 20;
+  const bw = w / counts.length;
+  return (
+    <svg className="spark" viewBox={`0 0 ${w} ${h}`} width={w} height={h} role="img" aria-label={`Histogram of ${summary.column}`}>
+      {counts.map((c, i) => {
+        const bh = Math.max(c > 0 ? 1 : 0, (c / max) * h);
+        return <rect key={i} x={i * bw + 0.5} y={h - bh} width={Math.max(0.5, bw - 1)} height={bh} />;
+      })}
+    </svg>
+  );
+}
+
+function topLabel(t: unknown): string {
+  if (t === null || t === undefined) return "";
+  if (Array.isArray(t)) return `${t[0]} (${fmtInt(t[1])})`;
+  if (typeof t === "object") {
+    const o = t as Record<string, unknown>;
+    const v = o.value ?? o.name ?? o.key;
+    return o.count !== undefined ? `${String(v)} (${fmtInt(o.count)})` : String(v);
+  }
+  return String(t);
+}
+
+function findingText(f: unknown): string {
+  if (typeof f === "string") return f;
+  if (f && typeof f === "object") {
+    const o = f as Record<string, unknown>;
+    return String(o.message ?? o.text ?? o.detail ?? JSON.stringify(o));
+  }
+  return String(f);
+}
+
+export function ExploreResults({ result }: { result: ExploreResult }) {
+  const findings = result.findings ?? [];
+  return (
+    <div className="result">
+      {findings.length > 0 && (
+        <>
+          <h3>Findings</h3>
+          <ul className="findings">
+            {findings.map((f, i) => (
+              <li key={i}>{findingText(f)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h3>Columns</h3>
+      <div className="table-wrap">
+        <table className="data" data-testid="explore-table">
+          <thead>
+            <tr>
+              <th scope="col">Column</th>
+              <th scope="col" className="num">
+                Count
+              </th>
+              <th scope="col" className="num">
+                Missing
+              </th>
+              <th scope="col" className="num">
+                Mean
+              </th>
+              <th scope="col" className="num">
+                Median
+              </th>
+              <th scope="col" className="num">
+                Std
+              </th>
+              <th scope="col" className="num">
+                Min
+              </th>
+              <th scope="col" className="num">
+                Max
+              </th>
+              <th scope="col">Distribution</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(result.columns ?? []).map((c) => (
+              <tr key={c.column}>
+                <td>{c.column}</td>
+                <td className="num">{fmtInt(c.count)}</td>
+                <td className="num">{fmtInt(c.missing)}</td>
+                <td className="num">{fmtValue(c.mean)}</td>
+                <td className="num">{fmtValue(c.median)}</td>
+                <td className="num">{fmtValue(c.std)}</td>
+                <td className="num">{fmtValue(c.min)}</td>
+                <td className="num">{fmtValue(c.max)}</td>
+                <td>
+                  <Histogram summary={c} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

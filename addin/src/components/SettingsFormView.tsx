@@ -1,0 +1,108 @@
+import type { ReactNode } from "react";
+import type { SettingsErrors, SettingsField, SettingsForm } from "./planSettings";
+
+export interface SettingsFormProps {
+  form: SettingsForm;
+  errors: SettingsErrors;
+  onChange(field: SettingsField, value: string): void;
+  /** Layout comes from a mapped slots table: pages and slots per page are then fallbacks. */
+  hasSlotsTable?: boolean;
+  disabled?: boolean;
+}
+
+interface FieldProps {
+  field: SettingsField;
+  label: string;
+  hint?: string;
+  testId?: string;
+  inputMode?: "numeric" | "decimal" | "text";
+  suffix?: string;
+  props: SettingsFormProps;
+  children?: ReactNode;
+}
+
+function Field({ field, label, hint, testId, inputMode = "numeric", suffix, props, children }: FieldProps) {
+  const error = props.errors[field];
+  const id = `setting-${field}`;
+  return (
+    <div className={`field${error ? " field--error" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      <div className="field__control">
+        {children ?? (
+          <input
+            id={id}
+            name={field}
+            type="text"
+            inputMode={inputMode}
+            autoComplete="off"
+            value={props.form[field]}
+            disabled={props.disabled}
+            aria-invalid={!!error}
+            aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+            data-testid={testId}
+            onChange={(e) => props.onChange(field, e.target.value)}
+          />
+        )}
+        {suffix && <span className="field__suffix">{suffix}</span>}
+      </div>
+      {error ? (
+        <span className="field__error" id={`${id}-error`} role="status">
+          {error}
+        </span>
+      ) : (
+        hint && (
+          <span className="field__hint" id={`${id}-hint`}>
+            {hint}
+          </span>
+        )
+      )}
+    </div>
+  );
+}
+
+/** The plan settings, with inline validation messages. */
+export function SettingsFormView(props: SettingsFormProps) {
+  const layoutHint = props.hasSlotsTable ? "Only used without a slots table" : undefined;
+  return (
+    <fieldset className="settings" disabled={props.disabled}>
+      <legend>Plan settings</legend>
+      <div className="settings__grid">
+        <Field field="pages" label="Pages" testId="setting-pages" hint={layoutHint} props={props} />
+        <Field field="slots_per_page" label="Slots per page" testId="setting-slots-per-page" hint={layoutHint} props={props} />
+        <Field
+          field="discount_levels"
+          label="Discount levels"
+          inputMode="text"
+          testId="setting-discount-levels"
+          hint="Percents, e.g. 0, 10, 20, 30 %"
+          props={props}
+        />
+        <Field field="objective" label="Objective" props={props}>
+          <select
+            id="setting-objective"
+            value={props.form.objective}
+            data-testid="setting-objective"
+            onChange={(e) => props.onChange("objective", e.target.value)}
+          >
+            <option value="profit">Profit</option>
+            <option value="revenue">Revenue</option>
+            <option value="units">Units</option>
+          </select>
+        </Field>
+        <Field
+          field="max_discounted_share"
+          label="Max discounted share"
+          inputMode="decimal"
+          suffix="%"
+          testId="setting-max-discounted-share"
+          props={props}
+        />
+        <Field field="anomaly_weight" label="Anomaly weight" inputMode="decimal" testId="setting-anomaly-weight" props={props} />
+        <Field field="population" label="Population" testId="setting-population" props={props} />
+        <Field field="generations" label="Generations" testId="setting-generations" props={props} />
+        <Field field="time_limit_s" label="Time limit" inputMode="decimal" suffix="s" testId="setting-time-limit" props={props} />
+        <Field field="seed" label="Seed" testId="setting-seed" props={props} />
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Table } from "../api/types";
+import type { WorkbookAdapter } from "../office/adapter";
+
+export const CONVERGENCE_HEADER = ["generation", "best", "mean", "feasible_share"];
+
+/**
+ * Writes a running plan's convergence rows into the workbook as they arrive: the first
+ * batch creates the sheet and table, later batches append. Batches are flushed on a timer
+ * so a fast job costs a few Excel requests, not one per generation.
+ */
+export class ConvergenceSink {
+  private pending: Table = [];
+  private started = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private failed = false;
+
+  constructor(
+    private readonly adapter: WorkbookAdapter,
+    private readonly opts: {
+      sheet?: string;
+      table?: string;
+      intervalMs?: number;
+      onError?(err: unknown): void;
+    } = {},
+  ) {}
+
+  push(row: Table[number]): void {
+    if (this.failed) return;
+    this.pending.push(row);
+    if (this.timer === undefined) this.timer = setTimeout(() => void this.flush(), this.opts.intervalMs ?? 1500);
+  }
+
+  /** Write what is pending now; resolves when every earlier write is done. */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.pending;
+    this.pending = [];
+    if (rows.length === 0 || this.failed) return this.chain;
+    const sheet = this.opts.sheet ?? "Folio Convergence";
+    const table = this.opts.table ?? "FolioConvergence";
+    this.chain = this.chain
+      .then(() => {
+        if (this.started) return this.adapter.appendRows(table, rows);
+        this.started = true;
+        return this.adapter.writeTable(sheet, [CONVERGENCE_HEADER, ...rows], { tableName: table, activate: false });
+      })
+      .catch((err) => {
+        this.failed = true;
+        this.opts.onError?.(err);
+      });
+    return this.chain;
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
+    this.failed = true;
+  }
+}

@@ -1,0 +1,41 @@
+/** Number formatting for the UI (en-US style; the workbook keeps raw numbers). */
+
+const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const dec2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+
+export const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+export function fmtInt(v: unknown): string {
+  return isNum(v) ? int.format(v) : "–";
+}
+
+export function fmtMoney(v: unknown): string {
+  return isNum(v) ? dec2.format(v) : "–";
+}
+
+/** Large values compactly (12.3K), small ones with 2 decimals. */
+export function fmtValue(v: unknown): string {
+  if (!isNum(v)) return "–";
+  if (Math.abs(v) >= 100_000) return compact.format(v);
+  if (Math.abs(v) >= 100) return int.format(v);
+  return dec2.format(v);
+}
+
+/** A fraction as a percent: 0.123 -> "12.3 %". */
+export function fmtPct(v: unknown, digits = 1): string {
+  return isNum(v) ? `${(v * 100).toFixed(digits)} %` : "–";
+}
+
+export function fmtSeconds(v: unknown): string {
+  if (!isNum(v)) return "–";
+  if (v < 60) return `${v.toFixed(1)} s`;
+  const m = Math.floor(v / 60);
+  return `${m} min ${Math.round(v - m * 60)} s`;
+}
+
+export function fmtCell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (isNum(v)) return Number.isInteger(v) ? int.format(v) : dec2.format(v);
+  return String(v);
+}

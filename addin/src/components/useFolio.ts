@@ -1,0 +1,598 @@
+/**
+ * The app's state and the flow of a job: map tables -> dataset -> job -> live progress ->
+ * result. Talks to the workbook only through the adapter and to the server only through
+ * the API client and the job socket.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { ApiClient } from "../api/client";
+import { ApiError, toProblem } from "../api/errors";
+import type { ConnectionState, WatchHandlers } from "../api/jobSocket";
+import { loadConnection, saveConnection } from "../api/settings";
+import type { ConnectionSettings } from "../api/settings";
+import { ROLES, isTerminal } from "../api/types";
+import type {
+  Cell,
+  JobKind,
+  JobProgress,
+  JobRecord,
+  JobRequest,
+  JobStatus,
+  PlanResult,
+  Problem,
+  ProblemItem,
+  Role,
+  Table,
+  Tables,
+} from "../api/types";
+import { problemOffset } from "../office/a1";
+import type { CellOrigin, SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
+import { sourceKey } from "../office/adapter";
+import type { BrowserAdapter } from "../office/browser";
+import type { ConvergencePoint } from "./ConvergenceChart";
+import { ConvergenceSink } from "./convergenceSink";
+import { DEFAULT_SETTINGS, validateSettings } from "./planSettings";
+import type { SettingsErrors, SettingsField, SettingsForm } from "./planSettings";
+
+export interface JobWatcher {
+  watch(jobId: string, handlers: WatchHandlers): () => void;
+  close(): void;
+}
+
+export interface FolioServices {
+  createClient(conn: ConnectionSettings): ApiClient;
+  createWatcher(api: ApiClient, onConnectionChange: (s: ConnectionState) => void): JobWatcher;
+}
+
+export type Mapping = Record<Role, TableSource | null>;
+
+export interface DatasetInfo {
+  id: string;
+  signature: string;
+  rows: Partial<Record<Role, number>>;
+}
+
+export interface JobView {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  progress?: JobProgress | null;
+  points: ConvergencePoint[];
+}
+
+export interface FinishedResult {
+  jobId: string;
+  kind: JobKind;
+  status: JobStatus;
+  result: unknown;
+}
+
+type DatasetPhase = "idle" | "reading" | "uploading" | "ready" | "stale";
+
+const EMPTY_MAPPING: Mapping = { history: null, products: null, slots: null, category_limits: null };
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+const ROLE_WORDS: Record<Role, string[]> = {
+  history: ["history", "sales", "hist"],
+  products: ["products", "product", "candidates", "items"],
+  slots: ["slots", "layout", "slot"],
+  category_limits: ["categorylimits", "categories", "limits", "catlimits"],
+};
+
+/** Map roles to sources by name: exact name first, then names that contain the role's words. */
+export function autoMap(sources: SourceOption[], current: Mapping = EMPTY_MAPPING): Mapping {
+  const next: Mapping = { ...EMPTY_MAPPING };
+  const nameOf = (s: SourceOption) => norm(s.source.kind === "range" ? "" : s.source.name);
+  const taken = new Set<string>();
+  for (const role of ROLES) {
+    const cur = current[role];
+    if (cur && (cur.kind === "range" || sources.some((s) => sourceKey(s.source) === sourceKey(cur)))) {
+      next[role] = cur;
+      taken.add(sourceKey(cur));
+    }
+  }
+  for (const role of ROLES) {
+    if (next[role]) continue;
+    const free = sources.filter((s) => !taken.has(sourceKey(s.source)));
+    const words = ROLE_WORDS[role];
+    const hit =
+      free.find((s) => nameOf(s) === norm(role)) ??
+      free.find((s) => words.includes(nameOf(s))) ??
+      free.find((s) => words.some((w) => nameOf(s).includes(w)));
+    if (hit) {
+      next[role] = hit.source;
+      taken.add(sourceKey(hit.source));
+    }
+  }
+  return next;
+}
+
+/** FNV-1a over the JSON of the tables: tells whether the data changed since the last dataset. */
+export function signature(tables: Tables): string {
+  const text = JSON.stringify(tables);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${(h >>> 0).toString(16)}-${text.length}`;
+}
+
+function newKey(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c?.randomUUID) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function pointFrom(p: JobProgress | null | undefined): ConvergencePoint | undefined {
+  if (!p || typeof p.generation !== "number") return undefined;
+  if (p.phase && p.phase !== "plan") return undefined;
+  return {
+    generation: p.generation,
+    best: typeof p.best === "number" ? p.best : null,
+    mean: typeof p.mean === "number" ? p.mean : null,
+  };
+}
+
+function addPoint(points: ConvergencePoint[], pt: ConvergencePoint | undefined): ConvergencePoint[] {
+  if (!pt) return points;
+  const last = points[points.length - 1];
+  if (last && last.generation === pt.generation) return [...points.slice(0, -1), pt];
+  if (last && last.generation > pt.generation) return points;
+  return [...points, pt];
+}
+
+export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
+  const [connection, setConnection] = useState<ConnectionSettings>(() => loadConnection());
+  const api = useMemo(() => services.createClient(connection), [services, connection]);
+  const [health, setHealth] = useState<{ state: "checking" | "ok" | "down"; version?: string }>({ state: "checking" });
+  const [socketState, setSocketState] = useState<ConnectionState>("idle");
+  const watcherRef = useRef<JobWatcher | null>(null);
+
+  const [sources, setSources] = useState<SourceOption[]>([]);
+  const [mapping, setMapping] = useState<Mapping>(EMPTY_MAPPING);
+  const [workbookName, setWorkbookName] = useState<string | undefined>();
+  const [readRows, setReadRows] = useState<Partial<Record<Role, number>>>({});
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  const [dataset, setDataset] = useState<DatasetInfo | null>(null);
+  const [datasetPhase, setDatasetPhase] = useState<DatasetPhase>("idle");
+  const located = useRef<{ origins: Partial<Record<Role, CellOrigin>>; headers: Partial<Record<Role, Cell[]>> }>({
+    origins: {},
+    headers: {},
+  });
+
+  const [form, setForm] = useState<SettingsForm>(DEFAULT_SETTINGS);
+  const [settingsErrors, setSettingsErrors] = useState<SettingsErrors>({});
+  const [exploreTable, setExploreTable] = useState<Role>("history");
+
+  const [job, setJob] = useState<JobView | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [results, setResults] = useState<Partial<Record<JobKind, FinishedResult>>>({});
+  const [shownKind, setShownKind] = useState<JobKind | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const sinkRef = useRef<ConvergenceSink | null>(null);
+  const stopWatch = useRef<(() => void) | null>(null);
+
+  // ---------- connection ----------
+
+  useEffect(() => {
+    const watcher = services.createWatcher(api, setSocketState);
+    watcherRef.current = watcher;
+    let alive = true;
+    setHealth({ state: "checking" });
+    api.health().then(
+      (h) => {
+        if (!alive) return;
+        setHealth({ state: "ok", version: typeof h?.version === "string" ? h.version : undefined });
+        setProblem((p) => (p?.code === "unreachable" ? null : p));
+      },
+      (err) => {
+        if (!alive) return;
+        setHealth({ state: "down" });
+        setProblem(toProblem(err));
+      },
+    );
+    return () => {
+      alive = false;
+      stopWatch.current?.();
+      watcher.close();
+      watcherRef.current = null;
+    };
+  }, [api, services]);
+
+  const updateConnection = useCallback((next: ConnectionSettings) => {
+    saveConnection(next);
+    setConnection({ baseUrl: next.baseUrl.trim(), token: next.token.trim() });
+  }, []);
+
+  // ---------- data ----------
+
+  const markStale = useCallback(() => {
+    setDatasetPhase((p) => (p === "ready" ? "stale" : p));
+  }, []);
+
+  const refreshSources = useCallback(
+    async (reset = false) => {
+      try {
+        const list = await adapter.listSources();
+        setSources(list);
+        setMapping((cur) => autoMap(list, reset ? EMPTY_MAPPING : cur));
+        markStale();
+      } catch (err) {
+        setProblem(toProblem(err));
+      }
+    },
+    [adapter, markStale],
+  );
+
+  useEffect(() => {
+    if (adapter.kind === "excel") void refreshSources();
+  }, [adapter, refreshSources]);
+
+  const loadWorkbook = useCallback(
+    async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string) => {
+      if (adapter.kind !== "browser") return;
+      setBusy(what);
+      setProblem(null);
+      try {
+        const { sheets } = await get();
+        (adapter as BrowserAdapter).setWorkbook(sheets ?? {}, name);
+        setWorkbookName(name);
+        setReadRows({});
+        await refreshSources(true);
+      } catch (err) {
+        setProblem(toProblem(err));
+      } finally {
+        setBusy(null);
+      }
+    },
+    [adapter, refreshSources],
+  );
+
+  const loadDemo = useCallback(
+    () =>
+      loadWorkbook(
+        "Loading the demo workbook…",
+        async () => api.parseWorkbook(await api.demoWorkbook(), "workbook.xlsx"),
+        "Demo workbook",
+      ),
+    [api, loadWorkbook],
+  );
+
+  const upload = useCallback(
+    (file: File) => loadWorkbook(`Reading ${file.name}…`, () => api.parseWorkbook(file, file.name), file.name),
+    [api, loadWorkbook],
+  );
+
+  const mapRole = useCallback(
+    (role: Role, source: TableSource | null) => {
+      setMapping((m) => ({ ...m, [role]: source }));
+      markStale();
+    },
+    [markStale],
+  );
+
+  const pickSelection = useCallback(
+    async (role: Role) => {
+      if (!adapter.captureSelection) return;
+      try {
+        mapRole(role, await adapter.captureSelection());
+      } catch (err) {
+        setProblem(toProblem(err));
+      }
+    },
+    [adapter, mapRole],
+  );
+
+  /** Read every mapped table; create a dataset when the data differs from the last one. */
+  const ensureDataset = useCallback(async (): Promise<string> => {
+    if (!mapping.history) {
+      throw new ApiError({
+        status: 0,
+        code: "no_history",
+        title: "No history table",
+        detail:
+          adapter.kind === "browser"
+            ? "Load the demo workbook or upload a workbook, then choose the sheet that holds the sales history."
+            : "Choose the table, sheet or selection that holds the sales history.",
+      });
+    }
+    setDatasetPhase("reading");
+    const tables: Tables = {};
+    const origins: Partial<Record<Role, CellOrigin>> = {};
+    const headers: Partial<Record<Role, Cell[]>> = {};
+    const rows: Partial<Record<Role, number>> = {};
+    for (const role of ROLES) {
+      const source = mapping[role];
+      if (!source) continue;
+      const read = await adapter.readTable(source);
+      tables[role] = read.values;
+      if (read.origin) origins[role] = read.origin;
+      headers[role] = read.values[0] ?? [];
+      rows[role] = Math.max(0, read.values.length - 1);
+    }
+    located.current = { origins, headers };
+    setReadRows(rows);
+    const sig = signature(tables);
+    if (dataset && dataset.signature === sig) {
+      setDatasetPhase("ready");
+      return dataset.id;
+    }
+    setDatasetPhase("uploading");
+    const name = adapter.kind === "browser" ? workbookName ?? "Workbook" : "Excel workbook";
+    const created = await api.createDataset(name, tables);
+    const info = { id: created.id, signature: sig, rows };
+    setDataset(info);
+    setDatasetPhase("ready");
+    return info.id;
+  }, [adapter, api, dataset, mapping, workbookName]);
+
+  // ---------- jobs ----------
+
+  const finish = useCallback(
+    async (id: string, kind: JobKind, status: JobStatus, error?: Problem | null) => {
+      stopWatch.current = null;
+      setCancelling(false);
+      let record: JobRecord | undefined;
+      try {
+        record = await api.getJob(id);
+      } catch (err) {
+        setProblem(toProblem(err));
+      }
+      const final = record && isTerminal(record.status) ? record.status : status;
+      setJob((j) => (j && j.id === id ? { ...j, status: final, progress: record?.progress ?? j.progress } : j));
+      await sinkRef.current?.flush();
+      sinkRef.current = null;
+      if (final === "failed") {
+        setProblem(record?.error ?? error ?? { title: "Job failed", detail: `The ${kind} job failed.`, code: "failed" });
+      }
+      if (record?.result) {
+        setResults((r) => ({ ...r, [kind]: { jobId: id, kind, status: final, result: record!.result } }));
+        setShownKind(kind);
+      }
+    },
+    [api],
+  );
+
+  const run = useCallback(
+    async (kind: JobKind) => {
+      setProblem(null);
+      setNotice(null);
+      let request: JobRequest;
+      let settings;
+      if (kind === "plan") {
+        const checked = validateSettings(form);
+        setSettingsErrors(checked.errors);
+        if (!checked.settings) {
+          setProblem({
+            title: "Check the plan settings",
+            detail: "Some plan settings are not valid: see the messages under the fields.",
+            code: "invalid_settings",
+          });
+          return;
+        }
+        settings = checked.settings;
+      }
+      setBusy(`Starting ${kind}…`);
+      try {
+        const datasetId = await ensureDataset();
+        if (kind === "plan") request = { kind, dataset: datasetId, settings: settings! };
+        else if (kind === "explore") request = { kind, dataset: datasetId, table: exploreTable };
+        else request = { kind: "train", dataset: datasetId };
+        const created = await api.createJob(request!, newKey());
+        const view: JobView = { id: created.id, kind, status: created.status ?? "queued", progress: created.progress, points: [] };
+        setJob(view);
+        sinkRef.current?.dispose();
+        sinkRef.current =
+          kind === "plan" && adapter.kind === "excel"
+            ? new ConvergenceSink(adapter, {
+                onError: (err) => setNotice(`Could not write convergence rows: ${toProblem(err).detail}`),
+              })
+            : null;
+        stopWatch.current?.();
+        const watcher = watcherRef.current;
+        if (!watcher) throw new Error("The job socket is not ready.");
+        stopWatch.current = watcher.watch(created.id, {
+          onState: (rec) =>
+            setJob((j) =>
+              j && j.id === created.id
+                ? { ...j, status: rec.status, progress: rec.progress ?? j.progress, points: addPoint(j.points, pointFrom(rec.progress)) }
+                : j,
+            ),
+          onProgress: (msg) => {
+            const pt = pointFrom(msg);
+            if (pt && sinkRef.current)
+              sinkRef.current.push([pt.generation, pt.best, pt.mean, typeof msg.feasible_share === "number" ? msg.feasible_share : null]);
+            setJob((j) =>
+              j && j.id === created.id
+                ? { ...j, status: j.status === "queued" ? "running" : j.status, progress: msg, points: addPoint(j.points, pt) }
+                : j,
+            );
+          },
+          onFinished: (status, error) => void finish(created.id, kind, status, error),
+        });
+      } catch (err) {
+        const p = toProblem(err);
+        setProblem(p);
+        setDatasetPhase((ph) => (ph === "reading" || ph === "uploading" ? (dataset ? "stale" : "idle") : ph));
+        if (p.code === "invalid_settings" && p.errors?.length) {
+          const fieldErrors: SettingsErrors = {};
+          for (const e of p.errors) if (e.column && e.column in DEFAULT_SETTINGS) fieldErrors[e.column as SettingsField] = e.message ?? "Not valid";
+          setSettingsErrors(fieldErrors);
+        }
+      } finally {
+        setBusy(null);
+      }
+    },
+    [adapter, api, dataset, ensureDataset, exploreTable, finish, form],
+  );
+
+  const cancel = useCallback(async () => {
+    if (!job) return;
+    setCancelling(true);
+    try {
+      await api.cancelJob(job.id);
+    } catch (err) {
+      setCancelling(false);
+      setProblem(toProblem(err));
+    }
+  }, [api, job]);
+
+  const download = useCallback(
+    async (jobId: string, kind: JobKind) => {
+      try {
+        const blob = await api.resultWorkbook(jobId);
+        const url = URL.createObjectURL(blob);
+        const a = document.createElement("a");
+        a.href = url;
+        a.download = `folio-${kind}-${jobId}.xlsx`;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } catch (err) {
+        setProblem(toProblem(err));
+      }
+    },
+    [api],
+  );
+
+  const writePlan = useCallback(
+    async (result: PlanResult) => {
+      setBusy("Writing the plan…");
+      try {
+        await adapter.writeTable("Folio Plan", result.plan, {
+          tableName: "FolioPlan",
+          numberFormats: {
+            page: "0",
+            slot: "0",
+            discount: "0%",
+            forecast_units: "#,##0",
+            forecast_revenue: "#,##0.00",
+            forecast_profit: "#,##0.00",
+          },
+        });
+        if (result.convergence?.length > 1)
+          await adapter.writeTable("Folio Convergence", result.convergence, { tableName: "FolioConvergence", activate: false });
+        setNotice(adapter.kind === "excel" ? "The plan is on the sheet “Folio Plan”." : "Plan kept: download result.xlsx to open it in Excel.");
+      } catch (err) {
+        setProblem(toProblem(err));
+      } finally {
+        setBusy(null);
+      }
+    },
+    [adapter],
+  );
+
+  const canLocate = useCallback(
+    (item: ProblemItem) => !!item.table && !!located.current.origins[item.table as Role] && !!problemOffset(item, located.current.headers[item.table as Role]),
+    [],
+  );
+
+  const goToCell = useCallback(
+    async (item: ProblemItem) => {
+      const role = item.table as Role;
+      const origin = located.current.origins[role];
+      const offset = problemOffset(item, located.current.headers[role]);
+      if (!origin || !offset || !adapter.goToCell) return;
+      try {
+        await adapter.goToCell(origin, offset.row, offset.column);
+      } catch (err) {
+        setProblem(toProblem(err));
+      }
+    },
+    [adapter],
+  );
+
+  const changeSetting = useCallback((field: SettingsField, value: string) => {
+    setForm((f) => {
+      const next = { ...f, [field]: value } as SettingsForm;
+      // re-validate a field that showed an error, so the message goes as soon as it is fixed
+      setSettingsErrors((errs) => {
+        if (!errs[field]) return errs;
+        const { [field]: _drop, ...rest } = errs;
+        const again = validateSettings(next).errors[field];
+        return again ? { ...rest, [field]: again } : rest;
+      });
+      return next;
+    });
+  }, []);
+
+  const rowCounts = useMemo(() => {
+    const counts: Partial<Record<Role, number>> = {};
+    for (const role of ROLES) {
+      const src = mapping[role];
+      if (!src) continue;
+      const listed = sources.find((s) => sourceKey(s.source) === sourceKey(src));
+      const n = listed?.rows ?? readRows[role];
+      if (n !== undefined) counts[role] = n;
+    }
+    return counts;
+  }, [mapping, sources, readRows]);
+
+  const datasetStatus = (() => {
+    switch (datasetPhase) {
+      case "reading":
+        return "Reading the tables…";
+      case "uploading":
+        return "Sending the dataset…";
+      case "ready":
+        return dataset
+          ? `Dataset ${dataset.id} · ${ROLES.filter((r) => dataset.rows[r] !== undefined)
+              .map((r) => `${r} ${dataset.rows[r]!.toLocaleString("en-US")} rows`)
+              .join(" · ")}`
+          : "";
+      case "stale":
+        return "Data changed: a new dataset is created on the next run.";
+      default:
+        return mapping.history
+          ? "No dataset yet: it is created from these tables when you run a job."
+          : adapter.kind === "browser"
+            ? "No data loaded."
+            : "Map at least the history table.";
+    }
+  })();
+
+  return {
+    mode: adapter.kind,
+    connection,
+    updateConnection,
+    health,
+    socketState,
+    sources,
+    mapping,
+    mapRole,
+    pickSelection,
+    refreshSources,
+    workbookName,
+    rowCounts,
+    busy,
+    problem,
+    setProblem,
+    notice,
+    setNotice,
+    dataset,
+    datasetStatus,
+    form,
+    settingsErrors,
+    changeSetting,
+    exploreTable,
+    setExploreTable,
+    job,
+    cancelling,
+    results,
+    shownKind,
+    setShownKind,
+    loadDemo,
+    upload,
+    run,
+    cancel,
+    download,
+    writePlan,
+    goToCell,
+    canLocate,
+  };
+}
+
+export type FolioState = ReturnType<typeof useFolio>;
