@@ -91,7 +91,7 @@ export function SettingsFormView(props: SettingsFormProps) {
         </Field>
         <Field
           field="max_discounted_share"
-          label="Max discounted share"
+          label="Max discounted"
           inputMode="decimal"
           suffix="%"
           testId="setting-max-discounted-share"

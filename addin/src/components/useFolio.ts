@@ -185,12 +185,21 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
       (h) => {
         if (!alive) return;
         setHealth({ state: "ok", version: typeof h?.version === "string" ? h.version : undefined });
-        setProblem((p) => (p?.code === "unreachable" ? null : p));
+        setProblem((p) => (p?.title === "Folio server not reachable" ? null : p));
       },
       (err) => {
         if (!alive) return;
         setHealth({ state: "down" });
-        setProblem(toProblem(err));
+        const p = toProblem(err);
+        setProblem({
+          ...p,
+          title: "Folio server not reachable",
+          detail:
+            p.code === "unreachable"
+              ? p.detail
+              : `The Folio API did not answer at ${api.describeServer()} (GET /api/health: ${p.detail}). Start the server, or set its address under Server connection.`,
+          code: p.code === "unreachable" ? "unreachable" : p.code,
+        });
       },
     );
     return () => {
