@@ -1,0 +1,404 @@
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import type { ApiClient } from "../api/client";
+import { ApiError } from "../api/errors";
+import type { WatchHandlers } from "../api/jobSocket";
+import type { JobRecord, PlanResult, Problem } from "../api/types";
+import { BrowserAdapter } from "../office/browser";
+import type { WorkbookAdapter } from "../office/adapter";
+import { App } from "./App";
+import { ErrorBar } from "./ErrorBar";
+import { parseDiscountLevels, validateSettings, DEFAULT_SETTINGS } from "./planSettings";
+import { ProgressPanel } from "./ProgressPanel";
+import { autoMap, signature } from "./useFolio";
+import type { FolioServices } from "./useFolio";
+
+// ---------- pure pieces ----------
+
+describe("plan settings validation", () => {
+  it("turns the defaults into contract settings", () => {
+    const { settings, errors } = validateSettings(DEFAULT_SETTINGS);
+    expect(errors).toEqual({});
+    expect(settings).toMatchObject({
+      pages: 8,
+      slots_per_page: 6,
+      discount_levels: [0, 0.1, 0.2, 0.3],
+      objective: "profit",
+      max_discounted_share: 0.4,
+      population: 60,
+      generations: 80,
+      time_limit_s: 60,
+      seed: 42,
+    });
+  });
+
+  it("parses discount levels written as percents", () => {
+    expect(parseDiscountLevels("30%, 0 ,10;20 %")).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(parseDiscountLevels("12.5")).toEqual([0.125]);
+    expect(parseDiscountLevels("")).toMatch(/at least one/);
+    expect(parseDiscountLevels("0, 95")).toMatch(/0 to 90/);
+    expect(parseDiscountLevels("ten")).toMatch(/not a number/);
+  });
+
+  it("names every bad field", () => {
+    const { settings, errors } = validateSettings({
+      ...DEFAULT_SETTINGS,
+      pages: "0",
+      generations: "1.5",
+      time_limit_s: "0",
+      population: "",
+      seed: "-1",
+      max_discounted_share: "120",
+    });
+    expect(settings).toBeUndefined();
+    expect(Object.keys(errors).sort()).toEqual(
+      ["generations", "max_discounted_share", "pages", "population", "seed", "time_limit_s"].sort(),
+    );
+    expect(errors.generations).toMatch(/whole number/);
+    expect(errors.time_limit_s).toMatch(/more than 0/);
+  });
+});
+
+describe("auto-mapping and data signature", () => {
+  it("maps sheets to roles by name", () => {
+    const src = (name: string) => ({ source: { kind: "sheet" as const, name }, label: name });
+    const m = autoMap([src("Notes"), src("Sales history"), src("Products"), src("category_limits"), src("Slots")]);
+    expect(m.history).toEqual({ kind: "sheet", name: "Sales history" });
+    expect(m.products).toEqual({ kind: "sheet", name: "Products" });
+    expect(m.slots).toEqual({ kind: "sheet", name: "Slots" });
+    expect(m.category_limits).toEqual({ kind: "sheet", name: "category_limits" });
+    expect(autoMap([src("Notes")]).history).toBeNull();
+  });
+
+  it("changes when the data changes", () => {
+    const a = signature({ history: [["a"], [1]] });
+    expect(signature({ history: [["a"], [1]] })).toBe(a);
+    expect(signature({ history: [["a"], [2]] })).not.toBe(a);
+  });
+});
+
+// ---------- components ----------
+
+describe("ErrorBar", () => {
+  const problem: Problem = {
+    title: "Invalid table",
+    detail: "history has 2 problems",
+    code: "invalid_table",
+    errors: [
+      { table: "history", row: 3, column: "units", cell: "C3", message: "must be a number >= 0" },
+      { table: "products", row: 2, column: "price", message: "must be > 0" },
+    ],
+  };
+
+  it("shows the detail and every cell, with Go to cell actions", () => {
+    const go = vi.fn();
+    render(<ErrorBar problem={problem} onGoToCell={go} canLocate={(i) => i.table === "history"} />);
+    const bar = screen.getByTestId("error-bar");
+    expect(bar).toHaveTextContent("history has 2 problems");
+    expect(bar).toHaveAttribute("data-code", "invalid_table");
+    const items = within(bar).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent("history · row 3 · units · C3");
+    expect(items[0]).toHaveTextContent("must be a number >= 0");
+    expect(items[1]).toHaveTextContent("products · row 2 · price");
+    const buttons = within(bar).getAllByRole("button", { name: "Go to cell" });
+    expect(buttons).toHaveLength(1);
+    fireEvent.click(buttons[0]);
+    expect(go).toHaveBeenCalledWith(problem.errors![0]);
+  });
+
+  it("renders nothing without a problem, and no actions on the page", () => {
+    const { container, rerender } = render(<ErrorBar problem={null} />);
+    expect(container).toBeEmptyDOMElement();
+    rerender(<ErrorBar problem={problem} />);
+    expect(screen.queryByRole("button", { name: "Go to cell" })).toBeNull();
+  });
+});
+
+describe("ProgressPanel", () => {
+  it("shows generation g of N, best, mean, feasible share and the chart", () => {
+    const onCancel = vi.fn();
+    render(
+      <ProgressPanel
+        kind="plan"
+        jobId="j1"
+        status="running"
+        progress={{ generation: 12, of: 40, best: 12345.678, mean: 9876.5, feasible_share: 0.85, elapsed_s: 3.2 }}
+        points={[
+          { generation: 0, best: 100, mean: 50 },
+          { generation: 12, best: 12345.678, mean: 9876.5 },
+        ]}
+        onCancel={onCancel}
+      />,
+    );
+    const bar = screen.getByTestId("progress-bar");
+    expect(bar).toHaveAttribute("data-generation", "12");
+    expect(bar).toHaveAttribute("aria-valuetext", "Generation 12 of 40");
+    expect(screen.getByText("Generation 12 of 40")).toBeInTheDocument();
+    expect(screen.getByTestId("progress-best")).toHaveTextContent("12,346");
+    expect(screen.getByTestId("progress-mean")).toHaveTextContent("9,877");
+    expect(screen.getByTestId("progress-feasible")).toHaveTextContent("85 %");
+    expect(screen.getByTestId("job-status")).toHaveTextContent("running");
+    expect(screen.getByTestId("convergence-chart")).toHaveAttribute("data-points", "2");
+    expect(screen.getByTestId("convergence-chart").querySelectorAll("polyline")).toHaveLength(2);
+    fireEvent.click(screen.getByTestId("cancel-job"));
+    expect(onCancel).toHaveBeenCalled();
+  });
+
+  it("hides Cancel once the job is finished", () => {
+    render(<ProgressPanel kind="train" jobId="j2" status="succeeded" progress={null} points={[]} onCancel={() => {}} />);
+    expect(screen.queryByTestId("cancel-job")).toBeNull();
+    expect(screen.getByTestId("job-status")).toHaveTextContent("succeeded");
+  });
+});
+
+// ---------- the app with a fake server ----------
+
+const planResult: PlanResult = {
+  plan: [
+    ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue", "forecast_profit"],
+    [1, 1, "P-001", 0.1, 120, 1080, 300.5],
+    [1, 2, "P-007", 0, 80, 800, 250],
+  ],
+  totals: { units: 200, revenue: 1880, profit: 550.5, products: 2, slots_used: 2 },
+  rules: [{ rule: "max discounted share", limit: 0.4, value: 0.5, kept: true }],
+  convergence: [
+    ["generation", "best", "mean", "feasible_share"],
+    [0, 400, 300, 0.5],
+    [1, 550.5, 420, 0.9],
+  ],
+  bound: 600,
+  anomaly_score: 0.2,
+  cancelled: false,
+};
+
+function fakeServer() {
+  const handlers = new Map<string, WatchHandlers>();
+  const jobs = new Map<string, JobRecord>();
+  const api = {
+    health: vi.fn(async () => ({ status: "ok", version: "0.1.0" })),
+    demoWorkbook: vi.fn(async () => new Blob(["xlsx"])),
+    parseWorkbook: vi.fn(async () => ({
+      sheets: {
+        history: [
+          ["campaign", "product_id", "units"],
+          [1, "P-001", 10],
+          [2, "P-001", -3],
+        ],
+        products: [
+          ["product_id", "price", "unit_cost"],
+          ["P-001", 9, 6],
+        ],
+        slots: [["page", "slot"], [1, 1]],
+        category_limits: [["category", "min", "max"]],
+      },
+    })),
+    createDataset: vi.fn(async () => ({ id: "ds-1", name: "Demo workbook" })),
+    createJob: vi.fn(async (req: { kind: string }) => {
+      const rec = { id: `job-${jobs.size + 1}`, kind: req.kind, status: "queued" } as JobRecord;
+      jobs.set(rec.id, rec);
+      return rec;
+    }),
+    getJob: vi.fn(async (id: string) => jobs.get(id)!),
+    cancelJob: vi.fn(async () => undefined),
+    resultWorkbook: vi.fn(async () => new Blob(["x"])),
+    describeServer: () => "http://test",
+  };
+  const services: FolioServices = {
+    createClient: () => api as unknown as ApiClient,
+    createWatcher: () => ({
+      watch: (id, h) => {
+        handlers.set(id, h);
+        return () => handlers.delete(id);
+      },
+      close: () => handlers.clear(),
+    }),
+  };
+  return { api, services, handlers, jobs };
+}
+
+async function loadDemo(adapter: WorkbookAdapter = new BrowserAdapter()) {
+  const server = fakeServer();
+  render(<App adapter={adapter} services={server.services} />);
+  await waitFor(() => expect(screen.getByTestId("health")).toHaveTextContent("Connected · v0.1.0"));
+  fireEvent.click(screen.getByTestId("load-demo"));
+  await waitFor(() => expect(screen.getByTestId("rows-history")).toHaveTextContent("2"));
+  return server;
+}
+
+describe("App (standalone page)", () => {
+  it("loads the demo workbook and maps its sheets to roles with row counts", async () => {
+    const { api } = await loadDemo();
+    expect(api.parseWorkbook).toHaveBeenCalledWith(expect.any(Blob), "workbook.xlsx");
+    expect((screen.getByTestId("map-history") as HTMLSelectElement).value).toBe("sheet:history");
+    expect((screen.getByTestId("map-category_limits") as HTMLSelectElement).value).toBe("sheet:category_limits");
+    expect(screen.getByTestId("rows-products")).toHaveTextContent("1");
+    expect(screen.getByTestId("rows-category_limits")).toHaveTextContent("0");
+    expect(screen.getByTestId("dataset-status")).toHaveTextContent(/created from these tables/);
+  });
+
+  it("refuses bad settings inline without calling the server", async () => {
+    const { api } = await loadDemo();
+    fireEvent.change(screen.getByTestId("setting-generations"), { target: { value: "many" } });
+    fireEvent.change(screen.getByTestId("setting-pages"), { target: { value: "0" } });
+    fireEvent.click(screen.getByTestId("run-plan"));
+    expect(await screen.findByText("Generations must be a whole number")).toBeInTheDocument();
+    expect(screen.getByText("Pages must be between 1 and 1,000")).toBeInTheDocument();
+    expect(screen.getByTestId("setting-generations")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("error-bar")).toHaveTextContent(/plan settings/);
+    expect(api.createDataset).not.toHaveBeenCalled();
+    // fixing the field clears its message at once
+    fireEvent.change(screen.getByTestId("setting-generations"), { target: { value: "25" } });
+    expect(screen.queryByText("Generations must be a whole number")).toBeNull();
+  });
+
+  it("runs a plan: dataset, job, live progress, result", async () => {
+    const { api, handlers, jobs } = await loadDemo();
+    fireEvent.change(screen.getByTestId("setting-generations"), { target: { value: "2" } });
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(handlers.has("job-1")).toBe(true));
+
+    expect(api.createDataset).toHaveBeenCalledWith("Demo workbook", {
+      history: expect.any(Array),
+      products: expect.any(Array),
+      slots: expect.any(Array),
+      category_limits: expect.any(Array),
+    });
+    const [req, key] = api.createJob.mock.calls[0] as unknown as [Record<string, unknown>, string];
+    expect(req).toMatchObject({ kind: "plan", dataset: "ds-1", settings: { generations: 2, discount_levels: [0, 0.1, 0.2, 0.3] } });
+    expect(typeof key).toBe("string");
+    expect(screen.getByTestId("dataset-status")).toHaveTextContent("Dataset ds-1 · history 2 rows · products 1 rows");
+    expect(screen.getByTestId("run-plan")).toBeDisabled();
+
+    const h = handlers.get("job-1")!;
+    act(() => {
+      h.onState?.({ id: "job-1", kind: "plan", status: "running" });
+      h.onProgress?.({ type: "progress", job: "job-1", phase: "plan", generation: 1, of: 2, best: 550.5, mean: 420, feasible_share: 0.9, elapsed_s: 0.4 });
+    });
+    expect(screen.getByTestId("progress-bar")).toHaveAttribute("data-generation", "1");
+    expect(screen.getByText("Generation 1 of 2")).toBeInTheDocument();
+    expect(screen.getByTestId("progress-best")).toHaveTextContent("551");
+    expect(screen.getByTestId("job-status")).toHaveTextContent("running");
+
+    jobs.set("job-1", { id: "job-1", kind: "plan", status: "succeeded", result: planResult });
+    await act(async () => h.onFinished?.("succeeded"));
+    await waitFor(() => expect(screen.getByTestId("job-status")).toHaveTextContent("succeeded"));
+    const table = await screen.findByTestId("plan-table");
+    expect(within(table).getAllByRole("row")).toHaveLength(3);
+    expect(table).toHaveTextContent("P-001");
+    expect(table).toHaveTextContent("10 %");
+    expect(screen.getByTestId("plan-totals")).toHaveTextContent("550.50");
+    expect(screen.getByTestId("rules")).toHaveTextContent("max discounted share");
+    expect(screen.getByTestId("download-xlsx")).toBeEnabled();
+    expect(screen.queryByTestId("write-plan")).toBeNull(); // Excel only
+
+    // a second run with the same data reuses the dataset
+    fireEvent.click(screen.getByTestId("run-train"));
+    await waitFor(() => expect(api.createJob).toHaveBeenCalledTimes(2));
+    expect(api.createDataset).toHaveBeenCalledTimes(1);
+    expect(api.createJob.mock.calls[1][0]).toEqual({ kind: "train", dataset: "ds-1" });
+  });
+
+  it("cancels a running job with DELETE", async () => {
+    const { api, handlers } = await loadDemo();
+    fireEvent.click(screen.getByTestId("run-explore"));
+    await waitFor(() => expect(handlers.has("job-1")).toBe(true));
+    expect(api.createJob.mock.calls[0][0]).toEqual({ kind: "explore", dataset: "ds-1", table: "history" });
+    fireEvent.click(screen.getByTestId("cancel-job"));
+    await waitFor(() => expect(api.cancelJob).toHaveBeenCalledWith("job-1"));
+  });
+
+  it("shows the server's problem+json with its cells in the one error bar", async () => {
+    const { api } = await loadDemo();
+    api.createDataset.mockRejectedValueOnce(
+      ApiError.fromProblem(
+        {
+          title: "Invalid table",
+          detail: "history: 1 problem",
+          code: "invalid_table",
+          errors: [{ table: "history", row: 3, column: "units", cell: "C3", message: "must be >= 0" }],
+        },
+        422,
+      ),
+    );
+    fireEvent.click(screen.getByTestId("run-train"));
+    const bar = await screen.findByTestId("error-bar");
+    expect(bar).toHaveTextContent("history: 1 problem");
+    expect(bar).toHaveTextContent("history · row 3 · units · C3");
+    expect(api.createJob).not.toHaveBeenCalled();
+    expect(screen.getAllByTestId("error-bar")).toHaveLength(1);
+  });
+
+  it("says clearly when the server is unreachable", async () => {
+    const server = fakeServer();
+    server.api.health.mockRejectedValueOnce(
+      new ApiError({ status: 0, code: "unreachable", detail: "Cannot reach the Folio server at http://test." }),
+    );
+    render(<App adapter={new BrowserAdapter()} services={server.services} />);
+    const bar = await screen.findByTestId("error-bar");
+    expect(bar).toHaveTextContent("Cannot reach the Folio server");
+    expect(screen.getByTestId("health")).toHaveTextContent("Unreachable");
+  });
+});
+
+describe("App in Excel", () => {
+  it("maps named tables, goes to a bad cell and writes the plan", async () => {
+    const adapter: WorkbookAdapter = {
+      kind: "excel",
+      listSources: vi.fn(async () => [
+        { source: { kind: "table" as const, name: "History" }, label: "Table History" },
+        { source: { kind: "sheet" as const, name: "Sheet1" }, label: "Sheet Sheet1" },
+      ]),
+      readTable: vi.fn(async () => ({
+        values: [
+          ["campaign", "product_id", "units"],
+          [1, "A", 2],
+          [2, "A", -1],
+        ],
+        origin: { sheet: "Data", row: 4, column: 1 },
+      })),
+      captureSelection: vi.fn(async () => ({ kind: "range" as const, sheet: "Sheet1", address: "A1:C9" })),
+      writeTable: vi.fn(async () => {}),
+      appendRows: vi.fn(async () => {}),
+      goToCell: vi.fn(async () => {}),
+    };
+    const server = fakeServer();
+    render(<App adapter={adapter} services={server.services} />);
+    await waitFor(() => expect((screen.getByTestId("map-history") as HTMLSelectElement).value).toBe("table:History"));
+    expect(screen.queryByTestId("load-demo")).toBeNull();
+
+    // "Selection" for products captures the current selection
+    fireEvent.click(within(screen.getByTestId("map-products").closest("tr")!).getByRole("button", { name: "Selection" }));
+    await waitFor(() => expect((screen.getByTestId("map-products") as HTMLSelectElement).value).toBe("range:Sheet1!A1:C9"));
+
+    server.api.createDataset.mockRejectedValueOnce(
+      ApiError.fromProblem(
+        { detail: "1 problem", code: "invalid_table", errors: [{ table: "history", row: 3, column: "units", message: "must be >= 0" }] },
+        422,
+      ),
+    );
+    fireEvent.click(screen.getByTestId("run-train"));
+    fireEvent.click(await screen.findByRole("button", { name: "Go to cell" }));
+    // row 3 (header = 1) -> offset 2; column "units" -> offset 2
+    await waitFor(() => expect(adapter.goToCell).toHaveBeenCalledWith({ sheet: "Data", row: 4, column: 1 }, 2, 2));
+
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(server.handlers.has("job-1")).toBe(true));
+    const h = server.handlers.get("job-1")!;
+    act(() => h.onProgress?.({ type: "progress", job: "job-1", generation: 0, of: 1, best: 1, mean: 1, feasible_share: 1 }));
+    server.jobs.set("job-1", { id: "job-1", kind: "plan", status: "succeeded", result: planResult });
+    await act(async () => h.onFinished?.("succeeded"));
+    // the live convergence rows went to a sheet
+    await waitFor(() =>
+      expect(adapter.writeTable).toHaveBeenCalledWith(
+        "Folio Convergence",
+        [["generation", "best", "mean", "feasible_share"], [0, 1, 1, 1]],
+        { tableName: "FolioConvergence", activate: false },
+      ),
+    );
+    fireEvent.click(await screen.findByTestId("write-plan"));
+    await waitFor(() =>
+      expect(adapter.writeTable).toHaveBeenCalledWith("Folio Plan", planResult.plan, expect.objectContaining({ tableName: "FolioPlan" })),
+    );
+    expect(await screen.findByTestId("notice")).toHaveTextContent("Folio Plan");
+  });
+});
