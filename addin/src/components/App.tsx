@@ -31,6 +31,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
   const active = !!s.job && (s.job.status === "queued" || s.job.status === "running");
   return (
     <div className={`app app--${s.mode}`}>
+      <div className="chrome">
       <header className="topbar">
         <div className="brand">
           <svg className="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
@@ -65,10 +66,12 @@ export function App({ adapter, services = defaultServices }: AppProps) {
           </div>
         )}
       </div>
+      </div>
 
       <main className="layout">
         <div className="layout__col">
           <DataPanel
+            className="slot-data"
             mode={s.mode}
             sources={s.sources}
             mapping={s.mapping}
@@ -84,6 +87,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
           />
           <RunPanel s={s} active={active} />
           <ConnectionPanel
+            className="slot-connection"
             connection={s.connection}
             onSave={s.updateConnection}
             health={s.health}
@@ -93,6 +97,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
         <div className="layout__col">
           {s.job && (
             <ProgressPanel
+              className="slot-progress"
               kind={s.job.kind}
               jobId={s.job.id}
               status={s.job.status}
@@ -113,7 +118,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
 function RunPanel({ s, active }: { s: FolioState; active: boolean }) {
   const disabled = !!s.busy || active;
   return (
-    <section className="card" aria-label="Run">
+    <section className="card slot-run" aria-label="Run">
       <div className="card__head">
         <h2>Run</h2>
         {s.busy && (
@@ -170,7 +175,7 @@ function ResultsPanel({ s }: { s: FolioState }) {
   const shown = s.shownKind && s.results[s.shownKind] ? s.results[s.shownKind]! : kinds.length ? s.results[kinds[0]]! : undefined;
   if (!shown) {
     return (
-      <section className="card card--empty" aria-label="Results">
+      <section className="card card--empty slot-results" aria-label="Results">
         <h2>Results</h2>
         <ol className="steps">
           <li>
@@ -188,7 +193,7 @@ function ResultsPanel({ s }: { s: FolioState }) {
   }
   const plan = shown.kind === "plan" ? (shown.result as PlanResult) : undefined;
   return (
-    <section className="card" aria-label="Results">
+    <section className="card slot-results" aria-label="Results">
       <div className="card__head">
         <h2>Results</h2>
         <div className="row">

@@ -2,11 +2,13 @@ import { useEffect, useState } from "react";
 import type { ConnectionSettings } from "../api/settings";
 
 export function ConnectionPanel({
+  className,
   connection,
   onSave,
   health,
   server,
 }: {
+  className?: string;
   connection: ConnectionSettings;
   onSave(c: ConnectionSettings): void;
   health: { state: "checking" | "ok" | "down"; version?: string };
@@ -16,7 +18,7 @@ export function ConnectionPanel({
   useEffect(() => setDraft(connection), [connection]);
   const dirty = draft.baseUrl !== connection.baseUrl || draft.token !== connection.token;
   return (
-    <details className="card connection" open={health.state === "down" || undefined}>
+    <details className={`card connection ${className ?? ""}`} open={health.state === "down" || undefined}>
       <summary>
         <span>Server connection</span>
         <span className={`dot dot--${health.state}`} aria-hidden="true" />

@@ -1,3 +1,5 @@
+import { useEffect, useRef, useState } from "react";
+import type { RefObject } from "react";
 import { fmtValue } from "./format";
 
 export interface ConvergencePoint {
@@ -6,16 +8,33 @@ export interface ConvergencePoint {
   mean: number | null;
 }
 
-const W = 320;
-const H = 140;
-const PAD = { left: 44, right: 8, top: 10, bottom: 22 };
+const PAD = { left: 48, right: 10, top: 10, bottom: 24 };
+
+/** The element's width in CSS pixels, so the chart draws at 1:1 and text keeps its size. */
+function useWidth(fallback: number) {
+  const ref = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver((entries) => {
+      const w = Math.round(entries[0]?.contentRect.width ?? 0);
+      if (w > 0) setWidth(w);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
 
 /** Best and mean objective per generation, as a small inline SVG line chart. */
 export function ConvergenceChart({ points, of }: { points: ConvergencePoint[]; of?: number }) {
+  const [ref, W] = useWidth(320);
+  const H = W < 420 ? 150 : 210;
   const values = points.flatMap((p) => [p.best, p.mean]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   if (points.length === 0 || values.length === 0) {
     return (
-      <div className="chart chart--empty" data-testid="convergence-chart">
+      <div ref={ref as RefObject<HTMLDivElement>} className="chart chart--empty" data-testid="convergence-chart">
         The convergence chart appears with the first generation.
       </div>
     );
@@ -37,8 +56,8 @@ export function ConvergenceChart({ points, of }: { points: ConvergencePoint[]; o
       .join(" ");
   const ticks = [hi, (hi + lo) / 2, lo];
   return (
-    <figure className="chart" data-testid="convergence-chart" data-points={points.length}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Convergence: best and mean objective per generation">
+    <figure ref={ref} className="chart" data-testid="convergence-chart" data-points={points.length}>
+      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Convergence: best and mean objective per generation">
         {ticks.map((t, i) => (
           <g key={i}>
             <line className="chart__grid" x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />

@@ -13,6 +13,7 @@ export const ROLE_INFO: Record<Role, { label: string; required?: string }> = {
 };
 
 export interface DataPanelProps {
+  className?: string;
   mode: "excel" | "browser";
   sources: SourceOption[];
   mapping: Record<Role, TableSource | null>;
@@ -33,7 +34,7 @@ export function DataPanel(props: DataPanelProps) {
   const fileRef = useRef<HTMLInputElement>(null);
   const { mode, sources, mapping } = props;
   return (
-    <section className="card" aria-label="Data">
+    <section className={`card ${props.className ?? ""}`} aria-label="Data">
       <div className="card__head">
         <h2>Data</h2>
         {mode === "excel" && (

@@ -1,9 +1,11 @@
+import { useEffect, useRef } from "react";
 import type { JobKind, JobProgress, JobStatus } from "../api/types";
 import { ConvergenceChart } from "./ConvergenceChart";
 import type { ConvergencePoint } from "./ConvergenceChart";
 import { fmtPct, fmtSeconds, fmtValue } from "./format";
 
 export interface ProgressPanelProps {
+  className?: string;
   kind: JobKind;
   jobId: string;
   status: JobStatus;
@@ -23,7 +25,7 @@ const STATUS_LABEL: Record<JobStatus, string> = {
 };
 
 /** Live state of one job: status, progress bar, best/mean, feasible share, chart, Cancel. */
-export function ProgressPanel({ kind, jobId, status, progress, points, connection, onCancel, cancelling }: ProgressPanelProps) {
+export function ProgressPanel({ className, kind, jobId, status, progress, points, connection, onCancel, cancelling }: ProgressPanelProps) {
   const generation = typeof progress?.generation === "number" ? progress.generation : undefined;
   const of = typeof progress?.of === "number" && progress.of > 0 ? progress.of : undefined;
   const done = status === "succeeded";
@@ -39,8 +41,13 @@ export function ProgressPanel({ kind, jobId, status, progress, points, connectio
             ? `Working: ${progress.phase}…`
             : "Working…"
           : STATUS_LABEL[status];
+  const ref = useRef<HTMLElement>(null);
+  // a new job: bring its progress into view (the task pane is one long column)
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
+  }, [jobId]);
   return (
-    <section className="card" aria-label="Progress">
+    <section ref={ref} className={`card ${className ?? ""}`} aria-label="Progress">
       <div className="card__head">
         <h2>
           {kind[0].toUpperCase() + kind.slice(1)} job <span className="muted mono">{jobId}</span>

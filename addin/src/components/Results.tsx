@@ -39,7 +39,6 @@ export function TrainResults({ result }: { result: TrainResult }) {
           <thead>
             <tr>
               <th scope="col">Model</th>
-              <th scope="col">Kind</th>
               <th scope="col" className="num" title="Weighted absolute percentage error">
                 WAPE
               </th>
@@ -54,15 +53,17 @@ export function TrainResults({ result }: { result: TrainResult }) {
           <tbody>
             {rows.map((r) => (
               <tr key={r.key} className={r.champion ? "is-champion" : r.kind === "baseline" ? "is-baseline" : undefined}>
-                <td>
-                  {r.name}
-                  {r.champion && (
-                    <span className="tag tag--accent" data-testid="champion">
-                      champion
-                    </span>
-                  )}
+                <td className="model-cell">
+                  <span className="model-cell__name">
+                    {r.name}
+                    {r.champion && (
+                      <span className="tag tag--accent" data-testid="champion">
+                        champion
+                      </span>
+                    )}
+                  </span>
+                  <span className="model-cell__kind">{r.kind}</span>
                 </td>
-                <td className="muted">{r.kind}</td>
                 <td className="num">{fmtPct(r.metrics.wape)}</td>
                 <td className="num">{fmtPct(r.metrics.mape)}</td>
                 <td className="num">{fmtPct(r.metrics.bias)}</td>
@@ -95,6 +96,9 @@ const PLAN_COLUMNS: { key: string; label: string; fmt: (v: Cell) => string; num?
 
 const PREVIEW_ROWS = 100;
 
+/** Totals: cents while they fit, whole units from 10,000 on. */
+const fmtTotal = (v: unknown) => (isNum(v) && Math.abs(v) >= 10_000 ? fmtValue(v) : fmtMoney(v));
+
 export function PlanResults({ result }: { result: PlanResult }) {
   const [showAll, setShowAll] = useState(false);
   const plan: Table = result.plan ?? [];
@@ -110,11 +114,11 @@ export function PlanResults({ result }: { result: PlanResult }) {
       <dl className="totals" data-testid="plan-totals">
         <div>
           <dt>Profit</dt>
-          <dd>{fmtMoney(t.profit)}</dd>
+          <dd>{fmtTotal(t.profit)}</dd>
         </div>
         <div>
           <dt>Revenue</dt>
-          <dd>{fmtMoney(t.revenue)}</dd>
+          <dd>{fmtTotal(t.revenue)}</dd>
         </div>
         <div>
           <dt>Units</dt>
@@ -130,13 +134,13 @@ export function PlanResults({ result }: { result: PlanResult }) {
         </div>
         {bound !== undefined && (
           <div>
-            <dt>Upper bound</dt>
+            <dt>Bound</dt>
             <dd title="An upper bound on the objective">{fmtValue(bound)}</dd>
           </div>
         )}
         {isNum(result.anomaly_score) && (
           <div>
-            <dt>Anomaly score</dt>
+            <dt>Anomaly</dt>
             <dd>{result.anomaly_score.toFixed(2)}</dd>
           </div>
         )}
