@@ -73,66 +73,56 @@ export function DataPanel(props: DataPanelProps) {
       {mode === "browser" && sources.length === 0 ? (
         <p className="muted small">Load the demo workbook or upload your own: one sheet per table.</p>
       ) : (
-        <table className="roles">
-          <thead>
-            <tr>
-              <th scope="col">Role</th>
-              <th scope="col">{mode === "excel" ? "Table, sheet or selection" : "Sheet"}</th>
-              <th scope="col" className="num">
-                Rows
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {ROLES.map((role) => {
-              const current = mapping[role];
-              const key = sourceKey(current);
-              const known = sources.some((s) => sourceKey(s.source) === key);
-              const rows = props.rowCounts[role];
-              return (
-                <tr key={role}>
-                  <th scope="row">
-                    <span>{ROLE_INFO[role].label}</span>
-                    {ROLE_INFO[role].required && <span className="role-hint">{ROLE_INFO[role].required}</span>}
-                  </th>
-                  <td>
-                    <div className="role-source">
-                      <select
-                        aria-label={`${ROLE_INFO[role].label} source`}
-                        data-testid={`map-${role}`}
-                        value={key}
-                        disabled={props.busy}
-                        onChange={(e) => props.onMap(role, sourceFromKey(e.target.value))}
-                      >
-                        <option value="">— none —</option>
-                        {current && !known && <option value={key}>{describe(current)}</option>}
-                        {sources.map((s) => (
-                          <option key={sourceKey(s.source)} value={sourceKey(s.source)}>
-                            {s.label}
-                          </option>
-                        ))}
-                      </select>
-                      {mode === "excel" && (
-                        <button
-                          type="button"
-                          className="button button--subtle button--small"
-                          title="Use the cells selected in Excel"
-                          onClick={() => props.onUseSelection?.(role)}
-                          disabled={props.busy}
-                        >
-                          Selection
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                  <td className="num" data-testid={`rows-${role}`}>
-                    {current ? (rows === undefined ? "–" : fmtInt(rows)) : ""}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="roles" role="group" aria-label="Tables by role">
+          {ROLES.map((role) => {
+            const current = mapping[role];
+            const key = sourceKey(current);
+            const known = sources.some((s) => sourceKey(s.source) === key);
+            const rows = props.rowCounts[role];
+            const id = `map-${role}`;
+            return (
+              <div className="role" key={role}>
+                <div className="role__head">
+                  <label htmlFor={id} className="role__label">
+                    {ROLE_INFO[role].label}
+                  </label>
+                  {ROLE_INFO[role].required && <span className="role-hint">{ROLE_INFO[role].required}</span>}
+                  <span className="role__rows" data-testid={`rows-${role}`}>
+                    {current ? (rows === undefined ? "" : `${fmtInt(rows)} rows`) : ""}
+                  </span>
+                </div>
+                <div className="role-source">
+                  <select
+                    id={id}
+                    data-testid={id}
+                    value={key}
+                    disabled={props.busy}
+                    onChange={(e) => props.onMap(role, sourceFromKey(e.target.value))}
+                  >
+                    <option value="">— none —</option>
+                    {current && !known && <option value={key}>{describe(current)}</option>}
+                    {sources.map((s) => (
+                      <option key={sourceKey(s.source)} value={sourceKey(s.source)}>
+                        {s.label}
+                      </option>
+                    ))}
+                  </select>
+                  {mode === "excel" && (
+                    <button
+                      type="button"
+                      className="button button--subtle button--small"
+                      title="Use the cells selected in Excel"
+                      onClick={() => props.onUseSelection?.(role)}
+                      disabled={props.busy}
+                    >
+                      Use selection
+                    </button>
+                  )}
+                </div>
+              </div>
+            );
+          })}
+        </div>
       )}
       <p className="dataset-status small" data-testid="dataset-status">
         {props.datasetStatus}

@@ -221,7 +221,7 @@ async function loadDemo(adapter: WorkbookAdapter = new BrowserAdapter()) {
   render(<App adapter={adapter} services={server.services} />);
   await waitFor(() => expect(screen.getByTestId("health")).toHaveTextContent("Connected · v0.1.0"));
   fireEvent.click(screen.getByTestId("load-demo"));
-  await waitFor(() => expect(screen.getByTestId("rows-history")).toHaveTextContent("2"));
+  await waitFor(() => expect(screen.getByTestId("rows-history")).toHaveTextContent("2 rows"));
   return server;
 }
 
@@ -367,7 +367,7 @@ describe("App in Excel", () => {
     expect(screen.queryByTestId("load-demo")).toBeNull();
 
     // "Selection" for products captures the current selection
-    fireEvent.click(within(screen.getByTestId("map-products").closest("tr")!).getByRole("button", { name: "Selection" }));
+    fireEvent.click(within(screen.getByTestId("map-products").closest(".role")!).getByRole("button", { name: "Use selection" }));
     await waitFor(() => expect((screen.getByTestId("map-products") as HTMLSelectElement).value).toBe("range:Sheet1!A1:C9"));
 
     server.api.createDataset.mockRejectedValueOnce(

@@ -514,19 +514,21 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     [adapter],
   );
 
-  const changeSetting = useCallback((field: SettingsField, value: string) => {
-    setForm((f) => {
-      const next = { ...f, [field]: value } as SettingsForm;
-      // re-validate a field that showed an error, so the message goes as soon as it is fixed
-      setSettingsErrors((errs) => {
-        if (!errs[field]) return errs;
-        const { [field]: _drop, ...rest } = errs;
+  const changeSetting = useCallback(
+    (field: SettingsField, value: string) => {
+      const next = { ...form, [field]: value } as SettingsForm;
+      setForm(next);
+      // a field that showed an error is checked again, so the message goes as soon as it is fixed
+      if (settingsErrors[field]) {
         const again = validateSettings(next).errors[field];
-        return again ? { ...rest, [field]: again } : rest;
-      });
-      return next;
-    });
-  }, []);
+        setSettingsErrors((errs) => {
+          const { [field]: _drop, ...rest } = errs;
+          return again ? { ...rest, [field]: again } : rest;
+        });
+      }
+    },
+    [form, settingsErrors],
+  );
 
   const rowCounts = useMemo(() => {
     const counts: Partial<Record<Role, number>> = {};
