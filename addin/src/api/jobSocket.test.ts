@@ -95,6 +95,15 @@ describe("JobSocket", () => {
     expect(onFinished).toHaveBeenCalledWith("failed", { code: "infeasible", detail: "x" });
   });
 
+  it("fails a job the server does not know", () => {
+    const { client, sockets } = setup();
+    const onFinished = vi.fn();
+    client.watch("j9", { onFinished });
+    sockets[0].open();
+    sockets[0].message({ type: "error", code: "not_found", detail: "job 'j9' does not exist", job: "j9" });
+    expect(onFinished).toHaveBeenCalledWith("failed", expect.objectContaining({ code: "not_found", detail: "job 'j9' does not exist" }));
+  });
+
   it("reconnects with exponential backoff and re-subscribes every watched job", () => {
     const { client, sockets, states } = setup();
     client.watch("j1", {});

@@ -180,6 +180,15 @@ export class JobSocket {
       case "finished":
         this.finish(msg.job, msg.status, msg.error);
         break;
+      case "error":
+        // the server knows no such job: nothing will ever arrive for it
+        if ((msg as { code?: string }).code === "not_found")
+          this.finish(msg.job!, "failed", {
+            code: "not_found",
+            title: "Job not found",
+            detail: String((msg as { detail?: unknown }).detail ?? `The server has no job ${msg.job}.`),
+          });
+        break;
       default:
         break;
     }

@@ -140,8 +140,10 @@ export interface PlanTotals {
 
 export interface RuleReport {
   rule: string;
-  limit?: Cell;
-  value?: Cell;
+  /** category rules name their category */
+  category?: string;
+  limit?: Cell | number[];
+  value?: Cell | number[];
   kept: boolean;
 }
 

@@ -31,10 +31,13 @@ export function ProgressPanel({ className, kind, jobId, status, progress, points
   const done = status === "succeeded";
   const fraction = done ? 1 : generation !== undefined && of ? Math.min(1, generation / of) : undefined;
   const active = status === "queued" || status === "running";
+  const step = generation !== undefined && of ? `${kind === "plan" ? "Generation" : "Step"} ${generation} of ${of}` : undefined;
   const label =
-    generation !== undefined && of
-      ? `${kind === "plan" ? "Generation" : "Step"} ${generation} of ${of}`
-      : status === "queued"
+    step && !active
+      ? `${STATUS_LABEL[status]} · ${step.toLowerCase()}`
+      : step
+        ? step
+        : status === "queued"
         ? "Waiting for a worker…"
         : active
           ? progress?.phase

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Cell, ColumnSummary, ExploreResult, Metrics, PlanResult, Table, TrainResult } from "../api/types";
+import type { Cell, ColumnSummary, ExploreResult, Metrics, PlanResult, RuleReport, Table, TrainResult } from "../api/types";
 import { fmtCell, fmtInt, fmtMoney, fmtPct, fmtValue, isNum } from "./format";
 
 // ---------- train ----------
@@ -114,15 +114,15 @@ export function PlanResults({ result }: { result: PlanResult }) {
       <dl className="totals" data-testid="plan-totals">
         <div>
           <dt>Profit</dt>
-          <dd>{fmtTotal(t.profit)}</dd>
+          <dd title={fmtMoney(t.profit)}>{fmtTotal(t.profit)}</dd>
         </div>
         <div>
           <dt>Revenue</dt>
-          <dd>{fmtTotal(t.revenue)}</dd>
+          <dd title={fmtMoney(t.revenue)}>{fmtTotal(t.revenue)}</dd>
         </div>
         <div>
           <dt>Units</dt>
-          <dd>{fmtInt(t.units)}</dd>
+          <dd title={fmtInt(t.units)}>{isNum(t.units) && t.units >= 100_000 ? fmtValue(t.units) : fmtInt(t.units)}</dd>
         </div>
         <div>
           <dt>Products</dt>
@@ -150,16 +150,13 @@ export function PlanResults({ result }: { result: PlanResult }) {
         <>
           <h3>Rules</h3>
           <ul className="rules" data-testid="rules">
-            {result.rules.map((r, i) => (
+            {describeRules(result.rules).map((r, i) => (
               <li key={i} className={r.kept ? "rule rule--kept" : "rule rule--broken"}>
                 <span className="rule__mark" aria-label={r.kept ? "kept" : "broken"}>
                   {r.kept ? "✓" : "✗"}
                 </span>
-                <span className="rule__name">{r.rule}</span>
-                <span className="rule__value muted">
-                  {fmtCell(r.value)}
-                  {r.limit !== undefined && r.limit !== null && ` / ${fmtCell(r.limit)}`}
-                </span>
+                <span className="rule__name">{r.label}</span>
+                <span className="rule__value muted">{r.detail}</span>
               </li>
             ))}
           </ul>
@@ -200,6 +197,70 @@ export function PlanResults({ result }: { result: PlanResult }) {
       )}
     </div>
   );
+}
+
+// ---------- rules ----------
+
+export interface RuleLine {
+  label: string;
+  detail: string;
+  kept: boolean;
+}
+
+const pctList = (v: unknown) =>
+  Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")} %` : fmtCell(v as Cell);
+
+/** The engine's rule report in words; a category's min and max rules become one line. */
+export function describeRules(rules: RuleReport[]): RuleLine[] {
+  const lines: RuleLine[] = [];
+  const categories = new Map<string, { min?: RuleReport; max?: RuleReport; at: number }>();
+  for (const r of rules) {
+    if ((r.rule === "category_min" || r.rule === "category_max") && r.category !== undefined) {
+      let entry = categories.get(r.category);
+      if (!entry) {
+        entry = { at: lines.length };
+        categories.set(r.category, entry);
+        lines.push({ label: "", detail: "", kept: true });
+      }
+      entry[r.rule === "category_min" ? "min" : "max"] = r;
+      const { min, max } = entry;
+      const value = (min ?? max)?.value;
+      const bounds =
+        min && max ? `${fmtCell(min.limit as Cell)}–${fmtCell(max.limit as Cell)}` : min ? `≥ ${fmtCell(min.limit as Cell)}` : `≤ ${fmtCell(max!.limit as Cell)}`;
+      lines[entry.at] = {
+        label: `Category ${r.category}`,
+        detail: `${fmtCell(value as Cell)} products (limit ${bounds})`,
+        kept: (min?.kept ?? true) && (max?.kept ?? true),
+      };
+      continue;
+    }
+    switch (r.rule) {
+      case "unique_products":
+        lines.push({ label: "Each product at most once", detail: `max ${fmtCell(r.value as Cell)} per product`, kept: r.kept });
+        break;
+      case "one_product_per_slot":
+        lines.push({ label: "One product per slot", detail: "", kept: r.kept });
+        break;
+      case "must_include":
+        lines.push({ label: "Must-include products placed", detail: `${fmtCell(r.value as Cell)} of ${fmtCell(r.limit as Cell)}`, kept: r.kept });
+        break;
+      case "discount_levels":
+        lines.push({ label: "Discounts from the allowed levels", detail: `used ${pctList(r.value)}`, kept: r.kept });
+        break;
+      case "max_discounted_share":
+        lines.push({ label: "Discounted share", detail: `${fmtPct(r.value, 0)} (max ${fmtPct(r.limit, 0)})`, kept: r.kept });
+        break;
+      default: {
+        const limit = r.limit !== undefined && r.limit !== null ? ` (limit ${Array.isArray(r.limit) ? r.limit.join(", ") : fmtCell(r.limit)})` : "";
+        lines.push({
+          label: r.rule.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase()),
+          detail: `${Array.isArray(r.value) ? r.value.join(", ") : fmtCell(r.value ?? null)}${limit}`,
+          kept: r.kept,
+        });
+      }
+    }
+  }
+  return lines;
 }
 
 // ---------- explore ----------

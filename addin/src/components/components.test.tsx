@@ -10,6 +10,7 @@ import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
 import { parseDiscountLevels, validateSettings, DEFAULT_SETTINGS } from "./planSettings";
 import { ProgressPanel } from "./ProgressPanel";
+import { describeRules } from "./Results";
 import { autoMap, signature } from "./useFolio";
 import type { FolioServices } from "./useFolio";
 
@@ -74,6 +75,28 @@ describe("auto-mapping and data signature", () => {
     const a = signature({ history: [["a"], [1]] });
     expect(signature({ history: [["a"], [1]] })).toBe(a);
     expect(signature({ history: [["a"], [2]] })).not.toBe(a);
+  });
+});
+
+describe("rules report", () => {
+  it("puts the engine's rules in words, one line per category", () => {
+    const lines = describeRules([
+      { rule: "unique_products", limit: 1, value: 1, kept: true },
+      { rule: "must_include", limit: 6, value: 5, kept: false },
+      { rule: "discount_levels", limit: [0, 0.1, 0.2], value: [0, 0.2], kept: true },
+      { rule: "category_min", category: "skincare", limit: 12, value: 25, kept: true },
+      { rule: "category_max", category: "skincare", limit: 20, value: 25, kept: false },
+      { rule: "max_discounted_share", limit: 0.4, value: 0.25, kept: true },
+      { rule: "new_rule", limit: 3, value: 2, kept: true },
+    ]);
+    expect(lines).toEqual([
+      { label: "Each product at most once", detail: "max 1 per product", kept: true },
+      { label: "Must-include products placed", detail: "5 of 6", kept: false },
+      { label: "Discounts from the allowed levels", detail: "used 0, 20 %", kept: true },
+      { label: "Category skincare", detail: "25 products (limit 12–20)", kept: false },
+      { label: "Discounted share", detail: "25 % (max 40 %)", kept: true },
+      { label: "New rule", detail: "2 (limit 3)", kept: true },
+    ]);
   });
 });
 
@@ -160,7 +183,7 @@ const planResult: PlanResult = {
     [1, 2, "P-007", 0, 80, 800, 250],
   ],
   totals: { units: 200, revenue: 1880, profit: 550.5, products: 2, slots_used: 2 },
-  rules: [{ rule: "max discounted share", limit: 0.4, value: 0.5, kept: true }],
+  rules: [{ rule: "max_discounted_share", limit: 0.4, value: 0.375, kept: true }],
   convergence: [
     ["generation", "best", "mean", "feasible_share"],
     [0, 400, 300, 0.5],
@@ -283,11 +306,14 @@ describe("App (standalone page)", () => {
     await act(async () => h.onFinished?.("succeeded"));
     await waitFor(() => expect(screen.getByTestId("job-status")).toHaveTextContent("succeeded"));
     const table = await screen.findByTestId("plan-table");
+    // the chart now draws the result's convergence table (2 generations)
+    expect(screen.getByTestId("convergence-chart")).toHaveAttribute("data-points", "2");
+    expect(screen.getByTestId("progress-bar")).toHaveAttribute("aria-valuetext", "Succeeded · generation 1 of 2");
     expect(within(table).getAllByRole("row")).toHaveLength(3);
     expect(table).toHaveTextContent("P-001");
     expect(table).toHaveTextContent("10 %");
     expect(screen.getByTestId("plan-totals")).toHaveTextContent("550.50");
-    expect(screen.getByTestId("rules")).toHaveTextContent("max discounted share");
+    expect(screen.getByTestId("rules")).toHaveTextContent("Discounted share38 % (max 40 %)");
     expect(screen.getByTestId("download-xlsx")).toBeEnabled();
     expect(screen.queryByTestId("write-plan")).toBeNull(); // Excel only
 

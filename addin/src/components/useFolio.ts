@@ -133,6 +133,19 @@ function pointFrom(p: JobProgress | null | undefined): ConvergencePoint | undefi
   };
 }
 
+/** The result's convergence table (generation, best, mean, ...) as chart points. */
+export function pointsFromTable(table: Table | undefined): ConvergencePoint[] {
+  if (!Array.isArray(table) || table.length < 2) return [];
+  const header = table[0].map((h) => String(h ?? "").toLowerCase());
+  const [g, b, m] = ["generation", "best", "mean"].map((k) => header.indexOf(k));
+  if (g < 0) return [];
+  const num = (v: Cell | undefined) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  return table
+    .slice(1)
+    .filter((r) => typeof r[g] === "number")
+    .map((r) => ({ generation: r[g] as number, best: b >= 0 ? num(r[b]) : null, mean: m >= 0 ? num(r[m]) : null }));
+}
+
 function addPoint(points: ConvergencePoint[], pt: ConvergencePoint | undefined): ConvergencePoint[] {
   if (!pt) return points;
   const last = points[points.length - 1];
@@ -350,7 +363,12 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         setProblem(toProblem(err));
       }
       const final = record && isTerminal(record.status) ? record.status : status;
-      setJob((j) => (j && j.id === id ? { ...j, status: final, progress: record?.progress ?? j.progress } : j));
+      const conv = kind === "plan" ? pointsFromTable((record?.result as PlanResult | undefined)?.convergence) : [];
+      setJob((j) =>
+        j && j.id === id
+          ? { ...j, status: final, progress: record?.progress ?? j.progress, points: conv.length ? conv : j.points }
+          : j,
+      );
       await sinkRef.current?.flush();
       sinkRef.current = null;
       if (final === "failed") {
