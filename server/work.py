@@ -37,11 +37,13 @@ class JobContext:
         self._last_saved = 0.0
         self._last_cancel_check = 0.0
         self.cancelled = False
+        self.last_progress: dict | None = None
 
     def progress(self, event: dict) -> None:
         event = {k: v for k, v in event.items()}
         event.setdefault("elapsed_s", round(time.monotonic() - self.started, 3))
         self.publish({"type": "progress", "job": self.job["id"], **event})
+        self.last_progress = event
         now = time.monotonic()
         if now - self._last_saved >= self.progress_interval_s or event.get("generation") == 0:
             self._last_saved = now
@@ -237,12 +239,17 @@ def execute_job(store: Store, job_id: str, publish: Publish, progress_interval_s
         store.save_result(job_id, result)
         has_result = True
     except FolioError as exc:
-        status, error = JobStatus.FAILED, exc.to_problem()
+        if exc.code == "cancelled":  # e.g. training stopped on request: nothing to keep
+            status = JobStatus.CANCELLED
+        else:
+            status, error = JobStatus.FAILED, exc.to_problem()
     except Exception as exc:  # the job fails with a reason; the traceback stays in the log
         log.error("job %s failed:\n%s", job_id, traceback.format_exc())
         status = JobStatus.FAILED
         error = {"title": "Internal error", "status": 500, "code": "internal",
                  "detail": f"the job failed unexpectedly ({type(exc).__name__})", "errors": []}
+    if ctx.last_progress is not None:  # the record ends on the last event, not a throttled one
+        store.set_progress(job_id, ctx.last_progress)
     store.finish_job(job_id, status.value, error=error, has_result=has_result,
                      only_if=("running",))
     final = store.get_job(job_id)

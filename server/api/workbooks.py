@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from flask import Blueprint, current_app, request, send_file
 
 from ..bodies import decoded_body
@@ -15,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filename() -> str:
-    name = request.headers.get("X-Filename") or ""
+    name = unquote(request.headers.get("X-Filename") or "")  # the page percent-encodes non-ASCII
     if name:
         return name[-200:]
     return "upload.csv" if (request.mimetype or "").startswith("text/") else "upload.xlsx"

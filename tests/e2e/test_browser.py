@@ -67,7 +67,7 @@ def _fill(page, testid: str, value: str) -> None:
 def test_demo_train_plan_download(page, live_server, tmp_path):
     page.goto(live_server.url + "/")
     page.get_by_test_id("load-demo").click()
-    page.get_by_test_id("dataset-status").filter(has_text="history").wait_for(timeout=30_000)
+    page.get_by_test_id("rows-history").filter(has_text="rows").wait_for(timeout=30_000)
     _shot(page, "01-demo-loaded")
 
     page.get_by_test_id("run-train").click()
@@ -93,6 +93,9 @@ def test_demo_train_plan_download(page, live_server, tmp_path):
     page.get_by_test_id("job-status").filter(has_text="succeeded").wait_for(timeout=120_000)
     plan_table = page.get_by_test_id("plan-table")
     plan_table.wait_for()
+    show_all = page.get_by_role("button", name="Show all")
+    if show_all.count():
+        show_all.click()
     rows_on_page = plan_table.locator("tbody tr").count()
     assert rows_on_page > 10
     _shot(page, "03-planned")
@@ -114,7 +117,7 @@ def test_bad_upload_shows_the_cell(page, live_server, tmp_path):
     csv.write_text("campaign,product_id,units\n2024-01,P1,12\n2024-01,P2,many\n2024-02,P1,-3\n")
     page.goto(live_server.url + "/")
     page.get_by_test_id("upload-input").set_input_files(str(csv))
-    page.get_by_test_id("dataset-status").filter(has_text="history").wait_for(timeout=30_000)
+    page.get_by_test_id("rows-history").filter(has_text="rows").wait_for(timeout=30_000)
     page.get_by_test_id("run-train").click()
     bar = page.get_by_test_id("error-bar")
     bar.wait_for(timeout=30_000)

@@ -146,7 +146,8 @@ def test_infeasible_rules_fail_the_job_with_the_rule(client, demo_raw):
     i = [str(h).lower() for h in products[0]].index("must_include")
     for row in products[1:]:
         row[i] = 1  # every candidate must be in a catalogue with fewer slots
-    tables = {**demo_raw, "products": products}
+    slots = demo_raw["slots"][:11]  # ten slots for every candidate
+    tables = {**demo_raw, "products": products, "slots": slots}
     ds = post_json(client, "/api/datasets", {"name": "too many musts", "tables": tables})
     assert ds.status_code == 201, ds.get_json()
     job = finish(client, _start(client, {"kind": "plan", "dataset": ds.get_json()["id"],
