@@ -225,6 +225,11 @@ def _header(table: str, header: Any, out: _Collector) -> list[str | None]:
     return names
 
 
+# A real history has a few dozen columns; thousands are a mistake (a whole sheet's used range) or
+# hostile, and would cost seconds of validation for nothing.
+MAX_COLUMNS = 1_000
+
+
 def _check_shape(table: str, raw: Any, out: _Collector) -> list[list] | None:
     """The array itself: a list of lists with a header and at least one data row."""
     if not isinstance(raw, (list, tuple)) or any(not isinstance(r, (list, tuple)) for r in raw):
@@ -232,6 +237,10 @@ def _check_shape(table: str, raw: Any, out: _Collector) -> list[list] | None:
         return None
     if len(raw) == 0 or all(_is_empty(v) for v in raw[0]):
         out.add("the table is empty: the first row must hold the column names", table, 1)
+        return None
+    if len(raw[0]) > MAX_COLUMNS:
+        out.add(f"the table has {len(raw[0])} columns; at most {MAX_COLUMNS} are accepted",
+                table, 1, None, a1_cell(1, MAX_COLUMNS))
         return None
     return [list(r) for r in raw]
 
