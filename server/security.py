@@ -29,6 +29,8 @@ def _origin_allowed(allowed: list[str]) -> bool:
 
 
 def register_security(app: Flask) -> None:
+    from .ratelimit import register_rate_limits
+
     @app.before_request
     def _check_access():
         guarded = request.path.startswith("/api/") or request.path == "/ws"
@@ -44,6 +46,8 @@ def register_security(app: Flask) -> None:
                                         "a valid 'Authorization: Bearer <token>' header is required",
                                         headers={"WWW-Authenticate": 'Bearer realm="folio"'})
         return None
+
+    register_rate_limits(app)  # after the token check: unauthenticated floods cost nothing
 
     @app.after_request
     def _headers(response):

@@ -7,6 +7,7 @@ in-process hub, or Redis); the job record in the store stays the truth for polle
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 import traceback
@@ -221,6 +222,10 @@ def run_plan(ctx: JobContext, body: dict) -> dict:
     return result
 
 
+STORAGE_FULL = {"title": "Storage full", "status": 507, "code": "storage_full", "errors": [],
+                "detail": "the server's disk is full: the job's result could not be stored and "
+                          "nothing else was changed. Free some space and run the job again."}
+
 RUNNERS = {"explore": run_explore, "train": run_train, "forecast": run_forecast, "plan": run_plan}
 
 
@@ -244,10 +249,14 @@ def execute_job(store: Store, job_id: str, publish: Publish, progress_interval_s
         else:
             status, error = JobStatus.FAILED, exc.to_problem()
     except Exception as exc:  # the job fails with a reason; the traceback stays in the log
-        log.error("job %s failed:\n%s", job_id, traceback.format_exc())
         status = JobStatus.FAILED
-        error = {"title": "Internal error", "status": 500, "code": "internal",
-                 "detail": f"the job failed unexpectedly ({type(exc).__name__})", "errors": []}
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.error("job %s: no space left to store its result: %s", job_id, exc)
+            error = STORAGE_FULL
+        else:
+            log.error("job %s failed:\n%s", job_id, traceback.format_exc())
+            error = {"title": "Internal error", "status": 500, "code": "internal",
+                     "detail": f"the job failed unexpectedly ({type(exc).__name__})", "errors": []}
     if ctx.last_progress is not None:  # the record ends on the last event, not a throttled one
         store.set_progress(job_id, ctx.last_progress)
     store.finish_job(job_id, status.value, error=error, has_result=has_result,

@@ -6,6 +6,8 @@ gets the current state and loses nothing.
 
 from __future__ import annotations
 
+import time
+
 import orjson
 from flask import Flask
 from flask_sock import Sock
@@ -75,11 +77,17 @@ def register_ws(app: Flask) -> Sock:
             else:
                 _error(ws, "invalid_message", "send {\"subscribe\": \"<job id>\"}")
 
+        idle_s = app.config.get("WS_IDLE_S", 300)
+        last_activity = time.monotonic()
         try:
             while True:
                 raw = ws.receive(timeout=POLL_S)
                 if raw is not None:
+                    last_activity = time.monotonic()
                     handle(raw)
+                elif not subscribed and time.monotonic() - last_activity > idle_s:
+                    ws.close(reason=1000, message="idle: no subscription")
+                    return
                 while (event := subscriber.get()) is not None:
                     _send(ws, event)
         finally:

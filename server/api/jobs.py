@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request, send_file, url_for
+from flask import Blueprint, current_app, request, send_file, url_for
 
 from engine.errors import FolioError
 
@@ -19,6 +19,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def accept_job(body: dict, idempotency_key: str | None = None) -> tuple[dict, str]:
     """Record a checked job body as queued and hand it to the runner; returns (job, Location)."""
+    limit = current_app.config.get("MAX_QUEUED_JOBS", 500)
+    if len(store().jobs_with_status("queued")) >= limit:
+        raise FolioError(code="queue_full", status=503, title="Queue full",
+                         detail=f"{limit} jobs are already waiting; retry in a little while")
     job, created = store().create_job(body["kind"], body, idempotency_key)
     if created:
         runner().submit(job["id"])

@@ -1,0 +1,102 @@
+"""Access and abuse limits: rate limits, a full queue, the websocket's caps and Origin check."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import orjson
+import pytest
+import requests
+import websocket
+
+from server import create_app
+from server.ratelimit import TokenBuckets
+from tests.support.live import LiveServer
+
+
+def _post(client, path, body, **headers):
+    return client.post(path, data=orjson.dumps(body), content_type="application/json",
+                       headers=headers)
+
+
+@pytest.fixture
+def limited(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path), "START_RUNNER": False, "MAX_QUEUED_JOBS": 2,
+                      "RATE_LIMIT_WRITES_PER_MIN": 60, "RATE_LIMIT_BURST_S": 5})
+    return app.test_client()
+
+
+def test_token_buckets_refill():
+    now = [0.0]
+    buckets = TokenBuckets(per_minute=60, burst_seconds=3, clock=lambda: now[0])
+    assert [buckets.take("a") for _ in range(3)] == [0, 0, 0]
+    assert buckets.take("a") == pytest.approx(1.0)
+    assert buckets.take("b") == 0  # another client has its own bucket
+    now[0] += 2.0
+    assert buckets.take("a") == 0
+
+
+def test_writes_are_rate_limited_reads_are_not(limited):
+    answers = [_post(limited, "/api/datasets", {"tables": {}}) for _ in range(12)]
+    limited_answers = [a for a in answers if a.status_code == 429]
+    assert len(limited_answers) >= 6  # the burst is 5 writes
+    body = limited_answers[0].get_json()
+    assert body["code"] == "rate_limited" and int(limited_answers[0].headers["Retry-After"]) >= 1
+    assert all(limited.get("/api/models").status_code == 200 for _ in range(50))
+    # another client (a token of its own) is not slowed down by the first
+    other = _post(limited, "/api/datasets", {"tables": {}}, Authorization="Bearer other")
+    assert other.status_code == 422
+
+
+def test_a_full_queue_answers_503_with_retry_after(limited, demo_raw):
+    dataset = _post(limited, "/api/datasets", {"tables": demo_raw}).get_json()["id"]
+    for _ in range(2):
+        assert _post(limited, "/api/jobs", {"kind": "explore", "dataset": dataset}).status_code == 201
+    full = _post(limited, "/api/jobs", {"kind": "explore", "dataset": dataset})
+    assert full.status_code == 503 and full.get_json()["code"] == "queue_full"
+    assert full.headers["Retry-After"]
+
+
+@pytest.fixture(scope="module")
+def capped_server(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("ws") / "data",
+                        env={"FOLIO_WS_MAX_MESSAGE_BYTES": "1024"}).start()
+    yield server
+    server.stop()
+
+
+def _ws_url(server) -> str:
+    return server.url.replace("http", "ws") + "/ws"
+
+
+def test_websocket_messages_are_capped(capped_server):
+    ws = websocket.create_connection(_ws_url(capped_server), timeout=10)
+    ws.send(json.dumps({"subscribe": "x" * 5000}))
+    with pytest.raises((websocket.WebSocketConnectionClosedException, ConnectionError, OSError)):
+        for _ in range(5):
+            ws.recv()
+            time.sleep(0.1)
+    ws.close()
+
+
+def test_websocket_origin_is_checked(capped_server):
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(_ws_url(capped_server), timeout=10,
+                                    origin="https://evil.example")
+    assert refused.value.status_code == 403
+    ok = websocket.create_connection(_ws_url(capped_server), timeout=10, origin=capped_server.url)
+    ok.send(json.dumps({"type": "ping"}))
+    assert json.loads(ok.recv()) == {"type": "pong"}
+    ok.close()
+
+
+def test_static_pages_need_no_token_but_the_api_does(tmp_path):
+    server = LiveServer(tmp_path / "data", env={"FOLIO_TOKEN": "t0ken"}).start()
+    try:
+        page = requests.get(server.url + "/")
+        assert page.status_code in (200, 404)  # 404 only when static/ is not built
+        assert page.status_code != 401
+        assert requests.get(server.url + "/api/models").status_code == 401
+    finally:
+        server.stop()
