@@ -43,7 +43,8 @@ class JobContext:
     def progress(self, event: dict) -> None:
         event = {k: v for k, v in event.items()}
         event.setdefault("elapsed_s", round(time.monotonic() - self.started, 3))
-        self.publish({"type": "progress", "job": self.job["id"], **event})
+        # ``sent_at`` (epoch seconds) lets a client measure how long delivery took
+        self.publish({"type": "progress", "job": self.job["id"], **event, "sent_at": time.time()})
         self.last_progress = event
         now = time.monotonic()
         if now - self._last_saved >= self.progress_interval_s or event.get("generation") == 0:
