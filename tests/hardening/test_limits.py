@@ -100,3 +100,16 @@ def test_static_pages_need_no_token_but_the_api_does(tmp_path):
         assert requests.get(server.url + "/api/models").status_code == 401
     finally:
         server.stop()
+
+
+def test_deeply_nested_json_is_refused(limited):
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = limited.post("/api/jobs", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_json"
+
+
+def test_content_security_policy_and_framing(limited, tmp_path):
+    # the policy is on HTML pages only; API JSON carries nosniff
+    response = limited.get("/api/health")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "X-Frame-Options" not in response.headers
