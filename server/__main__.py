@@ -24,6 +24,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes of the embedded runner (default 2)")
     parser.add_argument("--threads", type=int, default=64, help="web threads (one per websocket)")
+    parser.add_argument("--web-workers", type=int, default=1,
+                        help="gunicorn worker processes (celery runner only: embedded keeps one)")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="worker: pool processes of this Celery worker (default: --workers or 2)")
+    parser.add_argument("--name", default=None, help="worker: Celery node name (default folio-PID@HOST)")
     parser.add_argument("--certfile", default=None, help="serve HTTPS with this certificate")
     parser.add_argument("--keyfile", default=None)
     return parser.parse_args(argv)
@@ -46,11 +51,17 @@ def serve(args: argparse.Namespace) -> None:
     from gunicorn.app.base import BaseApplication
 
     overrides = build_overrides(args)
+    from server.config import load_config
+
+    celery = load_config(overrides)["RUNNER"] == "celery"
+    # The embedded runner's pool and hub live in the one web process; with Celery the web
+    # processes keep no job state, so any number of them answer the same.
+    web_workers = max(1, args.web_workers) if celery else 1
 
     class FolioServer(BaseApplication):
         def load_config(self):
             options = {
-                "bind": f"{args.host}:{args.port}", "workers": 1, "worker_class": "gthread",
+                "bind": f"{args.host}:{args.port}", "workers": web_workers, "worker_class": "gthread",
                 "threads": args.threads, "timeout": 120, "graceful_timeout": 10,
                 "accesslog": "-", "errorlog": "-", "loglevel": "info",
                 "worker_exit": _stop_runner, "control_socket_disable": True,
@@ -79,12 +90,38 @@ def _stop_runner(server, worker) -> None:
         _app.extensions["folio.runner"].stop()
 
 
+def worker(args: argparse.Namespace) -> int:
+    """``python -m server worker --redis URL``: one Celery worker (prefork pool) plus the reaper."""
+    import os
+    import socket
+
+    from server.config import load_config
+
+    config = load_config({**build_overrides(args), "RUNNER": "celery"})
+    if not config.get("REDIS_URL"):
+        print("python -m server worker needs --redis redis://HOST:PORT/0", file=sys.stderr)
+        return 2
+    from server.celery_app import Reaper, make_celery, sender
+    from server.store import make_store
+
+    app = make_celery(config)
+    store = make_store(config)
+    reaper = Reaper(store, sender(app, store)).start()  # reaps even when no web node is up
+    concurrency = args.concurrency or config["WORKERS"]
+    name = args.name or f"folio-{os.getpid()}@{socket.gethostname()}"
+    try:
+        app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+                         "--pool=prefork", "-n", name, "-Q", config["CELERY_QUEUE"],
+                         "--without-gossip", "--without-mingle"])
+    finally:
+        reaper.stop()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command == "worker" or args.runner == "celery":
-        print("The Celery runner is not part of this build yet; use the embedded runner "
-              "(the default).", file=sys.stderr)
-        return 2
+    if args.command == "worker":
+        return worker(args)
     serve(args)
     return 0
 

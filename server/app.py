@@ -12,7 +12,7 @@ from .problems import register_error_handlers
 from .responses import register_gzip
 from .runners import make_runner
 from .security import register_security
-from .store import Store
+from .store import make_store
 from .ws import register_ws
 
 
@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     }
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    store = Store(config["DATA_DIR"])
+    store = make_store(config)
     runner = make_runner(config, store)
     app.extensions["folio.store"] = store
     app.extensions["folio.runner"] = runner

@@ -24,11 +24,18 @@ DEFAULTS: dict = {
     "WS_MAX_MESSAGE_BYTES": 64 * 1024,
     "WS_PING_INTERVAL_S": 25,
     "PROGRESS_DB_INTERVAL_S": 0.5,  # how often a worker writes progress to the job record
+    # Celery runner (--runner celery): see README "Scale-out"
+    "LEASE_S": 30.0,  # a running job whose worker has not renewed its lease this long is reaped
+    "MAX_ATTEMPTS": 2,  # runs of a job whose worker died before it is failed with worker_lost
+    "VISIBILITY_TIMEOUT_S": 6 * 3600,  # Redis broker: must exceed the longest job
+    "RESEND_QUEUED_S": 6 * 3600,  # a job queued this long without a worker claiming it is sent again
+    "CELERY_QUEUE": "folio",
 }
 
 _ENV_TYPES = {"WORKERS": int, "MAX_BODY_BYTES": int, "MAX_JSON_BYTES": int, "MAX_UPLOAD_BYTES": int,
               "WS_MAX_MESSAGE_BYTES": int, "WS_PING_INTERVAL_S": float,
-              "PROGRESS_DB_INTERVAL_S": float}
+              "PROGRESS_DB_INTERVAL_S": float, "LEASE_S": float, "MAX_ATTEMPTS": int,
+              "VISIBILITY_TIMEOUT_S": float, "RESEND_QUEUED_S": float}
 
 
 def load_config(overrides: dict | None = None, environ: os._Environ | dict | None = None) -> dict:

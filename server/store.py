@@ -313,3 +313,15 @@ def wait_for(predicate, timeout: float, interval: float = 0.05) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def make_store(config: dict):
+    """The store for this runner: SQLite + files (embedded), or Redis + shared files (celery)."""
+    if config.get("RUNNER") == "celery":
+        if not config.get("REDIS_URL"):
+            raise ValueError("the celery runner needs --redis redis://HOST:PORT/0 (FOLIO_REDIS_URL)")
+        from .jobstore_redis import RedisStore
+
+        return RedisStore(config["DATA_DIR"], config["REDIS_URL"], lease_s=config["LEASE_S"],
+                          max_attempts=config["MAX_ATTEMPTS"])
+    return Store(config["DATA_DIR"])

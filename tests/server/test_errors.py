@@ -19,9 +19,9 @@ def _problem(response, status: int, code: str) -> dict:
     return body
 
 
-def test_health_names_the_runner(client):
+def test_health_names_the_runner(client, app):
     body = client.get("/api/health").get_json()
-    assert body["status"] == "ok" and body["runner"] == "embedded"
+    assert body["status"] == "ok" and body["runner"] == app.config["RUNNER"]
 
 
 def test_openapi_document_lists_every_route(client, app):

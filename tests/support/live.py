@@ -24,8 +24,9 @@ def free_port() -> int:
 class LiveServer:
     """``python -m server`` in its own process group, as a user starts it."""
 
-    def __init__(self, data_dir: Path, env: dict | None = None):
+    def __init__(self, data_dir: Path, env: dict | None = None, args: list[str] | None = None):
         self.data_dir = data_dir
+        self.args = list(args or [])
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
@@ -36,7 +37,7 @@ class LiveServer:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--threads", "32"],
+             "--data-dir", str(self.data_dir), "--threads", "32", *self.args],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
