@@ -177,12 +177,55 @@ export interface ColumnSummary {
   [extra: string]: unknown;
 }
 
+export interface Correlations {
+  columns: string[];
+  matrix: (number | null)[][];
+}
+
+export interface ClusterProfile {
+  cluster: number;
+  size: number;
+  share: number | null;
+  means: Record<string, number | null>;
+  z_means: Record<string, number | null>;
+}
+
+export interface Clusters {
+  features: string[];
+  rows: number;
+  k: number;
+  scores: { k: number; silhouette: number | null; inertia?: number | null }[];
+  silhouette: number | null;
+  profiles: ClusterProfile[];
+}
+
+export interface SomResult {
+  rows: number;
+  cols: number;
+  features: string[];
+  samples?: number;
+  u_matrix: (number | null)[][];
+  planes: Record<string, (number | null)[][]>;
+  hits?: number[][];
+  quantization_error?: number | null;
+}
+
+export interface Finding {
+  text?: string;
+  message?: string;
+  value?: number | null;
+  n?: number | null;
+  [k: string]: unknown;
+}
+
 export interface ExploreResult {
+  rows?: number;
+  sampled?: number;
   columns: ColumnSummary[];
-  correlations?: unknown;
-  clusters?: unknown;
-  som?: unknown;
-  findings?: (string | { message?: string; text?: string; [k: string]: unknown })[];
+  correlations?: Correlations | null;
+  clusters?: Clusters | null;
+  som?: SomResult | null;
+  findings?: (string | Finding)[];
 }
 
 export type JobResult = TrainResult | PlanResult | ExploreResult | Record<string, unknown>;

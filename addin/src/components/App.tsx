@@ -197,9 +197,15 @@ function ResultsPanel({ s }: { s: FolioState }) {
       <div className="card__head">
         <h2>Results</h2>
         <div className="row">
-          {plan && s.mode === "excel" && (
-            <button type="button" className="button" data-testid="write-plan" onClick={() => void s.writePlan(plan)} disabled={!!s.busy}>
-              Write plan to sheet
+          {s.mode === "excel" && (
+            <button
+              type="button"
+              className="button"
+              data-testid={plan ? "write-plan" : "write-sheets"}
+              onClick={() => void s.writeResult(shown.kind, shown.result, s.exploreTable)}
+              disabled={!!s.busy}
+            >
+              {plan ? "Write plan to sheets" : "Write to sheets"}
             </button>
           )}
           <button type="button" className="button" data-testid="download-xlsx" onClick={() => void s.download(shown.jobId, shown.kind)}>

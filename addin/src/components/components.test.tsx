@@ -386,6 +386,9 @@ describe("App in Excel", () => {
       writeTable: vi.fn(async () => {}),
       appendRows: vi.fn(async () => {}),
       goToCell: vi.fn(async () => {}),
+      writeReport: vi.fn(async () => {}),
+      loadSetting: vi.fn(async () => undefined),
+      saveSetting: vi.fn(async () => {}),
     };
     const server = fakeServer();
     render(<App adapter={adapter} services={server.services} />);
@@ -413,18 +416,53 @@ describe("App in Excel", () => {
     act(() => h.onProgress?.({ type: "progress", job: "job-1", generation: 0, of: 1, best: 1, mean: 1, feasible_share: 1 }));
     server.jobs.set("job-1", { id: "job-1", kind: "plan", status: "succeeded", result: planResult });
     await act(async () => h.onFinished?.("succeeded"));
-    // the live convergence rows went to a sheet
+    // the live convergence rows went to a sheet, with a native line chart over them
     await waitFor(() =>
       expect(adapter.writeTable).toHaveBeenCalledWith(
         "Folio Convergence",
         [["generation", "best", "mean", "feasible_share"], [0, 1, 1, 1]],
-        { tableName: "FolioConvergence", activate: false },
+        expect.objectContaining({ tableName: "FolioConvergence", activate: false, chart: expect.objectContaining({ type: "line" }) }),
       ),
     );
-    fireEvent.click(await screen.findByTestId("write-plan"));
+    // the finished plan is written without asking: plan table, summary, convergence
     await waitFor(() =>
       expect(adapter.writeTable).toHaveBeenCalledWith("Folio Plan", planResult.plan, expect.objectContaining({ tableName: "FolioPlan" })),
     );
+    expect(adapter.writeReport).toHaveBeenCalledWith("Folio Summary", expect.any(Array), { activate: false });
+    // the workbook remembers the mapping and, while it ran, the job
+    expect(adapter.saveSetting).toHaveBeenCalledWith("folio.mapping", expect.objectContaining({ history: "table:History", products: "range:Sheet1!A1:C9" }));
+    expect(adapter.saveSetting).toHaveBeenCalledWith("folio.job", { id: "job-1", kind: "plan" });
+    expect(adapter.saveSetting).toHaveBeenLastCalledWith("folio.job", null);
+    fireEvent.click(await screen.findByTestId("write-plan"));
+    await waitFor(() => expect(adapter.writeTable).toHaveBeenCalledTimes(5));
     expect(await screen.findByTestId("notice")).toHaveTextContent("Folio Plan");
+  });
+});
+
+describe("Reattaching after the pane or page was closed", () => {
+  it("follows a job the browser remembers and shows its result when it finishes", async () => {
+    const storage = new Map<string, string>();
+    const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    const adapter = new BrowserAdapter(store);
+    await adapter.saveSetting("folio.job", { id: "job-9", kind: "plan" });
+    const server = fakeServer();
+    server.jobs.set("job-9", { id: "job-9", kind: "plan", status: "running", progress: { generation: 3, of: 40, best: 5, mean: 4 } } as JobRecord);
+    render(<App adapter={adapter} services={server.services} />);
+    expect(await screen.findByTestId("notice")).toHaveTextContent("Reattached to the running plan job job-9");
+    await waitFor(() => expect(server.handlers.has("job-9")).toBe(true));
+    server.jobs.set("job-9", { id: "job-9", kind: "plan", status: "succeeded", result: planResult } as JobRecord);
+    await act(async () => server.handlers.get("job-9")!.onFinished?.("succeeded"));
+    expect(await screen.findByTestId("plan-table")).toBeInTheDocument();
+    expect(storage.has("folio.page.folio.job")).toBe(false);
+  });
+
+  it("forgets a job the server no longer knows", async () => {
+    const adapter = new BrowserAdapter(undefined);
+    const saveSpy = vi.spyOn(adapter, "saveSetting");
+    vi.spyOn(adapter, "loadSetting").mockResolvedValue({ id: "gone", kind: "train" });
+    const server = fakeServer();
+    server.api.getJob.mockRejectedValueOnce(ApiError.fromProblem({ detail: "no such job", code: "not_found" }, 404));
+    render(<App adapter={adapter} services={server.services} />);
+    await waitFor(() => expect(saveSpy).toHaveBeenCalledWith("folio.job", null));
   });
 });

@@ -1,7 +1,15 @@
 import type { Table } from "../api/types";
-import type { WorkbookAdapter } from "../office/adapter";
+import type { ChartSpec, WorkbookAdapter } from "../office/adapter";
 
 export const CONVERGENCE_HEADER = ["generation", "best", "mean", "feasible_share"];
+
+/** The native line chart kept next to the convergence rows. */
+export const CONVERGENCE_CHART: ChartSpec = {
+  type: "line",
+  title: "Convergence: best and mean per generation",
+  category: "generation",
+  series: ["best", "mean"],
+};
 
 /**
  * Writes a running plan's convergence rows into the workbook as they arrive: the first
@@ -44,7 +52,11 @@ export class ConvergenceSink {
       .then(() => {
         if (this.started) return this.adapter.appendRows(table, rows);
         this.started = true;
-        return this.adapter.writeTable(sheet, [CONVERGENCE_HEADER, ...rows], { tableName: table, activate: false });
+        return this.adapter.writeTable(sheet, [CONVERGENCE_HEADER, ...rows], {
+          tableName: table,
+          activate: false,
+          chart: CONVERGENCE_CHART,
+        });
       })
       .catch((err) => {
         this.failed = true;

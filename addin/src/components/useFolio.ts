@@ -17,19 +17,22 @@ import type {
   JobRecord,
   JobRequest,
   JobStatus,
+  ExploreResult,
   PlanResult,
   Problem,
   ProblemItem,
   Role,
   Table,
   Tables,
+  TrainResult,
 } from "../api/types";
 import { problemOffset } from "../office/a1";
 import type { CellOrigin, SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
-import { sourceKey } from "../office/adapter";
+import { sourceFromKey, sourceKey } from "../office/adapter";
 import type { BrowserAdapter } from "../office/browser";
 import type { ConvergencePoint } from "./ConvergenceChart";
 import { ConvergenceSink } from "./convergenceSink";
+import { CONVERGENCE_CHART, METRIC_FORMATS, PLAN_FORMATS, exploreSheets, planSummaryBlocks, trainMetricsTable } from "./sheets";
 import { DEFAULT_SETTINGS, validateSettings } from "./planSettings";
 import type { SettingsErrors, SettingsField, SettingsForm } from "./planSettings";
 
@@ -69,6 +72,16 @@ export interface FinishedResult {
 type DatasetPhase = "idle" | "reading" | "uploading" | "ready" | "stale";
 
 const EMPTY_MAPPING: Mapping = { history: null, products: null, slots: null, category_limits: null };
+
+/** Keys of what the pane remembers per workbook (document settings) or per browser (page). */
+export const SETTING_MAPPING = "folio.mapping";
+export const SETTING_JOB = "folio.job";
+
+interface SavedJob {
+  id: string;
+  kind: JobKind;
+  table?: Role;
+}
 
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 const ROLE_WORDS: Record<Role, string[]> = {
@@ -248,9 +261,43 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     [adapter, markStale],
   );
 
+  // Excel: the mapping this workbook remembers, then the workbook's tables and sheets
+  const mappingLoaded = useRef(false);
+  const savedMapping = useRef("");
   useEffect(() => {
-    if (adapter.kind === "excel") void refreshSources();
+    if (adapter.kind !== "excel") return;
+    let alive = true;
+    void (async () => {
+      try {
+        const saved = await adapter.loadSetting<Record<string, string>>(SETTING_MAPPING);
+        if (alive && saved && typeof saved === "object") {
+          savedMapping.current = JSON.stringify(saved);
+          const restored: Mapping = { ...EMPTY_MAPPING };
+          for (const role of ROLES) restored[role] = typeof saved[role] === "string" ? sourceFromKey(saved[role]) : null;
+          setMapping(restored);
+        }
+      } catch {
+        // no settings (older Excel): start from names
+      }
+      if (!alive) return;
+      mappingLoaded.current = true;
+      await refreshSources();
+    })();
+    return () => {
+      alive = false;
+    };
   }, [adapter, refreshSources]);
+
+  useEffect(() => {
+    if (adapter.kind !== "excel" || !mappingLoaded.current) return;
+    const keys = Object.fromEntries(ROLES.filter((r) => mapping[r]).map((r) => [r, sourceKey(mapping[r])]));
+    const text = JSON.stringify(keys);
+    if (text === savedMapping.current) return;
+    savedMapping.current = text;
+    adapter.saveSetting(SETTING_MAPPING, keys).catch(() => {
+      // a read-only workbook: the choice lasts for this session
+    });
+  }, [adapter, mapping]);
 
   const loadWorkbook = useCallback(
     async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string) => {
@@ -352,8 +399,10 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
 
   // ---------- jobs ----------
 
+  const writeResultRef = useRef<(kind: JobKind, result: unknown, table?: Role) => Promise<void>>(async () => {});
+
   const finish = useCallback(
-    async (id: string, kind: JobKind, status: JobStatus, error?: Problem | null) => {
+    async (id: string, kind: JobKind, status: JobStatus, error?: Problem | null, table?: Role) => {
       stopWatch.current = null;
       setCancelling(false);
       let record: JobRecord | undefined;
@@ -377,9 +426,51 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
       if (record?.result) {
         setResults((r) => ({ ...r, [kind]: { jobId: id, kind, status: final, result: record!.result } }));
         setShownKind(kind);
+        if (adapter.kind === "excel") await writeResultRef.current(kind, record.result, table);
       }
+      if (!record || isTerminal(record.status)) adapter.saveSetting(SETTING_JOB, null).catch(() => {});
     },
-    [api],
+    [adapter, api],
+  );
+
+  /** Follow a job live: progress, convergence rows into the workbook, then the result. */
+  const attach = useCallback(
+    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress">) => {
+      const { kind } = saved;
+      const created_id = saved.id;
+      const view: JobView = { id: created_id, kind, status: created.status ?? "queued", progress: created.progress, points: [] };
+      setJob(view);
+      sinkRef.current?.dispose();
+        sinkRef.current =
+          kind === "plan" && adapter.kind === "excel"
+            ? new ConvergenceSink(adapter, {
+                onError: (err) => setNotice(`Could not write convergence rows: ${toProblem(err).detail}`),
+              })
+            : null;
+        stopWatch.current?.();
+        const watcher = watcherRef.current;
+        if (!watcher) throw new Error("The job socket is not ready.");
+        stopWatch.current = watcher.watch(created_id, {
+          onState: (rec) =>
+            setJob((j) =>
+              j && j.id === created_id
+                ? { ...j, status: rec.status, progress: rec.progress ?? j.progress, points: addPoint(j.points, pointFrom(rec.progress)) }
+                : j,
+            ),
+          onProgress: (msg) => {
+            const pt = pointFrom(msg);
+            if (pt && sinkRef.current)
+              sinkRef.current.push([pt.generation, pt.best, pt.mean, typeof msg.feasible_share === "number" ? msg.feasible_share : null]);
+            setJob((j) =>
+              j && j.id === created_id
+                ? { ...j, status: j.status === "queued" ? "running" : j.status, progress: msg, points: addPoint(j.points, pt) }
+                : j,
+            );
+          },
+          onFinished: (status, error) => void finish(created_id, kind, status, error, saved.table),
+        });
+    },
+    [adapter, finish],
   );
 
   const run = useCallback(
@@ -408,37 +499,9 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         else if (kind === "explore") request = { kind, dataset: datasetId, table: exploreTable };
         else request = { kind: "train", dataset: datasetId };
         const created = await api.createJob(request!, newKey());
-        const view: JobView = { id: created.id, kind, status: created.status ?? "queued", progress: created.progress, points: [] };
-        setJob(view);
-        sinkRef.current?.dispose();
-        sinkRef.current =
-          kind === "plan" && adapter.kind === "excel"
-            ? new ConvergenceSink(adapter, {
-                onError: (err) => setNotice(`Could not write convergence rows: ${toProblem(err).detail}`),
-              })
-            : null;
-        stopWatch.current?.();
-        const watcher = watcherRef.current;
-        if (!watcher) throw new Error("The job socket is not ready.");
-        stopWatch.current = watcher.watch(created.id, {
-          onState: (rec) =>
-            setJob((j) =>
-              j && j.id === created.id
-                ? { ...j, status: rec.status, progress: rec.progress ?? j.progress, points: addPoint(j.points, pointFrom(rec.progress)) }
-                : j,
-            ),
-          onProgress: (msg) => {
-            const pt = pointFrom(msg);
-            if (pt && sinkRef.current)
-              sinkRef.current.push([pt.generation, pt.best, pt.mean, typeof msg.feasible_share === "number" ? msg.feasible_share : null]);
-            setJob((j) =>
-              j && j.id === created.id
-                ? { ...j, status: j.status === "queued" ? "running" : j.status, progress: msg, points: addPoint(j.points, pt) }
-                : j,
-            );
-          },
-          onFinished: (status, error) => void finish(created.id, kind, status, error),
-        });
+        const saved: SavedJob = { id: created.id, kind, ...(kind === "explore" ? { table: exploreTable } : {}) };
+        adapter.saveSetting(SETTING_JOB, saved).catch(() => {});
+        attach(saved, created);
       } catch (err) {
         const p = toProblem(err);
         setProblem(p);
@@ -452,7 +515,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         setBusy(null);
       }
     },
-    [adapter, api, dataset, ensureDataset, exploreTable, finish, form],
+    [adapter, api, attach, dataset, ensureDataset, exploreTable, form],
   );
 
   const cancel = useCallback(async () => {
@@ -485,24 +548,26 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     [api],
   );
 
-  const writePlan = useCallback(
-    async (result: PlanResult) => {
-      setBusy("Writing the plan…");
+  /** Results where planners want them: sheets with formatted tables and native charts. */
+  const writeResult = useCallback(
+    async (kind: JobKind, result: unknown, table?: Role) => {
+      setBusy("Writing the results into the workbook…");
       try {
-        await adapter.writeTable("Folio Plan", result.plan, {
-          tableName: "FolioPlan",
-          numberFormats: {
-            page: "0",
-            slot: "0",
-            discount: "0%",
-            forecast_units: "#,##0",
-            forecast_revenue: "#,##0.00",
-            forecast_profit: "#,##0.00",
-          },
-        });
-        if (result.convergence?.length > 1)
-          await adapter.writeTable("Folio Convergence", result.convergence, { tableName: "FolioConvergence", activate: false });
-        setNotice(adapter.kind === "excel" ? "The plan is on the sheet “Folio Plan”." : "Plan kept: download result.xlsx to open it in Excel.");
+        if (kind === "plan") {
+          const plan = result as PlanResult;
+          if (plan.convergence?.length > 1)
+            await adapter.writeTable("Folio Convergence", plan.convergence, { tableName: "FolioConvergence", activate: false, chart: CONVERGENCE_CHART });
+          await adapter.writeReport("Folio Summary", planSummaryBlocks(plan), { activate: false });
+          if (plan.plan?.length) await adapter.writeTable("Folio Plan", plan.plan, { tableName: "FolioPlan", numberFormats: PLAN_FORMATS });
+          setNotice(adapter.kind === "excel" ? "The plan is on the sheet “Folio Plan”, totals and rules on “Folio Summary”." : "Plan kept: download result.xlsx to open it in Excel.");
+        } else if (kind === "train") {
+          await adapter.writeTable("Folio Models", trainMetricsTable(result as TrainResult), { tableName: "FolioModels", numberFormats: METRIC_FORMATS });
+          setNotice("Model metrics are on the sheet “Folio Models”.");
+        } else if (kind === "explore") {
+          const sheets = Object.entries(exploreSheets(result as ExploreResult, table ?? "history"));
+          for (const [i, [name, blocks]] of sheets.entries()) await adapter.writeReport(name, blocks, { activate: i === 0 });
+          setNotice(`Explore results are on ${sheets.map(([n]) => `“${n}”`).join(", ")}.`);
+        }
       } catch (err) {
         setProblem(toProblem(err));
       } finally {
@@ -511,6 +576,34 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     },
     [adapter],
   );
+  writeResultRef.current = writeResult;
+
+  const writePlan = useCallback((result: PlanResult) => writeResult("plan", result), [writeResult]);
+
+  // Reopened pane or page: reattach to the job this workbook (or browser) was following.
+  useEffect(() => {
+    let alive = true;
+    void (async () => {
+      const saved = await adapter.loadSetting<SavedJob>(SETTING_JOB).catch(() => undefined);
+      if (!alive || !saved || typeof saved.id !== "string") return;
+      try {
+        const rec = await api.getJob(saved.id);
+        if (!alive) return;
+        if (isTerminal(rec.status)) {
+          setJob({ id: saved.id, kind: saved.kind, status: rec.status, progress: rec.progress, points: [] });
+          await finish(saved.id, saved.kind, rec.status, rec.error, saved.table);
+        } else {
+          attach(saved, rec);
+          setNotice(`Reattached to the running ${saved.kind} job ${saved.id}.`);
+        }
+      } catch (err) {
+        if (alive && toProblem(err).code === "not_found") adapter.saveSetting(SETTING_JOB, null).catch(() => {});
+      }
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [adapter, api, attach, finish]);
 
   const canLocate = useCallback(
     (item: ProblemItem) => !!item.table && !!located.current.origins[item.table as Role] && !!problemOffset(item, located.current.headers[item.table as Role]),
@@ -619,6 +712,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     cancel,
     download,
     writePlan,
+    writeResult,
     goToCell,
     canLocate,
   };

@@ -33,8 +33,34 @@ export interface WriteOptions {
   tableName?: string;
   /** Excel number format per column name, e.g. {"discount": "0%"}. */
   numberFormats?: Record<string, string>;
+  /** A native chart next to the table, kept over every row when rows are appended. */
+  chart?: ChartSpec;
   /** Bring the sheet to the front (default true). */
   activate?: boolean;
+}
+
+/** A native chart over columns of a written table (category column on the x axis). */
+export interface ChartSpec {
+  type: "line" | "column";
+  title: string;
+  /** column whose values label the x axis */
+  category: string;
+  /** columns drawn as series */
+  series: string[];
+}
+
+/** One block of a report sheet: a small table, optionally an Excel table, a colour scale, a chart. */
+export interface ReportBlock {
+  title: string;
+  table: Table;
+  /** make it a formatted Excel table (default true) */
+  asTable?: boolean;
+  numberFormats?: Record<string, string>;
+  /** per data row: one number format for the row's value cells (key-value blocks) */
+  rowFormats?: (string | null)[];
+  /** colour the body cells (all but the first column) with a 3-colour scale */
+  colorScale?: "heat" | "diverging";
+  chart?: ChartSpec;
 }
 
 /**
@@ -52,6 +78,11 @@ export interface WorkbookAdapter {
   writeTable(sheetName: string, table: Table, opts?: WriteOptions): Promise<void>;
   /** Add rows below an existing table written by writeTable. */
   appendRows(tableName: string, rows: Table): Promise<void>;
+  /** Write titled blocks one below the other on a new or replaced sheet (summaries, explore). */
+  writeReport(sheetName: string, blocks: ReportBlock[], opts?: { activate?: boolean }): Promise<void>;
+  /** Per-workbook memory: Office document settings in Excel, localStorage on the page. */
+  loadSetting<T = unknown>(key: string): Promise<T | undefined>;
+  saveSetting(key: string, value: unknown): Promise<void>;
   /** Excel: select one cell, offsets relative to a table's origin. */
   goToCell?(origin: CellOrigin, rowOffset: number, columnOffset: number): Promise<void>;
 }
@@ -102,4 +133,21 @@ export function trimTable(values: Table): Table {
     }
   }
   return values.slice(0, rows).map((row) => row.slice(0, cols));
+}
+
+/** Excel serial day 0 = 1899-12-30 (this also absorbs Lotus' 1900 leap-year bug for serials >= 61). */
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+/** An Excel date serial as ISO text: "2024-03-01", or "2024-03-01T12:30:00" with a time part. */
+export function excelSerialToIso(serial: number): string {
+  const ms = Math.round((serial * 86400) * 1000) + EXCEL_EPOCH_MS;
+  const iso = new Date(ms).toISOString();
+  return Math.abs(serial - Math.round(serial)) < 1 / 86400 / 2 ? iso.slice(0, 10) : iso.slice(0, 19);
+}
+
+/** Does an Excel number format show a date or time? ("yyyy-mm-dd", "d/m/yy h:mm", not "0.00%"). */
+export function isDateFormat(format: unknown): boolean {
+  if (typeof format !== "string" || !format || format === "General") return false;
+  const bare = format.replace(/"[^"]*"/g, "").replace(/\\./g, "").replace(/\[[^\]]*\]/g, "");
+  return /[dmyhs]/i.test(bare) && !/^[#0.,%E+-]+$/i.test(bare);
 }

@@ -1,6 +1,6 @@
 import type { Table } from "../api/types";
 import { trimTable } from "./adapter";
-import type { ReadResult, SourceOption, TableSource, WorkbookAdapter, WriteOptions } from "./adapter";
+import type { ReadResult, ReportBlock, SourceOption, TableSource, WorkbookAdapter, WriteOptions } from "./adapter";
 
 /**
  * The standalone page's "workbook": the sheets of an uploaded (or demo) workbook, parsed by
@@ -12,7 +12,11 @@ export class BrowserAdapter implements WorkbookAdapter {
   private _fileName: string | undefined;
   /** Tables "written" by the app, by sheet name. */
   readonly outputs = new Map<string, { table: Table; opts: WriteOptions }>();
+  /** Report sheets "written" by the app, by sheet name. */
+  readonly reports = new Map<string, ReportBlock[]>();
   private readonly tableSheets = new Map<string, string>();
+
+  constructor(private readonly storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | undefined = safeStorage()) {}
 
   get fileName(): string | undefined {
     return this._fileName;
@@ -52,5 +56,36 @@ export class BrowserAdapter implements WorkbookAdapter {
     const out = sheet ? this.outputs.get(sheet) : undefined;
     if (!out) throw new Error(`No table named "${tableName}" was written.`);
     out.table.push(...rows.map((r) => [...r]));
+  }
+
+  async writeReport(sheetName: string, blocks: ReportBlock[]): Promise<void> {
+    this.reports.set(sheetName, blocks);
+  }
+
+  /** The page has no workbook to keep settings in: localStorage (per browser) stands in. */
+  async loadSetting<T = unknown>(key: string): Promise<T | undefined> {
+    try {
+      const raw = this.storage?.getItem(`folio.page.${key}`);
+      return raw ? (JSON.parse(raw) as T) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async saveSetting(key: string, value: unknown): Promise<void> {
+    try {
+      if (value === undefined || value === null) this.storage?.removeItem(`folio.page.${key}`);
+      else this.storage?.setItem(`folio.page.${key}`, JSON.stringify(value));
+    } catch {
+      // storage disabled: the page forgets on reload
+    }
+  }
+}
+
+function safeStorage(): Storage | undefined {
+  try {
+    return typeof localStorage === "undefined" ? undefined : localStorage;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { excelSerialToIso, isDateFormat } from "./adapter";
 import { ExcelAdapter, asCellText, safeSheetName, safeTableName } from "./excel";
-import { makeFakeExcel } from "./testing/fakeExcel";
+import { makeFakeExcel, makeFakeSettings } from "./testing/fakeExcel";
 
 const history = [
   ["campaign", "product_id", "units"],
@@ -61,6 +62,7 @@ describe("ExcelAdapter", () => {
     expect(result.values).toEqual(history);
     const chunks = ranges.filter((r) => r.sheet === "Data" && r.columns === 3 && r.rows <= 2);
     expect(chunks.map((c) => [c.row, c.rows])).toEqual([
+      [2, 1], // the first data row's number formats (date columns), loaded with chunk 1
       [1, 2],
       [3, 2],
       [5, 2],
@@ -169,7 +171,119 @@ describe("ExcelAdapter", () => {
   });
 });
 
+describe("ExcelAdapter: dates, charts, reports, settings", () => {
+  it("turns date-formatted serials into ISO text, leaving other numbers alone", async () => {
+    const { excel } = makeFakeExcel({
+      sheets: {
+        Sales: [
+          ["campaign", "week", "units", "discount"],
+          [45292, 45292.5, 10, 0.1],
+          [45323, 45323, 12, 0.2],
+        ],
+      },
+      formats: {
+        Sales: [
+          ["General", "General", "General", "General"],
+          ["yyyy-mm-dd", "d/m/yy h:mm", "#,##0", "0%"],
+        ],
+      },
+    });
+    const { values } = await new ExcelAdapter(excel).readTable({ kind: "sheet", name: "Sales" });
+    expect(values).toEqual([
+      ["campaign", "week", "units", "discount"],
+      ["2024-01-01", "2024-01-01T12:00:00", 10, 0.1],
+      ["2024-02-01", "2024-02-01", 12, 0.2],
+    ]);
+  });
+
+  it("writes a table with a native line chart and keeps the chart over appended rows", async () => {
+    const { excel, log } = workbook();
+    const adapter = new ExcelAdapter(excel);
+    await adapter.writeTable("Folio Convergence", [["generation", "best", "mean"], [0, 5, 3], [1, 6, 4]], {
+      tableName: "Convergence",
+      activate: false,
+      chart: { type: "line", title: "Best and mean", category: "generation", series: ["best", "mean"] },
+    });
+    expect(log.charts).toHaveLength(1);
+    const { chart, type, source, seriesBy } = log.charts[0];
+    expect([type, seriesBy]).toEqual(["Line", "Columns"]);
+    expect([source.column, source.rows]).toEqual([undefined, undefined]); // a range mock, not a record
+    expect(chart.name).toBe("ConvergenceChart");
+    expect(chart.title.text).toBe("Best and mean");
+    expect(log.series.map((s) => s.name)).toEqual(["mean"]);
+    expect(log.categories).toHaveLength(1);
+    expect(log.positions[0]).toMatchObject({ from: "E2" });
+
+    await adapter.appendRows("Convergence", [[2, 7, 5]]);
+    // after the append both series and the categories are pointed at the table again
+    expect(log.series.map((s) => s.name)).toEqual(["mean", "#0", "#1"]);
+    expect(log.categories).toHaveLength(2);
+  });
+
+  it("writes a report sheet: titled blocks, formats, colour scale and a column chart", async () => {
+    const { excel, log, written, ranges } = workbook();
+    await new ExcelAdapter(excel).writeReport("Folio Explore", [
+      {
+        title: "Summary",
+        table: [["item", "value"], ["Revenue", 1234.5], ["Discount", 0.25]],
+        asTable: false,
+        rowFormats: ["#,##0.00", "0%"],
+      },
+      {
+        title: "Histogram of units",
+        table: [["bin", "count"], ["0–10", 4], ["10–20", 9]],
+        chart: { type: "column", title: "units", category: "bin", series: ["count"] },
+      },
+      { title: "U-matrix", table: [["", 1, 2], [1, 0.2, 0.4], [2, 0.9, 0.1]], asTable: false, colorScale: "heat" },
+    ]);
+    const sheet = written("Folio Explore");
+    expect(sheet[0][0]).toBe("Summary");
+    expect(sheet.slice(1, 4)).toEqual([["item", "value"], ["Revenue", 1234.5], ["Discount", 0.25]]);
+    expect(sheet[5][0]).toBe("Histogram of units");
+    expect(sheet[6]).toEqual(["bin", "count"]);
+    // the chart block takes 16 rows, then a blank row
+    expect(sheet[6 + 16 + 1][0]).toBe("U-matrix");
+    const pct = ranges.find((r) => r.sheet === "Folio Explore" && r.row === 3 && r.column === 1 && r.rows === 1);
+    expect(pct?.mock.numberFormat).toEqual([["0%"]]);
+    expect(log.addedTables).toHaveLength(1);
+    expect(log.charts.map((c) => c.type)).toEqual(["ColumnClustered"]);
+    expect(log.colorScales).toHaveLength(1);
+    const scale = log.colorScales[0];
+    const scaled = ranges.find((r) => r.mock === scale.range)!;
+    expect([scaled.row, scaled.column, scaled.rows, scaled.columns]).toEqual([25, 1, 2, 2]);
+    expect(scale.cf.colorScale.criteria.maximum.type).toBe("HighestValue");
+    expect(log.activated).toEqual(["Folio Explore"]);
+  });
+
+  it("keeps settings in the workbook's document settings", async () => {
+    const { excel } = workbook();
+    const fake = makeFakeSettings({ "folio.mapping": { history: "table:History" } });
+    const adapter = new ExcelAdapter(excel, { settings: fake.settings });
+    expect(await adapter.loadSetting("folio.mapping")).toEqual({ history: "table:History" });
+    expect(await adapter.loadSetting("folio.job")).toBeUndefined();
+    await adapter.saveSetting("folio.job", { id: "j1", kind: "plan" });
+    expect(fake.saved.at(-1)).toEqual({ "folio.mapping": { history: "table:History" }, "folio.job": { id: "j1", kind: "plan" } });
+    await adapter.saveSetting("folio.job", undefined);
+    expect(await adapter.loadSetting("folio.job")).toBeUndefined();
+  });
+
+  it("reports a failed settings save", async () => {
+    const { excel } = workbook();
+    const fake = makeFakeSettings({}, true);
+    await expect(new ExcelAdapter(excel, { settings: fake.settings }).saveSetting("k", 1)).rejects.toThrow(/read-only/);
+  });
+});
+
 describe("cell and name helpers", () => {
+  it("converts Excel serial dates and recognises date formats", () => {
+    expect(excelSerialToIso(1)).toBe("1899-12-31");
+    expect(excelSerialToIso(61)).toBe("1900-03-01");
+    expect(excelSerialToIso(45658)).toBe("2025-01-01");
+    expect(excelSerialToIso(45658.75)).toBe("2025-01-01T18:00:00");
+    for (const f of ["yyyy-mm-dd", "m/d/yyyy", "[$-409]d-mmm-yy", "h:mm", "dd.mm.yyyy hh:mm"]) expect(isDateFormat(f)).toBe(true);
+    for (const f of ["General", "0%", "#,##0.00", '0.0 "days"', "@", "[Red]#,##0", "0.00E+00", ""]) expect(isDateFormat(f)).toBe(false);
+  });
+
   it("writes formula-looking text as text and nulls as empty", () => {
     expect(asCellText("=1+1")).toBe("'=1+1");
     expect(asCellText(null)).toBe("");

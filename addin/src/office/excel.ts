@@ -4,9 +4,12 @@
  * 5 MB payload limit.
  */
 import type { Cell, Table } from "../api/types";
-import { trimTable } from "./adapter";
+import { excelSerialToIso, isDateFormat, trimTable } from "./adapter";
+import { toA1 } from "./a1";
 import type {
   CellOrigin,
+  ChartSpec,
+  ReportBlock,
   ReadResult,
   SourceOption,
   TableSource,
@@ -19,7 +22,16 @@ export interface ExcelLike {
   run<T>(batch: (context: Excel.RequestContext) => Promise<T>): Promise<T>;
 }
 
+/** `Office.context.document.settings`: saved inside the workbook, so each workbook remembers. */
+export interface OfficeSettingsLike {
+  get(name: string): unknown;
+  set(name: string, value: unknown): void;
+  saveAsync(callback?: (result: { status: unknown; error?: { message?: string } }) => void): void;
+}
+
 export interface ExcelAdapterOptions {
+  /** Document settings (default: Office.context.document.settings). */
+  settings?: OfficeSettingsLike;
   /** Cells per read/write request: ~100 bytes a cell keeps a request well under 5 MB. */
   cellsPerRequest?: number;
   /** Table style for written tables. */
@@ -41,9 +53,16 @@ export class ExcelAdapter implements WorkbookAdapter {
   private readonly excel: ExcelLike;
   private readonly cellsPerRequest: number;
   private readonly tableStyle: string;
+  private readonly settings: OfficeSettingsLike | undefined;
+  /** Charts kept over every row of a table that grows (table name -> chart). */
+  private readonly charts = new Map<string, { sheet: string; chart: string; spec: ChartSpec; header: string[] }>();
 
   constructor(excel?: ExcelLike, opts: ExcelAdapterOptions = {}) {
     this.excel = excel ?? (globalThis as unknown as { Excel: ExcelLike }).Excel;
+    this.settings =
+      opts.settings ??
+      (globalThis as unknown as { Office?: { context?: { document?: { settings?: OfficeSettingsLike } } } }).Office?.context
+        ?.document?.settings;
     this.cellsPerRequest = Math.max(1, opts.cellsPerRequest ?? 50_000);
     this.tableStyle = opts.tableStyle ?? "TableStyleMedium2";
   }
@@ -118,6 +137,12 @@ export class ExcelAdapter implements WorkbookAdapter {
       }
       sheet.freezePanes.freezeRows(1);
       all.format.autofitColumns();
+      if (opts.chart && opts.tableName) {
+        const header = values[0].map((h) => String(h ?? ""));
+        const chartName = safeTableName(`${opts.tableName}Chart`);
+        addChart(sheet, opts.chart, header, 0, 0, rows, chartName, { row: 1, column: cols + 1 });
+        this.charts.set(safeTableName(opts.tableName), { sheet: name, chart: chartName, spec: opts.chart, header });
+      }
       if (opts.activate !== false) sheet.activate();
       await context.sync();
     });
@@ -137,7 +162,95 @@ export class ExcelAdapter implements WorkbookAdapter {
         table.rows.add(undefined, chunk as (string | number | boolean)[][]);
         await context.sync();
       }
+      const kept = this.charts.get(safeTableName(tableName));
+      if (kept) {
+        // point the chart's series at every row now in the table
+        const range = table.getRange();
+        range.load("rowCount,rowIndex,columnIndex");
+        await context.sync();
+        const sheet = context.workbook.worksheets.getItem(kept.sheet);
+        const chart = sheet.charts.getItem(kept.chart);
+        setChartData(sheet, chart, kept.spec, kept.header, range.rowIndex, range.columnIndex, range.rowCount);
+        await context.sync();
+      }
     });
+  }
+
+  writeReport(sheetName: string, blocks: ReportBlock[], opts: { activate?: boolean } = {}): Promise<void> {
+    const name = safeSheetName(sheetName);
+    return this.excel.run(async (context) => {
+      const sheets = context.workbook.worksheets;
+      const existing = sheets.getItemOrNullObject(name);
+      existing.load("isNullObject");
+      await context.sync();
+      if (!existing.isNullObject) existing.delete();
+      const sheet = sheets.add(name);
+      let row = 0;
+      let widest = 1;
+      for (const [i, block] of blocks.entries()) {
+        const cols = Math.max(0, ...block.table.map((r) => r.length));
+        const title = sheet.getRangeByIndexes(row, 0, 1, 1);
+        title.values = [[block.title]];
+        title.format.font.bold = true;
+        title.format.font.size = 13;
+        row += 1;
+        const n = block.table.length;
+        if (n > 0 && cols > 0) {
+          widest = Math.max(widest, cols);
+          const values = block.table.map((r) => padRow(r, cols).map(asCellText));
+          await this.writeRows(context, sheet, row, values, cols, 0);
+          const all = sheet.getRangeByIndexes(row, 0, n, cols);
+          if (block.asTable !== false) {
+            const t = sheet.tables.add(all, true);
+            t.style = this.tableStyle;
+          } else {
+            sheet.getRangeByIndexes(row, 0, 1, cols).format.font.bold = true;
+            sheet.getRangeByIndexes(row, 0, n, 1).format.font.bold = true;
+          }
+          const header = values[0].map((h) => String(h ?? "").trim().toLowerCase());
+          if (n > 1) {
+            for (const [column, format] of Object.entries(block.numberFormats ?? {})) {
+              const j = header.indexOf(column.toLowerCase());
+              if (j >= 0) sheet.getRangeByIndexes(row + 1, j, n - 1, 1).numberFormat = Array.from({ length: n - 1 }, () => [format]);
+            }
+            (block.rowFormats ?? []).forEach((format, k) => {
+              if (format && k < n - 1 && cols > 1)
+                sheet.getRangeByIndexes(row + 1 + k, 1, 1, cols - 1).numberFormat = [Array(cols - 1).fill(format)];
+            });
+            if (block.colorScale && cols > 1) addColorScale(sheet.getRangeByIndexes(row + 1, 1, n - 1, cols - 1), block.colorScale);
+          }
+          let height = n;
+          if (block.chart) {
+            const header0 = values[0].map((h) => String(h ?? ""));
+            addChart(sheet, block.chart, header0, row, 0, n, safeTableName(`${name}_chart_${i + 1}`), { row, column: cols + 1 });
+            height = Math.max(height, CHART_ROWS);
+          }
+          row += height;
+        }
+        row += 1;
+      }
+      sheet.getRangeByIndexes(0, 0, Math.max(1, row), widest).format.autofitColumns();
+      if (opts.activate !== false) sheet.activate();
+      await context.sync();
+    });
+  }
+
+  async loadSetting<T = unknown>(key: string): Promise<T | undefined> {
+    if (!this.settings) return undefined;
+    const value = this.settings.get(key);
+    return value === null || value === undefined ? undefined : (value as T);
+  }
+
+  saveSetting(key: string, value: unknown): Promise<void> {
+    const settings = this.settings;
+    if (!settings) return Promise.resolve();
+    settings.set(key, value === undefined ? null : value);
+    return new Promise((resolve, reject) =>
+      settings.saveAsync((result) => {
+        if (result && result.status !== "failed" && result.status !== 1) resolve();
+        else reject(new Error(`Could not save the workbook settings: ${result?.error?.message ?? "unknown error"}`));
+      }),
+    );
   }
 
   goToCell(origin: CellOrigin, rowOffset: number, columnOffset: number): Promise<void> {
@@ -182,6 +295,12 @@ export class ExcelAdapter implements WorkbookAdapter {
     const sheet = context.workbook.worksheets.getItem(block.sheet);
     const perRequest = Math.max(1, Math.floor(this.cellsPerRequest / Math.max(1, block.columnCount)));
     const out: Table = [];
+    // the first data row's number formats tell which columns hold dates (loaded with chunk 1)
+    let formats: Excel.Range | undefined;
+    if (block.rowCount > 1) {
+      formats = sheet.getRangeByIndexes(block.rowIndex + 1, block.columnIndex, 1, block.columnCount);
+      formats.load("numberFormat");
+    }
     for (let r = 0; r < block.rowCount; r += perRequest) {
       const n = Math.min(perRequest, block.rowCount - r);
       const chunk = sheet.getRangeByIndexes(block.rowIndex + r, block.columnIndex, n, block.columnCount);
@@ -189,6 +308,14 @@ export class ExcelAdapter implements WorkbookAdapter {
       await context.sync();
       for (const row of chunk.values as Cell[][]) out.push(row);
     }
+    const row0 = formats ? ((formats.numberFormat as unknown as unknown[][])?.[0] ?? []) : [];
+    const dateColumns = row0.map((f, j) => (isDateFormat(f) ? j : -1)).filter((j) => j >= 0);
+    if (dateColumns.length)
+      for (let i = 1; i < out.length; i++)
+        for (const j of dateColumns) {
+          const v = out[i][j];
+          if (typeof v === "number" && Number.isFinite(v)) out[i][j] = excelSerialToIso(v);
+        }
     return out;
   }
 
@@ -198,14 +325,95 @@ export class ExcelAdapter implements WorkbookAdapter {
     startRow: number,
     values: Table,
     cols: number,
+    startColumn = 0,
   ): Promise<void> {
     const perRequest = Math.max(1, Math.floor(this.cellsPerRequest / Math.max(1, cols)));
     for (let r = 0; r < values.length; r += perRequest) {
       const chunk = values.slice(r, r + perRequest);
-      sheet.getRangeByIndexes(startRow + r, 0, chunk.length, cols).values = chunk as unknown as string[][];
+      sheet.getRangeByIndexes(startRow + r, startColumn, chunk.length, cols).values = chunk as unknown as string[][];
       await context.sync();
     }
   }
+}
+
+/** Rows a chart takes on a report sheet. */
+const CHART_ROWS = 16;
+const CHART_COLUMNS = 8;
+
+const CHART_TYPES = { line: "Line", column: "ColumnClustered" } as const;
+
+/**
+ * A native chart over a block of the sheet (header at `row`, `rows` rows with the header):
+ * one series per `spec.series` column, the category column as the x axis labels.
+ */
+function addChart(
+  sheet: Excel.Worksheet,
+  spec: ChartSpec,
+  header: string[],
+  row: number,
+  column: number,
+  rows: number,
+  name: string,
+  at: { row: number; column: number },
+): Excel.Chart | undefined {
+  const first = columnOf(header, spec.series[0]);
+  if (first < 0) return undefined;
+  const source = sheet.getRangeByIndexes(row, column + first, rows, 1);
+  const chart = sheet.charts.add(CHART_TYPES[spec.type] as Excel.ChartType, source, "Columns" as Excel.ChartSeriesBy);
+  chart.name = name;
+  chart.title.text = spec.title;
+  chart.legend.position = "Bottom" as Excel.ChartLegendPosition;
+  chart.setPosition(toA1(at.row, at.column), toA1(at.row + CHART_ROWS - 2, at.column + CHART_COLUMNS - 1));
+  setChartData(sheet, chart, spec, header, row, column, rows, true);
+  return chart;
+}
+
+/** (Re)point a chart's series and category labels at `rows` rows (header included). */
+function setChartData(
+  sheet: Excel.Worksheet,
+  chart: Excel.Chart,
+  spec: ChartSpec,
+  header: string[],
+  row: number,
+  column: number,
+  rows: number,
+  fresh = false,
+): void {
+  const body = Math.max(1, rows - 1);
+  const series = spec.series.map((s) => columnOf(header, s)).filter((j) => j >= 0);
+  if (fresh) {
+    // the chart was made from the first series; add the others by name
+    for (const j of series.slice(1)) {
+      const added = chart.series.add(header[j]);
+      added.setValues(sheet.getRangeByIndexes(row + 1, column + j, body, 1));
+    }
+  } else {
+    series.forEach((j, k) => chart.series.getItemAt(k).setValues(sheet.getRangeByIndexes(row + 1, column + j, body, 1)));
+  }
+  const category = columnOf(header, spec.category);
+  if (category >= 0) chart.axes.categoryAxis.setCategoryNames(sheet.getRangeByIndexes(row + 1, column + category, body, 1));
+}
+
+function columnOf(header: string[], name: string): number {
+  const want = name.trim().toLowerCase();
+  return header.findIndex((h) => h.trim().toLowerCase() === want);
+}
+
+/** A 3-colour scale: "heat" white -> amber -> red (low to high), "diverging" blue -> white -> red over -1..1. */
+function addColorScale(range: Excel.Range, kind: "heat" | "diverging"): void {
+  const cf = range.conditionalFormats.add("ColorScale" as Excel.ConditionalFormatType);
+  cf.colorScale.criteria =
+    kind === "diverging"
+      ? {
+          minimum: { type: "Number" as Excel.ConditionalFormatColorCriterionType, formula: "-1", color: "#2F6FBA" },
+          midpoint: { type: "Number" as Excel.ConditionalFormatColorCriterionType, formula: "0", color: "#FFFFFF" },
+          maximum: { type: "Number" as Excel.ConditionalFormatColorCriterionType, formula: "1", color: "#D13438" },
+        }
+      : {
+          minimum: { type: "LowestValue" as Excel.ConditionalFormatColorCriterionType, color: "#FFFFFF" },
+          midpoint: { type: "Percentile" as Excel.ConditionalFormatColorCriterionType, formula: "50", color: "#F7C56B" },
+          maximum: { type: "HighestValue" as Excel.ConditionalFormatColorCriterionType, color: "#C4314B" },
+        };
 }
 
 function padRow(row: Cell[], cols: number): Cell[] {

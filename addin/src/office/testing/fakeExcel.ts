@@ -24,6 +24,8 @@ export interface FakeInit {
   sheets: Record<string, Table>;
   tables?: Record<string, FakeTableInit>;
   selection?: FakeBlock;
+  /** number formats per sheet (same shape as the sheet's values); "General" where missing */
+  formats?: Record<string, string[][]>;
 }
 
 export interface RangeRecord extends FakeBlock {
@@ -46,6 +48,11 @@ export function makeFakeExcel(init: FakeInit) {
     activated: [] as string[],
     selected: [] as string[],
     appended: [] as { table: string; index: unknown; values: Table }[],
+    charts: [] as { sheet: string; type: string; source: Mock; seriesBy: string; chart: Mock }[],
+    series: [] as { chart: Mock; name?: string; values: Mock }[],
+    categories: [] as { chart: Mock; range: Mock }[],
+    positions: [] as { chart: Mock; from: string; to: string }[],
+    colorScales: [] as { range: Mock; cf: Mock }[],
   };
   const sheetKeys = new Map<string, string>();
   let counter = 0;
@@ -68,15 +75,25 @@ export function makeFakeExcel(init: FakeInit) {
     const mock = populate(parent, key("range"), {
       address,
       values: initial,
-      numberFormat: [[]],
+      numberFormat: Array.from({ length: b.rows }, (_, i) =>
+        Array.from({ length: b.columns }, (_, j) => init.formats?.[b.sheet]?.[b.row + i]?.[b.column + j] ?? "General"),
+      ),
       rowIndex: b.row,
       columnIndex: b.column,
       rowCount: b.rows,
       columnCount: b.columns,
       worksheet: { name: b.sheet },
       format: {
+        font: { bold: false, size: 11 },
         autofitColumns() {
           log.autofit.push(mock);
+        },
+      },
+      conditionalFormats: {
+        add(this: Mock, type: string): Mock {
+          const cf = populate(this, key("cf"), { type, colorScale: {} });
+          log.colorScales.push({ range: mock, cf });
+          return cf;
         },
       },
       select() {
@@ -127,6 +144,49 @@ export function makeFakeExcel(init: FakeInit) {
         const table = populate(this, key("table"), { name: `Table${counter}`, style: "" });
         log.addedTables.push({ sheet: name, hasHeaders, range, table });
         return table;
+      },
+    },
+    charts: {
+      add(this: Mock, type: string, source: Mock, seriesBy: string): Mock {
+        const chart: Mock = populate(this, key("chart"), {
+          name: "",
+          title: { text: "" },
+          legend: { position: "" },
+          setPosition(from: string, to: string) {
+            log.positions.push({ chart, from, to });
+          },
+          series: {
+            add(this: Mock, seriesName: string): Mock {
+              const s: Mock = populate(this, key("series"), {
+                setValues(values: Mock) {
+                  log.series.push({ chart, name: seriesName, values });
+                },
+              });
+              return s;
+            },
+            getItemAt(this: Mock, index: number): Mock {
+              return populate(this, key("series"), {
+                setValues(values: Mock) {
+                  log.series.push({ chart, name: `#${index}`, values });
+                },
+              });
+            },
+          },
+          axes: {
+            categoryAxis: {
+              setCategoryNames(range: Mock) {
+                log.categories.push({ chart, range });
+              },
+            },
+          },
+        });
+        log.charts.push({ sheet: name, type, source, seriesBy, chart });
+        return chart;
+      },
+      getItem(this: Mock, chartName: string): Mock {
+        const hit = log.charts.find((c) => c.sheet === name && c.chart.name === chartName);
+        if (!hit) throw new Error(`ItemNotFound: chart ${chartName}`);
+        return hit.chart;
       },
     },
     freezePanes: {
@@ -232,5 +292,28 @@ export function makeFakeExcel(init: FakeInit) {
     return out;
   };
 
-  return { excel, log, ranges, written };
+  return { excel, log, ranges, written, settings: makeFakeSettings() };
+}
+
+/** `Office.context.document.settings` as an office-addin-mock object: get/set, saveAsync. */
+export function makeFakeSettings(initial: Record<string, unknown> = {}, fail = false) {
+  const store: Record<string, unknown> = { ...initial };
+  const saved: Record<string, unknown>[] = [];
+  const office: Mock = new OfficeMockObject({
+    context: {
+      document: {
+        settings: {
+          get: (name: string) => (name in store ? store[name] : null),
+          set: (name: string, value: unknown) => {
+            store[name] = value;
+          },
+          saveAsync: (cb?: (r: { status: string; error?: { message: string } }) => void) => {
+            if (!fail) saved.push(JSON.parse(JSON.stringify(store)));
+            cb?.(fail ? { status: "failed", error: { message: "read-only workbook" } } : { status: "succeeded" });
+          },
+        },
+      },
+    },
+  } as any);
+  return { office, settings: office.context.document.settings, store, saved };
 }
