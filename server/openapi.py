@@ -5,7 +5,7 @@ from __future__ import annotations
 TABLE = {"type": "array", "description": "Excel range values: header row, then one array per row",
          "items": {"type": "array", "items": {"type": ["string", "number", "boolean", "null"]}}}
 PROBLEM_CODES = ["invalid_json", "invalid_table", "invalid_request", "invalid_job", "invalid_settings",
-                 "invalid_encoding", "invalid_workbook", "payload_too_large", "unsupported_encoding",
+                 "invalid_encoding", "invalid_workbook", "payload_too_large", "queue_full", "storage_full", "unsupported_encoding",
                  "not_found", "conflict", "infeasible", "unauthorized", "forbidden", "rate_limited",
                  "method_not_allowed", "internal", "worker_lost", "not_built"]
 
@@ -30,7 +30,9 @@ ERRORS = {"400": _problem("Bad request (invalid JSON or encoding)"),
           "401": _problem("Missing or wrong bearer token"),
           "404": _problem("Not found"), "413": _problem("Body too large (before or after gzip)"),
           "415": _problem("Unsupported Content-Encoding"),
-          "422": _problem("Invalid tables, settings or request")}
+          "422": _problem("Invalid tables, settings or request"),
+          "429": _problem("Too many requests from this client (see Retry-After)"),
+          "503": _problem("The job queue is full (see Retry-After)")}
 LOCATION = {"Location": {"schema": {"type": "string"}}}
 JOB_ID = {"name": "job_id", "in": "path", "required": True,
           "schema": {"type": "string", "pattern": "^job_[0-9a-f]{16}$"}}
@@ -169,6 +171,11 @@ def openapi_document(version: str) -> dict:
         "/api/demo/workbook.xlsx": {"get": {"operationId": "demoWorkbook", "responses": {
             "200": {"description": "The demo workbook", "content": xlsx}}}},
     }
+    for path, operations in paths.items():  # every guarded route may answer these
+        for operation in operations.values():
+            if path != "/api/health":
+                for status in ("401", "429"):
+                    operation["responses"].setdefault(status, ERRORS[status])
     return {
         "openapi": "3.1.0",
         "info": {"title": "Folio API", "version": version,
