@@ -17,6 +17,11 @@ reading its source:
 * **Progress and stop**: generation 0 is reported from ``on_fitness`` (its first call carries
   the initial population's fitness), later generations from ``on_generation``; a report callback
   that returns True makes ``on_generation`` answer ``"stop"``.
+* **Improve**: an optional ``improve(population, fitness)`` hook runs in ``on_generation``, after
+  PyGAD has scored the new population and before the report; it may replace rows AND their
+  fitness in place (the planner's local search puts its improved best plan over the worst row).
+  PyGAD reads both arrays for the next selection and elitism; its fitness cache is rebuilt
+  after every ``on_generation`` call, so a replaced row is never confused with its old value.
 * **Determinism**: PyGAD's own draws come from ``random_seed``; our operators get a
   ``numpy.random.Generator`` seeded from the same seed.
 * ``allow_duplicate_genes`` stays True (False is very slow and wrong for mixed genes):
@@ -64,7 +69,8 @@ def evolve(initial_population: np.ndarray, fitness: Fitness, *, generations: int
            repair: Repair, mutate: Mutate | None = None, keep_elitism: int = 2,
            parents_mating: int | None = None, crossover: str = "two_points",
            crossover_probability: float = 0.9, tournament_size: int = 3,
-           report: Callable[[Generation], bool | None] | None = None) -> Outcome:
+           report: Callable[[Generation], bool | None] | None = None,
+           improve: Callable[[np.ndarray, np.ndarray], None] | None = None) -> Outcome:
     """Run the GA from ``initial_population`` (integer genes) and return the best chromosome seen.
 
     ``fitness(population) -> (n,)`` scores a whole batch, higher is better. ``repair(population,
@@ -94,6 +100,8 @@ def evolve(initial_population: np.ndarray, fitness: Fitness, *, generations: int
         repair(offspring, rng)  # in place: PyGAD copies these rows into the population next
 
     def on_generation(ga):
+        if improve is not None:
+            improve(ga.population, ga.last_generation_fitness)
         stop = tracker.observe(ga.generations_completed, ga.population, ga.last_generation_fitness)
         return "stop" if stop else None
 

@@ -5,8 +5,9 @@ Building it is where the forecast enters the loop. The model is asked ONCE per r
 (page, slot_size, featured), the only slot attributes the model sees. The genetic algorithm then
 looks values up in ``value[product, slot_type, level]`` instead of predicting again: that is
 what lets it run many generations per second while every fitness still comes from the model.
-Features that would couple slots (e.g. two products of one category on a page) would need work
-per generation; the model has none yet.
+The one effect that couples slots, products of one category competing on a page, is the
+planner's cannibalisation term (engine.plan_cannibal), applied per generation on top of the
+table: the model is a per-row model and cannot see the rest of the page.
 
 The hard rules are checked here before any search, so an impossible request fails at once with
 the rule that cannot be met.
@@ -27,6 +28,7 @@ from .plan_settings import PlanSettings
 
 PREDICT_THREADS = 1  # jobs run side by side in worker processes: do not oversubscribe the cores
 PLAN_ONLY = ("must_include", "max_units", "unit_cost")
+CHUNK_ROWS = 200_000  # rows per model call when building the forecast table
 
 
 @dataclass
@@ -47,6 +49,12 @@ class PlanInstance:
     limited: np.ndarray  # (C,) bool: the category has a row in category_limits
     max_discounted_share: float
     objective: str
+    page_index: np.ndarray | None = None  # (S,) int: the slot's page as 0..n_pages-1
+    cannibalisation: float = 1.0  # per-sibling sales factor (engine.plan_cannibal); 1 = none
+
+    @property
+    def n_pages(self) -> int:
+        return int(self.page_index.max()) + 1 if self.page_index is not None and self.page_index.size else 0
 
     @property
     def n_products(self) -> int:
@@ -211,6 +219,7 @@ def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInsta
         slot_type=slot_type.astype(int), levels=levels, units=np.zeros(0), value=np.zeros(0),
         cat_min=cat_min, cat_max=cat_max, limited=limited,
         max_discounted_share=settings.max_discounted_share, objective=settings.objective,
+        page_index=pd.factorize(slots["page"], sort=True)[0].astype(int),
     )
     check_feasible(inst)
     inst.units = forecast_table(model, products, types, levels)
@@ -219,16 +228,29 @@ def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInsta
     return inst
 
 
-def forecast_table(model, products: pd.DataFrame, slot_types: pd.DataFrame, levels: np.ndarray) -> np.ndarray:
-    """Units for every (product, slot type, level): ONE model call, summed over the model's
-    markets when the products table names none (one catalogue for every market)."""
+def forecast_table(model, products: pd.DataFrame, slot_types: pd.DataFrame, levels: np.ndarray,
+                   chunk_rows: int = CHUNK_ROWS) -> np.ndarray:
+    """Units for every (product, slot type, level), summed over the model's markets when the
+    products table names none (one catalogue for every market).
+
+    Forecasts depend on (product, page, slot_size, featured, discount), never on the slot's
+    index, so slots are deduplicated into types first. The rows are built and predicted in
+    chunks of whole products (about ``chunk_rows`` rows each): 2,000 products x 200 slot types x
+    5 levels x 3 markets would be 6 M rows, too much memory as one DataFrame. Chunks give the
+    same numbers as one call (the model is per row)."""
     countries = [] if "country" in products.columns else list(getattr(model, "countries_", []) or [])
-    rows = _candidate_rows(products, slot_types, levels, countries)
+    T, D, K = len(slot_types), len(levels), max(len(countries), 1)
+    per_product = max(T * D * K, 1)
+    step = max(1, chunk_rows // per_product)
+    out = np.zeros((len(products), T, D))
     with threadpool_limits(limits=PREDICT_THREADS):
-        units = np.asarray(model.predict(rows), dtype=float)
-    units = np.nan_to_num(np.clip(units, 0.0, None), nan=0.0)
-    shape = (len(products), len(slot_types), len(levels), max(len(countries), 1))
-    return units.reshape(shape).sum(axis=3)
+        for start in range(0, len(products), step):
+            part = products.iloc[start:start + step]
+            rows = _candidate_rows(part, slot_types, levels, countries)
+            units = np.asarray(model.predict(rows), dtype=float)
+            units = np.nan_to_num(np.clip(units, 0.0, None), nan=0.0)
+            out[start:start + len(part)] = units.reshape(len(part), T, D, K).sum(axis=3)
+    return out
 
 
 def _cap(inst: PlanInstance, products: pd.DataFrame) -> None:

@@ -77,11 +77,23 @@ def assignment_plan(inst: PlanInstance, repairer: Repairer) -> tuple[np.ndarray 
 class Mutator:
     """Structure-respecting moves, 1 to ``max_moves`` per child, drawn from the caller's rng."""
 
-    def __init__(self, inst: PlanInstance, repairer: Repairer, max_moves: int = 3):
+    def __init__(self, inst: PlanInstance, repairer: Repairer, max_moves: int = 3,
+                 slots: np.ndarray | None = None):
         self.inst = inst
+        self.repairer = repairer
         self.best_level = repairer.best_level
         self.best_value = repairer.best_value
         self.max_moves = max_moves
+        self.slots = None if slots is None else np.asarray(slots, dtype=int)  # moves touch only these
+
+    def restricted(self, slots: np.ndarray) -> "Mutator":
+        """The same moves, touching only ``slots`` (one group of pages, for coevolution)."""
+        return Mutator(self.inst, self.repairer, self.max_moves, slots)
+
+    def _slot(self, rng: np.random.Generator) -> int:
+        if self.slots is None:
+            return int(rng.integers(self.inst.n_slots))
+        return int(self.slots[rng.integers(len(self.slots))])
 
     def __call__(self, offspring: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         out = np.array(offspring, dtype=np.int64, copy=True)
@@ -93,8 +105,8 @@ class Mutator:
     def move(self, row: np.ndarray, rng: np.random.Generator) -> None:
         inst = self.inst
         prod, lev = row[0::2], row[1::2]
-        S, D = inst.n_slots, len(inst.levels)
-        s = int(rng.integers(S))
+        D = len(inst.levels)
+        s = self._slot(rng)
         kind = rng.random()
         if kind < 0.45:  # replace with an unused product: the best one for this slot or any
             unused = np.ones(inst.n_products, dtype=bool)
@@ -109,7 +121,7 @@ class Mutator:
             prod[s] = p
             lev[s] = self.best_level[p, inst.slot_type[s]]
         elif kind < 0.75:  # swap two slots' products; each takes its best level in the new slot
-            o = int(rng.integers(S))
+            o = self._slot(rng)
             prod[s], prod[o] = prod[o], prod[s]
             for slot in (s, o):
                 if prod[slot] >= 0:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .plan_cannibal import factors, page_category_counts
 from .plan_instance import PlanInstance
 
 EMPTY = -1
@@ -33,10 +34,13 @@ class Evaluation:
     category_counts: np.ndarray  # (n, C)
     discounts: np.ndarray  # (n, S) discount fraction, 0 where empty
     placed: np.ndarray  # (n, S) bool
+    factor: np.ndarray  # (n, S) cannibalisation multiplier on each slot's forecast (1 = none)
+    products: np.ndarray  # (n, S) product index, 0 where empty (use with ``placed``)
 
 
 def evaluate(inst: PlanInstance, population: np.ndarray) -> Evaluation:
-    """Objective (value-table lookup) and rule violations for every chromosome at once."""
+    """Objective (value-table lookup x cannibalisation) and rule violations for every chromosome
+    at once: numpy over the whole population, no Python loop over chromosomes."""
     prod, lev = split(np.asarray(population))
     n, S = prod.shape
     P, T, D = inst.value.shape
@@ -44,17 +48,21 @@ def evaluate(inst: PlanInstance, population: np.ndarray) -> Evaluation:
     p = np.where(placed, prod, 0)
     d = np.clip(lev, 0, D - 1)
     values = inst.value.reshape(-1)[(p * T + inst.slot_type[None, :]) * D + d]
-    objective = np.where(placed, values, 0.0).sum(axis=1)
+    C = len(inst.categories)
+    if inst.cannibalisation < 1.0:
+        counts_on_page = page_category_counts(inst.page_index, inst.category[p], placed, inst.n_pages, C)
+        factor = factors(counts_on_page, inst.cannibalisation)
+    else:
+        factor = np.ones(prod.shape)
+    objective = np.where(placed, values * factor, 0.0).sum(axis=1)
     presence = np.zeros((n, P + 1), dtype=bool)
     presence[np.repeat(np.arange(n), S), np.where(placed, prod, P).reshape(-1)] = True
     presence = presence[:, :P]
     duplicates = placed.sum(axis=1) - presence.sum(axis=1)
     missing_must = inst.must.sum() - presence[:, inst.must].sum(axis=1)
-    C = len(inst.categories)
     cats = np.where(placed, inst.category[p], C)
-    counts = np.zeros((n, C + 1), dtype=int)
-    np.add.at(counts, (np.repeat(np.arange(n), S), cats.reshape(-1)), 1)
-    counts = counts[:, :C]
+    flat = (np.arange(n)[:, None] * (C + 1) + cats).reshape(-1)
+    counts = np.bincount(flat, minlength=n * (C + 1)).reshape(n, C + 1)[:, :C]
     cat_violation = (np.maximum(inst.cat_min - counts, 0) + np.maximum(counts - inst.cat_max, 0)).sum(axis=1)
     discounts = np.where(placed, inst.levels[d], 0.0)
     discounted = (discounts > 0).sum(axis=1)
@@ -62,7 +70,7 @@ def evaluate(inst: PlanInstance, population: np.ndarray) -> Evaluation:
     share_violation = np.maximum(discounted - allowed, 0)
     bounds = ((prod < EMPTY) | (prod >= P) | (lev < 0) | (lev >= D)).sum(axis=1)
     violations = duplicates + missing_must + cat_violation + share_violation + bounds
-    return Evaluation(objective, violations.astype(int), counts, discounts, placed)
+    return Evaluation(objective, violations.astype(int), counts, discounts, placed, factor, p)
 
 
 class Repairer:

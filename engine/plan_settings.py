@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from .errors import Problem, settings_error
 
 OBJECTIVES = ("profit", "revenue", "units")
+STRATEGIES = ("ga", "coevolution")
 DEFAULT_LEVELS = (0.0, 0.1, 0.2, 0.3)
 
 
@@ -24,9 +25,16 @@ class PlanSettings:
     """What the planner may do and how hard it searches.
 
     ``pages`` x ``slots_per_page`` is the layout when the dataset has no ``slots`` table.
-    ``anomaly_weight``: the penalty is ``anomaly_weight * anomaly_score * |greedy objective|``,
-    so 0.1 means a plan one standard deviation from the typical catalogue costs 10 % of the
-    objective. ``time_limit_s`` counts from the start of the job (forecast table included).
+    ``anomaly_weight``: the penalty is ``anomaly_weight * |greedy objective| * (anomaly_score -
+    median past catalogue's score, if positive)`` (engine.anomaly). ``time_limit_s`` counts from
+    the start of the job (forecast table included).
+
+    Additions to the contract's settings: ``strategy`` "ga" (one population over the whole plan)
+    or "coevolution" (sub-populations per group of pages, engine.plan_coevolution);
+    ``cannibalisation``: the per-sibling sales factor of engine.plan_cannibal, None = estimated
+    from the history, 1 = off; ``stagnation_generations``: stop after this many generations
+    without a better plan (0 = never); ``local_search``: improve the best plan every generation
+    with batched structured moves (engine.plan_local).
     """
 
     pages: int | None = None
@@ -39,6 +47,10 @@ class PlanSettings:
     generations: int = 60
     time_limit_s: float = 30.0
     seed: int = 0
+    strategy: str = "ga"
+    cannibalisation: float | None = None
+    stagnation_generations: int = 30
+    local_search: bool = True
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "PlanSettings":
@@ -71,6 +83,12 @@ class PlanSettings:
         number("max_discounted_share", 0.0, 1.0)
         number("anomaly_weight", 0.0, 1e6)
         number("time_limit_s", 0.0, 86400.0, low_open=True)
+        integer("stagnation_generations", 0, 100000)
+        number("cannibalisation", 0.5, 1.0)
+        if "strategy" in values and values["strategy"] not in STRATEGIES:
+            bad("strategy", f"must be one of {list(STRATEGIES)}")
+        if "local_search" in values and not isinstance(values["local_search"], bool):
+            bad("local_search", "must be true or false")
         if "objective" in values and values["objective"] not in OBJECTIVES:
             bad("objective", f"must be one of {list(OBJECTIVES)}")
         if "discount_levels" in values:
@@ -84,7 +102,7 @@ class PlanSettings:
                 values["discount_levels"] = tuple(sorted(float(x) for x in levels))
         if problems:
             raise settings_error(problems)
-        for name in ("max_discounted_share", "anomaly_weight", "time_limit_s"):
+        for name in ("max_discounted_share", "anomaly_weight", "time_limit_s", "cannibalisation"):
             if name in values:
                 values[name] = float(values[name])
         return cls(**values)

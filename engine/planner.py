@@ -2,8 +2,10 @@
 
 ``plan_catalogue(dataset, model, settings)`` builds the instance (forecasting every candidate
 placement once), checks the hard rules can hold, starts from a greedy plan, runs the genetic
-algorithm (engine.ga) with our repair and moves, then checks the best plan again before
-returning it in the contract's shape. Same seed, data, model and settings give the same plan.
+algorithm (engine.ga: PyGAD, our repair and structured moves, local search on the best) or the
+cooperative coevolution (engine.plan_coevolution), then checks the best plan again before
+returning it in the contract's shape, with an upper bound (engine.plan_bound) and the plan's
+anomaly score and its per-feature contributions (engine.anomaly). Same seed, data, model and settings give the same plan.
 """
 
 from __future__ import annotations
@@ -18,21 +20,30 @@ from .anomaly import CompositionAnomaly
 from .dataset import Dataset
 from .errors import FolioError
 from .plan_instance import PlanInstance, build_instance
+from .plan_bound import chromosome_from, lp_bound
+from .plan_cannibal import estimate_factor
+from .plan_coevolution import coevolve
+from .plan_local import LocalSearch
 from .plan_moves import Mutator, assignment_plan, greedy_plan, perturbed
+from .plan_progress import Monitor
 from .plan_rules import Repairer, evaluate, rule_report
 from .plan_settings import PlanSettings
 
 __all__ = ["PlanSettings", "plan_catalogue"]
 
 PLAN_HEADER = ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue",
-               "forecast_profit", "category", "slot_size", "featured"]
+               "forecast_profit", "category", "slot_size", "featured", "cannibalisation"]
+BOUND_TIME_SHARE = 0.2  # of time_limit_s spent at most on the LP bound
+MAX_BOUND_S = 15.0
 
 
 class PlanFitness:
-    """The GA's fitness: objective minus anomaly penalty, minus a large amount per broken rule.
+    """The GA's fitness: objective (forecast table x cannibalisation) minus the anomaly penalty,
+    minus a large amount per broken rule.
 
-    Scores a whole population per call with table lookups; ``calls`` counts the calls (one per
-    generation is the contract with engine.ga).
+    Scores a whole population per call with numpy lookups and one IsolationForest call;
+    ``calls`` counts the calls PyGAD makes (one per generation is the contract with engine.ga).
+    ``score`` is the same without counting, for the local search's neighbour batches.
     """
 
     def __init__(self, inst: PlanInstance, anomaly: CompositionAnomaly, weight: float, scale: float):
@@ -45,18 +56,36 @@ class PlanFitness:
 
     def details(self, population: np.ndarray):
         ev = evaluate(self.inst, population)
-        anomaly = self.anomaly.score(ev.category_counts, ev.discounts, ev.placed)
+        anomaly = self.anomaly.score(self.inst, ev) if self.weight > 0 or len(population) == 1 \
+            else np.zeros(len(population))
         return ev, anomaly
+
+    def score(self, population: np.ndarray) -> np.ndarray:
+        ev, anomaly = self.details(population)
+        penalty = self.weight * self.scale * self.anomaly.excess(anomaly)
+        return ev.objective - penalty - self.infeasible_cost * ev.violations
 
     def __call__(self, population: np.ndarray) -> np.ndarray:
         self.calls += 1
-        ev, anomaly = self.details(population)
-        return ev.objective - self.weight * self.scale * anomaly - self.infeasible_cost * ev.violations
+        return self.score(population)
 
 
-def _diversity(population: np.ndarray, best: np.ndarray) -> float:
-    """Mean share of slots whose product differs from the generation's best plan."""
-    return float(np.mean(population[:, 0::2] != best[None, 0::2]))
+def _improver(local: LocalSearch | None, monitor: Monitor, rng: np.random.Generator):
+    """engine.ga's improve hook: local search on the generation's best plan; the improved plan
+    replaces the worst row (the best stays, so elitism keeps both)."""
+    if local is None:
+        return None
+
+    def improve(population: np.ndarray, fitness) -> None:
+        values = np.asarray(fitness, dtype=float)
+        top, worst = int(np.argmax(values)), int(np.argmin(values))
+        better, value = local.improve(population[top], float(values[top]), rng)
+        if value > values[top] and worst != top:
+            population[worst] = better
+            fitness[worst] = value
+        monitor.offer(better, value)
+
+    return improve
 
 
 def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
@@ -67,57 +96,73 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
     if not isinstance(settings, PlanSettings):
         settings = PlanSettings.from_dict(settings)
     inst = build_instance(dataset, model, settings)
+    inst.cannibalisation = settings.cannibalisation if settings.cannibalisation is not None \
+        else estimate_factor(dataset.history)
     repairer = Repairer(inst)
     mutator = Mutator(inst, repairer)
     rng = np.random.default_rng(settings.seed)
 
     greedy = greedy_plan(inst, repairer)
     greedy_objective = float(evaluate(inst, greedy[None, :]).objective[0])
-    assigned, bound = assignment_plan(inst, repairer)
-    anomaly = CompositionAnomaly().fit(dataset.history, inst.categories)
+    assigned, assignment_bound = assignment_plan(inst, repairer)
+    relax = lp_bound(inst, time_limit_s=min(BOUND_TIME_SHARE * settings.time_limit_s, MAX_BOUND_S))
+    bound = min(b for b in (assignment_bound, relax.bound, np.inf) if b is not None)
+    anomaly = CompositionAnomaly().fit(dataset.history, inst, seed=settings.seed)
     fitness = PlanFitness(inst, anomaly, settings.anomaly_weight, abs(greedy_objective))
+    local = LocalSearch(inst, fitness.score, repairer, mutator) if settings.local_search else None
 
     seeds = [greedy] + ([assigned] if assigned is not None else [])
+    if relax.x is not None:
+        seeds.append(chromosome_from(inst, relax.keys, relax.x))
+    seeds = seeds[: settings.population]
     start = np.vstack([np.array(seeds), perturbed(greedy, settings.population - len(seeds), mutator, rng)])
     repairer(start)
 
-    convergence: list[list] = [["generation", "best", "mean", "feasible_share"]]
-    state = {"cancelled": False}
-
-    def report(gen: ga.Generation) -> bool:
-        feasible = evaluate(inst, gen.population).violations == 0
-        top = int(np.argmax(gen.fitness))
-        best, mean = float(gen.fitness[top]), float(np.mean(gen.fitness))
-        convergence.append([gen.generation, best, mean, float(feasible.mean())])
-        if progress is not None:
-            progress({"phase": "plan", "generation": gen.generation, "of": settings.generations,
-                      "best": best, "mean": mean, "feasible_share": float(feasible.mean()),
-                      "diversity": _diversity(gen.population, gen.population[top]),
-                      "elapsed_s": round(time.monotonic() - started, 3)})
-        if should_stop is not None and should_stop():
-            state["cancelled"] = True
-            return True
-        return time.monotonic() - started >= settings.time_limit_s
-
-    outcome = ga.evolve(start, fitness, generations=settings.generations, seed=settings.seed,
-                        repair=repairer, mutate=mutator, keep_elitism=max(2, settings.population // 10),
-                        report=report)
-    best = _checked(inst, outcome.best, greedy)
+    monitor = Monitor(inst, generations=settings.generations, time_limit_s=settings.time_limit_s,
+                      stagnation=settings.stagnation_generations, started=started,
+                      progress=progress, should_stop=should_stop)
+    if settings.strategy == "coevolution":
+        coevolve(start, fitness, inst=inst, repairer=repairer, mutator=mutator, local=local,
+                 monitor=monitor, generations=settings.generations, seed=settings.seed)
+        generations_run = monitor.generations_seen
+    else:
+        outcome = ga.evolve(start, fitness, generations=settings.generations, seed=settings.seed,
+                            repair=repairer, mutate=mutator, keep_elitism=max(2, settings.population // 10),
+                            report=lambda g: monitor.observe(g.generation, g.population, g.fitness),
+                            improve=_improver(local, monitor, rng))
+        generations_run = int(outcome.generations)
+        if outcome.best_fitness > monitor.best_fitness:
+            monitor.offer(outcome.best, outcome.best_fitness)
+    best = _checked(inst, monitor.best, greedy)
     ev, score = fitness.details(best[None, :])
-    result = _result(inst, best, settings)
+    result = _result(inst, best, ev.factor[0])
+    objective = float(ev.objective[0])
     result.update({
         "rules": rule_report(inst, best),
-        "convergence": convergence,
-        "bound": bound,
+        "convergence": monitor.rows,
+        "diversity": monitor.diversity,
+        "bound": float(bound) if np.isfinite(bound) else None,
+        "bound_gap": _gap(objective, bound),
+        "bound_certified": bool(relax.certified),
         "anomaly_score": float(score[0]),
-        "cancelled": bool(state["cancelled"]),
+        "anomaly_contribution": anomaly.contributions(inst, ev),
+        "cannibalisation_factor": float(inst.cannibalisation),
+        "cancelled": bool(monitor.cancelled),
+        "stopped_by": monitor.stopped_by or "generations",
         "settings": settings.to_dict(),
-        "objective": float(ev.objective[0]),
+        "objective": objective,
         "greedy_objective": greedy_objective,
-        "generations_run": int(outcome.generations),
+        "generations_run": int(generations_run),
         "elapsed_s": round(time.monotonic() - started, 3),
     })
     return result
+
+
+def _gap(objective: float, bound: float) -> float | None:
+    """How far below the bound the plan is, as a fraction of the bound ("within X %")."""
+    if not np.isfinite(bound) or bound <= 0:
+        return None
+    return float(max(bound - objective, 0.0) / bound)
 
 
 def _checked(inst: PlanInstance, best: np.ndarray, fallback: np.ndarray) -> np.ndarray:
@@ -131,20 +176,23 @@ def _checked(inst: PlanInstance, best: np.ndarray, fallback: np.ndarray) -> np.n
                      detail=f"the planner produced no plan that keeps every rule (broken: {broken})")
 
 
-def _result(inst: PlanInstance, chromosome: np.ndarray, settings: PlanSettings) -> dict:
+def _result(inst: PlanInstance, chromosome: np.ndarray, factor: np.ndarray) -> dict:
+    """Plan rows and totals; forecasts include the cannibalisation factor (column shown)."""
     prod, lev = chromosome[0::2], chromosome[1::2]
     slots = np.flatnonzero(prod >= 0)
     p, d, t = prod[slots], lev[slots], inst.slot_type[slots]
-    units = inst.units[p, t, d]
-    revenue = inst.revenue(p, t, d)
+    f = factor[slots]
+    units = inst.units[p, t, d] * f
+    revenue = inst.revenue(p, t, d) * f
     profit = inst.profit(p, t, d)
+    profit = None if profit is None else profit * f
     rows = [PLAN_HEADER]
     for i, s in enumerate(slots):
         rows.append([
             int(inst.slots["page"].iat[s]), int(inst.slots["slot"].iat[s]), str(inst.product_ids[p[i]]),
             float(inst.levels[d[i]]), float(units[i]), float(revenue[i]),
             None if profit is None else float(profit[i]), inst.categories[inst.category[p[i]]],
-            float(inst.slots["slot_size"].iat[s]), int(inst.slots["featured"].iat[s]),
+            float(inst.slots["slot_size"].iat[s]), int(inst.slots["featured"].iat[s]), float(f[i]),
         ])
     totals = {
         "units": float(units.sum()), "revenue": float(revenue.sum()),

@@ -88,7 +88,8 @@ def test_small_plan_keeps_must_include_and_category_limits():
     assert len(plan) == 9
     json.dumps(result, allow_nan=False)
     assert result["plan"][0] == ["page", "slot", "product_id", "discount", "forecast_units",
-                                 "forecast_revenue", "forecast_profit", "category", "slot_size", "featured"]
+                                 "forecast_revenue", "forecast_profit", "category", "slot_size", "featured",
+                                 "cannibalisation"]
     assert set(result["totals"]) == {"units", "revenue", "profit", "products", "slots_used"}
     assert result["totals"]["profit"] == pytest.approx(plan["forecast_profit"].sum())
     assert result["bound"] >= result["objective"] - 1e-6

@@ -1,0 +1,86 @@
+"""Cannibalisation: products of one category sharing a page take sales from each other.
+
+Why it lives in the planner's objective and not in the model: the forecaster is a per-row model
+(``model.predict(rows)``: one product in one slot), so it cannot see the other products on the
+page. That coupling is what makes the plan non-separable: the value of a placement depends on
+the rest of the page, and a greedy rule that ranks placements one by one cannot account for it.
+We model it as a documented, data-estimated term:
+
+    units(placement) = forecast(placement) x factor ** (same-category products on its page - 1)
+
+``factor`` (in [MIN_FACTOR, 1]) is estimated from the history by least squares on
+``log1p(units) ~ (k - 1) + log(slot_size) + discount + featured`` with fixed effects for the
+product and for the (campaign, market, page), absorbed by alternating demeaning. The page effect
+soaks up everything the page itself does (position, crowding), the product effect the product's
+strength, so the slope on ``k - 1`` is the within-page, between-category contrast: how much a
+product sells less when it has more siblings of its own category on the same page. A factor of 1
+(no effect found, or too little history) makes the objective separable again. ``factor <= 1``
+keeps the linear value table an upper bound for every positive placement (engine.plan_bound).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .features import canonical_columns
+
+MIN_FACTOR = 0.5  # never believe that one sibling halves sales or worse
+MIN_ROWS = 200  # below this many placed rows the estimate is too noisy: no effect assumed
+DEMEAN_ROUNDS = 8
+
+
+def estimate_factor(history: pd.DataFrame) -> float:
+    """The per-sibling sales factor in [MIN_FACTOR, 1] estimated from ``history`` (1.0 = none)."""
+    h = canonical_columns(history)
+    needed = {"campaign", "product_id", "category", "page", "units"}
+    if not needed <= set(h.columns):
+        return 1.0
+    h = h[pd.to_numeric(h["page"], errors="coerce").notna()].copy()
+    h["units"] = pd.to_numeric(h["units"], errors="coerce")
+    h = h[h["units"].notna() & (h["units"] >= 0)]
+    if len(h) < MIN_ROWS:
+        return 1.0
+    market = h["country"].astype(str) if "country" in h.columns else pd.Series("", index=h.index)
+    page_key = h["campaign"].astype(str) + "|" + market + "|" + h["page"].astype(str)
+    siblings = h.groupby([page_key, h["category"].astype(str)])["product_id"].transform("nunique")
+    columns = [siblings.to_numpy(float) - 1.0]
+    for name, transform in (("slot_size", np.log), ("discount", None), ("featured", None)):
+        if name in h.columns:
+            v = pd.to_numeric(h[name], errors="coerce").to_numpy(float)
+            if transform is np.log:
+                v = np.log(np.where(np.isfinite(v) & (v > 0), v, np.nanmedian(v[v > 0]) if np.any(v > 0) else 1.0))
+            columns.append(np.nan_to_num(v))
+    X = np.column_stack(columns)
+    y = np.log1p(h["units"].to_numpy(float))
+    groups = [pd.factorize(h["product_id"].astype(str))[0], pd.factorize(page_key)[0]]
+    Z = np.column_stack([y, X])
+    for _ in range(DEMEAN_ROUNDS):
+        for g in groups:
+            sums = np.zeros((g.max() + 1, Z.shape[1]))
+            np.add.at(sums, g, Z)
+            Z = Z - (sums / np.bincount(g)[:, None])[g]
+    y_r, X_r = Z[:, 0], Z[:, 1:]
+    if np.var(X_r[:, 0]) < 1e-9:
+        return 1.0
+    coef, *_ = np.linalg.lstsq(X_r, y_r, rcond=None)
+    return float(np.clip(np.exp(coef[0]), MIN_FACTOR, 1.0))
+
+
+def page_category_counts(page_index: np.ndarray, category: np.ndarray, placed: np.ndarray,
+                         n_pages: int, n_categories: int) -> np.ndarray:
+    """For every chromosome and slot: how many placed products of the slot's category share its
+    page (the slot's own product included; 0 for empty slots). Shapes (n, S) in, (n, S) out."""
+    n, S = placed.shape
+    width = n_pages * (n_categories + 1)
+    key = page_index[None, :] * (n_categories + 1) + np.where(placed, category, n_categories)
+    flat = (np.arange(n)[:, None] * width + key).reshape(-1)
+    counts = np.bincount(flat, minlength=n * width)
+    return np.where(placed, counts[flat].reshape(n, S), 0)
+
+
+def factors(counts: np.ndarray, factor: float) -> np.ndarray:
+    """Multipliers on each slot's forecast: ``factor ** (count - 1)`` (1 where empty or alone)."""
+    if factor >= 1.0:
+        return np.ones(counts.shape)
+    return np.power(factor, np.maximum(counts - 1, 0))
