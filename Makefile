@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DATA   ?= data
 
-.PHONY: setup run test test-py test-js build demo bench clean
+.PHONY: setup run run-https certs test test-py test-js build demo bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,18 @@ setup: $(VENV)/.runtime build demo
 run: setup
 	@echo "Folio on http://$(HOST):$(PORT)  (data in $(DATA)/; Ctrl-C stops)"
 	$(PY) -m server --host $(HOST) --port $(PORT) --data-dir $(DATA)
+
+HTTPS_PORT ?= 8443
+CERTS      ?= $(HOME)/.folio/certs
+
+certs:
+	$(PYTHON) scripts/dev_cert.py --dir $(CERTS)
+
+# HTTPS on https://localhost:8443, the origin in manifest/manifest.xml (for sideloading in Excel)
+run-https: setup certs
+	@echo "Folio on https://localhost:$(HTTPS_PORT)  (trust $(CERTS)/folio-dev-ca.crt once; Ctrl-C stops)"
+	$(PY) -m server --host 127.0.0.1 --port $(HTTPS_PORT) --data-dir $(DATA) \
+		--certfile $(CERTS)/localhost.crt --keyfile $(CERTS)/localhost.key
 
 test: $(VENV)/.dev build
 	npm test

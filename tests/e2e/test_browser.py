@@ -7,18 +7,22 @@ Uses Debian's /usr/bin/chromium through Playwright (no browser download). Screen
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+import requests
 
 from tests.support.live import REPO
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+FAKE_OFFICE = Path(__file__).with_name("fake_office.js")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -56,6 +60,15 @@ def page(browser):
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _doc_shot(target, name: str) -> None:
+    """A screenshot for the README (docs/screenshots), of a page or of one element."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = getattr(target, "page", target)
+    # the sticky header would cover the top of an element scrolled into view
+    page.add_style_tag(content=".chrome{position:static!important}")
+    target.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def _fill(page, testid: str, value: str) -> None:
@@ -133,3 +146,138 @@ def test_task_pane_width(page, live_server):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 330, f"the page scrolls sideways at 320 px ({scroll_width}px)"
     _shot(page, "05-narrow")
+
+
+def _small_plan(page, generations: str = "40", time_limit: str = "60") -> None:
+    _fill(page, "setting-population", "16")
+    _fill(page, "setting-generations", generations)
+    _fill(page, "setting-time-limit", time_limit)
+    _fill(page, "setting-seed", "4")
+
+
+def _wait_generation(page, at_least: int, timeout: float = 120_000) -> None:
+    """Until the plan phase (a best value shown) reaches a generation."""
+    page.wait_for_function(
+        f"() => Number(document.querySelector('[data-testid=progress-bar]')"
+        f"?.getAttribute('data-generation') ?? -1) >= {at_least} && !['', '–'].includes("
+        "document.querySelector('[data-testid=progress-best]')?.textContent.trim() ?? '')",
+        timeout=timeout)
+
+
+def test_explore_charts_then_plan_progress_and_cancel(page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_test_id("load-demo").click()
+    page.get_by_test_id("rows-history").filter(has_text="rows").wait_for(timeout=30_000)
+    page.get_by_test_id("run-explore").click()
+    page.get_by_test_id("explore-result").wait_for(timeout=120_000)
+    assert page.get_by_test_id("histogram").count() >= 4
+    assert "featured rows sold" in page.get_by_test_id("findings").inner_text()
+    for testid in ("correlation-heatmap", "cluster-table", "som-umatrix", "som-plane"):
+        assert page.get_by_test_id(testid).is_visible(), testid
+    page.get_by_test_id("som-feature").select_option("units")
+    _doc_shot(page.locator("section[aria-label=Results]"), "page-explore")
+
+    _small_plan(page, generations="5000", time_limit="300")
+    page.get_by_test_id("run-plan").click()
+    _wait_generation(page, 8)
+    assert page.get_by_test_id("job-status").inner_text().strip() == "running"
+    _doc_shot(page.locator(".slot-progress"), "page-progress")
+    page.get_by_test_id("cancel-job").click()
+    page.get_by_test_id("job-status").filter(has_text="cancelled").wait_for(timeout=60_000)
+    page.get_by_test_id("plan-table").wait_for(timeout=30_000)
+    assert "Cancelled" in page.locator("section[aria-label=Results]").inner_text()
+
+
+def _demo_workbook(base_url: str) -> dict:
+    """The demo workbook as the fake Excel holds it: one sheet per role, each a named table."""
+    xlsx = requests.get(base_url + "/api/demo/workbook.xlsx", timeout=30).content
+    sheets = requests.post(base_url + "/api/workbooks", data=xlsx, timeout=60, headers={
+        "X-Filename": "demo.xlsx",
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }).json()["sheets"]
+    names = {"history": ("Sales", "History"), "products": ("Candidates", "Products"),
+             "slots": ("Layout", "Slots"), "category_limits": ("Limits", "CategoryLimits")}
+    book = {"sheets": {}, "tables": {}, "selection": {"sheet": "Layout", "row": 0, "column": 0,
+                                                     "rows": 5, "columns": 2}}
+    for role, (sheet, table) in names.items():
+        grid = sheets[role]
+        book["sheets"][sheet] = grid
+        book["tables"][table] = {"sheet": sheet, "row": 0, "column": 0, "rows": len(grid),
+                                 "columns": len(grid[0])}
+    return book
+
+
+def test_task_pane_in_a_fake_excel_host(browser, live_server):
+    """The whole pane flow in a real browser with a mocked Office host: map named tables,
+    plan with live convergence into a sheet with a line chart, close and reopen the pane
+    (reattach from the workbook's settings), cancel, results written as sheets."""
+    context = browser.new_context(viewport={"width": 340, "height": 900})
+    errors: list[str] = []
+    book = _demo_workbook(live_server.url)
+    context.add_init_script(script="window.__FAKE_WORKBOOK__ = " + json.dumps(book) + ";")
+    context.add_init_script(path=str(FAKE_OFFICE))
+    context.route("https://appsforoffice.microsoft.com/**",
+                  lambda route: route.fulfill(status=200, content_type="text/javascript", body=""))
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(live_server.url + "/taskpane.html")
+        assert page.evaluate("document.documentElement.dataset.host") == "excel"
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=map-history]')?.value === 'table:History'",
+            timeout=30_000)
+        assert page.get_by_test_id("map-category_limits").input_value() == "table:CategoryLimits"
+        assert page.get_by_test_id("load-demo").count() == 0
+
+        _small_plan(page, generations="5000", time_limit="300")
+        page.get_by_test_id("run-plan").click()
+        _wait_generation(page, 2)
+        # convergence rows reach a sheet while the job runs, with a native line chart over them
+        page.wait_for_function("() => window.__fakeExcel.sheets.has('Folio Convergence')",
+                               timeout=30_000)
+        chart = page.evaluate("window.__fakeExcel.charts.map(c => [c.sheet, c.type, c.title.text])")
+        assert ["Folio Convergence", "Line"] == chart[0][:2], chart
+        _wait_generation(page, 6)
+        page.add_style_tag(content=".chrome{position:static!important}")
+        page.evaluate("document.querySelector('.slot-progress').scrollIntoView()")
+        _doc_shot(page, "pane-running")
+
+        # close and reopen the pane: the job id kept in the document settings brings it back
+        page.reload()
+        page.get_by_test_id("notice").filter(has_text="Reattached").wait_for(timeout=30_000)
+        _wait_generation(page, 3)
+        page.get_by_test_id("cancel-job").click()
+        page.get_by_test_id("job-status").filter(has_text="cancelled").wait_for(timeout=60_000)
+        page.wait_for_function("() => window.__fakeExcel.sheets.has('Folio Plan')", timeout=30_000)
+        state = page.evaluate("""() => {
+            const b = window.__fakeExcel;
+            const plan = b.sheets.get('Folio Plan');
+            const t = b.tables.get('FolioPlan');
+            return {sheets: [...b.sheets.keys()], frozen: plan.frozen, header: plan.grid[0],
+                    rows: t.rows, formats: [...plan.formats.values()].slice(0, 2000),
+                    summary: b.sheets.get('Folio Summary').grid.map(r => r && r[0]),
+                    charts: b.charts.map(c => [c.sheet, c.type])};
+        }""")
+        assert {"Folio Plan", "Folio Summary", "Folio Convergence"} <= set(state["sheets"])
+        assert state["frozen"] == 1 and state["header"][:3] == ["page", "slot", "product_id"]
+        assert state["rows"] > 10
+        assert "0%" in state["formats"] and any("€" in f for f in state["formats"])
+        assert "Gap to the bound" in state["summary"] and "Rules" in state["summary"]
+        assert ["Folio Convergence", "Line"] in state["charts"]
+        assert not page.evaluate("localStorage.getItem('fake-office-document-settings')").count(
+            '"folio.job":{')
+
+        page.get_by_test_id("run-explore").click()
+        page.wait_for_function("() => window.__fakeExcel.sheets.has('Folio SOM')", timeout=120_000)
+        explore = page.evaluate("""() => {
+            const b = window.__fakeExcel;
+            return {charts: b.charts.filter(c => c.sheet === 'Folio Histograms').map(c => c.type),
+                    scales: b.log.filter(e => e[0] === 'conditionalFormat').map(e => e[1])};
+        }""")
+        assert explore["charts"] and set(explore["charts"]) == {"ColumnClustered"}
+        assert "Folio SOM" in explore["scales"] and "Folio Correlations" in explore["scales"]
+        page.locator("section[aria-label=Results]").scroll_into_view_if_needed()
+        _doc_shot(page, "pane-explore")
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the pane: {errors}"

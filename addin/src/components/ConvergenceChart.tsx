@@ -27,6 +27,16 @@ function useWidth(fallback: number) {
   return [ref, width] as const;
 }
 
+/** Tick labels with just enough digits that neighbouring ticks differ (2.812M, 2.815M). */
+export function tickFormatter(ticks: number[]): (v: number) => string {
+  for (let digits = 2; digits <= 8; digits++) {
+    const f = new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: digits });
+    const labels = ticks.map((t) => f.format(t));
+    if (new Set(labels).size === labels.length) return (v) => f.format(v);
+  }
+  return fmtValue;
+}
+
 /** Best and mean objective per generation, as a small inline SVG line chart. */
 export function ConvergenceChart({ points, of }: { points: ConvergencePoint[]; of?: number }) {
   const [ref, W] = useWidth(320);
@@ -46,7 +56,9 @@ export function ConvergenceChart({ points, of }: { points: ConvergencePoint[]; o
     lo -= Math.abs(lo) * 0.05 || 1;
   }
   const g0 = Math.min(...points.map((p) => p.generation));
-  const g1 = Math.max(of ?? 0, ...points.map((p) => p.generation), g0 + 1);
+  const last = Math.max(...points.map((p) => p.generation));
+  // a long run's first generations would be squeezed into the left edge: grow the axis with the run
+  const g1 = Math.max(g0 + 10, last, Math.min(of ?? last, Math.ceil(g0 + (last - g0) * 1.25)));
   const x = (g: number) => PAD.left + ((g - g0) / (g1 - g0)) * (W - PAD.left - PAD.right);
   const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
   const line = (key: "best" | "mean") =>
@@ -55,6 +67,7 @@ export function ConvergenceChart({ points, of }: { points: ConvergencePoint[]; o
       .map((p) => `${x(p.generation).toFixed(1)},${y(p[key] as number).toFixed(1)}`)
       .join(" ");
   const ticks = [hi, (hi + lo) / 2, lo];
+  const label = tickFormatter(ticks);
   return (
     <figure ref={ref} className="chart" data-testid="convergence-chart" data-points={points.length}>
       <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Convergence: best and mean objective per generation">
@@ -62,7 +75,7 @@ export function ConvergenceChart({ points, of }: { points: ConvergencePoint[]; o
           <g key={i}>
             <line className="chart__grid" x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />
             <text className="chart__tick" x={PAD.left - 4} y={y(t) + 3} textAnchor="end">
-              {fmtValue(t)}
+              {label(t)}
             </text>
           </g>
         ))}

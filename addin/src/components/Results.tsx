@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { Cell, ColumnSummary, ExploreResult, Metrics, PlanResult, RuleReport, Table, TrainResult } from "../api/types";
+import { ClusterProfiles, CorrelationHeatmap, HistogramChart, SomView } from "./ExploreCharts";
 import { fmtCell, fmtInt, fmtMoney, fmtPct, fmtValue, isNum } from "./format";
 
 // ---------- train ----------
@@ -300,19 +301,20 @@ function findingText(f: unknown): string {
   if (typeof f === "string") return f;
   if (f && typeof f === "object") {
     const o = f as Record<string, unknown>;
-    return String(o.message ?? o.text ?? o.detail ?? JSON.stringify(o));
+    return String(o.text ?? o.message ?? o.detail ?? JSON.stringify(o));
   }
   return String(f);
 }
 
 export function ExploreResults({ result }: { result: ExploreResult }) {
   const findings = result.findings ?? [];
+  const numeric = (result.columns ?? []).filter((c) => c.histogram?.counts?.length);
   return (
-    <div className="result">
+    <div className="result" data-testid="explore-result">
       {findings.length > 0 && (
         <>
           <h3>Findings</h3>
-          <ul className="findings">
+          <ul className="findings" data-testid="findings">
             {findings.map((f, i) => (
               <li key={i}>{findingText(f)}</li>
             ))}
@@ -368,6 +370,34 @@ export function ExploreResults({ result }: { result: ExploreResult }) {
           </tbody>
         </table>
       </div>
+      {numeric.length > 0 && (
+        <>
+          <h3>Histograms</h3>
+          <div className="chart-grid">
+            {numeric.map((c) => (
+              <HistogramChart key={c.column} summary={c} />
+            ))}
+          </div>
+        </>
+      )}
+      {result.correlations && result.correlations.columns.length > 1 && (
+        <>
+          <h3>Correlations</h3>
+          <CorrelationHeatmap corr={result.correlations} />
+        </>
+      )}
+      {result.clusters && result.clusters.profiles?.length > 0 && (
+        <>
+          <h3>Clusters</h3>
+          <ClusterProfiles clusters={result.clusters} />
+        </>
+      )}
+      {result.som && result.som.u_matrix?.length > 0 && (
+        <>
+          <h3>Self-organising map</h3>
+          <SomView som={result.som} />
+        </>
+      )}
     </div>
   );
 }

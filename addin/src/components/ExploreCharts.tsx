@@ -1,0 +1,179 @@
+/** Explore results drawn on the page and in the pane: histograms, heatmaps, SOM grids, clusters. */
+import { useState } from "react";
+import type { Clusters, ColumnSummary, Correlations, SomResult } from "../api/types";
+import { fmtInt, fmtPct, fmtValue } from "./format";
+import { binLabels } from "./sheets";
+
+/** white -> amber -> red for 0..1 */
+export function heatColor(t: number): string {
+  const x = Math.max(0, Math.min(1, t));
+  const [a, b, u] = x < 0.5 ? [[255, 255, 255], [247, 197, 107], x * 2] : [[247, 197, 107], [196, 49, 75], (x - 0.5) * 2];
+  const mix = (i: number) => Math.round((a as number[])[i] + ((b as number[])[i] - (a as number[])[i]) * (u as number));
+  return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`;
+}
+
+/** blue (-1) -> white (0) -> red (+1) */
+export function divergingColor(v: number): string {
+  const x = Math.max(-1, Math.min(1, v));
+  const to = x < 0 ? [47, 111, 186] : [209, 52, 56];
+  const u = Math.abs(x);
+  const mix = (i: number) => Math.round(255 + (to[i] - 255) * u);
+  return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`;
+}
+
+export function HistogramChart({ summary }: { summary: ColumnSummary }) {
+  const h = summary.histogram;
+  if (!h || !h.counts?.length) return null;
+  const labels = binLabels(h.edges);
+  const max = Math.max(...h.counts, 1);
+  const w = 240;
+  const ht = 90;
+  const bw = w / h.counts.length;
+  return (
+    <figure className="chart-card" data-testid="histogram">
+      <figcaption>
+        {summary.column} <span className="muted small">{fmtInt(summary.count)} values</span>
+      </figcaption>
+      <svg viewBox={`0 0 ${w} ${ht + 14}`} role="img" aria-label={`Histogram of ${summary.column}`}>
+        {h.counts.map((c, i) => {
+          const bh = Math.max(c > 0 ? 1 : 0, (c / max) * ht);
+          return (
+            <rect key={i} className="bar" x={i * bw + 0.5} y={ht - bh} width={Math.max(0.5, bw - 1)} height={bh}>
+              <title>{`${labels[i]}: ${fmtInt(c)}`}</title>
+            </rect>
+          );
+        })}
+        <text x="0" y={ht + 12} className="axis">{fmtValue(h.edges[0])}</text>
+        <text x={w} y={ht + 12} className="axis" textAnchor="end">{fmtValue(h.edges[h.edges.length - 1])}</text>
+      </svg>
+    </figure>
+  );
+}
+
+export function CorrelationHeatmap({ corr }: { corr: Correlations }) {
+  const n = corr.columns.length;
+  return (
+    <div className="grid-scroll">
+      <table className="heat" data-testid="correlation-heatmap">
+        <thead>
+          <tr>
+            <th />
+            {corr.columns.map((c) => (
+              <th key={c} scope="col" className="heat__col">
+                <span>{c}</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {corr.matrix.slice(0, n).map((row, i) => (
+            <tr key={corr.columns[i]}>
+              <th scope="row">{corr.columns[i]}</th>
+              {row.map((v, j) => (
+                <td key={j} style={{ background: v === null ? "#f3f2f1" : divergingColor(v) }} title={`${corr.columns[i]} × ${corr.columns[j]}: ${v === null ? "–" : v.toFixed(2)}`}>
+                  {v === null ? "" : v.toFixed(2)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function GridMap({ grid, label, testId }: { grid: (number | null)[][]; label: string; testId?: string }) {
+  const flat = grid.flat().filter((v): v is number => typeof v === "number");
+  const lo = Math.min(...flat);
+  const hi = Math.max(...flat);
+  const cols = Math.max(0, ...grid.map((r) => r.length));
+  return (
+    <figure className="chart-card">
+      <figcaption>{label}</figcaption>
+      <div className="som-grid" style={{ gridTemplateColumns: `repeat(${cols}, 1fr)` }} role="img" aria-label={label} data-testid={testId}>
+        {grid.flatMap((row, i) =>
+          row.map((v, j) => (
+            <span
+              key={`${i}-${j}`}
+              className="som-cell"
+              style={{ background: v === null ? "#f3f2f1" : heatColor(hi > lo ? (v - lo) / (hi - lo) : 0.5) }}
+              title={`(${i + 1}, ${j + 1}): ${v === null ? "no rows" : fmtValue(v)}`}
+            />
+          )),
+        )}
+      </div>
+      <div className="legend small muted">
+        <span>{flat.length ? fmtValue(lo) : ""}</span>
+        <span className="legend__ramp" />
+        <span>{flat.length ? fmtValue(hi) : ""}</span>
+      </div>
+    </figure>
+  );
+}
+
+export function SomView({ som }: { som: SomResult }) {
+  const [feature, setFeature] = useState<string>(som.features[0] ?? "");
+  const plane = som.planes[feature];
+  return (
+    <div className="som">
+      <div className="som__maps">
+        <GridMap grid={som.u_matrix} label={`U-matrix ${som.rows}×${som.cols} (red = borders between groups)`} testId="som-umatrix" />
+        {plane && <GridMap grid={plane} label={`${feature}: mean per unit`} testId="som-plane" />}
+      </div>
+      <label className="small som__pick">
+        Feature heatmap{" "}
+        <select value={feature} onChange={(e) => setFeature(e.target.value)} data-testid="som-feature">
+          {som.features.map((f) => (
+            <option key={f} value={f}>
+              {f}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+export function ClusterProfiles({ clusters }: { clusters: Clusters }) {
+  return (
+    <>
+      <p className="small muted">
+        k = {clusters.k} chosen by silhouette ({clusters.scores.map((s) => `k=${s.k}: ${s.silhouette === null ? "–" : s.silhouette.toFixed(2)}`).join(", ")}); cells coloured by
+        standardised mean (blue below average, red above).
+      </p>
+      <div className="table-wrap">
+        <table className="data" data-testid="cluster-table">
+          <thead>
+            <tr>
+              <th scope="col">Cluster</th>
+              <th scope="col" className="num">Rows</th>
+              {clusters.features.map((f) => (
+                <th key={f} scope="col" className="num">
+                  {f}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {clusters.profiles.map((p) => (
+              <tr key={p.cluster}>
+                <td>#{p.cluster + 1}</td>
+                <td className="num">
+                  {fmtInt(p.size)} <span className="muted small">{fmtPct(p.share, 0)}</span>
+                </td>
+                {clusters.features.map((f) => {
+                  const z = p.z_means[f];
+                  return (
+                    <td key={f} className="num" style={{ background: typeof z === "number" ? divergingColor(z / 2) : undefined }}>
+                      {fmtValue(p.means[f])}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
