@@ -57,6 +57,7 @@ class CompositionAnomaly:
         if len(rows) < MIN_CATALOGUES:
             return self
         table = np.array(rows, dtype=float)
+        self.table_ = table
         self.median_ = np.median(table, axis=0)
         self.forest_ = IsolationForest(n_estimators=TREES, max_samples=min(256, len(table)),
                                        random_state=seed).fit(table)

@@ -235,3 +235,116 @@ def test_repair_fixes_random_chromosomes():
     assert (evaluate(inst, population).violations > 0).mean() > 0.9
     Repairer(inst)(population)
     assert np.all(evaluate(inst, population).violations == 0)
+
+
+# -- deeper planner: rules on random instances, coevolution, anomaly, bound, cannibalisation ------
+
+from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st  # noqa: E402
+
+from engine.anomaly import CompositionAnomaly  # noqa: E402
+from engine.plan_bound import lp_bound, solve_exact  # noqa: E402
+from engine.plan_cannibal import estimate_factor  # noqa: E402
+from engine.plan_instance import check_feasible  # noqa: E402
+from engine.plan_moves import greedy_plan  # noqa: E402
+from engine.plan_rules import rule_report  # noqa: E402
+
+
+@st.composite
+def instances(draw):
+    n_products = draw(st.integers(6, 24))
+    pages, per_page = draw(st.integers(1, 4)), 3
+    must = tuple(f"p{i}" for i in draw(st.sets(st.integers(0, n_products - 1), max_size=3)))
+    limits = []
+    for cat in ("skin", "hair", "fragrance"):
+        if draw(st.booleans()):
+            low = draw(st.integers(0, 3))
+            limits.append([cat, low, low + draw(st.integers(0, 4))])
+    share = draw(st.sampled_from([0.0, 0.25, 0.5, 1.0]))
+    return small_dataset(must=must, limits=limits or None, n_products=n_products, pages=pages,
+                         per_page=per_page), share, draw(st.integers(0, 2**16))
+
+
+@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_repair_keeps_every_rule_on_random_instances(case):
+    dataset, share, seed = case
+    settings = PlanSettings.from_dict({"max_discounted_share": share})
+    try:
+        inst = build_instance(dataset, PageModel(), settings)
+    except FolioError as error:  # an impossible request must be named, never searched
+        assert error.code == "infeasible"
+        return
+    check_feasible(inst)
+    rng = np.random.default_rng(seed)
+    population = np.empty((30, 2 * inst.n_slots), dtype=np.int64)
+    population[:, 0::2] = rng.integers(-3, inst.n_products + 3, (30, inst.n_slots))
+    population[:, 1::2] = rng.integers(-1, 6, (30, inst.n_slots))
+    Repairer(inst)(population)
+    assert np.all(evaluate(inst, population).violations == 0)
+    for row in population[:5]:
+        assert all(rule["kept"] for rule in rule_report(inst, row))
+
+
+def test_coevolution_gives_a_valid_reproducible_plan(demo):
+    dataset, model = demo
+    settings = {**FAST, "strategy": "coevolution", "max_discounted_share": 0.3, "cannibalisation": 0.8}
+    first = plan_catalogue(dataset, model, settings)
+    assert_plan_keeps_rules(first, dataset)
+    assert first["plan"] == plan_catalogue(dataset, model, settings)["plan"]
+    assert first["objective"] >= first["greedy_objective"] - 1e-6
+    assert first["convergence"][1][0] == 0 and len(first["convergence"]) == first["generations_run"] + 2
+
+
+def test_ga_beats_greedy_when_products_compete_on_a_page(demo):
+    """With cannibalisation the value of a placement depends on the page: greedy cannot see it."""
+    dataset, model = demo
+    result = plan_catalogue(dataset, model, {**FAST, "cannibalisation": 0.6, "generations": 25})
+    assert result["cannibalisation_factor"] == 0.6
+    assert result["objective"] > result["greedy_objective"] * 1.001
+    assert result["bound"] >= result["objective"]
+    header, *rows = result["plan"]
+    factors = [row[header.index("cannibalisation")] for row in rows]
+    assert min(factors) < 1.0 and max(factors) == 1.0
+
+
+def test_anomaly_score_is_higher_for_a_weird_plan(demo):
+    dataset, model = demo
+    inst = build_instance(dataset, model, PlanSettings.from_dict({}))
+    anomaly = CompositionAnomaly().fit(dataset.history, inst, seed=0)
+    repairer = Repairer(inst)
+    typical = greedy_plan(inst, repairer)  # only the layout is reused: its composition is replaced
+    weird = typical.copy()
+    one_cat = np.flatnonzero(inst.category == inst.category[0])[: inst.n_slots]
+    weird[0::2] = -1
+    weird[0:2 * len(one_cat):2] = one_cat
+    weird[1::2] = len(inst.levels) - 1  # every product at the deepest discount
+    weird_score = anomaly.score(inst, evaluate(inst, weird[None, :]))[0]
+    past = -anomaly.forest_.score_samples(anomaly.table_)  # the historical catalogues themselves
+    assert weird_score > np.median(past) + 0.1 and weird_score > past.max()
+    contrib = anomaly.contributions(inst, evaluate(inst, weird[None, :]))
+    assert set(contrib) == set(anomaly.names_) and max(contrib.values()) > 0.01
+    assert contrib["discounted share"] > 0  # every product discounted: unlike any past catalogue
+
+
+def test_bound_is_valid_and_certified_on_a_small_instance(demo):
+    dataset, model = demo
+    inst = build_instance(dataset, model, PlanSettings.from_dict({"max_discounted_share": 0.3}))
+    relax = lp_bound(inst, time_limit_s=30)
+    greedy = greedy_plan(inst, Repairer(inst))
+    value = float(evaluate(inst, greedy[None, :]).objective[0])
+    assert relax.certified and relax.bound >= value
+    exact = solve_exact(inst, lower=value, time_limit_s=60)
+    assert exact["proved_optimal"]
+    assert value - 1e-6 <= exact["value"] <= relax.bound + 1e-6
+    plan = exact["plan"]
+    Repairer(inst).repair_row(plan)  # the MILP plan keeps the rules: repair changes nothing of value
+    assert float(evaluate(inst, plan[None, :]).objective[0]) == pytest.approx(exact["value"], rel=1e-6)
+
+
+def test_cannibalisation_is_estimated_from_history():
+    history = make_demo(seed=7)["history"]
+    assert estimate_factor(history) == pytest.approx(1.0, abs=0.02)  # the demo has none
+    on = history["page"].notna()
+    k = history[on].groupby(["campaign", "country", "page", "category"])["product_id"].transform("nunique")
+    history.loc[on, "units"] = np.round(history.loc[on, "units"] * 0.8 ** (k - 1))
+    assert estimate_factor(history) == pytest.approx(0.8, abs=0.03)
