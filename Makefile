@@ -60,7 +60,8 @@ test-py: $(VENV)/.dev
 test-js: node_modules/.installed
 	npm test
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) bench/run_all.py
 
 clean:

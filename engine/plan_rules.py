@@ -123,12 +123,13 @@ class Repairer:
 
     def _dedupe(self, prod, lev) -> None:
         placed = np.flatnonzero(prod >= 0)
-        if placed.size == 0:
-            return
+        if placed.size == 0 or np.bincount(prod[placed], minlength=1).max() <= 1:
+            return  # the common case after structured moves: nothing to do, checked in O(S)
         order = placed[np.argsort(-self._slot_values(prod, lev)[placed], kind="stable")]
         _, first = np.unique(prod[order], return_index=True)
-        drop = np.setdiff1d(order, order[first])
-        prod[drop] = EMPTY
+        keep = np.zeros(order.size, dtype=bool)
+        keep[first] = True
+        prod[order[~keep]] = EMPTY
 
     def _cap_categories(self, prod, lev) -> None:
         """Over-max categories lose their lowest-valued non-must products; feasibility guarantees
@@ -168,7 +169,11 @@ class Repairer:
 
     def _place_must(self, prod, lev) -> None:
         inst = self.inst
-        missing = np.setdiff1d(np.flatnonzero(inst.must), prod[prod >= 0])
+        present = np.zeros(inst.n_products, dtype=bool)
+        present[prod[prod >= 0]] = True
+        missing = np.flatnonzero(inst.must & ~present)
+        if missing.size == 0:
+            return
         for p in missing[np.argsort(-self.best_value[missing].max(axis=1), kind="stable")]:
             s = self._best_slot_for(prod, lev, p, self._counts(prod))
             self._place(prod, lev, s, p)
