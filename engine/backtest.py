@@ -1,4 +1,4 @@
-"""Holdout split by campaign, forecast metrics and the baselines a model must beat.
+"""Holdout split by campaign, rolling forecast origins, metrics and the baselines a model must beat.
 
 Kept apart from the model code so that every candidate, every baseline and every registered
 model is scored on exactly the same rows with exactly the same formulas.
@@ -62,6 +62,51 @@ def split_holdout(history: pd.DataFrame, holdout_campaigns: int, *, min_train_ca
     )
 
 
+@dataclass(frozen=True)
+class Fold:
+    """One forecast origin of a rolling-origin backtest: fit on ``split.train`` (campaigns up to
+    ``origin``), forecast ``split.holdout`` (``horizon`` campaigns, ``gap`` campaigns later)."""
+
+    number: int
+    origin: object
+    split: HoldoutSplit
+
+
+def rolling_origins(history: pd.DataFrame, folds: int = 3, horizon: int = 2, gap: int = 0, *,
+                    min_train_campaigns: int = 2) -> list[Fold]:
+    """Forecast origins over the latest campaigns, oldest first; the last fold tests the newest
+    ``horizon`` campaigns. Each fold tests ``horizon`` campaigns after ``gap`` campaigns that are
+    neither trained on nor tested; consecutive folds move back by ``horizon`` campaigns.
+    Origins that would leave fewer than ``min_train_campaigns`` to fit on are dropped (at least
+    one fold must remain)."""
+    for name, value, low in (("folds", folds, 1), ("holdout_campaigns", horizon, 1), ("gap", gap, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise settings_error([Problem(message=f"{name} must be an integer >= {low}, got {value!r}",
+                                          column=name)])
+    order = campaign_order(history["campaign"])
+    position = {c: i for i, c in enumerate(order)}
+    t = history["campaign"].map(position).to_numpy(dtype=float)
+    out = []
+    for k in range(int(folds)):
+        test_end = len(order) - 1 - k * horizon
+        test_start = test_end - horizon + 1
+        train_end = test_start - gap - 1
+        if train_end + 1 < min_train_campaigns:
+            break
+        test = (t >= test_start) & (t <= test_end)
+        train = t <= train_end
+        out.append(HoldoutSplit(train=train, holdout=test, train_campaigns=order[:train_end + 1],
+                                holdout_campaigns=order[test_start:test_end + 1], order=position))
+    if not out:
+        raise settings_error([Problem(
+            message=(f"holdout_campaigns={horizon} with gap={gap} needs at least "
+                     f"{horizon + gap + min_train_campaigns} campaigns in the history "
+                     f"({min_train_campaigns} to fit on), but it has {len(order)}"),
+            column="holdout_campaigns")])
+    out.reverse()
+    return [Fold(number=i, origin=s.train_campaigns[-1], split=s) for i, s in enumerate(out)]
+
+
 def _clean(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
@@ -122,11 +167,31 @@ def _lookup(frame: pd.DataFrame, keys: list[str], table: pd.Series) -> np.ndarra
     return joined["_v"].to_numpy(dtype=float, na_value=np.nan)
 
 
+def mean_forecast(history: pd.DataFrame, split: HoldoutSplit) -> np.ndarray:
+    """Each product/country's mean units over the training campaigns; else product; else global."""
+    keys = _keys(history)
+    train = history.loc[split.train, keys + ["units"]]
+    table = train.groupby(keys, dropna=False)["units"].mean()
+    held = history.loc[split.holdout, keys]
+    pred = _lookup(held, keys, table)
+    fallback = held["product_id"].map(train.groupby("product_id", dropna=False)["units"].mean())
+    pred = np.where(np.isfinite(pred), pred, fallback.to_numpy(dtype=float, na_value=np.nan))
+    return np.where(np.isfinite(pred), pred, float(train["units"].mean()) if len(train) else 0.0)
+
+
+BASELINES = ("naive", "seasonal_naive", "mean")
+
+
+def baseline_forecasts(history: pd.DataFrame, split: HoldoutSplit, season: int = DEFAULT_SEASON) -> dict:
+    """Each baseline's forecast for the holdout rows of ``split`` (name -> array)."""
+    return {"naive": naive_forecast(history, split),
+            "seasonal_naive": seasonal_naive_forecast(history, split, season),
+            "mean": mean_forecast(history, split)}
+
+
 def baselines(history: pd.DataFrame, split: HoldoutSplit, season: int = DEFAULT_SEASON) -> list[dict]:
     """The baselines' metrics on the holdout rows, in the report's shape."""
     y = history.loc[split.holdout, "units"].to_numpy(dtype=float)
-    return [
-        {"name": "naive", "metrics": metrics(y, naive_forecast(history, split))},
-        {"name": "seasonal_naive", "season": season,
-         "metrics": metrics(y, seasonal_naive_forecast(history, split, season))},
-    ]
+    return [{"name": name, **({"season": season} if name == "seasonal_naive" else {}),
+             "metrics": metrics(y, pred)}
+            for name, pred in baseline_forecasts(history, split, season).items()]

@@ -1,9 +1,25 @@
 """Model features built from the contract's history columns.
 
 One transformer, :class:`CatalogueFeatures`, turns rows of ``history`` (or candidate plan rows:
-product attributes + slot layout + discount) into a flat frame of numeric and categorical
-columns. It learns at ``fit`` which optional columns the history carries, so the same columns
-come out at training time, at forecast time and inside the planner, whatever the caller sends.
+product attributes + slot layout + discount, no units) into a flat frame of numeric and
+categorical columns. It learns at ``fit`` which optional columns the history carries, so the same
+columns come out at training time, at forecast time and inside the planner, whatever the caller
+sends.
+
+What it derives, and why (the business lives in these columns, more than in the algorithm):
+
+* placement: in the catalogue or not, page, log page, front pages, position from the front as a
+  share of the catalogue, slot size, featured/cover;
+* price: price, discount, effective price (and their logs), price relative to the product's own
+  usual price (a promotion reads as a low index);
+* the product's own recent sales, its sales a season ago, the product's level over all markets,
+  its country's level and the whole business's level: LAGS, read from the fitted history only and
+  at least ``min_lag`` campaigns before the row (see :mod:`engine.lags`). Rows of future campaigns
+  get the state as of the end of the history;
+* campaign seasonality: the phase in the season and the business level one season earlier;
+* categorical columns with many values (``product_id``, stores...) as target-ordered numbers
+  (smoothed mean log units per value, learned from training rows only and cross-fitted on them);
+  the few-valued ones stay categories.
 
 Why a separate module: the planner builds thousands of candidate rows per run and must produce
 exactly what the model saw; keeping the derivation here (and only here) makes that guaranteed.
@@ -14,7 +30,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
+
+from .lags import CampaignClock, LagTable
 
 MISSING = "(missing)"
 
@@ -58,26 +77,48 @@ def _text(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 
 class CatalogueFeatures(BaseEstimator, TransformerMixin):
-    """Derive model features from history-like rows.
+    """Derive model features from history-like rows (see the module docstring for the list).
 
-    Numeric outputs (those whose source column the history had):
-    ``in_catalogue`` (the row had a page), ``page``, ``log_page``, ``front`` (page <=
-    ``front_pages``), ``slot_size``, ``featured``, ``discount``, ``price``, ``log_price``,
-    ``effective_price`` (= price * (1 - discount)), ``log_effective_price``, then extra numeric
-    columns. Categorical outputs (strings): ``product_id``, ``category``, ``brand``, ``country``
-    and extra text columns with few levels.
+    Parameters: ``front_pages`` (pages counted as "front"), ``min_lag`` (the closest campaign a lag
+    may read: 1 = the previous one; a forecast ``gap`` campaigns ahead with a horizon of ``h``
+    needs ``gap + h``), ``windows`` (campaigns averaged for the recent-sales means), ``season``
+    (campaigns per season, 0 = none), ``gap`` (where rows without a campaign are placed: the next
+    campaign after ``gap``), ``max_levels`` (above this many values a text column is target-ordered
+    rather than categorical), ``smoothing`` (weight of the global mean in target ordering).
 
     Rows off the catalogue (empty ``page``) get ``in_catalogue = 0``, a page one past the last
     page seen, size and featured 0: "not shown" reads as "shown very late and small".
     """
 
-    def __init__(self, front_pages: int = 2):
+    def __init__(self, front_pages: int = 2, min_lag: int = 1, windows: tuple = (3, 8), season: int = 0,
+                 gap: int = 0, max_levels: int = 30, smoothing: float = 10.0, random_state: int = 0):
         self.front_pages = front_pages
+        self.min_lag = min_lag
+        self.windows = windows
+        self.season = season
+        self.gap = gap
+        self.max_levels = max_levels
+        self.smoothing = smoothing
+        self.random_state = random_state
+
+    # -- fit --------------------------------------------------------------------------------
+    def _validate(self) -> None:
+        def integer(name, low):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        integer("front_pages", 1)
+        integer("min_lag", 1)
+        integer("season", 0)
+        integer("gap", 0)
+        integer("max_levels", 1)
+        windows = tuple(self.windows)
+        if not windows or any(not isinstance(w, (int, np.integer)) or w < 1 for w in windows):
+            raise ValueError(f"windows must be integers >= 1, got {self.windows!r}")
 
     def fit(self, X: pd.DataFrame, y=None):
-        if not isinstance(self.front_pages, (int, np.integer)) or isinstance(self.front_pages, bool) \
-                or self.front_pages < 1:
-            raise ValueError(f"front_pages must be an integer >= 1, got {self.front_pages!r}")
+        """Learn columns, price levels, lag tables and target orderings from training rows."""
+        self._validate()
         X = canonical_columns(X)
         cols = set(X.columns)
         self.has_ = {name: name in cols for name in ("page", "slot_size", "featured", "discount", "price")}
@@ -88,18 +129,95 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             c for c in X.columns
             if c not in RESERVED and pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])
         )
-        self.extra_categorical_ = sorted(
+        text = [c for c in CATEGORICAL if c in cols] + sorted(
             c for c in X.columns
-            if c not in RESERVED and c not in self.extra_numeric_ and X[c].nunique(dropna=True) <= MAX_EXTRA_LEVELS
+            if c not in RESERVED and c not in self.extra_numeric_ and c not in CATEGORICAL
+            and X[c].nunique(dropna=True) <= MAX_EXTRA_LEVELS
         )
-        self.categorical_ = [c for c in CATEGORICAL if c in cols] + self.extra_categorical_
+        self.extra_categorical_ = [c for c in text if c not in CATEGORICAL]
+        levels = {c: X[c].nunique(dropna=True) for c in text}
+        target = self._target(X, y)
+        self.has_target_ = target is not None
+        self.ordered_ = [c for c in text if self.has_target_ and levels[c] > self.max_levels]
+        self.categorical_ = [c for c in text if c not in self.ordered_]
+        self._fit_price(X)
+        if self.has_target_:
+            self._fit_orderings(X, target)
+            self._fit_lags(X, target)
         self.numeric_ = self._numeric_names()
         return self
+
+    @staticmethod
+    def _target(X: pd.DataFrame, y) -> np.ndarray | None:
+        if y is None:
+            if "units" not in X.columns:
+                return None
+            y = X["units"]
+        units = pd.to_numeric(pd.Series(np.asarray(y)), errors="coerce").to_numpy(dtype=float)
+        return np.log1p(np.clip(units, 0.0, None))
+
+    def _fit_price(self, X: pd.DataFrame) -> None:
+        self.price_level_ = None
+        if self.has_["price"] and "product_id" in X.columns:
+            price = pd.Series(_numeric(X, "price"), index=X.index)
+            usual = price[price > 0].groupby(_text(X, "product_id")[price.to_numpy() > 0]).median()
+            self.price_level_ = usual.to_dict()
+
+    def _fit_orderings(self, X: pd.DataFrame, target: np.ndarray) -> None:
+        self.global_mean_ = float(np.nanmean(target)) if target.size else 0.0
+        self.orderings_ = {c: self._ordering(_text(X, c), target) for c in self.ordered_}
+
+    def _ordering(self, values: np.ndarray, target: np.ndarray) -> dict:
+        stats = pd.DataFrame({"v": values, "y": target}).groupby("v")["y"].agg(["sum", "count"])
+        m = float(self.smoothing)
+        smoothed = (stats["sum"] + m * self.global_mean_) / (stats["count"] + m)
+        return smoothed.to_dict()
+
+    def _keys(self, X: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        """Key frames of the lag tables: own (product x country), product, country, all rows."""
+        keys = {}
+        if "product_id" in X.columns:
+            own = {"product_id": _text(X, "product_id")}
+            if "country" in X.columns:
+                own["country"] = _text(X, "country")
+            keys["own"] = pd.DataFrame(own)
+            if "country" in X.columns:
+                keys["product"] = pd.DataFrame({"product_id": own["product_id"]})
+        if "country" in X.columns:
+            keys["country"] = pd.DataFrame({"country": _text(X, "country")})
+        keys["total"] = pd.DataFrame({"all": np.zeros(len(X), dtype=int)})
+        return keys
+
+    def _fit_lags(self, X: pd.DataFrame, target: np.ndarray) -> None:
+        self.lags_ = {}
+        if "campaign" not in X.columns:
+            return
+        self.clock_ = CampaignClock(X["campaign"], gap=self.gap)
+        positions = self.clock_.positions(X["campaign"], len(X))
+        n = len(self.clock_.order)
+        windows = tuple(int(w) for w in self.windows)
+        season = int(self.season) or None
+        for name, keys in self._keys(X).items():
+            use = windows if name == "own" else (windows[-1],)
+            self.lags_[name] = LagTable(keys, positions, target, n, use, season if name in ("own", "total") else None)
+
+    def _lag_names(self) -> list[str]:
+        names = []
+        for name, table in self.lags_.items():
+            for feature in table.values:
+                if name != "own" and feature in ("last", "count"):
+                    continue
+                names.append(f"lag_{name}_{feature}")
+            if table.season:
+                names.append(f"lag_{name}_season")
+        if self.lags_ and self.season:
+            names.append("season_phase")
+        return names
 
     def _numeric_names(self) -> list[str]:
         names: list[str] = []
         if self.has_["page"]:
-            names += ["in_catalogue", "page", "log_page", "front"]
+            names += ["in_catalogue", "page", "log_page", "front", "position"]
         if self.has_["slot_size"]:
             names.append("slot_size")
         if self.has_["featured"]:
@@ -108,11 +226,55 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             names.append("discount")
         if self.has_["price"]:
             names += ["price", "log_price", "effective_price", "log_effective_price"]
-        return names + list(self.extra_numeric_)
+            if self.price_level_ is not None:
+                names.append("price_index")
+        names += list(self.extra_numeric_)
+        names += [f"{c}_order" for c in self.ordered_]
+        if self.has_target_:
+            names += self._lag_names()
+        return names
 
+    # -- transform --------------------------------------------------------------------------
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The feature frame for ``X``; never reads ``X['units']`` (lags come from fit)."""
         check_is_fitted(self, "numeric_")
         X = canonical_columns(X)
+        out = self._placement_and_price(X)
+        for name in self.extra_numeric_:
+            out[name] = _numeric(X, name)
+        for c in self.ordered_:
+            out[f"{c}_order"] = self._order(X, c)
+        if self.has_target_:
+            out.update(self._lag_features(X))
+        frame = pd.DataFrame({k: out[k] for k in self.numeric_}, index=X.index)
+        for name in self.categorical_:
+            frame[name] = pd.Series(_text(X, name), index=X.index, dtype=object)
+        return frame
+
+    def fit_transform(self, X: pd.DataFrame, y=None, **fit_params) -> pd.DataFrame:
+        """Fit, then transform the training rows with CROSS-FITTED target orderings: each row's
+        ordering is learned from the other folds, so a model cannot read its own target back."""
+        self.fit(X, y)
+        frame = self.transform(X)
+        if not self.ordered_:
+            return frame
+        X = canonical_columns(X)
+        target = self._target(X, y)
+        folds = KFold(n_splits=min(5, max(2, len(X))), shuffle=True, random_state=self.random_state)
+        for c in self.ordered_:
+            values = _text(X, c)
+            column = np.empty(len(X))
+            for fit_idx, out_idx in folds.split(values):
+                table = self._ordering(values[fit_idx], target[fit_idx])
+                column[out_idx] = pd.Series(values[out_idx]).map(table).fillna(self.global_mean_).to_numpy()
+            frame[f"{c}_order"] = column
+        return frame
+
+    def _order(self, X: pd.DataFrame, column: str) -> np.ndarray:
+        values = pd.Series(_text(X, column))
+        return values.map(self.orderings_[column]).fillna(self.global_mean_).to_numpy(dtype=float)
+
+    def _placement_and_price(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         page = _numeric(X, "page")
         shown = np.isfinite(page)
@@ -122,6 +284,7 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             out["page"] = filled
             out["log_page"] = np.log(np.maximum(filled, 1.0))
             out["front"] = (shown & (page <= self.front_pages)).astype(float)
+            out["position"] = np.clip((filled - 1.0) / max(self.last_page_, 1.0), 0.0, 1.0)
         if self.has_["slot_size"]:
             size = _numeric(X, "slot_size")
             out["slot_size"] = np.where(np.isfinite(size), size, 0.0)
@@ -140,12 +303,28 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
                 out["log_effective_price"] = np.where(
                     effective > 0, np.log(np.where(effective > 0, effective, 1.0)), np.nan)
             out["effective_price"] = effective
-        for name in self.extra_numeric_:
-            out[name] = _numeric(X, name)
-        frame = pd.DataFrame(out, index=X.index)
-        for name in self.categorical_:
-            frame[name] = pd.Series(_text(X, name), index=X.index, dtype=object)
-        return frame
+            if self.price_level_ is not None:
+                usual = pd.Series(_text(X, "product_id")).map(self.price_level_).to_numpy(dtype=float)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out["price_index"] = np.where(usual > 0, effective / usual, np.nan)
+        return out
+
+    def _lag_features(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        if not self.lags_:
+            return out
+        campaigns = X["campaign"] if "campaign" in X.columns else None
+        positions = self.clock_.positions(campaigns, len(X))
+        for name, keys in self._keys(X).items():
+            if name not in self.lags_:
+                continue
+            for feature, value in self.lags_[name].rows(keys, positions, int(self.min_lag)).items():
+                if name != "own" and feature in ("last", "count"):
+                    continue
+                out[f"lag_{name}_{feature}"] = value
+        if self.season:
+            out["season_phase"] = np.mod(positions, int(self.season))
+        return out
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "numeric_")

@@ -13,8 +13,6 @@ import time
 import traceback
 from typing import Callable
 
-import joblib
-
 from engine.errors import FolioError
 from engine.runinfo import library_versions
 
@@ -66,7 +64,11 @@ def load_dataset(store: Store, dataset_id: str):
 
 
 def load_model(store: Store, model_id: str):
-    return joblib.load(store.model_path(model_id))
+    """A registered model, after its file passed the registry's checks (version, sha256, class);
+    otherwise ``FolioError(code="model_incompatible")`` saying why."""
+    from engine.registry import load_model as checked_load
+
+    return checked_load(store.model_path(model_id), model_id)
 
 
 def run_record(job: dict, store: Store, **extra) -> dict:
@@ -96,87 +98,134 @@ def run_explore(ctx: JobContext, body: dict) -> dict:
     return result
 
 
-def _comparable(model: dict, holdout: list, data_hash: str) -> str | None:
-    """How a registered model can be scored honestly on this holdout: 'score', 'recorded' or None.
+def _comparable(model: dict, holdout: list, data_hash: str) -> tuple[str | None, list]:
+    """How a registered model can be scored honestly on this holdout, and on which campaigns.
 
-    'score': it was trained only on campaigns before the holdout, so scoring it now is honest.
+    'score': it was trained only on campaigns before (some of) the holdout campaigns: it is scored
+    now on those campaigns (all of them, or the newest ones appended since it was trained).
     'recorded': it was evaluated on exactly this holdout of exactly these data when it was trained.
+    None: it has seen every holdout campaign, so no honest score exists.
     """
     trained_through = model.get("trained_through")
     try:
-        if trained_through is not None and holdout and trained_through < min(holdout):
-            return "score"
+        later = [c for c in holdout if trained_through is not None and trained_through < c]
     except TypeError:  # campaign ids of another type: not comparable
-        return None
+        later = []
+    if later:
+        return "score", later
     if model.get("holdout_campaigns") == holdout and model.get("data_hash") == data_hash:
-        return "recorded"
-    return None
+        return "recorded", list(holdout)
+    return None, []
+
+
+def _score_registered(store: Store, model: dict, history, rows, y, challenger) -> dict:
+    """A registered model and the challenger on the same rows (the registered one never saw them)."""
+    from engine.backtest import metrics
+
+    try:
+        loaded = load_model(store, model["id"])
+    except FolioError as exc:
+        return {"metrics": None, "note": exc.detail}
+    return {"metrics": metrics(y[rows], loaded.predict(history[rows])),
+            "challenger_metrics": metrics(y[rows], challenger[rows]), "rows": int(rows.sum())}
 
 
 def train_and_register(ctx: JobContext, dataset_id: str, dataset, *, family: str = "auto",
-                       holdout_campaigns: int = 2) -> dict:
-    """Train candidates, register the best, compare with the registry, keep the best as champion."""
-    from engine import forecast
+                       holdout_campaigns: int = 2, **train_settings) -> dict:
+    """Backtest the candidates, register the refit winner, and let it replace the champion only if
+    it beats it on rows neither was trained on (champion/challenger)."""
+    import numpy as np
+
+    from engine import forecast, registry
 
     store = ctx.store
-    outcome = forecast.train(dataset.history, family=family, holdout_campaigns=holdout_campaigns,
-                             seed=0, progress=ctx.progress, should_stop=ctx.should_stop)
+    history = forecast._check_history(dataset.history)
+    outcome = forecast.train(history, family=family, holdout_campaigns=holdout_campaigns, seed=0,
+                             progress=ctx.progress, should_stop=ctx.should_stop, **train_settings)
     report = outcome.report
     holdout = report["holdout"]["campaigns"]
     data_hash = (store.get_dataset(dataset_id) or {}).get("hash")
     chosen = next(c for c in report["candidates"] if c.get("chosen"))
+    y = history["units"].to_numpy(dtype=float)
+    challenger = np.full(len(history), np.nan)
+    challenger[outcome.holdout_rows] = outcome.holdout_forecast
 
     registered = []
     for model in store.list_models(dataset_id):
-        how = _comparable(model, holdout, data_hash)
-        entry = {"id": model["id"], "name": model["name"], "champion": model["champion"], "how": how}
+        how, campaigns = _comparable(model, holdout, data_hash)
+        entry = {"id": model["id"], "name": model["name"], "champion": model["champion"], "how": how,
+                 "campaigns": campaigns}
         if how == "score":
-            entry["metrics"] = forecast.score(load_model(store, model["id"]), dataset.history,
-                                              holdout_campaigns=holdout_campaigns)
+            rows = outcome.holdout_rows & history["campaign"].isin(campaigns).to_numpy()
+            entry.update(_score_registered(store, model, history, rows, y, challenger))
         elif how == "recorded":
             entry["metrics"] = model["metrics"]
+            entry["challenger_metrics"] = chosen["holdout_metrics"]
         else:
             entry["metrics"] = None
-            entry["note"] = "trained on campaigns that overlap this holdout: not comparable"
+            entry["note"] = "trained on every campaign of this holdout: no honest score"
         registered.append(entry)
 
     model_id = new_id("model")
-    joblib.dump(outcome.best, store.model_path(model_id))
-    campaigns = dataset.history["campaign"]
+    path = store.model_path(model_id)
+    file_meta = registry.save_model(outcome.best, path, model_id=model_id, data_hash=data_hash)
+    campaigns = history["campaign"]
     store.register_model(
         model_id, dataset_id=dataset_id, name=chosen["name"], family=chosen["family"],
-        metrics=chosen["metrics"],
+        metrics=chosen["holdout_metrics"],
         info={"holdout_campaigns": holdout, "trained_through": _plain(campaigns.max()),
-              "data_hash": data_hash, "job": ctx.job["id"], "versions": library_versions()},
+              "data_hash": data_hash, "job": ctx.job["id"], "versions": file_meta["versions"],
+              "sha256": file_meta["sha256"], "backtest_metrics": chosen["metrics"],
+              "backtest": report["backtest"], "features": report["features"],
+              "interval": report["interval"], "params": chosen["params"]},
     )
 
-    # Champion/challenger: only models scored honestly on these holdout rows compete. A champion
-    # that cannot be scored on them (e.g. a different holdout length) stays until promoted by hand.
-    contenders = [(chosen["metrics"]["wape"], model_id)] + [
-        (r["metrics"]["wape"], r["id"]) for r in registered if r["metrics"]]
-    best_id = min(contenders, key=lambda pair: float("inf") if pair[0] is None else pair[0])[1]
-    current = store.champion(dataset_id)
-    if current is None or _scored(registered, current["id"]):
-        store.promote(best_id)
+    decision = _decide(store, dataset_id, model_id, registered)
     champion = store.champion(dataset_id)
-    return {**report, "registered": registered, "models": [model_id],
+    return {**report, "registered": registered, "models": [model_id], "decision": decision,
             "champion": champion["id"] if champion else model_id}
 
 
-def _scored(registered: list, model_id: str) -> bool:
-    return any(r["id"] == model_id and r["metrics"] for r in registered)
+def _decide(store: Store, dataset_id: str, model_id: str, registered: list) -> dict:
+    """Promote the new model if there is no champion or it beats the champion on the same rows."""
+    from engine.registry import challenger_wins
+
+    current = store.champion(dataset_id)
+    if current is None:
+        store.promote(model_id)
+        return {"promoted": True, "reason": "no champion yet"}
+    entry = next((r for r in registered if r["id"] == current["id"]), None)
+    if entry is None or entry.get("metrics") is None:
+        return {"promoted": False, "reason": (f"champion {current['id']} cannot be scored honestly on this "
+                                              "holdout; it stays until promoted by hand")}
+    new, old = entry["challenger_metrics"], entry["metrics"]
+    if challenger_wins(new, old):
+        store.promote(model_id)
+        return {"promoted": True, "reason": f"WAPE {new['wape']:.4f} < champion's {old['wape']:.4f} "
+                                            f"on campaigns {entry['campaigns']}"}
+    return {"promoted": False, "reason": f"WAPE {_fmt(new)} is not below champion's {_fmt(old)} "
+                                         f"on campaigns {entry['campaigns']}"}
+
+
+def _fmt(metrics: dict | None) -> str:
+    value = (metrics or {}).get("wape")
+    return "n/a" if value is None else f"{value:.4f}"
 
 
 def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
+TRAIN_SETTINGS = ("folds", "gap", "candidates", "season", "select_by")
+
+
 def run_train(ctx: JobContext, body: dict) -> dict:
     dataset = load_dataset(ctx.store, body["dataset"])
+    settings = {k: body[k] for k in TRAIN_SETTINGS if k in body}
     result = train_and_register(ctx, body["dataset"], dataset, family=body.get("family", "auto"),
-                                holdout_campaigns=body.get("holdout_campaigns", 2))
+                                holdout_campaigns=body.get("holdout_campaigns", 2), **settings)
     result["run"] = run_record(ctx.job, ctx.store, seed=0, family=body.get("family", "auto"),
-                               holdout_campaigns=body.get("holdout_campaigns", 2))
+                               holdout_campaigns=body.get("holdout_campaigns", 2), **settings)
     return result
 
 

@@ -1,4 +1,4 @@
-"""engine.forecast: the forecaster learns the demo's effects and beats the baselines honestly."""
+"""engine.forecast: candidates compared in a rolling-origin backtest, the winner beats the baselines."""
 
 import json
 
@@ -16,44 +16,65 @@ from engine.forecast import Forecaster, forecast_rows, score, train
 
 @pytest.fixture(scope="module")
 def history():
-    return make_demo(seed=7)["history"]
+    return make_demo(seed=7, campaigns=24, products=120)["history"]
 
 
 @pytest.fixture(scope="module")
 def outcome(history):
-    return train(history, family="auto", holdout_campaigns=2, seed=0)
+    return train(history, family="auto", holdout_campaigns=2, folds=2, seed=0)
 
 
-def _wape(items, name):
-    return next(i["metrics"]["wape"] for i in items if i["name"] == name)
+def _metric(items, name, key="wape"):
+    return next(i["metrics"][key] for i in items if i["name"] == name)
 
 
 def test_report_is_json_ready_and_complete(outcome, history):
     report = outcome.report
     json.dumps(report, allow_nan=False)
-    assert [c["name"] for c in report["candidates"]] == ["linear", "gbm"]
+    names = [c["name"] for c in report["candidates"]]
+    assert names == ["linear", "linear_by_country", "gbm", "gbm_by_country"]  # both families, global + per country
     assert sum(c["chosen"] for c in report["candidates"]) == 1
-    assert {b["name"] for b in report["baselines"]} == {"naive", "seasonal_naive"}
+    assert {b["name"] for b in report["baselines"]} == {"naive", "seasonal_naive", "mean"}
     order = backtest.campaign_order(history["campaign"])
     assert report["holdout"]["campaigns"] == order[-2:]
     rows = int(history["campaign"].isin(order[-2:]).sum())
+    tested = int(history["campaign"].isin(order[-4:]).sum())
     assert report["holdout"]["rows"] == rows
     for c in report["candidates"]:
-        assert c["n_holdout"] == rows and c["n_train"] == len(history) - rows
-        assert set(c["metrics"]) == {"wape", "mape", "bias"}
+        assert c["n_holdout"] == rows and c["n_train"] == len(history) - rows and c["n_backtest"] == tested
+        assert set(c["metrics"]) == set(c["holdout_metrics"]) == {"wape", "mape", "bias"}
+    assert [f["campaigns"] for f in report["folds"]] == [order[-4:-2], order[-2:]]
+    assert [f["origin"] for f in report["folds"]] == [order[-5], order[-3]]
+    assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 17,
+                                  "select_by": "wape", "scale": 1.0, "rows": tested,
+                                  "metrics": "pooled over the rows of every fold"}
+    assert any(f.startswith("lag_own_") for f in report["features"])
 
 
-def test_chosen_model_beats_both_baselines_on_the_holdout(outcome):
+def test_chosen_model_beats_every_baseline_in_the_backtest(outcome):
     report = outcome.report
     chosen = next(c for c in report["candidates"] if c["chosen"])
     assert chosen["metrics"]["wape"] == min(c["metrics"]["wape"] for c in report["candidates"])
-    assert chosen["metrics"]["wape"] < 0.8 * _wape(report["baselines"], "naive")
-    assert chosen["metrics"]["wape"] < 0.8 * _wape(report["baselines"], "seasonal_naive")
-    assert outcome.best.family == chosen["family"]
-    assert outcome.best.interval_source_ == "holdout"
+    for baseline in ("naive", "seasonal_naive", "mean"):
+        assert chosen["metrics"]["wape"] < 0.8 * _metric(report["baselines"], baseline)
+        assert chosen["metrics"]["mape"] < _metric(report["baselines"], baseline, "mape")
+    assert outcome.best.candidate_name_ == chosen["name"]
+    assert outcome.best.interval_source_ == "backtest"
 
 
-def test_candidates_never_see_the_holdout_rows(history, monkeypatch):
+def test_pooled_metrics_are_the_metrics_of_the_fold_rows_together(outcome, history):
+    """Pooled WAPE = sum of absolute errors over every fold / sum of units over every fold."""
+    report = outcome.report
+    y = history["units"].to_numpy(dtype=float)
+    units = {tuple(f["campaigns"]): y[history["campaign"].isin(f["campaigns"]).to_numpy()].sum()
+             for f in report["folds"]}
+    for c in report["candidates"]:
+        abs_err = sum(f["candidates"][c["name"]]["wape"] * units[tuple(f["campaigns"])] for f in report["folds"])
+        assert c["metrics"]["wape"] == pytest.approx(abs_err / sum(units.values()))
+        assert c["holdout_metrics"] == report["folds"][-1]["candidates"][c["name"]]
+
+
+def test_candidates_never_see_the_rows_they_are_scored_on(history, monkeypatch):
     seen = []
     original = Forecaster.fit
 
@@ -62,11 +83,15 @@ def test_candidates_never_see_the_holdout_rows(history, monkeypatch):
         return original(self, X, y)
 
     monkeypatch.setattr(Forecaster, "fit", spy)
-    train(history, family="linear", holdout_campaigns=3)
-    held = set(backtest.campaign_order(history["campaign"])[-3:])
-    assert len(seen) == 2
-    assert not (seen[0] & held)  # the scored candidate
-    assert held <= seen[1]  # the final refit uses every campaign
+    result = train(history, family="linear", candidates=["linear"], holdout_campaigns=2, folds=2, gap=1)
+    folds = result.report["folds"]
+    order = backtest.campaign_order(history["campaign"])
+    assert len(seen) == 3
+    for fitted, fold in zip(seen[:2], folds):
+        assert max(fitted) == fold["origin"]
+        assert order.index(fold["campaigns"][0]) == order.index(fold["origin"]) + 2  # one campaign of gap
+        assert not fitted & set(fold["campaigns"])
+    assert set(order) == seen[2]  # the final refit uses every campaign
 
 
 def test_model_learned_that_featured_and_front_pages_sell_more(outcome, history):
@@ -80,12 +105,12 @@ def test_model_learned_that_featured_and_front_pages_sell_more(outcome, history)
     assert units[3] > units[2]  # a discount lifts units
 
 
-def test_gbm_also_learns_the_page_effect(history):
-    model = Forecaster(family="gbm", max_iter=60).fit(history)
-    rows = pd.concat([history[history["page"].notna()].iloc[[5]]] * 2, ignore_index=True)
-    rows["page"], rows["featured"] = [1, 22], [0, 0]
-    front, back = model.predict(rows)
-    assert front > back
+def test_plan_rows_without_campaign_or_units_are_forecast(outcome, history):
+    """The planner sends product attributes + slot + discount, no campaign and no units."""
+    rows = history.drop(columns=["units", "campaign"]).head(30)
+    units = outcome.best.predict(rows)
+    assert units.shape == (30,) and np.all(np.isfinite(units)) and np.all(units >= 0)
+    assert units.std() > 0
 
 
 def test_forecast_rows_adds_band_in_order_and_pickles(outcome, history, tmp_path):
@@ -102,28 +127,29 @@ def test_forecast_rows_adds_band_in_order_and_pickles(outcome, history, tmp_path
     assert np.allclose(loaded.predict(rows), outcome.best.predict(rows))
 
 
-def test_band_covers_about_eighty_percent_of_the_holdout(history):
+def test_band_covers_about_eighty_percent_of_unseen_campaigns(history):
     order = backtest.campaign_order(history["campaign"])
     past = history[~history["campaign"].isin(order[-2:])]
-    result = train(past, family="linear", holdout_campaigns=2)
+    result = train(past, family="linear", candidates=["linear"], holdout_campaigns=2, folds=3)
     future = history[history["campaign"].isin(order[-2:])]
-    band = forecast_rows(result.best, future)
+    band = forecast_rows(result.best, future.drop(columns=["units"]))
     inside = ((future["units"] >= band["forecast_low"]) & (future["units"] <= band["forecast_high"])).mean()
-    assert 0.6 <= inside <= 0.95
+    assert 0.65 <= inside <= 0.95
 
 
-def test_score_uses_the_same_holdout_rows(outcome, history):
+def test_score_uses_the_latest_campaigns_or_the_ones_named(outcome, history):
     metrics = score(outcome.best, history, holdout_campaigns=2)
     assert set(metrics) == {"wape", "mape", "bias"}
-    assert metrics["wape"] >= 0
+    last = backtest.campaign_order(history["campaign"])[-1]
+    assert score(outcome.best, history, campaigns=[last]) != metrics
 
 
-def test_progress_reports_each_step(history):
+def test_progress_reports_each_fold(history):
     calls = []
-    train(history, family="linear", progress=calls.append)
-    assert [c["generation"] for c in calls] == [0, 1, 2]
-    assert all(c["phase"] == "train" and c["of"] == 2 for c in calls)
-    assert "fitting linear" in calls[0]["message"]
+    train(history, family="linear", candidates=["linear"], folds=3, progress=calls.append)
+    assert [c["generation"] for c in calls] == [0, 1, 2, 3, 4]
+    assert all(c["phase"] == "train" and c["of"] == 4 for c in calls)
+    assert calls[0]["message"].startswith("fold 1 of 3")
 
 
 def test_cancel_stops_training(history):
@@ -135,8 +161,12 @@ def test_cancel_stops_training(history):
 @pytest.mark.parametrize("kwargs, column", [
     ({"holdout_campaigns": 40}, "holdout_campaigns"),
     ({"holdout_campaigns": 0}, "holdout_campaigns"),
+    ({"folds": 0}, "folds"),
+    ({"gap": -1}, "gap"),
     ({"family": "forest"}, "family"),
+    ({"candidates": ["forest"]}, "candidates"),
     ({"seed": -1}, "seed"),
+    ({"select_by": "rmse"}, "select_by"),
 ])
 def test_bad_train_settings_are_invalid_settings(history, kwargs, column):
     with pytest.raises(FolioError) as info:
@@ -146,7 +176,7 @@ def test_bad_train_settings_are_invalid_settings(history, kwargs, column):
 
 
 @pytest.mark.parametrize("param, value", [("alpha", -1), ("family", "tree"), ("max_iter", 0),
-                                          ("interval", 1.5)])
+                                          ("interval", 1.5), ("loss", "l1"), ("min_lag", 0)])
 def test_forecaster_validates_params_at_fit_naming_them(history, param, value):
     model = Forecaster(**{param: value})  # the constructor only stores
     assert model.get_params()[param] == value
@@ -155,10 +185,11 @@ def test_forecaster_validates_params_at_fit_naming_them(history, param, value):
 
 
 def test_forecaster_is_a_proper_estimator(history):
-    model = Forecaster(family="linear", alpha=3.0)
+    model = Forecaster(family="linear", alpha=3.0, per_country=True)
     twin = clone(model)
     assert twin.get_params() == model.get_params()
-    assert twin.fit(history.head(500)) is twin
+    assert twin.fit(history.head(1500)) is twin
+    assert set(twin.country_models_) <= set(history["country"])
     assert not hasattr(model, "model_")
 
 
@@ -170,4 +201,5 @@ def test_naive_baseline_uses_last_training_campaign():
     })
     split = backtest.split_holdout(history, 1, min_train_campaigns=2)
     assert list(backtest.naive_forecast(history, split)) == [7.0, 3.0, 4.0]  # c: global mean
+    assert list(backtest.mean_forecast(history, split)) == [6.0, 2.0, 4.0]
     assert backtest.metrics([10, 0], [5, 1]) == {"wape": 0.6, "mape": 0.5, "bias": -0.4}

@@ -47,13 +47,50 @@ def test_second_train_compares_with_the_registered_model(client, dataset_id):
     job = finish(client, _start(client, {"kind": "train", "dataset": dataset_id,
                                          "family": "linear"})["id"])
     assert job["status"] == "succeeded", job.get("error")
-    registered = {r["id"]: r for r in job["result"]["registered"]}
+    result = job["result"]
+    registered = {r["id"]: r for r in result["registered"]}
     assert {m["id"] for m in first} <= set(registered)
-    assert all(r["metrics"] is not None for r in registered.values())  # same holdout rows
-    contenders = [c for c in job["result"]["candidates"] if c["chosen"]] + list(registered.values())
-    best = min(contenders, key=lambda c: c["metrics"]["wape"])
-    champion = job["result"]["champion"]
-    assert champion == best.get("id", job["result"]["models"][0])
+    # Same data, same holdout: the first model's recorded holdout score is compared with the
+    # challenger's score on the same rows (both fitted before the holdout).
+    assert all(r["how"] == "recorded" and r["metrics"] is not None for r in registered.values())
+    chosen = next(c for c in result["candidates"] if c["chosen"])
+    old = next(r for r in registered.values() if r["champion"])
+    assert old["challenger_metrics"] == chosen["holdout_metrics"]
+    better = chosen["holdout_metrics"]["wape"] < old["metrics"]["wape"]
+    assert result["decision"]["promoted"] is better
+    assert result["champion"] == (result["models"][0] if better else old["id"])
+    stored = next(m for m in client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
+                  if m["id"] == result["models"][0])
+    assert stored["sha256"] and stored["versions"]["scikit-learn"] and stored["features"]
+    assert stored["data_hash"] and stored["backtest_metrics"]["wape"] is not None
+
+
+def test_forecast_job_returns_a_band_per_row(client, dataset_id, demo_raw):
+    rows = demo_raw["history"][:6]
+    job = finish(client, _start(client, {"kind": "forecast", "dataset": dataset_id, "rows": rows})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    header, out = job["result"]["rows"][0], job["result"]["rows"][1:]
+    assert header[-3:] == ["forecast_units", "forecast_low", "forecast_high"] and len(out) == 5
+    for row in out:
+        assert 0 <= row[-2] <= row[-3] <= row[-1]
+
+
+def test_a_corrupted_model_file_is_refused(client, app, dataset_id, demo_raw):
+    from pathlib import Path
+
+    champion = next(m for m in client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
+                    if m["champion"])
+    path = Path(app.config["DATA_DIR"]) / "models" / f"{champion['id']}.joblib"
+    good = path.read_bytes()
+    path.write_bytes(good[:-10] + b"0123456789")
+    try:
+        job = finish(client, _start(client, {"kind": "forecast", "dataset": dataset_id,
+                                             "rows": demo_raw["history"][:3]})["id"])
+    finally:
+        path.write_bytes(good)
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "model_incompatible"
+    assert "corrupted" in job["error"]["detail"]
 
 
 def test_promote(client, dataset_id):
@@ -167,6 +204,9 @@ def test_append_history_with_auto_retrain_starts_a_job(client, demo_raw):
     ds = post_json(client, "/api/datasets", {"name": "growing", "auto_retrain": True,
                                              "tables": {**demo_raw, "history": older}})
     ds_id = ds.get_json()["id"]
+    first = finish(client, _start(client, {"kind": "train", "dataset": ds_id, "family": "linear",
+                                           "folds": 1})["id"])
+    assert first["status"] == "succeeded", first.get("error")
     response = post_json(client, f"/api/datasets/{ds_id}/history", {"history": newest})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
@@ -174,3 +214,11 @@ def test_append_history_with_auto_retrain_starts_a_job(client, demo_raw):
     assert body["dataset"]["row_counts"]["history"] == len(history) - 1
     job = finish(client, body["job"]["id"])
     assert job["kind"] == "train" and job["status"] == "succeeded", job.get("error")
+    # The champion never saw the appended campaign: it and the challenger are scored on it.
+    result = job["result"]
+    old = next(r for r in result["registered"] if r["id"] == first["result"]["champion"])
+    assert old["how"] == "score" and old["campaigns"] == [campaigns[-1]]
+    assert old["metrics"]["wape"] is not None and old["challenger_metrics"]["wape"] is not None
+    better = old["challenger_metrics"]["wape"] < old["metrics"]["wape"]
+    assert result["decision"]["promoted"] is better
+    assert result["champion"] == (result["models"][0] if better else old["id"])

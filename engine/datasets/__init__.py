@@ -1,0 +1,2 @@
+"""Public data sets mapped onto the ``history`` contract (for benchmarks and tests; the server
+never fetches anything)."""
