@@ -124,7 +124,8 @@ def run_load(base: str, dataset: str, *, server_pid: int | None, duration_s: flo
              plans: int = 8, subscribers: int = 100, pollers: int = 20) -> dict:
     """Run the load against ``base`` (a server already holding ``dataset`` and a model)."""
     report = LoadReport()
-    settings = {"population": 16, "generations": 100_000, "time_limit_s": duration_s, "seed": 0}
+    settings = {"population": 16, "generations": 100_000, "time_limit_s": duration_s, "seed": 0,
+                "stagnation_generations": 0}
     job_ids = []
     for i in range(plans):
         response = requests.post(f"{base}/api/jobs", json={

@@ -107,4 +107,24 @@ def _train_options(body: dict) -> dict:
     if not isinstance(holdout, int) or isinstance(holdout, bool) or not 1 <= holdout <= 52:
         raise _bad(f"'holdout_campaigns' must be an integer from 1 to 52; got {holdout!r}",
                    "holdout_campaigns")
-    return {"family": family, "holdout_campaigns": holdout}
+    options = {"family": family, "holdout_campaigns": holdout}
+    for name, low, high in (("folds", 1, 20), ("gap", 0, 52), ("season", 1, 104)):
+        if name in body:
+            value = body[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise _bad(f"'{name}' must be an integer from {low} to {high}; got {value!r}", name)
+            options[name] = value
+    if "select_by" in body:
+        if body["select_by"] not in ("wape", "mape"):
+            raise _bad(f"'select_by' must be wape or mape; got {body['select_by']!r}", "select_by")
+        options["select_by"] = body["select_by"]
+    if "candidates" in body:
+        names = body["candidates"]
+        from engine.forecast import PRESETS
+
+        if (not isinstance(names, list) or not names
+                or not all(isinstance(n, str) and n in PRESETS for n in names)):
+            raise _bad(f"'candidates' must be a non-empty list of {', '.join(PRESETS)}",
+                       "candidates")
+        options["candidates"] = names
+    return options

@@ -148,10 +148,12 @@ def test_task_pane_width(page, live_server):
     _shot(page, "05-narrow")
 
 
-def _small_plan(page, generations: str = "40", time_limit: str = "60") -> None:
+def _small_plan(page, generations: str = "40", time_limit: str = "60",
+                stagnation: str = "30") -> None:
     _fill(page, "setting-population", "16")
     _fill(page, "setting-generations", generations)
     _fill(page, "setting-time-limit", time_limit)
+    _fill(page, "setting-stagnation", stagnation)
     _fill(page, "setting-seed", "4")
 
 
@@ -177,7 +179,7 @@ def test_explore_charts_then_plan_progress_and_cancel(page, live_server):
     page.get_by_test_id("som-feature").select_option("units")
     _doc_shot(page.locator("section[aria-label=Results]"), "page-explore")
 
-    _small_plan(page, generations="5000", time_limit="300")
+    _small_plan(page, generations="5000", time_limit="300", stagnation="0")
     page.get_by_test_id("run-plan").click()
     _wait_generation(page, 8)
     assert page.get_by_test_id("job-status").inner_text().strip() == "running"
@@ -229,7 +231,7 @@ def test_task_pane_in_a_fake_excel_host(browser, live_server):
         assert page.get_by_test_id("map-category_limits").input_value() == "table:CategoryLimits"
         assert page.get_by_test_id("load-demo").count() == 0
 
-        _small_plan(page, generations="5000", time_limit="300")
+        _small_plan(page, generations="5000", time_limit="300", stagnation="0")
         page.get_by_test_id("run-plan").click()
         _wait_generation(page, 2)
         # convergence rows reach a sheet while the job runs, with a native line chart over them
@@ -268,7 +270,10 @@ def test_task_pane_in_a_fake_excel_host(browser, live_server):
             '"folio.job":{')
 
         page.get_by_test_id("run-explore").click()
-        page.wait_for_function("() => window.__fakeExcel.sheets.has('Folio SOM')", timeout=120_000)
+        # the SOM sheet's colour scale is the last thing written for an explore result
+        page.wait_for_function(
+            "() => window.__fakeExcel.log.some(e => e[0] === 'conditionalFormat' && e[1] === 'Folio SOM')",
+            timeout=120_000)
         explore = page.evaluate("""() => {
             const b = window.__fakeExcel;
             return {charts: b.charts.filter(c => c.sheet === 'Folio Histograms').map(c => c.type),

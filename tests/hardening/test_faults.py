@@ -76,7 +76,8 @@ def test_sigkill_mid_run_leaves_an_intact_store(tmp_path, demo_raw):
         dataset = requests.post(f"{base}/api/datasets", json={"tables": demo_raw}).json()["id"]
         jobs = [requests.post(f"{base}/api/jobs", json={
             "kind": "plan", "dataset": dataset,
-            "settings": {"population": 12, "generations": 100000, "time_limit_s": 6, "seed": s}}
+            "settings": {"population": 12, "generations": 100000, "time_limit_s": 6, "seed": s,
+                         "stagnation_generations": 0}}
         ).json()["id"] for s in range(3)]
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and not any(

@@ -112,3 +112,12 @@ def test_responses_are_gzipped_for_clients_that_accept_it(client):
     response = client.get("/api/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.data).startswith(b"{")
+
+
+def test_train_options_are_checked_before_the_job_starts(client, dataset_id):
+    body = _problem(post_json(client, "/api/jobs", {"kind": "train", "dataset": dataset_id,
+                                                    "folds": 0}), 422, "invalid_job")
+    assert body["errors"][0]["column"] == "folds"
+    body = _problem(post_json(client, "/api/jobs", {"kind": "train", "dataset": dataset_id,
+                                                    "candidates": ["prophet"]}), 422, "invalid_job")
+    assert body["errors"][0]["column"] == "candidates"

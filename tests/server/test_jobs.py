@@ -142,7 +142,8 @@ def test_same_seed_same_plan(client, dataset_id):
 
 
 def test_cancel_a_running_plan_keeps_its_best_plan(client, dataset_id):
-    settings = {"population": 16, "generations": 100000, "time_limit_s": 120, "seed": 1}
+    settings = {"population": 16, "generations": 100000, "time_limit_s": 120, "seed": 1,
+                "stagnation_generations": 0}
     job = _start(client, {"kind": "plan", "dataset": dataset_id, "settings": settings})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -222,3 +223,11 @@ def test_append_history_with_auto_retrain_starts_a_job(client, demo_raw):
     better = old["challenger_metrics"]["wape"] < old["metrics"]["wape"]
     assert result["decision"]["promoted"] is better
     assert result["champion"] == (result["models"][0] if better else old["id"])
+
+
+def test_train_options_reach_the_backtest(client, dataset_id):
+    job = finish(client, _start(client, {"kind": "train", "dataset": dataset_id, "folds": 1,
+                                         "candidates": ["linear"]})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    assert [c["name"] for c in job["result"]["candidates"]] == ["linear"]
+    assert job["result"]["run"]["folds"] == 1

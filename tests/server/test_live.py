@@ -129,7 +129,8 @@ def test_a_killed_server_loses_no_job(tmp_path, demo_raw):
         trained = _job(base, {"kind": "train", "dataset": dataset})
         assert wait_job(base, trained)["status"] == "succeeded"
         long_plan = _job(base, {"kind": "plan", "dataset": dataset, "settings": {
-            "population": 12, "generations": 100000, "time_limit_s": 8, "seed": 2}})
+            "population": 12, "generations": 100000, "time_limit_s": 8, "seed": 2,
+            "stagnation_generations": 0}})
         deadline = time.monotonic() + 60
         while (requests.get(f"{base}/api/jobs/{long_plan}").json()["status"] != "running"
                and time.monotonic() < deadline):

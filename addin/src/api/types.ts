@@ -66,6 +66,8 @@ export interface PlanSettings {
   population: number;
   generations: number;
   time_limit_s: number;
+  /** Stop after this many generations without a better plan; 0 = never. */
+  stagnation_generations?: number;
   seed: number;
 }
 

@@ -101,6 +101,13 @@ export function SettingsFormView(props: SettingsFormProps) {
         <Field field="population" label="Population" testId="setting-population" props={props} />
         <Field field="generations" label="Generations" testId="setting-generations" props={props} />
         <Field field="time_limit_s" label="Time limit" inputMode="decimal" suffix="s" testId="setting-time-limit" props={props} />
+        <Field
+          field="stagnation_generations"
+          label="Stop if stuck (gen.)"
+          hint="0 = never"
+          testId="setting-stagnation"
+          props={props}
+        />
         <Field field="seed" label="Seed" testId="setting-seed" props={props} />
       </div>
     </fieldset>

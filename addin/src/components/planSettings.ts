@@ -11,6 +11,7 @@ export interface SettingsForm {
   population: string;
   generations: string;
   time_limit_s: string;
+  stagnation_generations: string;
   seed: string;
 }
 
@@ -27,6 +28,7 @@ export const DEFAULT_SETTINGS: SettingsForm = {
   population: "60",
   generations: "80",
   time_limit_s: "60",
+  stagnation_generations: "30",
   seed: "42",
 };
 
@@ -86,8 +88,12 @@ export function validateSettings(form: SettingsForm): { settings?: PlanSettings;
   const share = take("max_discounted_share", numIn(form.max_discounted_share, 0, 100, "Max discounted share"));
   const anomaly = take("anomaly_weight", numIn(form.anomaly_weight, 0, 1000, "Anomaly weight"));
   const population = take("population", intIn(form.population, 2, 100_000, "Population"));
-  const generations = take("generations", intIn(form.generations, 1, 1_000_000, "Generations"));
+  const generations = take("generations", intIn(form.generations, 1, 100_000, "Generations"));
   const timeLimit = take("time_limit_s", numIn(form.time_limit_s, 0, 86_400, "Time limit", { exclusiveMin: true }));
+  const stagnation = take(
+    "stagnation_generations",
+    intIn(form.stagnation_generations, 0, 100_000, "Stop when stuck after"),
+  );
   const seed = take("seed", intIn(form.seed, 0, 2 ** 32 - 1, "Seed"));
   if (Object.keys(errors).length > 0) return { errors };
   return {
@@ -102,6 +108,7 @@ export function validateSettings(form: SettingsForm): { settings?: PlanSettings;
       population: population!,
       generations: generations!,
       time_limit_s: timeLimit!,
+      stagnation_generations: stagnation!,
       seed: seed!,
     },
   };
