@@ -14,7 +14,6 @@ finishes the attempt it claimed, so a worker that comes back from the dead canno
 
 from __future__ import annotations
 
-import gzip
 import os
 import socket
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import orjson
 
-from .store import _dumps, new_id, now_iso, write_atomic
+from .store import BlobFiles, _dumps, new_id, now_iso
 
 PREFIX = "folio"
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
@@ -84,7 +83,7 @@ def _s(value):
     return None if value in (None, "") else value
 
 
-class RedisStore:
+class RedisStore(BlobFiles):
     """Jobs, datasets and the model registry: records in Redis, files under ``data_dir``."""
 
     kind = "redis"
@@ -259,23 +258,11 @@ class RedisStore:
         return bool(self.r.set(f"{self.p}:lock:{name}", self.worker_name, nx=True,
                                px=max(1, int(ttl_s * 1000))))
 
-    # ------------------------------------------------------------- results
-    def result_path(self, job_id: str, suffix: str = "json") -> Path:
-        return self.root / "results" / f"{job_id}.{suffix}"
-
-    def save_result(self, job_id: str, result: dict) -> None:
-        write_atomic(self.result_path(job_id), _dumps(result))
-
-    def load_result(self, job_id: str) -> dict | None:
-        path = self.result_path(job_id)
-        return orjson.loads(path.read_bytes()) if path.exists() else None
-
     # ------------------------------------------------------------ datasets
     def save_dataset(self, name: str, tables: dict, *, data_hash: str, row_counts: dict,
                      warnings: list, auto_retrain: bool, dataset_id: str | None = None) -> dict:
         dataset_id = dataset_id or new_id("ds")
-        write_atomic(self.root / "datasets" / f"{dataset_id}.json.gz",
-                     gzip.compress(_dumps(tables), compresslevel=5))
+        self.write_tables(dataset_id, tables)
         key = f"{self.p}:ds:{dataset_id}"
         stamp = now_iso()
         fields = {"id": dataset_id, "updated_at": stamp, "hash": data_hash,
@@ -297,14 +284,7 @@ class RedisStore:
                 "row_counts": _l(raw["row_counts"]), "warnings": _l(raw["warnings"]),
                 "auto_retrain": raw.get("auto_retrain") == "1"}
 
-    def load_tables(self, dataset_id: str) -> dict:
-        path = self.root / "datasets" / f"{dataset_id}.json.gz"
-        return orjson.loads(gzip.decompress(path.read_bytes()))
-
     # -------------------------------------------------------------- models
-    def model_path(self, model_id: str) -> Path:
-        return self.root / "models" / f"{model_id}.joblib"
-
     def register_model(self, model_id: str, *, dataset_id: str, name: str, family: str,
                        metrics: dict, info: dict) -> dict:
         record = {"id": model_id, "dataset_id": dataset_id, "created_at": now_iso(), "name": name,

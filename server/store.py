@@ -98,7 +98,36 @@ def write_atomic(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
-class Store:
+class BlobFiles:
+    """The files every store keeps under its data folder (shared across machines in scale-out):
+    dataset tables (gzip JSON), model files and job results, each written atomically."""
+
+    root: Path
+
+    def result_path(self, job_id: str, suffix: str = "json") -> Path:
+        return self.root / "results" / f"{job_id}.{suffix}"
+
+    def save_result(self, job_id: str, result: dict) -> None:
+        write_atomic(self.result_path(job_id), _dumps(result))
+
+    def load_result(self, job_id: str) -> dict | None:
+        path = self.result_path(job_id)
+        return orjson.loads(path.read_bytes()) if path.exists() else None
+
+    def tables_path(self, dataset_id: str) -> Path:
+        return self.root / "datasets" / f"{dataset_id}.json.gz"
+
+    def write_tables(self, dataset_id: str, tables: dict) -> None:
+        write_atomic(self.tables_path(dataset_id), gzip.compress(_dumps(tables), compresslevel=5))
+
+    def load_tables(self, dataset_id: str) -> dict:
+        return orjson.loads(gzip.decompress(self.tables_path(dataset_id).read_bytes()))
+
+    def model_path(self, model_id: str) -> Path:
+        return self.root / "models" / f"{model_id}.joblib"
+
+
+class Store(BlobFiles):
     """Jobs, datasets and the model registry under one data folder."""
 
     def __init__(self, data_dir: str | Path):
@@ -207,23 +236,12 @@ class Store:
             row = db.execute("SELECT cancel_requested FROM jobs WHERE id=?", (job_id,)).fetchone()
         return bool(row and row["cancel_requested"])
 
-    def result_path(self, job_id: str, suffix: str = "json") -> Path:
-        return self.root / "results" / f"{job_id}.{suffix}"
-
-    def save_result(self, job_id: str, result: dict) -> None:
-        write_atomic(self.result_path(job_id), _dumps(result))
-
-    def load_result(self, job_id: str) -> dict | None:
-        path = self.result_path(job_id)
-        return orjson.loads(path.read_bytes()) if path.exists() else None
-
     # ------------------------------------------------------------ datasets
     def save_dataset(self, name: str, tables: dict, *, data_hash: str, row_counts: dict,
                      warnings: list, auto_retrain: bool, dataset_id: str | None = None) -> dict:
         """Create a dataset, or replace the tables of ``dataset_id``."""
         dataset_id = dataset_id or new_id("ds")
-        write_atomic(self.root / "datasets" / f"{dataset_id}.json.gz",
-                     gzip.compress(_dumps(tables), compresslevel=5))
+        self.write_tables(dataset_id, tables)
         stamp = now_iso()
         with self._connect() as db:
             db.execute(
@@ -248,14 +266,7 @@ class Store:
             "auto_retrain": bool(row["auto_retrain"]),
         }
 
-    def load_tables(self, dataset_id: str) -> dict:
-        path = self.root / "datasets" / f"{dataset_id}.json.gz"
-        return orjson.loads(gzip.decompress(path.read_bytes()))
-
     # -------------------------------------------------------------- models
-    def model_path(self, model_id: str) -> Path:
-        return self.root / "models" / f"{model_id}.joblib"
-
     def register_model(self, model_id: str, *, dataset_id: str, name: str, family: str,
                        metrics: dict, info: dict) -> dict:
         with self._connect() as db:
