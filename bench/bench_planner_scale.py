@@ -1,6 +1,8 @@
 """The planner at catalogue scale: 2,000 products, 100 pages x 8 slots, 5 discount levels.
 
-    .venv/bin/python bench/bench_planner_scale.py [--seconds 60] [--exact-seconds 300]
+    .venv/bin/python bench/bench_planner_scale.py [--seconds 60] [--exact-seconds 300] [--quick]
+
+``--quick`` measures only the generations/s of section 1 for the linear model and exits.
 
 Every figure is a ratio or a gap measured in the same run (other jobs on the machine add noise):
 
@@ -149,16 +151,19 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--exact-seconds", type=float, default=300.0)
+    parser.add_argument("--quick", action="store_true", help="only generations/s, linear model")
     args = parser.parse_args(argv)
     tables = make_tables()
     print(f"instance: {len(tables['products'])} products, {len(tables['slots'])} slots, 5 discount levels, "
           f"{len(tables['history'])} history rows", flush=True)
     with threadpool_limits(limits=1):
-        for family in ("linear", "gbm"):
+        for family in (("linear",) if args.quick else ("linear", "gbm")):
             s = speed(tables, family)
             print(f"[speed {family}] plain PyGAD (predict per chromosome) {s['plain']:.2f} gen/s, ours "
                   f"{s['ours']:.1f} gen/s: {s['ours'] / s['plain']:.0f}x  (table built once in "
                   f"{s['table_build_s']:.1f} s)", flush=True)
+        if args.quick:
+            return 0
         q = quality(tables, args.seconds, args.exact_seconds)
         ref = q["value"] if q["value"] is not None else q["lp_bound"]
         gap = lambda v: 100.0 * (ref - v) / ref  # noqa: E731

@@ -5,7 +5,8 @@ A chromosome holds two genes per slot, interleaved: ``[product_0, level_0, produ
 Interleaving keeps a slot's product and discount together under crossover.
 
 ``evaluate`` scores a whole population with numpy (objective and rule violations, no Python
-loop over chromosomes). ``repair`` makes one chromosome keep every hard rule, in place, always
+loop over chromosomes). ``Repairer.repair_row`` makes one chromosome keep every hard rule, in place
+(``Repairer.__call__`` does the same for a whole population with numpy), always
 succeeding on an instance that ``check_feasible`` accepted (the argument for each step is in
 its docstring). ``rule_report`` is the final, independent check of a returned plan.
 """
@@ -90,8 +91,149 @@ class Repairer:
         self.n_cat = len(inst.categories)
 
     def __call__(self, population: np.ndarray, rng=None) -> None:
-        for row in population:
-            self.repair_row(row)
+        """Repair every row in place: the same result, row for row, as ``repair_row``, computed
+        with numpy over the whole population. Clipping, de-duplication, category caps, filling
+        empty slots and the discounted share are array operations across rows; the rare rows
+        that miss a must_include product or a category minimum after the caps go through
+        ``repair_row`` (its first steps are then no-ops, so the result is identical)."""
+        population = np.asarray(population)
+        if population.ndim != 2 or population.shape[0] == 0:
+            for row in population.reshape(-1, population.shape[-1]):
+                self.repair_row(row)
+            return
+        inst = self.inst
+        prod, lev = population[:, 0::2], population[:, 1::2]  # views
+        n, S = prod.shape
+        P, _, D = inst.value.shape
+        prod[(prod < EMPTY) | (prod >= P)] = EMPTY
+        np.clip(lev, 0, D - 1, out=lev)
+        self._dedupe_all(prod, lev)
+        self._cap_categories_all(prod, lev)
+        counts = self._counts_all(prod)
+        present = np.zeros((n, P + 1), dtype=bool)
+        present[np.arange(n)[:, None], np.where(prod >= 0, prod, P)] = True
+        slow = (present[:, :P][:, inst.must].sum(axis=1) < inst.must.sum()) | \
+            (counts < inst.cat_min).any(axis=1)
+        for r in np.flatnonzero(slow):
+            self.repair_row(population[r])
+        fast = np.flatnonzero(~slow)
+        if fast.size == 0:
+            return
+        sub_p, sub_l = prod[fast], lev[fast]
+        self._fill_empty_all(sub_p, sub_l, counts[fast], present[fast, :P])
+        self._limit_discounts_all(sub_p, sub_l)
+        prod[fast], lev[fast] = sub_p, sub_l
+
+    # -- whole-population steps (row for row identical to the per-row steps) --------------
+    def _values_all(self, prod, lev, slots=None) -> np.ndarray:
+        """Slot values of (n, S) arrays, or of flat entries at ``slots``."""
+        p = np.where(prod >= 0, prod, 0)
+        t = self.inst.slot_type[None, :] if slots is None else self.inst.slot_type[slots]
+        v = self.inst.value[p, t, lev]
+        return np.where(prod >= 0, v, 0.0)
+
+    def _counts_all(self, prod) -> np.ndarray:
+        n = prod.shape[0]
+        C = self.n_cat
+        cats = np.where(prod >= 0, self.inst.category[np.maximum(prod, 0)], C)
+        flat = (np.arange(n)[:, None] * (C + 1) + cats).reshape(-1)
+        return np.bincount(flat, minlength=n * (C + 1)).reshape(n, C + 1)[:, :C]
+
+    def _dedupe_all(self, prod, lev) -> None:
+        """Per row, keep the highest-valued copy of each product (ties: lowest slot)."""
+        n, S = prod.shape
+        P = self.inst.n_products
+        ids = np.where(prod >= 0, np.arange(n)[:, None] * (P + 1) + prod, n * (P + 1))
+        count = np.bincount(ids.reshape(-1), minlength=n * (P + 1) + 1)
+        count[-1] = 0
+        r, s = np.nonzero(count[ids] > 1)  # only copies of duplicated products need a choice
+        if r.size == 0:
+            return
+        p = prod[r, s]
+        v = self._values_all(prod[r, s], lev[r, s], s)
+        order = np.lexsort((s, -v, p, r))
+        ro, po = r[order], p[order]
+        dup = np.zeros(order.size, dtype=bool)
+        dup[1:] = (ro[1:] == ro[:-1]) & (po[1:] == po[:-1])
+        if dup.any():
+            prod[ro[dup], s[order][dup]] = EMPTY
+
+    def _cap_categories_all(self, prod, lev) -> None:
+        """Per row and over-max category, drop its lowest-valued non-must products (ties: lowest
+        slot), as many as the excess."""
+        inst = self.inst
+        counts = self._counts_all(prod)
+        excess = np.maximum(counts - inst.cat_max, 0)
+        if not excess.any():
+            return
+        pm = np.maximum(prod, 0)
+        cat = inst.category[pm]
+        cand = (prod >= 0) & ~inst.must[pm] & (excess[np.arange(prod.shape[0])[:, None], cat] > 0)
+        r, s = np.nonzero(cand)
+        c = cat[r, s]
+        v = self._values_all(prod[r, s], lev[r, s], s)
+        order = np.lexsort((s, v, c, r))
+        ro, so, co = r[order], s[order], c[order]
+        key = ro * self.n_cat + co
+        start = np.r_[0, np.flatnonzero(key[1:] != key[:-1]) + 1]
+        rank = np.arange(order.size) - np.repeat(start, np.diff(np.r_[start, order.size]))
+        drop = rank < excess[ro, co]
+        prod[ro[drop], so[drop]] = EMPTY
+
+    def _fill_empty_all(self, prod, lev, counts, present) -> None:
+        """``_fill_empty`` for many rows at once: the k-th empty slot of every row in one step."""
+        inst = self.inst
+        empty = prod < 0
+        n_empty = empty.sum(axis=1)
+        if not n_empty.any():
+            return
+        counts = counts.copy()
+        available = ~present & (counts[:, inst.category] < inst.cat_max[inst.category])
+        # empty slots of each row in slot order: row-major nonzero is already sorted
+        er, es = np.nonzero(empty)
+        first = np.r_[0, np.cumsum(n_empty)[:-1]]
+        k_of = np.arange(er.size) - first[er]
+        bvT = self.best_value.T  # (T, P)
+        for k in range(int(n_empty.max())):
+            sel = k_of == k
+            rows, slots = er[sel], es[sel]
+            scores = np.where(available[rows], bvT[inst.slot_type[slots]], -np.inf)
+            p = np.argmax(scores, axis=1)
+            ok = scores[np.arange(rows.size), p] > 0
+            rows, slots, p = rows[ok], slots[ok], p[ok]
+            if rows.size == 0:
+                continue
+            prod[rows, slots] = p
+            lev[rows, slots] = self.best_level[p, inst.slot_type[slots]]
+            available[rows, p] = False
+            c = inst.category[p]
+            counts[rows, c] += 1
+            full = counts[rows, c] >= inst.cat_max[c]
+            if full.any():
+                fr, fc = rows[full], c[full]
+                available[fr] &= inst.category[None, :] != fc[:, None]
+
+    def _limit_discounts_all(self, prod, lev) -> None:
+        inst = self.inst
+        if inst.max_discounted_share >= 1.0:
+            return
+        placed = prod >= 0
+        disc = placed & (inst.levels[lev] > 0)
+        allowed = np.floor(inst.max_discounted_share * placed.sum(axis=1) + 1e-9).astype(int)
+        excess = disc.sum(axis=1) - allowed
+        if not (excess > 0).any():
+            return
+        disc &= (excess > 0)[:, None]
+        r, s = np.nonzero(disc)
+        zero = inst.zero_level
+        p, t = prod[r, s], inst.slot_type[s]
+        loss = inst.value[p, t, lev[r, s]] - inst.value[p, t, zero]
+        order = np.lexsort((s, loss, r))
+        ro, so = r[order], s[order]
+        start = np.r_[0, np.flatnonzero(ro[1:] != ro[:-1]) + 1]
+        rank = np.arange(order.size) - np.repeat(start, np.diff(np.r_[start, order.size]))
+        cut = rank < excess[ro]
+        lev[ro[cut], so[cut]] = zero
 
     # -- helpers ----------------------------------------------------------------------------
     def _slot_values(self, prod, lev) -> np.ndarray:
