@@ -10,7 +10,9 @@ set-up/test time, never committed.
 Mapping: campaign = week, country = store, product_id = brand, units = exp(logmove), price = the
 brand's own price, discount = 0 (a deal is a flag, not a fraction: kept as ``deal``), featured =
 feature advertising > 0, every brand's price as ``price_bNN`` (competitor prices), the own price
-relative to the mean shelf price of the week (``price_ratio``) and the store demographics.
+relative to the mean shelf price of the week (``price_ratio``), how many other brands of the
+store-week run a deal (``others_deal``) or feature advertising (``others_featured``), own deal and
+feature as one code (``deal_featured``) and the store demographics.
 ``profit`` is left out: it is measured in the week being forecast.
 
 This module does I/O on purpose (subprocess, files); the engine proper never imports it.
@@ -107,6 +109,13 @@ def to_history(yx: pd.DataFrame, demo: pd.DataFrame | None = None) -> pd.DataFra
     })
     for b in range(N_BRANDS):
         history[f"price_b{b + 1:02d}"] = prices[:, b]
+    # The promotion plan of the other brands in the same store and week (known when the week is
+    # planned, like their prices; never their units): how many run a deal or feature advertising.
+    week_store = history.groupby(["campaign", "country"], sort=False)
+    history["others_deal"] = week_store["deal"].transform("sum").to_numpy() - history["deal"].to_numpy()
+    history["others_featured"] = (week_store["featured"].transform("sum").to_numpy()
+                                  - history["featured"].to_numpy())
+    history["deal_featured"] = 2 * history["deal"].to_numpy() + history["featured"].to_numpy()
     if demo is not None:
         demo = demo.rename(columns=lambda c: str(c).lower())
         stores = demo.set_index(demo["store"].astype(int).map(lambda s: f"store {s:03d}"))
