@@ -89,7 +89,9 @@ def test_health_reports_the_celery_runner(client, app):
 
 def test_sigkill_of_a_worker_mid_plan_finishes_on_the_other(client, app, cluster, dataset_id):
     store = app.extensions["folio.store"]
-    settings = {"population": 16, "generations": 60, "time_limit_s": 60, "seed": 4}
+    # long enough to be killed mid-run: no stagnation stop, ended by its time limit
+    settings = {"population": 16, "generations": 100000, "time_limit_s": 10, "seed": 4,
+                "stagnation_generations": 0}
     job_id = post_json(client, "/api/jobs", {"kind": "plan", "dataset": dataset_id,
                                              "settings": settings}).get_json()["id"]
     victim, running = _worker_of(store, job_id, cluster["workers"])
