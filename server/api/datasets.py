@@ -56,12 +56,18 @@ def create_dataset():
     return json_response(record, 201, {"Location": location})
 
 
-@bp.get("/api/datasets/<dataset_id>")
-def get_dataset(dataset_id: str):
+def _load_record(dataset_id: str) -> dict:
+    """The dataset record named in the URL, or a 404 problem."""
     checked_id(dataset_id, "ds", "dataset")
     record = store().get_dataset(dataset_id)
     if record is None:
         raise not_found("dataset", dataset_id)
+    return record
+
+
+@bp.get("/api/datasets/<dataset_id>")
+def get_dataset(dataset_id: str):
+    record = _load_record(dataset_id)
     return json_response({**record, "tables": store().load_tables(dataset_id)})
 
 
@@ -90,10 +96,7 @@ def _append_rows(history: list, new: list) -> list:
 
 @bp.post("/api/datasets/<dataset_id>/history")
 def append_history(dataset_id: str):
-    checked_id(dataset_id, "ds", "dataset")
-    record = store().get_dataset(dataset_id)
-    if record is None:
-        raise not_found("dataset", dataset_id)
+    record = _load_record(dataset_id)
     body = json_body()
     new = body.get("history", body.get("rows")) if isinstance(body, dict) else None
     if not isinstance(new, list) or len(new) < 2 or not all(isinstance(r, list) for r in new):
