@@ -14,7 +14,8 @@ def celery_cluster(tmp_path_factory):
     from tests.support.cluster import CeleryWorker, RedisServer, redis_available
 
     if not redis_available():
-        pytest.skip("redis-server or celery/redis-py not installed")
+        pytest.fail("the Celery runner tests need redis-server (apt-get install redis-server; "
+                    ".ci/run installs it) and celery/redis-py (requirements.txt)")
     base = tmp_path_factory.mktemp("cluster")
     redis_server = RedisServer(base / "redis").start()
     data = base / "data"
