@@ -36,7 +36,8 @@ export function saveConnection(
   }
 }
 
-function safeStorage(): Storage | undefined {
+/** localStorage, or undefined where it is missing or disabled (private mode, sandboxed frames). */
+export function safeStorage(): Storage | undefined {
   try {
     return typeof localStorage === "undefined" ? undefined : localStorage;
   } catch {

@@ -1,6 +1,7 @@
 import type { Table } from "../api/types";
 import { trimTable } from "./adapter";
 import type { ReadResult, ReportBlock, SourceOption, TableSource, WorkbookAdapter, WriteOptions } from "./adapter";
+import { safeStorage } from "../api/settings";
 
 /**
  * The standalone page's "workbook": the sheets of an uploaded (or demo) workbook, parsed by
@@ -79,13 +80,5 @@ export class BrowserAdapter implements WorkbookAdapter {
     } catch {
       // storage disabled: the page forgets on reload
     }
-  }
-}
-
-function safeStorage(): Storage | undefined {
-  try {
-    return typeof localStorage === "undefined" ? undefined : localStorage;
-  } catch {
-    return undefined;
   }
 }

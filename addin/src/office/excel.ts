@@ -115,12 +115,7 @@ export class ExcelAdapter implements WorkbookAdapter {
     if (rows === 0 || cols === 0) return Promise.resolve();
     const values = table.map((r) => padRow(r, cols).map(asCellText));
     return this.excel.run(async (context) => {
-      const sheets = context.workbook.worksheets;
-      const existing = sheets.getItemOrNullObject(name);
-      existing.load("isNullObject");
-      await context.sync();
-      if (!existing.isNullObject) existing.delete();
-      const sheet = sheets.add(name);
+      const sheet = await freshSheet(context, name);
       await this.writeRows(context, sheet, 0, values, cols);
 
       const all = sheet.getRangeByIndexes(0, 0, rows, cols);
@@ -179,12 +174,7 @@ export class ExcelAdapter implements WorkbookAdapter {
   writeReport(sheetName: string, blocks: ReportBlock[], opts: { activate?: boolean } = {}): Promise<void> {
     const name = safeSheetName(sheetName);
     return this.excel.run(async (context) => {
-      const sheets = context.workbook.worksheets;
-      const existing = sheets.getItemOrNullObject(name);
-      existing.load("isNullObject");
-      await context.sync();
-      if (!existing.isNullObject) existing.delete();
-      const sheet = sheets.add(name);
+      const sheet = await freshSheet(context, name);
       let row = 0;
       let widest = 1;
       for (const [i, block] of blocks.entries()) {
@@ -443,4 +433,14 @@ export function safeTableName(name: string): string {
   let cleaned = name.replace(/[^A-Za-z0-9_.]/g, "_");
   if (!/^[A-Za-z_]/.test(cleaned)) cleaned = `_${cleaned}`;
   return cleaned.slice(0, 255);
+}
+
+/** A new, empty sheet named ``name``: an existing one of that name is replaced. */
+async function freshSheet(context: Excel.RequestContext, name: string): Promise<Excel.Worksheet> {
+  const sheets = context.workbook.worksheets;
+  const existing = sheets.getItemOrNullObject(name);
+  existing.load("isNullObject");
+  await context.sync();
+  if (!existing.isNullObject) existing.delete();
+  return sheets.add(name);
 }
