@@ -109,6 +109,13 @@ def to_history(yx: pd.DataFrame, demo: pd.DataFrame | None = None) -> pd.DataFra
     })
     for b in range(N_BRANDS):
         history[f"price_b{b + 1:02d}"] = prices[:, b]
+    # The cheapest competitor and where the own price ranks among all brands' prices that week.
+    others = prices.copy()
+    others[np.arange(len(yx)), brand - 1] = np.inf
+    cheapest_other = others.min(axis=1)
+    history["min_other_price"] = cheapest_other
+    history["own_vs_cheapest"] = own / cheapest_other
+    history["price_rank"] = (prices < own[:, None]).sum(axis=1)
     # The promotion plan of the other brands in the same store and week (known when the week is
     # planned, like their prices; never their units): how many run a deal or feature advertising.
     week_store = history.groupby(["campaign", "country"], sort=False)
