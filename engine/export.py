@@ -247,6 +247,8 @@ def _summary_sheet(wb: Workbook, kind: str, result: dict, run: dict) -> Workshee
             if key not in skip and not isinstance(value, (list, dict)):
                 totals[key] = value
         row = _key_values(ws, row, "Totals", totals)
+        if result.get("countries"):  # a plan for several countries: one line each
+            row = _records(ws, row, "By country", result["countries"])
         row = _records(ws, row, "Rules", result.get("rules"))
         row = _key_values(ws, row, "Settings", result.get("settings"))
     elif kind == "train":

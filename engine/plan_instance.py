@@ -97,8 +97,10 @@ def _products(dataset: Dataset, settings: PlanSettings) -> pd.DataFrame:
     ids = products["product_id"].astype(str)
     if ids.duplicated().any():
         first = ids[ids.duplicated()].iloc[0]
-        raise table_error([Problem(message=f"product_id {first!r} appears more than once", table="products",
-                                   column="product_id")])
+        hint = (" (the products table names countries: plan one catalogue per country with "
+                "'countries')") if "country" in products.columns else ""
+        raise table_error([Problem(message=f"product_id {first!r} appears more than once{hint}",
+                                   table="products", column="product_id")])
     return products
 
 

@@ -389,6 +389,8 @@ def _duplicates(table: str, df: pd.DataFrame, keys: list[str], names: list, shee
     if not all(k in df.columns for k in keys) or df.empty:
         return
     sub = df[keys]
+    if "country" in keys:  # an empty country (= every country) is a key value of its own
+        sub = sub.assign(country=sub["country"].fillna(""))
     dup = sub.duplicated(keep="first") & sub.notna().all(axis=1)
     if not dup.any():
         return
@@ -407,13 +409,15 @@ def _duplicates(table: str, df: pd.DataFrame, keys: list[str], names: list, shee
 
 def _table_rules(table: str, df: pd.DataFrame, names: list, sheet_rows: list[int],
                  out: _Collector) -> None:
-    """Rules across cells of one table: unique keys, min <= max."""
+    """Rules across cells of one table: unique keys (per country where the table names
+    countries: one catalogue per country, see engine/plan_countries.py), min <= max."""
+    per = ["country"] if table != "history" and "country" in df.columns else []
     if table == "products":
-        _duplicates(table, df, ["product_id"], names, sheet_rows, out)
+        _duplicates(table, df, per + ["product_id"], names, sheet_rows, out)
     elif table == "slots":
-        _duplicates(table, df, ["page", "slot"], names, sheet_rows, out)
+        _duplicates(table, df, per + ["page", "slot"], names, sheet_rows, out)
     elif table == "category_limits":
-        _duplicates(table, df, ["category"], names, sheet_rows, out)
+        _duplicates(table, df, per + ["category"], names, sheet_rows, out)
         if "min" in df.columns and "max" in df.columns:
             bad = (df["min"] > df["max"]).to_numpy()
             j = names.index("min")

@@ -22,6 +22,7 @@ import threading
 from celery import Celery
 from celery.signals import worker_process_init
 
+from .fanout import advance, is_parent
 from .hub import publish_event
 
 log = logging.getLogger("folio.celery")
@@ -102,10 +103,16 @@ def run_job(task, job_id: str) -> str | None:
     """The task: run one job recorded in the store (a no-op if it is not queued any more)."""
     from .work import execute_job
 
+    from .fanout import parent_of
+
     store = worker_store()
+    publish = lambda event: publish_event(store.r, event)  # noqa: E731
     with Heartbeat(store, job_id):
-        return execute_job(store, job_id, lambda event: publish_event(store.r, event),
-                           _config.get("PROGRESS_DB_INTERVAL_S", 0.5))
+        status = execute_job(store, job_id, publish, _config.get("PROGRESS_DB_INTERVAL_S", 0.5))
+    parent = parent_of(store.get_job(job_id)) if status else None
+    if parent:  # a country of a multi-country plan: gather if it was the last one
+        advance(store, parent, sender(task.app, store), publish)
+    return status
 
 
 # ------------------------------------------------------------------ reaper
@@ -124,9 +131,13 @@ def reap_once(store, send) -> list[tuple[str, str]]:
             log.error("job %s lost its worker too often: failed", job_id)
             publish_event(store.r, {"type": "finished", "job": job_id, "status": "failed",
                                     "error": job["error"] if job else None})
+    parents = [j["id"] for j in store.jobs_with_status("queued", "running") if is_parent(j)]
     for job_id in store.stale_queued(_config.get("RESEND_QUEUED_S", 6 * 3600)):
-        log.warning("job %s waited in the queue too long: sent again", job_id)
-        send(job_id)
+        if job_id not in parents:
+            log.warning("job %s waited in the queue too long: sent again", job_id)
+            send(job_id)
+    for parent in parents:  # children created and gathered even if the process doing it died
+        advance(store, parent, send, lambda event: publish_event(store.r, event))
     return outcomes
 
 

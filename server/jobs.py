@@ -40,6 +40,9 @@ def public_job(job: dict, result: dict | None = None) -> dict:
         "finished_at": job["finished_at"],
         "dataset": job["body"].get("dataset"),
     }
+    for key in ("countries", "country", "parent"):  # multi-country plans (server/fanout.py)
+        if job["body"].get(key) is not None:
+            out[key] = job["body"][key]
     if result is not None:
         out["result"] = result
     if job["error"]:
@@ -52,11 +55,12 @@ def _bad(message: str, column: str) -> FolioError:
                       problems=[Problem(message=message, column=column)])
 
 
-def check_job_request(body, dataset_exists, model_exists) -> dict:
+def check_job_request(body, dataset_exists, model_exists, countries_of=None) -> dict:
     """Validate a ``POST /api/jobs`` body before accepting it; returns the normalised body.
 
     Settings are validated by the engine too (``PlanSettings.from_dict``), so a bad setting is a
-    422 at once rather than a job that fails later.
+    422 at once rather than a job that fails later. ``countries_of(dataset, countries)`` checks a
+    multi-country plan's ``countries`` against the dataset's history and returns them as a list.
     """
     if not isinstance(body, dict):
         raise _bad("the body must be a JSON object", "body")
@@ -96,6 +100,10 @@ def check_job_request(body, dataset_exists, model_exists) -> dict:
             raise _bad("'settings' must be an object", "settings")
         PlanSettings.from_dict(settings)  # raises invalid_settings naming the setting
         clean["settings"] = settings
+        if body.get("countries") is not None:
+            if countries_of is None:
+                raise _bad("multi-country plans are not accepted here", "countries")
+            clean["countries"] = countries_of(dataset, body["countries"])
     return clean
 
 

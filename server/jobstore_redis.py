@@ -62,6 +62,14 @@ redis.call('SMOVE', KEYS[2], KEYS[3], ARGV[1])
 return 1
 """
 
+# KEYS[1] job hash, KEYS[2] queued set, KEYS[3] running set; ARGV: id, now iso
+_START_PARENT = """
+if redis.call('HGET', KEYS[1], 'status') ~= 'queued' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[2], 'lease_until', '')
+redis.call('SMOVE', KEYS[2], KEYS[3], ARGV[1])
+return 1
+"""
+
 # KEYS[1] job hash; ARGV: lease_until, expected attempts
 _HEARTBEAT = """
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
@@ -107,6 +115,7 @@ class RedisStore(BlobFiles):
         self._finish = self.r.register_script(_FINISH)
         self._requeue = self.r.register_script(_REQUEUE)
         self._heartbeat = self.r.register_script(_HEARTBEAT)
+        self._start_parent = self.r.register_script(_START_PARENT)
 
     # ---------------------------------------------------------------- keys
     def _job_key(self, job_id: str) -> str:
@@ -182,6 +191,15 @@ class RedisStore(BlobFiles):
             return None
         self._claims[job_id] = int(attempt)
         return self.get_job(job_id)
+
+    def start_parent(self, job_id: str) -> bool:
+        """A fan-out job becomes running with no lease: the reaper leaves it alone (its children
+        hold leases); it finishes when its children have."""
+        return bool(self._start_parent(keys=[self._job_key(job_id), self._status_key("queued"),
+                                             self._status_key("running")], args=[job_id, now_iso()]))
+
+    def job_id_for_key(self, idempotency_key: str) -> str | None:
+        return self.r.get(f"{self.p}:idem:{idempotency_key}")
 
     def heartbeat(self, job_id: str) -> bool:
         """Renew the lease of a job this process runs; False when it is no longer ours."""

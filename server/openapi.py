@@ -99,7 +99,15 @@ def _schemas() -> dict:
             "candidates": {"type": "array", "minItems": 1, "items": {
                 "enum": ["linear", "gbm", "linear_by_country", "gbm_by_country", "gbm_log",
                          "gbm_log_by_country"]}},
-            "rows": _ref("Table"), "settings": _ref("PlanSettings")}},
+            "rows": _ref("Table"), "settings": _ref("PlanSettings"),
+            "countries": {
+                "description": "plan only: one catalogue per country, each planned as its own job "
+                               "(in parallel on the runner) and gathered into this job's result "
+                               "(plan rows with a country column, totals summed, `countries` "
+                               "breakdown). \"all\" = every country of the history.",
+                "oneOf": [{"const": "all"}, {"type": "array", "minItems": 1, "maxItems": 200,
+                                             "uniqueItems": True,
+                                             "items": {"type": "string", "minLength": 1}}]}}},
         "Job": {"type": "object",
                 "required": ["id", "kind", "status", "progress", "created_at", "started_at",
                              "finished_at"],
@@ -110,7 +118,13 @@ def _schemas() -> dict:
                     "error": {"type": "object"}, "dataset": {"type": ["string", "null"]},
                     "created_at": {"type": "string"},
                     "started_at": {"type": ["string", "null"]},
-                    "finished_at": {"type": ["string", "null"]}}},
+                    "finished_at": {"type": ["string", "null"]},
+                    "countries": {"type": "array", "items": {"type": "string"},
+                                  "description": "a multi-country plan: its countries"},
+                    "country": {"type": "string",
+                                "description": "one country's plan job of a multi-country plan"},
+                    "parent": {"type": "string",
+                               "description": "the multi-country plan this job is part of"}}},
         "Model": {"type": "object", "required": ["id", "metrics", "champion"], "properties": {
             "id": {"type": "string"}, "dataset": {"type": "string"}, "name": {"type": "string"},
             "family": {"type": "string"}, "metrics": {"type": "object"},

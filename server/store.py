@@ -205,6 +205,19 @@ class Store(BlobFiles):
             )
         return self.get_job(job_id) if cur.rowcount == 1 else None
 
+    def start_parent(self, job_id: str) -> bool:
+        """A fan-out job (one plan per country) becomes running without a worker: its children
+        do the work. True when this call moved it from queued."""
+        with self._connect() as db:
+            cur = db.execute("UPDATE jobs SET status='running', started_at=? WHERE id=? AND status='queued'",
+                             (now_iso(), job_id))
+        return cur.rowcount == 1
+
+    def job_id_for_key(self, idempotency_key: str) -> str | None:
+        with self._connect() as db:
+            row = db.execute("SELECT id FROM jobs WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
+        return None if row is None else row["id"]
+
     def requeue_job(self, job_id: str) -> None:
         """A running job whose worker is gone goes back to the queue (runs again)."""
         with self._connect() as db:

@@ -42,7 +42,12 @@ class JobContext:
         event = {k: v for k, v in event.items()}
         event.setdefault("elapsed_s", round(time.monotonic() - self.started, 3))
         # ``sent_at`` (epoch seconds) lets a client measure how long delivery took
-        self.publish({"type": "progress", "job": self.job["id"], **event, "sent_at": time.time()})
+        message = {"type": "progress", "job": self.job["id"], **event, "sent_at": time.time()}
+        self.publish(message)
+        parent = self.job["body"].get("parent")
+        if parent:  # a country of a multi-country plan: its parent's subscribers follow it too
+            self.publish({**message, "job": parent, "child": self.job["id"],
+                          "country": self.job["body"].get("country")})
         self.last_progress = event
         now = time.monotonic()
         if now - self._last_saved >= self.progress_interval_s or event.get("generation") == 0:
@@ -264,11 +269,17 @@ def run_plan(ctx: JobContext, body: dict) -> dict:
                          detail="a plan needs a 'products' table in the dataset")
     settings = PlanSettings.from_dict(body.get("settings") or {})
     model, model_id = resolve_model(ctx, body, dataset)
+    country = {}
+    if body.get("country") is not None:  # one country of a multi-country plan (server/fanout.py)
+        from engine.plan_countries import for_country
+
+        dataset = for_country(dataset, body["country"])
+        country = {"country": body["country"], "parent": body.get("parent")}
     result = plan_catalogue(dataset, model, settings, progress=ctx.progress,
                             should_stop=ctx.should_stop)
     result["run"] = run_record(ctx.job, ctx.store, model=model_id,
                                seed=result.get("settings", {}).get("seed"),
-                               settings=result.get("settings"))
+                               settings=result.get("settings"), **country)
     return result
 
 
@@ -281,6 +292,10 @@ RUNNERS = {"explore": run_explore, "train": run_train, "forecast": run_forecast,
 
 def execute_job(store: Store, job_id: str, publish: Publish, progress_interval_s: float = 0.5) -> str | None:
     """Run one queued job to its end; returns its final status (None if it was not ours to run)."""
+    from .fanout import is_parent
+
+    if is_parent(store.get_job(job_id)):  # a multi-country plan is advanced, never run by a worker
+        return None
     job = store.claim_job(job_id)
     if job is None:
         return None

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, request, send_file, url_for
 
 from engine.errors import FolioError
 
+from .. import fanout
 from ..bodies import json_body
 from ..jobs import FINISHED, check_job_request, public_job
 from ..responses import json_response
@@ -24,7 +25,10 @@ def accept_job(body: dict, idempotency_key: str | None = None) -> tuple[dict, st
         raise FolioError(code="queue_full", status=503, title="Queue full",
                          detail=f"{limit} jobs are already waiting; retry in a little while")
     job, created = store().create_job(body["kind"], body, idempotency_key)
-    if created:
+    if created and fanout.is_parent(job):  # one plan job per country, gathered (server/fanout.py)
+        fanout.advance(store(), job["id"], runner().submit, runner().hub.publish)
+        job = store().get_job(job["id"])
+    elif created:
         runner().submit(job["id"])
     return public_job(job), url_for("jobs.get_job", job_id=job["id"])
 
@@ -42,7 +46,8 @@ def create_job():
     body = check_job_request(json_body(), lambda d: store().get_dataset(d) is not None
                              if isinstance(d, str) and d.startswith("ds_") else False,
                              lambda m: store().get_model(m) is not None
-                             if m.startswith("model_") else False)
+                             if m.startswith("model_") else False,
+                             lambda d, countries: fanout.check_countries(store(), d, countries))
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 200:
         raise FolioError(code="invalid_request", status=422, title="Invalid request",
@@ -71,7 +76,9 @@ def cancel_job(job_id: str):
         raise FolioError(code="conflict", status=409, title="Conflict",
                          detail=f"job {job_id} has already finished as {job['status']}")
     store().request_cancel(job_id)
-    if store().finish_job(job_id, "cancelled", only_if=("queued",)):
+    if fanout.is_parent(job):
+        fanout.cancel(store(), job, runner().submit, runner().hub.publish)
+    elif store().finish_job(job_id, "cancelled", only_if=("queued",)):
         runner().hub.publish({"type": "finished", "job": job_id, "status": "cancelled"})
     return json_response(public_job(store().get_job(job_id)))
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
+from ..fanout import advance, is_parent, parent_of
 from ..hub import ProgressHub
 from ..store import Store
 
@@ -57,11 +58,13 @@ class EmbeddedRunner:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._drain: threading.Thread | None = None
+        self._coordinator: ThreadPoolExecutor | None = None
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
         self._events = self._ctx.Queue()
         self._pool = self._new_pool()
+        self._coordinator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="folio-fanout")
         self._drain = threading.Thread(target=self._drain_events, name="folio-events", daemon=True)
         self._drain.start()
         self.recover()
@@ -73,12 +76,22 @@ class EmbeddedRunner:
         )
 
     def recover(self) -> None:
-        """Queue again what an earlier process left running, and submit everything queued."""
+        """Queue again what an earlier process left running, and submit everything queued; take
+        every multi-country plan a step further (children created, or gathered)."""
         for job in self.store.jobs_with_status("running"):
+            if is_parent(job):
+                continue
             log.warning("job %s was running when the last process stopped: running it again", job["id"])
             self.store.requeue_job(job["id"])
+        parents = []
         for job in self.store.jobs_with_status("queued"):
-            self.submit(job["id"])
+            if is_parent(job):
+                parents.append(job["id"])
+            else:
+                self.submit(job["id"])
+        parents += [j["id"] for j in self.store.jobs_with_status("running") if is_parent(j)]
+        for parent in parents:
+            self._advance(parent)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -90,6 +103,10 @@ class EmbeddedRunner:
             for proc in processes:  # running jobs stay 'running' and are picked up at next start
                 if proc.is_alive():
                     proc.terminate()
+        with self._lock:
+            coordinator, self._coordinator = self._coordinator, None
+        if coordinator is not None:
+            coordinator.shutdown(wait=True, cancel_futures=True)
         if self._events is not None:
             self._events.put(None)
         if self._drain is not None:
@@ -103,9 +120,30 @@ class EmbeddedRunner:
             future = self._pool.submit(_run_in_worker, job_id)
         future.add_done_callback(partial(self._finished, job_id))
 
+    def _advance(self, parent_id: str) -> None:
+        """Advance a multi-country plan (off the pool's callback thread: a gather reads results)."""
+        def run() -> None:
+            try:
+                advance(self.store, parent_id, self.submit, self.hub.publish)
+            except Exception:
+                log.exception("could not advance multi-country plan %s", parent_id)
+
+        with self._lock:
+            coordinator = self._coordinator
+        if coordinator is not None and not self._stopping.is_set():
+            coordinator.submit(run)
+
     def _finished(self, job_id: str, future) -> None:
         if future.cancelled() or self._stopping.is_set():
             return
+        try:
+            self._settle(job_id, future)
+        finally:
+            parent = parent_of(self.store.get_job(job_id))
+            if parent:
+                self._advance(parent)
+
+    def _settle(self, job_id: str, future) -> None:
         exc = future.exception()
         if exc is None:
             return

@@ -113,6 +113,29 @@ def test_sigkill_of_a_worker_mid_plan_finishes_on_the_other(client, app, cluster
         ("succeeded", record["finished_at"], 2)
 
 
+def test_a_multi_country_plan_survives_the_sigkill_of_a_worker_running_one_country(
+        client, app, cluster, dataset_id):
+    store = app.extensions["folio.store"]
+    settings = {"population": 16, "generations": 100000, "time_limit_s": 6, "seed": 4,
+                "stagnation_generations": 0}
+    parent = post_json(client, "/api/jobs", {"kind": "plan", "dataset": dataset_id,
+                                             "countries": ["DE", "FR"], "settings": settings}).get_json()
+    children = {}
+    deadline = time.monotonic() + 30
+    while len(children) < 2 and time.monotonic() < deadline:  # the fan-out is recorded at once
+        children = {j["body"]["country"]: j["id"] for j in store.jobs_with_status("queued", "running")
+                    if j["body"].get("parent") == parent["id"]}
+        time.sleep(0.05)
+    victim, running = _worker_of(store, children["DE"], cluster["workers"])
+    victim.kill()
+    done = finish(client, parent["id"], timeout=120)
+    assert done["status"] == "succeeded", done.get("error")
+    assert {r[-1] for r in done["result"]["plan"][1:]} == {"DE", "FR"}
+    assert store.get_job(children["DE"])["attempts"] == 2  # DE ran again on the other worker
+    cluster["workers"][cluster["workers"].index(victim)] = CeleryWorker(
+        cluster["redis"].url, cluster["data"], name="k-back", env=ENV).start().wait_ready()
+
+
 def test_a_job_that_keeps_losing_its_worker_fails_with_a_reason(app):
     store = app.extensions["folio.store"]
     job, _ = store.create_job("plan", {"kind": "plan", "dataset": "ds_0000000000000000"})
