@@ -176,7 +176,8 @@ def test_bad_train_settings_are_invalid_settings(history, kwargs, column):
 
 
 @pytest.mark.parametrize("param, value", [("alpha", -1), ("family", "tree"), ("max_iter", 0),
-                                          ("interval", 1.5), ("loss", "l1"), ("min_lag", 0)])
+                                          ("interval", 1.5), ("loss", "l1"), ("min_lag", 0),
+                                          ("n_models", 0), ("subsample", 0.0), ("max_features", 1.5)])
 def test_forecaster_validates_params_at_fit_naming_them(history, param, value):
     model = Forecaster(**{param: value})  # the constructor only stores
     assert model.get_params()[param] == value
@@ -191,6 +192,32 @@ def test_forecaster_is_a_proper_estimator(history):
     assert twin.fit(history.head(1500)) is twin
     assert set(twin.country_models_) <= set(history["country"])
     assert not hasattr(model, "model_")
+
+
+def test_bagged_gbm_averages_its_fits_in_log_space_and_is_reproducible(history):
+    past = history[history["campaign"] < history["campaign"].max()]
+    rows = history[history["campaign"] == history["campaign"].max()]
+    kwargs = dict(family="gbm", loss="log", max_iter=30, n_models=3, subsample=0.7, max_features=0.8)
+    bag = Forecaster(**kwargs).fit(past)
+    frame = bag.features_.transform(rows)
+    members = [m.predict(frame) for m in bag.model_.models]
+    assert len(members) == 3 and not np.allclose(members[0], members[1])  # different rows and seeds
+    assert np.allclose(bag.predict(rows), np.clip(np.expm1(np.mean(members, axis=0)), 0, None))
+    assert np.array_equal(bag.predict(rows), Forecaster(**kwargs).fit(past).predict(rows))
+    single = Forecaster(family="gbm", loss="log", max_iter=30).fit(past)
+    assert not np.allclose(bag.predict(rows), single.predict(rows))
+
+
+def test_select_by_mape_judges_each_candidate_after_its_own_scale(history):
+    out = train(history, candidates=["gbm_log", {"name": "gbm_log_small", "family": "gbm", "loss": "log",
+                                                 "max_iter": 20}],
+                holdout_campaigns=2, folds=2, select_by="mape")
+    cands = out.report["candidates"]
+    scaled = [c["scaled_metrics"]["mape"] for c in cands]
+    assert all(c["scaled_metrics"]["mape"] <= c["metrics"]["mape"] + 1e-12 for c in cands)
+    chosen = next(c for c in cands if c["chosen"])
+    assert chosen["scaled_metrics"]["mape"] == min(scaled)
+    assert out.best.scale_ == chosen["scale"] == out.report["backtest"]["scale"]
 
 
 def test_naive_baseline_uses_last_training_campaign():
