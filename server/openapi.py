@@ -98,7 +98,7 @@ def _schemas() -> dict:
             "select_by": {"enum": ["wape", "mape"]},
             "candidates": {"type": "array", "minItems": 1, "items": {
                 "enum": ["linear", "gbm", "linear_by_country", "gbm_by_country", "gbm_log",
-                         "gbm_log_by_country"]}},
+                         "gbm_log_by_country", "gbm_log_bag"]}},
             "rows": _ref("Table"), "settings": _ref("PlanSettings"),
             "countries": {
                 "description": "plan only: one catalogue per country, each planned as its own job "

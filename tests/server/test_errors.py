@@ -32,6 +32,10 @@ def test_openapi_document_lists_every_route(client, app):
         path = rule.rule.replace("<", "{").replace(">", "}")
         if path.startswith("/api/"):
             assert path in documented, f"{path} is served but not in the OpenAPI document"
+    from engine.forecast import PRESETS
+
+    candidates = doc["components"]["schemas"]["JobCreate"]["properties"]["candidates"]["items"]["enum"]
+    assert set(candidates) == set(PRESETS)  # every preset the server accepts is documented
 
 
 def test_missing_column_is_located(client, demo_raw):
