@@ -21,7 +21,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def accept_job(body: dict, idempotency_key: str | None = None) -> tuple[dict, str]:
     """Record a checked job body as queued and hand it to the runner; returns (job, Location)."""
     limit = current_app.config.get("MAX_QUEUED_JOBS", 500)
-    if len(store().jobs_with_status("queued")) >= limit:
+    adds = len(body.get("countries") or ()) or 1  # a multi-country plan queues one job per country
+    if len(store().jobs_with_status("queued")) + adds > limit:
         raise FolioError(code="queue_full", status=503, title="Queue full",
                          detail=f"{limit} jobs are already waiting; retry in a little while")
     job, created = store().create_job(body["kind"], body, idempotency_key)

@@ -113,3 +113,13 @@ def test_content_security_policy_and_framing(limited, tmp_path):
     response = limited.get("/api/health")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "X-Frame-Options" not in response.headers
+
+
+def test_a_multi_country_plan_counts_one_queued_job_per_country(limited, demo_raw):
+    dataset = _post(limited, "/api/datasets", {"tables": demo_raw}).get_json()["id"]
+    three = _post(limited, "/api/jobs", {"kind": "plan", "dataset": dataset, "countries": "all",
+                                         "settings": {}})
+    assert three.status_code == 503 and three.get_json()["code"] == "queue_full"
+    two = _post(limited, "/api/jobs", {"kind": "plan", "dataset": dataset, "countries": ["DE"],
+                                       "settings": {}})
+    assert two.status_code == 201  # the parent and its one country (or its training) fit
