@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import orjson  # noqa: E402
 
-from tests.support.cluster import CeleryWorker, RedisServer  # noqa: E402
+from bench.runner_app import folio_app  # noqa: E402
 
 FINISHED = ("succeeded", "failed", "cancelled")
 
@@ -54,21 +54,7 @@ def wait_all(store, job_ids: list[str], timeout: float = 900) -> None:
 
 
 def run_config(runner: str, workers: int, args, tables: dict, base: Path) -> dict:
-    from server import create_app
-
-    data = base / f"{runner}-{workers}" / "data"
-    data.mkdir(parents=True)
-    procs, redis_server = [], None
-    config = {"DATA_DIR": str(data), "WORKERS": workers, "PROGRESS_DB_INTERVAL_S": 0.5}
-    if runner == "celery":
-        redis_server = RedisServer(data.parent / "redis").start()
-        procs = [CeleryWorker(redis_server.url, data, concurrency=workers, name="bench").start()]
-        for proc in procs:
-            proc.wait_ready()
-        config.update(RUNNER="celery", REDIS_URL=redis_server.url)
-    app = create_app(config)
-    client, store = app.test_client(), app.extensions["folio.store"]
-    try:
+    with folio_app(runner, workers, base / f"{runner}-{workers}" / "data") as (app, client, store):
         ds = client.post("/api/datasets", data=orjson.dumps({"name": "bench", "tables": tables}),
                          content_type="application/json").get_json()["id"]
         train = post(client, "/api/jobs", {"kind": "train", "dataset": ds, "family": "linear"})
@@ -95,12 +81,6 @@ def run_config(runner: str, workers: int, args, tables: dict, base: Path) -> dic
         batch_s = time.perf_counter() - start
         return {"batch_s": batch_s, "jobs_per_min": args.batch / batch_s * 60,
                 "single_s": statistics.median(single) if single else None}
-    finally:
-        app.extensions["folio.runner"].stop()
-        for proc in procs:
-            proc.stop()
-        if redis_server:
-            redis_server.stop()
 
 
 def main() -> None:
