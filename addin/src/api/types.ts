@@ -75,7 +75,10 @@ export type JobRequest =
   | { kind: "explore"; dataset: string; table: Role }
   | { kind: "train"; dataset: string; family?: string; holdout_campaigns?: number; candidates?: string[] }
   | { kind: "forecast"; dataset: string; model?: string; rows: Table }
-  | { kind: "plan"; dataset: string; model?: string; settings: PlanSettings };
+  | { kind: "plan"; dataset: string; model?: string; settings: PlanSettings; countries?: CountriesChoice };
+
+/** A multi-country plan: every country of the history, or the ones named (one child job each). */
+export type CountriesChoice = "all" | string[];
 
 export interface JobProgress {
   phase?: string;
@@ -98,6 +101,11 @@ export interface JobRecord<R = JobResult> {
   created_at?: string | null;
   started_at?: string | null;
   finished_at?: string | null;
+  /** a multi-country plan (parent job): its countries */
+  countries?: string[];
+  /** one country of a multi-country plan (child job) */
+  country?: string;
+  parent?: string;
 }
 
 // ---------- results ----------
@@ -147,6 +155,25 @@ export interface RuleReport {
   limit?: Cell | number[];
   value?: Cell | number[];
   kept: boolean;
+  /** multi-country plans: the country the rule was checked for */
+  country?: string;
+}
+
+/** One country of a multi-country plan's result. */
+export interface CountryOutcome {
+  country: string;
+  status: JobStatus;
+  job?: string | null;
+  totals?: PlanTotals;
+  objective?: number | null;
+  bound?: number | null;
+  bound_gap?: number | null;
+  anomaly_score?: number | null;
+  stopped_by?: string | null;
+  generations_run?: number | null;
+  elapsed_s?: number | null;
+  cancelled?: boolean | null;
+  error?: { code?: string | null; detail?: string | null } | null;
 }
 
 export interface PlanResult {
@@ -158,6 +185,10 @@ export interface PlanResult {
   anomaly_score?: number | null;
   cancelled?: boolean;
   run?: Record<string, unknown>;
+  /** multi-country plans: one entry per country (the plan table then ends with a country column) */
+  countries?: CountryOutcome[];
+  objective?: number | null;
+  bound_gap?: number | null;
 }
 
 export interface Histogram {
@@ -249,6 +280,9 @@ export interface WsStateMessage {
 export interface WsProgressMessage extends JobProgress {
   type: "progress";
   job: string;
+  /** a multi-country plan: the country (and its child job) this event comes from */
+  country?: string | null;
+  child?: string | null;
 }
 
 export interface WsFinishedMessage {

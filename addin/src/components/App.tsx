@@ -103,6 +103,8 @@ export function App({ adapter, services = defaultServices }: AppProps) {
               status={s.job.status}
               progress={s.job.progress}
               points={s.job.points}
+              countries={s.job.countries?.map((c) => s.job!.lines?.[c] ?? { country: c, status: "waiting" })}
+              counts={s.job.counts}
               connection={s.socketState}
               onCancel={() => void s.cancel()}
               cancelling={s.cancelling}
@@ -165,6 +167,9 @@ function RunPanel({ s, active }: { s: FolioState; active: boolean }) {
         onChange={s.changeSetting}
         hasSlotsTable={!!s.mapping.slots}
         disabled={disabled}
+        countries={s.countriesForm}
+        availableCountries={s.historyCountries}
+        onCountriesChange={s.changeCountries}
       />
     </section>
   );

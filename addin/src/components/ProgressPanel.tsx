@@ -3,6 +3,7 @@ import type { JobKind, JobProgress, JobStatus } from "../api/types";
 import { ConvergenceChart } from "./ConvergenceChart";
 import type { ConvergencePoint } from "./ConvergenceChart";
 import { fmtPct, fmtSeconds, fmtValue } from "./format";
+import type { CountryCounts, CountryLine } from "./useFolio";
 
 export interface ProgressPanelProps {
   className?: string;
@@ -14,6 +15,9 @@ export interface ProgressPanelProps {
   connection?: string;
   onCancel?(): void;
   cancelling?: boolean;
+  /** A multi-country plan: one line per country, and the parent's own count of finished ones. */
+  countries?: CountryLine[];
+  counts?: CountryCounts;
 }
 
 const STATUS_LABEL: Record<JobStatus, string> = {
@@ -25,13 +29,26 @@ const STATUS_LABEL: Record<JobStatus, string> = {
 };
 
 /** Live state of one job: status, progress bar, best/mean, feasible share, chart, Cancel. */
-export function ProgressPanel({ className, kind, jobId, status, progress, points, connection, onCancel, cancelling }: ProgressPanelProps) {
+export function ProgressPanel(props: ProgressPanelProps) {
+  const { className, kind, jobId, status, points, connection, onCancel, cancelling, countries, counts } = props;
+  const multi = kind === "plan" && !!countries?.length;
+  const training = multi && props.progress?.phase === "train" && !countries!.some((c) => c.status !== "waiting");
+  // a multi-country plan: the bar shows the countries' mean progress, the stats the summed curve
+  const progress = multi ? summedProgress(countries!, points, training, props.progress) : props.progress;
   const generation = typeof progress?.generation === "number" ? progress.generation : undefined;
   const of = typeof progress?.of === "number" && progress.of > 0 ? progress.of : undefined;
   const done = status === "succeeded";
-  const fraction = done ? 1 : generation !== undefined && of ? Math.min(1, generation / of) : undefined;
   const active = status === "queued" || status === "running";
-  const step = generation !== undefined && of ? `${kind === "plan" ? "Generation" : "Step"} ${generation} of ${of}` : undefined;
+  const finishedCount = multi ? Math.max(counts?.finished ?? 0, countries!.filter((c) => isFinished(c.status)).length) : 0;
+  const multiFraction = multi ? countries!.reduce((sum, c) => sum + lineFraction(c), 0) / countries!.length : undefined;
+  const fraction = done ? 1 : multi ? multiFraction : generation !== undefined && of ? Math.min(1, generation / of) : undefined;
+  const step = multi
+    ? training
+      ? "Training the model every country plans with…"
+      : `${finishedCount} of ${countries!.length} countries finished`
+    : generation !== undefined && of
+      ? `${kind === "plan" ? "Generation" : "Step"} ${generation} of ${of}`
+      : undefined;
   const label =
     step && !active
       ? `${STATUS_LABEL[status]} · ${step.toLowerCase()}`
@@ -64,10 +81,11 @@ export function ProgressPanel({ className, kind, jobId, status, progress, points
         data-testid="progress-bar"
         data-generation={generation ?? ""}
         data-of={of ?? ""}
+        data-finished={multi ? finishedCount : undefined}
         role="progressbar"
         aria-valuemin={0}
-        aria-valuemax={of ?? 100}
-        aria-valuenow={generation ?? undefined}
+        aria-valuemax={multi ? 100 : of ?? 100}
+        aria-valuenow={multi ? Math.round((fraction ?? 0) * 100) : generation ?? undefined}
         aria-valuetext={label}
       >
         <div className="progress__fill" style={{ width: `${((fraction ?? (active ? 0.3 : 0)) * 100).toFixed(1)}%` }} />
@@ -79,20 +97,21 @@ export function ProgressPanel({ className, kind, jobId, status, progress, points
       {(kind === "plan" || progress?.best !== undefined) && (
         <dl className="stats">
           <div>
-            <dt>Best</dt>
+            <dt>{multi ? "Best (sum)" : "Best"}</dt>
             <dd data-testid="progress-best">{fmtValue(progress?.best)}</dd>
           </div>
           <div>
-            <dt>Mean</dt>
+            <dt>{multi ? "Mean (sum)" : "Mean"}</dt>
             <dd data-testid="progress-mean">{fmtValue(progress?.mean)}</dd>
           </div>
           <div>
-            <dt>Feasible</dt>
+            <dt title={multi ? "The lowest share of feasible plans over the countries" : undefined}>Feasible</dt>
             <dd data-testid="progress-feasible">{fmtPct(progress?.feasible_share, 0)}</dd>
           </div>
         </dl>
       )}
-      {kind === "plan" && <ConvergenceChart points={points} of={of} />}
+      {multi && <CountryProgress lines={countries!} />}
+      {kind === "plan" && <ConvergenceChart points={points} of={multi ? maxOf(countries!) : of} />}
       <div className="row row--end">
         {connection && connection !== "open" && active && (
           <span className="muted small" data-testid="connection-state">
@@ -106,5 +125,78 @@ export function ProgressPanel({ className, kind, jobId, status, progress, points
         )}
       </div>
     </section>
+  );
+}
+
+const isFinished = (s: CountryLine["status"]) => s === "succeeded" || s === "failed" || s === "cancelled";
+
+function lineFraction(c: CountryLine): number {
+  if (isFinished(c.status)) return 1;
+  return typeof c.generation === "number" && c.of ? Math.min(1, c.generation / c.of) : 0;
+}
+
+const maxOf = (lines: CountryLine[]) => Math.max(0, ...lines.map((c) => c.of ?? 0)) || undefined;
+
+/** The figures of the summed curve's last point, shown like a single plan's progress. */
+function summedProgress(lines: CountryLine[], points: ConvergencePoint[], training: boolean, raw?: JobProgress | null): JobProgress {
+  const last = points[points.length - 1];
+  const feasible = lines.map((c) => c.feasible_share).filter((v): v is number => typeof v === "number");
+  return {
+    best: last?.best ?? null,
+    mean: last?.mean ?? null,
+    // the weakest country's share: a plan is only as feasible as its worst market
+    feasible_share: feasible.length ? Math.min(...feasible) : null,
+    ...(training && typeof raw?.elapsed_s === "number" ? { elapsed_s: raw.elapsed_s } : {}),
+  };
+}
+
+const LINE_STATUS: Record<CountryLine["status"], string> = {
+  waiting: "waiting",
+  queued: "queued",
+  running: "running",
+  succeeded: "done",
+  failed: "failed",
+  cancelled: "cancelled",
+};
+
+/** One line per country: its generation, best objective and state. */
+function CountryProgress({ lines }: { lines: CountryLine[] }) {
+  return (
+    <div className="table-wrap country-progress">
+      <table className="data" data-testid="country-progress">
+        <thead>
+          <tr>
+            <th scope="col">Country</th>
+            <th scope="col">State</th>
+            <th scope="col" className="num">
+              Generation
+            </th>
+            <th scope="col" className="num">
+              Best
+            </th>
+            <th scope="col">
+              <span className="visually-hidden">Progress</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((c) => (
+            <tr key={c.country} data-testid={`country-progress-${c.country}`} data-status={c.status}>
+              <td>{c.country}</td>
+              <td className={`status-text--${c.status}`} title={c.detail}>
+                {LINE_STATUS[c.status]}
+              </td>
+              <td className="num">{typeof c.generation === "number" ? `${c.generation}${c.of ? ` of ${c.of}` : ""}` : "–"}</td>
+              <td className="num">{fmtValue(c.best)}</td>
+              <td className="country-progress__bar">
+                <div className="mini-progress" aria-hidden="true">
+                  <div style={{ width: `${(lineFraction(c) * 100).toFixed(0)}%` }} />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Cell, ColumnSummary, ExploreResult, Metrics, PlanResult, RuleReport, Table, TrainResult } from "../api/types";
+import type { Cell, ColumnSummary, CountryOutcome, ExploreResult, Metrics, PlanResult, RuleReport, Table, TrainResult } from "../api/types";
 import { ClusterProfiles, CorrelationHeatmap, HistogramChart, SomView } from "./ExploreCharts";
 import { fmtCell, fmtInt, fmtMoney, fmtPct, fmtValue, isNum } from "./format";
 
@@ -85,6 +85,8 @@ export function TrainResults({ result }: { result: TrainResult }) {
 // ---------- plan ----------
 
 const PLAN_COLUMNS: { key: string; label: string; fmt: (v: Cell) => string; num?: boolean }[] = [
+  // a multi-country plan's rows end with their country: shown first, it groups the rows
+  { key: "country", label: "Country", fmt: fmtCell },
   { key: "page", label: "Page", fmt: fmtCell, num: true },
   { key: "slot", label: "Slot", fmt: fmtCell, num: true },
   { key: "product_id", label: "Product", fmt: fmtCell },
@@ -147,20 +149,12 @@ export function PlanResults({ result }: { result: PlanResult }) {
         )}
       </dl>
 
+      {(result.countries ?? []).length > 0 && <CountryTable countries={result.countries!} />}
+
       {(result.rules ?? []).length > 0 && (
         <>
           <h3>Rules</h3>
-          <ul className="rules" data-testid="rules">
-            {describeRules(result.rules).map((r, i) => (
-              <li key={i} className={r.kept ? "rule rule--kept" : "rule rule--broken"}>
-                <span className="rule__mark" aria-label={r.kept ? "kept" : "broken"}>
-                  {r.kept ? "✓" : "✗"}
-                </span>
-                <span className="rule__name">{r.label}</span>
-                <span className="rule__value muted">{r.detail}</span>
-              </li>
-            ))}
-          </ul>
+          <RulesList lines={describeRules(result.rules)} />
         </>
       )}
 
@@ -200,27 +194,165 @@ export function PlanResults({ result }: { result: PlanResult }) {
   );
 }
 
+/** Gap to the bound as a share: how far below what is possible the plan is. */
+export function boundGap(c: Pick<CountryOutcome, "bound" | "bound_gap" | "objective">): number | null {
+  if (isNum(c.bound_gap)) return c.bound_gap;
+  if (isNum(c.bound) && isNum(c.objective) && c.bound > 0) return Math.max(c.bound - c.objective, 0) / c.bound;
+  return null;
+}
+
+const STOPPED_BY: Record<string, string> = {
+  generations: "all generations",
+  stagnation: "no better plan",
+  time_limit: "time limit",
+  cancelled: "cancelled",
+};
+
+export const stoppedByLabel = (v: unknown) => (typeof v === "string" && v ? STOPPED_BY[v] ?? v.replace(/_/g, " ") : "–");
+
+/** A multi-country plan: one line per country, failures with their reason. */
+export function CountryTable({ countries }: { countries: CountryOutcome[] }) {
+  return (
+    <>
+      <h3>
+        By country <span className="muted small">{fmtInt(countries.length)} catalogues</span>
+      </h3>
+      <div className="table-wrap">
+        <table className="data" data-testid="country-table">
+          <thead>
+            <tr>
+              <th scope="col">Country</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Units
+              </th>
+              <th scope="col" className="num">
+                Revenue
+              </th>
+              <th scope="col" className="num">
+                Profit
+              </th>
+              <th scope="col" className="num" title="How far below the upper bound on the objective">
+                Gap to bound
+              </th>
+              <th scope="col">Stopped by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {countries.map((c) => {
+              const t = c.totals ?? {};
+              return (
+                <tr key={c.country} data-testid={`country-row-${c.country}`} className={c.status === "failed" ? "is-failed" : undefined}>
+                  <td>{c.country}</td>
+                  <td className={`status-text--${c.status}`}>{c.status}</td>
+                  {c.error?.detail || c.error?.code ? (
+                    <td colSpan={5} className="country-error" data-testid={`country-error-${c.country}`} title={c.error?.code ?? undefined}>
+                      {c.error?.detail ?? c.error?.code}
+                    </td>
+                  ) : (
+                    <>
+                      <td className="num">{fmtInt(t.units)}</td>
+                      <td className="num">{fmtMoney(t.revenue)}</td>
+                      <td className="num">{fmtMoney(t.profit)}</td>
+                      <td className="num">{fmtPct(boundGap(c))}</td>
+                      <td>{stoppedByLabel(c.stopped_by)}</td>
+                    </>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 // ---------- rules ----------
+
+function RuleItems({ lines }: { lines: RuleLine[] }) {
+  return (
+    <>
+      {lines.map((r, i) => (
+        <li key={i} className={r.kept ? "rule rule--kept" : "rule rule--broken"}>
+          <span className="rule__mark" aria-label={r.kept ? "kept" : "broken"}>
+            {r.kept ? "✓" : "✗"}
+          </span>
+          <span className="rule__name">{r.label}</span>
+          <span className="rule__value muted">{r.detail}</span>
+        </li>
+      ))}
+    </>
+  );
+}
+
+/** The rules, one list; a multi-country plan's per country, folded where every rule was kept. */
+function RulesList({ lines }: { lines: RuleLine[] }) {
+  if (!lines.some((l) => l.country))
+    return (
+      <ul className="rules" data-testid="rules">
+        <RuleItems lines={lines} />
+      </ul>
+    );
+  const groups = new Map<string, RuleLine[]>();
+  for (const l of lines) groups.set(l.country ?? "", [...(groups.get(l.country ?? "") ?? []), l]);
+  return (
+    <div className="rules-by-country" data-testid="rules">
+      {[...groups.entries()].map(([country, group]) => {
+        const broken = group.filter((l) => !l.kept).length;
+        return (
+          <details key={country} className="rules-country" open={broken > 0} data-testid={`rules-${country}`}>
+            <summary className={broken ? "rule rule--broken" : "rule rule--kept"}>
+              <span className="rule__mark">{broken ? "✗" : "✓"}</span>
+              <span className="rule__name">
+                <span className="rule__country">{country}</span>
+                {broken ? `${broken} of ${group.length} rules broken` : `all ${group.length} rules kept`}
+              </span>
+            </summary>
+            <ul className="rules">
+              <RuleItems lines={group} />
+            </ul>
+          </details>
+        );
+      })}
+    </div>
+  );
+}
 
 export interface RuleLine {
   label: string;
   detail: string;
   kept: boolean;
+  /** multi-country plans: the country the rule was checked for */
+  country?: string;
 }
 
 const pctList = (v: unknown) =>
   Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")} %` : fmtCell(v as Cell);
 
-/** The engine's rule report in words; a category's min and max rules become one line. */
+/**
+ * The engine's rule report in words; a category's min and max rules become one line. A
+ * multi-country plan's rules carry their country: grouped by country, each line says which.
+ */
 export function describeRules(rules: RuleReport[]): RuleLine[] {
+  if (!rules.some((r) => r.country)) return describeCountryRules(rules);
+  const groups = new Map<string, RuleReport[]>();
+  for (const r of rules) groups.set(r.country ?? "", [...(groups.get(r.country ?? "") ?? []), r]);
+  return [...groups.entries()].flatMap(([country, group]) =>
+    describeCountryRules(group).map((l) => ({ ...l, ...(country ? { country } : {}) })),
+  );
+}
+
+function describeCountryRules(rules: RuleReport[]): RuleLine[] {
   const lines: RuleLine[] = [];
   const categories = new Map<string, { min?: RuleReport; max?: RuleReport; at: number }>();
   for (const r of rules) {
     if ((r.rule === "category_min" || r.rule === "category_max") && r.category !== undefined) {
-      let entry = categories.get(r.category);
+      const key = `${r.country ?? ""}\u0000${r.category}`;
+      let entry = categories.get(key);
       if (!entry) {
         entry = { at: lines.length };
-        categories.set(r.category, entry);
+        categories.set(key, entry);
         lines.push({ label: "", detail: "", kept: true });
       }
       entry[r.rule === "category_min" ? "min" : "max"] = r;

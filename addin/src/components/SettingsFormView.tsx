@@ -1,10 +1,15 @@
 import type { ReactNode } from "react";
-import type { SettingsErrors, SettingsField, SettingsForm } from "./planSettings";
+import type { CountriesForm, CountryMode, SettingsErrors, SettingsField, SettingsForm } from "./planSettings";
 
 export interface SettingsFormProps {
   form: SettingsForm;
   errors: SettingsErrors;
   onChange(field: SettingsField, value: string): void;
+  /** One catalogue for all markets, or one per country (all, or those chosen). */
+  countries?: CountriesForm;
+  /** The countries of the history table; undefined while not read (or not mapped). */
+  availableCountries?: string[];
+  onCountriesChange?(next: CountriesForm): void;
   /** Layout comes from a mapped slots table: pages and slots per page are then fallbacks. */
   hasSlotsTable?: boolean;
   disabled?: boolean;
@@ -52,6 +57,76 @@ function Field({ field, label, hint, testId, inputMode = "numeric", suffix, prop
       ) : (
         hint && (
           <span className="field__hint" id={`${id}-hint`}>
+            {hint}
+          </span>
+        )
+      )}
+    </div>
+  );
+}
+
+/** One catalogue for every market, or one per country: a mode and, for "choose", a checkbox per country. */
+function CountriesField({ props }: { props: SettingsFormProps }) {
+  const form = props.countries!;
+  const available = props.availableCountries;
+  const error = props.errors.countries;
+  const known = available !== undefined;
+  const none = known && available.length === 0;
+  const change = (next: Partial<CountriesForm>) => props.onCountriesChange?.({ ...form, ...next });
+  // choosing starts from every country ticked (unticking is quicker than ticking)
+  const ticked = form.chosen ?? available ?? [];
+  const hint = !known
+    ? "The countries are read from the history table"
+    : none
+      ? "The history has no country column: one market"
+      : form.mode === "one"
+        ? `One plan for ${available.join(", ")} together`
+        : form.mode === "all"
+          ? `${available.length} plans in parallel: ${available.join(", ")}`
+          : undefined;
+  return (
+    <div className={`field field--wide${error ? " field--error" : ""}`}>
+      <label htmlFor="setting-countries">Countries</label>
+      <div className="field__control">
+        <select
+          id="setting-countries"
+          data-testid="setting-countries"
+          value={form.mode}
+          aria-invalid={!!error}
+          aria-describedby={error ? "setting-countries-error" : hint ? "setting-countries-hint" : undefined}
+          onChange={(e) => change({ mode: e.target.value as CountryMode })}
+        >
+          <option value="one">One catalogue for all markets</option>
+          <option value="all" disabled={none}>
+            One catalogue per country{known && !none ? ` (all ${available.length})` : ""}
+          </option>
+          <option value="choose" disabled={none}>
+            One catalogue per country: choose…
+          </option>
+        </select>
+      </div>
+      {form.mode === "choose" && known && !none && (
+        <div className="country-picks" role="group" aria-label="Countries to plan" data-testid="setting-countries-list">
+          {available.map((c) => (
+            <label key={c} className="country-pick">
+              <input
+                type="checkbox"
+                data-testid={`setting-country-${c}`}
+                checked={ticked.includes(c)}
+                onChange={(e) => change({ chosen: e.target.checked ? [...ticked.filter((x) => x !== c), c] : ticked.filter((x) => x !== c) })}
+              />
+              {c}
+            </label>
+          ))}
+        </div>
+      )}
+      {error ? (
+        <span className="field__error" id="setting-countries-error" role="status">
+          {error}
+        </span>
+      ) : (
+        hint && (
+          <span className="field__hint" id="setting-countries-hint" data-testid="setting-countries-hint">
             {hint}
           </span>
         )
@@ -109,6 +184,7 @@ export function SettingsFormView(props: SettingsFormProps) {
           props={props}
         />
         <Field field="seed" label="Seed" testId="setting-seed" props={props} />
+        {props.countries && <CountriesField props={props} />}
       </div>
     </fieldset>
   );

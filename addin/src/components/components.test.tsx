@@ -8,10 +8,10 @@ import { BrowserAdapter } from "../office/browser";
 import type { WorkbookAdapter } from "../office/adapter";
 import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
-import { parseDiscountLevels, validateSettings, DEFAULT_SETTINGS } from "./planSettings";
+import { countriesInHistory, parseDiscountLevels, validateCountries, validateSettings, DEFAULT_SETTINGS } from "./planSettings";
 import { ProgressPanel } from "./ProgressPanel";
 import { describeRules } from "./Results";
-import { autoMap, signature } from "./useFolio";
+import { autoMap, combinedPoints, signature } from "./useFolio";
 import type { FolioServices } from "./useFolio";
 
 // ---------- pure pieces ----------
@@ -194,7 +194,7 @@ const planResult: PlanResult = {
   cancelled: false,
 };
 
-function fakeServer() {
+function fakeServer(history?: (string | number)[][]) {
   const handlers = new Map<string, WatchHandlers>();
   const jobs = new Map<string, JobRecord>();
   const api = {
@@ -202,7 +202,7 @@ function fakeServer() {
     demoWorkbook: vi.fn(async () => new Blob(["xlsx"])),
     parseWorkbook: vi.fn(async () => ({
       sheets: {
-        history: [
+        history: history ?? [
           ["campaign", "product_id", "units"],
           [1, "P-001", 10],
           [2, "P-001", -3],
@@ -239,12 +239,12 @@ function fakeServer() {
   return { api, services, handlers, jobs };
 }
 
-async function loadDemo(adapter: WorkbookAdapter = new BrowserAdapter()) {
-  const server = fakeServer();
+async function loadDemo(adapter: WorkbookAdapter = new BrowserAdapter(), history?: (string | number)[][]) {
+  const server = fakeServer(history);
   render(<App adapter={adapter} services={server.services} />);
   await waitFor(() => expect(screen.getByTestId("health")).toHaveTextContent("Connected · v0.1.0"));
   fireEvent.click(screen.getByTestId("load-demo"));
-  await waitFor(() => expect(screen.getByTestId("rows-history")).toHaveTextContent("2 rows"));
+  await waitFor(() => expect(screen.getByTestId("rows-history")).toHaveTextContent(`${(history?.length ?? 3) - 1} rows`));
   return server;
 }
 
@@ -464,5 +464,238 @@ describe("Reattaching after the pane or page was closed", () => {
     server.api.getJob.mockRejectedValueOnce(ApiError.fromProblem({ detail: "no such job", code: "not_found" }, 404));
     render(<App adapter={adapter} services={server.services} />);
     await waitFor(() => expect(saveSpy).toHaveBeenCalledWith("folio.job", null));
+  });
+});
+
+// ---------- one catalogue per country ----------
+
+describe("countries of a plan", () => {
+  it("lists the history's countries and checks the choice", () => {
+    const history = [["campaign", " Country ", "units"], [1, "FR", 1], [1, "DE", 2], [2, " FR", 3], [2, "", 4], [2, null, 5]];
+    expect(countriesInHistory(history)).toEqual(["DE", "FR"]);
+    expect(countriesInHistory([["campaign", "units"], [1, 2]])).toEqual([]);
+    expect(validateCountries({ mode: "one" }, ["DE"])).toEqual({});
+    expect(validateCountries({ mode: "all" }, ["DE", "FR"])).toEqual({ countries: "all" });
+    expect(validateCountries({ mode: "all" }, undefined)).toEqual({ countries: "all" });
+    // nothing unticked yet: every country
+    expect(validateCountries({ mode: "choose" }, ["DE", "FR"])).toEqual({ countries: "all" });
+    // in the history's order, and only countries it still has
+    expect(validateCountries({ mode: "choose", chosen: ["FR", "PL", "DE"] }, ["DE", "FR"])).toEqual({ countries: ["DE", "FR"] });
+    expect(validateCountries({ mode: "choose", chosen: ["PL"] }, ["DE", "FR"]).error).toBe("Choose at least one country");
+    expect(validateCountries({ mode: "all" }, []).error).toMatch(/no country column/);
+    expect(validateCountries({ mode: "choose", chosen: [] }, undefined).error).toBe("Choose at least one country");
+  });
+
+  it("sums the countries' curves, a country behind or done counting with its last value", () => {
+    const pts = (rows: [number, number, number][]) => rows.map(([generation, best, mean]) => ({ generation, best, mean }));
+    expect(
+      combinedPoints({
+        DE: pts([[0, 10, 5], [1, 12, 6], [2, 13, 7]]),
+        FR: pts([[0, 100, 50]]),
+        PL: [],
+      }),
+    ).toEqual(pts([[0, 110, 55], [1, 112, 56], [2, 113, 57]]));
+    expect(combinedPoints({})).toEqual([]);
+  });
+});
+
+const multiHistory = [
+  ["campaign", "product_id", "units", "country"],
+  [1, "P-001", 10, "FR"],
+  [1, "P-001", 12, "DE"],
+  [2, "P-001", 9, "PL"],
+];
+
+const multiResult: PlanResult = {
+  plan: [
+    ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue", "forecast_profit", "country"],
+    [1, 1, "P-001", 0.1, 120, 1080, 300.5, "DE"],
+    [1, 1, "P-007", 0, 80, 800, 250, "FR"],
+  ],
+  totals: { units: 200, revenue: 1880, profit: 550.5, products: 2, slots_used: 2 },
+  rules: [
+    { rule: "unique_products", limit: 1, value: 1, kept: true, country: "DE" },
+    { rule: "category_max", category: "skincare", limit: 3, value: 2, kept: true, country: "DE" },
+    { rule: "category_max", category: "skincare", limit: 3, value: 4, kept: false, country: "FR" },
+  ],
+  convergence: [
+    ["generation", "best", "mean", "feasible_share", "best DE", "best FR"],
+    [0, 400, 300, 0.5, 250, 150],
+    [1, 550.5, 420, 0.9, 300.5, 250],
+  ],
+  bound: 600,
+  anomaly_score: 0.2,
+  cancelled: false,
+  countries: [
+    { country: "DE", status: "succeeded", job: "c-de", totals: { units: 120, revenue: 1080, profit: 300.5 }, objective: 300.5, bound: 310, bound_gap: 0.0306, stopped_by: "stagnation", generations_run: 7 },
+    { country: "FR", status: "succeeded", job: "c-fr", totals: { units: 80, revenue: 800, profit: 250 }, objective: 250, bound: 290, bound_gap: 0.138, stopped_by: "generations", generations_run: 10 },
+    { country: "PL", status: "failed", job: "c-pl", error: { code: "infeasible", detail: "must-include products need 7 slots, the catalogue has 6" } },
+  ],
+};
+
+describe("App: one catalogue per country", () => {
+  it("offers the history's countries and refuses an empty choice without calling the server", async () => {
+    const { api } = await loadDemo(new BrowserAdapter(), multiHistory);
+    const select = screen.getByTestId("setting-countries") as HTMLSelectElement;
+    expect(select.value).toBe("one");
+    await waitFor(() => expect(screen.getByTestId("setting-countries-hint")).toHaveTextContent("One plan for DE, FR, PL together"));
+    fireEvent.change(select, { target: { value: "choose" } });
+    // choosing starts with every country ticked
+    for (const c of ["DE", "FR", "PL"]) expect(screen.getByTestId(`setting-country-${c}`)).toBeChecked();
+    for (const c of ["DE", "FR", "PL"]) fireEvent.click(screen.getByTestId(`setting-country-${c}`));
+    fireEvent.click(screen.getByTestId("run-plan"));
+    expect(await screen.findByText("Choose at least one country")).toBeInTheDocument();
+    expect(screen.getByTestId("setting-countries")).toHaveAttribute("aria-invalid", "true");
+    expect(api.createDataset).not.toHaveBeenCalled();
+    // ticking one clears the message; the request names it
+    fireEvent.click(screen.getByTestId("setting-country-FR"));
+    expect(screen.queryByText("Choose at least one country")).toBeNull();
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(api.createJob).toHaveBeenCalledTimes(1));
+    expect(api.createJob.mock.calls[0][0]).toMatchObject({ kind: "plan", dataset: "ds-1", countries: ["FR"], settings: { generations: 80 } });
+  });
+
+  it("sends countries: all, or no countries key for one catalogue", async () => {
+    const { api, handlers, jobs } = await loadDemo(new BrowserAdapter(), multiHistory);
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(api.createJob).toHaveBeenCalledTimes(1));
+    expect(api.createJob.mock.calls[0][0]).not.toHaveProperty("countries");
+    jobs.set("job-1", { id: "job-1", kind: "plan", status: "succeeded", result: planResult });
+    await act(async () => handlers.get("job-1")!.onFinished?.("succeeded"));
+    await screen.findByTestId("plan-table");
+    fireEvent.change(screen.getByTestId("setting-countries"), { target: { value: "all" } });
+    expect(screen.getByTestId("setting-countries-hint")).toHaveTextContent("3 plans in parallel: DE, FR, PL");
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(api.createJob).toHaveBeenCalledTimes(2));
+    expect(api.createJob.mock.calls[1][0]).toMatchObject({ kind: "plan", countries: "all" });
+  });
+
+  it("shows the server's refusal of a country under the Countries control", async () => {
+    const { api } = await loadDemo(new BrowserAdapter(), multiHistory);
+    api.createJob.mockRejectedValueOnce(
+      ApiError.fromProblem(
+        { title: "Invalid job request", detail: "no sales history for 'IT'", code: "invalid_job", errors: [{ column: "countries", message: "no sales history for 'IT'; known countries: DE, FR, PL" }] },
+        422,
+      ),
+    );
+    fireEvent.change(screen.getByTestId("setting-countries"), { target: { value: "all" } });
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(document.getElementById("setting-countries-error")).toHaveTextContent("known countries: DE, FR, PL"));
+    expect(screen.getByTestId("setting-countries")).toHaveAttribute("aria-invalid", "true");
+  });
+
+  it("follows each country live, then shows the plan by country", async () => {
+    const { api, handlers, jobs } = await loadDemo(new BrowserAdapter(), multiHistory);
+    api.createJob.mockImplementationOnce(async () => {
+      const rec = { id: "job-1", kind: "plan", status: "queued", countries: ["DE", "FR", "PL"] } as JobRecord;
+      jobs.set(rec.id, rec);
+      return rec;
+    });
+    fireEvent.change(screen.getByTestId("setting-countries"), { target: { value: "all" } });
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(handlers.has("job-1")).toBe(true));
+    const h = handlers.get("job-1")!;
+    expect(screen.getByTestId("country-progress-PL")).toHaveAttribute("data-status", "waiting");
+
+    const ev = (country: string, child: string, generation: number, best: number, mean: number) =>
+      h.onProgress?.({ type: "progress", job: "job-1", country, child, phase: "plan", generation, of: 10, best, mean, feasible_share: country === "FR" ? 0.5 : 1 });
+    act(() => {
+      h.onState?.({ id: "job-1", kind: "plan", status: "running", progress: { phase: "countries", countries: 3, finished: 0, running: 2 } });
+      ev("DE", "c-de", 0, 100, 50);
+      ev("DE", "c-de", 3, 200, 150);
+      ev("FR", "c-fr", 0, 1000, 500);
+    });
+    const de = screen.getByTestId("country-progress-DE");
+    expect(de).toHaveAttribute("data-status", "running");
+    expect(de).toHaveTextContent("3 of 10");
+    expect(de).toHaveTextContent("200");
+    expect(screen.getByTestId("country-progress-FR")).toHaveTextContent("0 of 10");
+    expect(screen.getByTestId("country-progress-PL")).toHaveAttribute("data-status", "waiting");
+    // the summed curve: DE 200 + FR 1,000 at generation 3; the weakest feasible share
+    expect(screen.getByTestId("progress-best")).toHaveTextContent("1,200");
+    expect(screen.getByTestId("progress-feasible")).toHaveTextContent("50 %");
+    expect(screen.getByTestId("convergence-chart")).toHaveAttribute("data-points", "2");
+    expect(screen.getByText("0 of 3 countries finished")).toBeInTheDocument();
+
+    // each child is watched for its end
+    expect(handlers.has("c-de") && handlers.has("c-fr")).toBe(true);
+    act(() => handlers.get("c-de")!.onFinished?.("succeeded"));
+    expect(screen.getByTestId("country-progress-DE")).toHaveAttribute("data-status", "succeeded");
+    expect(screen.getByText("1 of 3 countries finished")).toBeInTheDocument();
+
+    jobs.set("job-1", {
+      id: "job-1", kind: "plan", status: "failed", countries: ["DE", "FR", "PL"], result: multiResult,
+      progress: { phase: "countries", countries: 3, finished: 3, running: 0 },
+      error: { code: "infeasible", title: "No plan keeps every rule", detail: "PL: must-include products need 7 slots, the catalogue has 6" },
+    });
+    await act(async () => h.onFinished?.("failed"));
+    expect(await screen.findByTestId("country-table")).toBeInTheDocument();
+    expect(screen.getByTestId("error-bar")).toHaveTextContent("PL: must-include products need 7 slots");
+    expect(screen.getByTestId("progress-bar")).toHaveAttribute("aria-valuetext", "Failed · 3 of 3 countries finished");
+    expect(screen.getByTestId("country-progress-PL")).toHaveAttribute("data-status", "failed");
+    expect(screen.getByTestId("country-progress-DE")).toHaveTextContent("7 of 10");
+
+    const de2 = screen.getByTestId("country-row-DE");
+    expect(de2).toHaveTextContent("succeeded");
+    expect(de2).toHaveTextContent("1,080.00");
+    expect(de2).toHaveTextContent("300.50");
+    expect(de2).toHaveTextContent("3.1 %");
+    expect(de2).toHaveTextContent("no better plan");
+    expect(screen.getByTestId("country-row-FR")).toHaveTextContent("all generations");
+    expect(screen.getByTestId("country-error-PL")).toHaveTextContent("must-include products need 7 slots");
+    // the plan table shows each row's country, first
+    const table = screen.getByTestId("plan-table");
+    expect(within(table).getAllByRole("columnheader")[0]).toHaveTextContent("Country");
+    expect(within(table).getAllByRole("row")[2]).toHaveTextContent(/^FR/);
+    // rules per country, a country with a broken rule unfolded
+    expect(screen.getByTestId("rules-DE")).toHaveTextContent("all 2 rules kept");
+    expect(screen.getByTestId("rules-DE")).not.toHaveAttribute("open");
+    expect(screen.getByTestId("rules-FR")).toHaveTextContent("1 of 1 rules broken");
+    expect(screen.getByTestId("rules-FR")).toHaveAttribute("open");
+  });
+});
+
+describe("App in Excel: one catalogue per country", () => {
+  it("reads the countries when asked, writes no live rows, then the plan and the countries side by side", async () => {
+    const adapter: WorkbookAdapter = {
+      kind: "excel",
+      listSources: vi.fn(async () => [{ source: { kind: "table" as const, name: "History" }, label: "Table History" }]),
+      readTable: vi.fn(async () => ({ values: multiHistory, origin: { sheet: "Data", row: 0, column: 0 } })),
+      writeTable: vi.fn(async () => {}),
+      appendRows: vi.fn(async () => {}),
+      writeReport: vi.fn(async () => {}),
+      loadSetting: vi.fn(async () => undefined),
+      saveSetting: vi.fn(async () => {}),
+    };
+    const server = fakeServer();
+    render(<App adapter={adapter} services={server.services} />);
+    await waitFor(() => expect((screen.getByTestId("map-history") as HTMLSelectElement).value).toBe("table:History"));
+    // one catalogue for all markets needs no read of the history
+    expect(adapter.readTable).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByTestId("setting-countries"), { target: { value: "choose" } });
+    await waitFor(() => expect(screen.getByTestId("setting-country-PL")).toBeInTheDocument());
+    fireEvent.click(screen.getByTestId("setting-country-PL"));
+    server.api.createJob.mockImplementationOnce(async () => {
+      const rec = { id: "job-1", kind: "plan", status: "queued", countries: ["DE", "FR"] } as JobRecord;
+      server.jobs.set(rec.id, rec);
+      return rec;
+    });
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(server.handlers.has("job-1")).toBe(true));
+    expect(server.api.createJob.mock.calls[0][0]).toMatchObject({ countries: ["DE", "FR"] });
+    const h = server.handlers.get("job-1")!;
+    act(() => h.onProgress?.({ type: "progress", job: "job-1", country: "DE", child: "c-de", phase: "plan", generation: 0, of: 2, best: 1, mean: 1, feasible_share: 1 }));
+    server.jobs.set("job-1", { id: "job-1", kind: "plan", status: "succeeded", countries: ["DE", "FR"], result: multiResult });
+    await act(async () => h.onFinished?.("succeeded"));
+    await waitFor(() =>
+      expect(adapter.writeTable).toHaveBeenCalledWith("Folio Plan", multiResult.plan, expect.objectContaining({ tableName: "FolioPlan" })),
+    );
+    // the convergence sheet once, from the gathered (summed) table: no live rows per country
+    const convergence = (adapter.writeTable as ReturnType<typeof vi.fn>).mock.calls.filter((c) => c[0] === "Folio Convergence");
+    expect(convergence).toEqual([["Folio Convergence", multiResult.convergence, expect.objectContaining({ chart: expect.objectContaining({ series: ["best", "mean"] }) })]]);
+    expect(adapter.appendRows).not.toHaveBeenCalled();
+    const [, blocks] = (adapter.writeReport as ReturnType<typeof vi.fn>).mock.calls.find((c) => c[0] === "Folio Summary")!;
+    expect((blocks as { title: string }[]).map((b) => b.title)).toContain("By country");
+    expect(await screen.findByTestId("notice")).toHaveTextContent("the countries side by side");
   });
 });

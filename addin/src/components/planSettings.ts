@@ -1,4 +1,4 @@
-import type { Objective, PlanSettings } from "../api/types";
+import type { CountriesChoice, Objective, PlanSettings, Table } from "../api/types";
 
 /** The plan settings form as the user typed it (strings), validated into PlanSettings. */
 export interface SettingsForm {
@@ -16,7 +16,50 @@ export interface SettingsForm {
 }
 
 export type SettingsField = keyof SettingsForm;
-export type SettingsErrors = Partial<Record<SettingsField, string>>;
+/** Messages per field; "countries" is the Countries control (not a text field). */
+export type SettingsErrors = Partial<Record<SettingsField | "countries", string>>;
+
+/**
+ * Which markets get a catalogue: one catalogue for all markets (no `countries` sent, the
+ * contract's single plan), one per country for every country of the history ("all"), or one per
+ * country for the countries chosen.
+ */
+export type CountryMode = "one" | "all" | "choose";
+export interface CountriesForm {
+  mode: CountryMode;
+  /** the countries ticked; undefined until the user changes a tick = every country of the history */
+  chosen?: string[];
+}
+export const DEFAULT_COUNTRIES: CountriesForm = { mode: "one" };
+
+/** The distinct non-empty values of a history table's `country` column, sorted; [] without one. */
+export function countriesInHistory(history: Table | undefined): string[] {
+  if (!history || history.length < 2) return [];
+  const j = history[0].findIndex((h) => String(h ?? "").trim().toLowerCase() === "country");
+  if (j < 0) return [];
+  const seen = new Set<string>();
+  for (const row of history.slice(1)) {
+    const v = row[j];
+    const t = v === null || v === undefined ? "" : String(v).trim();
+    if (t) seen.add(t);
+  }
+  return [...seen].sort();
+}
+
+/**
+ * The request's `countries` (undefined = one catalogue for all markets) or the message to show.
+ * `available` is what the history holds (undefined while not read yet: the server checks then).
+ */
+export function validateCountries(form: CountriesForm, available: string[] | undefined): { countries?: CountriesChoice; error?: string } {
+  if (form.mode === "one") return {};
+  if (available && available.length === 0)
+    return { error: "The history has no country column: there is only one market, plan one catalogue." };
+  if (form.mode === "all" || (form.mode === "choose" && form.chosen === undefined)) return { countries: "all" };
+  const ticked = form.chosen ?? [];
+  const chosen = available ? available.filter((c) => ticked.includes(c)) : ticked;
+  if (chosen.length === 0) return { error: "Choose at least one country" };
+  return { countries: chosen };
+}
 
 export const DEFAULT_SETTINGS: SettingsForm = {
   pages: "8",

@@ -5,7 +5,7 @@
  */
 import type { Cell, ExploreResult, Finding, PlanResult, Table, TrainResult } from "../api/types";
 import type { ReportBlock } from "../office/adapter";
-import { describeRules } from "./Results";
+import { boundGap, describeRules, stoppedByLabel } from "./Results";
 
 export const CURRENCY = '#,##0.00 "€"';
 export const PLAN_FORMATS: Record<string, string> = {
@@ -55,15 +55,49 @@ export function planSummaryBlocks(result: PlanResult): ReportBlock[] {
       rowFormats: rows.map(([, , f]) => f),
     },
   ];
+  if (result.countries?.length) blocks.push(countryBlock(result));
   const rules = describeRules(result.rules ?? []);
+  const byCountry = rules.some((r) => r.country);
   if (rules.length)
-    blocks.push({ title: "Rules", table: [["rule", "detail", "kept"], ...rules.map((r) => [r.label, r.detail, r.kept ? "kept" : "BROKEN"])] });
+    blocks.push({
+      title: "Rules",
+      table: [
+        [...(byCountry ? ["country"] : []), "rule", "detail", "kept"],
+        ...rules.map((r) => [...(byCountry ? [r.country ?? ""] : []), r.label, r.detail, r.kept ? "kept" : "BROKEN"]),
+      ],
+    });
   const settings = run.settings as Record<string, unknown> | undefined;
   if (settings && typeof settings === "object")
     blocks.push({ title: "Settings", table: [["setting", "value"], ...Object.entries(settings).map(([k, v]) => [k, scalar(v)])], asTable: false });
   const record = Object.entries(run).filter(([k]) => k !== "settings");
   if (record.length) blocks.push({ title: "Run record", table: [["item", "value"], ...record.map(([k, v]) => [k, scalar(v)])], asTable: false });
   return blocks;
+}
+
+/** A multi-country plan's countries side by side, as a formatted table on the Summary sheet. */
+export function countryBlock(result: PlanResult): ReportBlock {
+  const header = ["country", "status", "units", "revenue", "profit", "products", "bound", "gap to bound", "stopped by", "generations", "error"];
+  const rows: Table = (result.countries ?? []).map((c) => {
+    const t = c.totals ?? {};
+    return [
+      c.country,
+      c.status,
+      num(t.units),
+      num(t.revenue),
+      num(t.profit),
+      num(t.products),
+      num(c.bound),
+      boundGap(c),
+      c.stopped_by ? stoppedByLabel(c.stopped_by) : "",
+      num(c.generations_run),
+      c.error ? [c.error.code, c.error.detail].filter(Boolean).join(": ") : "",
+    ];
+  });
+  return {
+    title: "By country",
+    table: [header, ...rows],
+    numberFormats: { units: "#,##0", revenue: CURRENCY, profit: CURRENCY, products: "0", bound: "#,##0", "gap to bound": "0.0%", generations: "0" },
+  };
 }
 
 function scalar(v: unknown): Cell {

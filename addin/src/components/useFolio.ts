@@ -12,6 +12,8 @@ import type { ConnectionSettings } from "../api/settings";
 import { ROLES, isTerminal } from "../api/types";
 import type {
   Cell,
+  CountriesChoice,
+  CountryOutcome,
   JobKind,
   JobProgress,
   JobRecord,
@@ -25,6 +27,7 @@ import type {
   Table,
   Tables,
   TrainResult,
+  WsProgressMessage,
 } from "../api/types";
 import { problemOffset } from "../office/a1";
 import type { CellOrigin, SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
@@ -33,8 +36,8 @@ import type { BrowserAdapter } from "../office/browser";
 import type { ConvergencePoint } from "./ConvergenceChart";
 import { ConvergenceSink } from "./convergenceSink";
 import { CONVERGENCE_CHART, METRIC_FORMATS, PLAN_FORMATS, exploreSheets, planSummaryBlocks, trainMetricsTable } from "./sheets";
-import { DEFAULT_SETTINGS, validateSettings } from "./planSettings";
-import type { SettingsErrors, SettingsField, SettingsForm } from "./planSettings";
+import { DEFAULT_COUNTRIES, DEFAULT_SETTINGS, countriesInHistory, validateCountries, validateSettings } from "./planSettings";
+import type { CountriesForm, SettingsErrors, SettingsField, SettingsForm } from "./planSettings";
 
 export interface JobWatcher {
   watch(jobId: string, handlers: WatchHandlers): () => void;
@@ -54,12 +57,38 @@ export interface DatasetInfo {
   rows: Partial<Record<Role, number>>;
 }
 
+/** One country of a running multi-country plan, from the events re-published for its child job. */
+export interface CountryLine {
+  country: string;
+  /** "waiting" until its first event (queued behind other countries, or the model is training) */
+  status: JobStatus | "waiting";
+  child?: string;
+  generation?: number;
+  of?: number;
+  best?: number | null;
+  mean?: number | null;
+  feasible_share?: number | null;
+  detail?: string;
+}
+
+/** The parent job's own progress record: how many countries are done. */
+export interface CountryCounts {
+  countries: number;
+  finished: number;
+  running: number;
+}
+
 export interface JobView {
   id: string;
   kind: JobKind;
   status: JobStatus;
   progress?: JobProgress | null;
   points: ConvergencePoint[];
+  /** multi-country plans only */
+  countries?: string[];
+  lines?: Record<string, CountryLine>;
+  curves?: Record<string, ConvergencePoint[]>;
+  counts?: CountryCounts;
 }
 
 export interface FinishedResult {
@@ -70,6 +99,9 @@ export interface FinishedResult {
 }
 
 type DatasetPhase = "idle" | "reading" | "uploading" | "ready" | "stale";
+
+/** How often a multi-country plan's record is read for its "k of n countries finished". */
+export const COUNTRY_POLL_MS = 2000;
 
 const EMPTY_MAPPING: Mapping = { history: null, products: null, slots: null, category_limits: null };
 
@@ -159,6 +191,77 @@ export function pointsFromTable(table: Table | undefined): ConvergencePoint[] {
     .map((r) => ({ generation: r[g] as number, best: b >= 0 ? num(r[b]) : null, mean: m >= 0 ? num(r[m]) : null }));
 }
 
+/**
+ * A multi-country plan's live chart: best and mean summed over the countries that have started,
+ * generation by generation; a country that is behind (or done) counts with its last value, as
+ * the server's gathered convergence table does. Recomputed from the curves on every event.
+ */
+export function combinedPoints(curves: Record<string, ConvergencePoint[]>): ConvergencePoint[] {
+  const lists = Object.values(curves).filter((c) => c.length > 0);
+  if (lists.length === 0) return [];
+  const generations = [...new Set(lists.flatMap((c) => c.map((p) => p.generation)))].sort((a, b) => a - b);
+  const at = lists.map(() => 0);
+  return generations.map((g) => {
+    let best = 0;
+    let mean = 0;
+    let bestKnown = false;
+    let meanKnown = false;
+    lists.forEach((list, i) => {
+      while (at[i] + 1 < list.length && list[at[i] + 1].generation <= g) at[i] += 1;
+      const p = list[at[i]];
+      if (p.generation > g) return; // not started at g
+      if (typeof p.best === "number") (best += p.best), (bestKnown = true);
+      if (typeof p.mean === "number") (mean += p.mean), (meanKnown = true);
+    });
+    return { generation: g, best: bestKnown ? best : null, mean: meanKnown ? mean : null };
+  });
+}
+
+/** A country's event folded into the job view (line, curve, summed chart points). */
+function withCountryEvent(j: JobView, msg: WsProgressMessage): JobView {
+  const country = String(msg.country);
+  const old = j.lines?.[country] ?? { country, status: "waiting" as const };
+  const pt = pointFrom(msg);
+  const line: CountryLine = {
+    ...old,
+    status: old.status === "waiting" || old.status === "queued" ? "running" : old.status,
+    child: typeof msg.child === "string" ? msg.child : old.child,
+    ...(typeof msg.generation === "number" ? { generation: msg.generation } : {}),
+    ...(typeof msg.of === "number" ? { of: msg.of } : {}),
+    ...(pt ? { best: pt.best, mean: pt.mean } : {}),
+    ...(typeof msg.feasible_share === "number" ? { feasible_share: msg.feasible_share } : {}),
+  };
+  const curves = pt ? { ...j.curves, [country]: addPoint(j.curves?.[country] ?? [], pt) } : j.curves ?? {};
+  return {
+    ...j,
+    status: j.status === "queued" ? "running" : j.status,
+    lines: { ...j.lines, [country]: line },
+    curves,
+    points: pt ? combinedPoints(curves) : j.points,
+  };
+}
+
+/** The final per-country state from the gathered result. */
+function linesFromResult(countries: CountryOutcome[], old: Record<string, CountryLine> = {}): Record<string, CountryLine> {
+  const lines: Record<string, CountryLine> = { ...old };
+  for (const c of countries) {
+    const prev = lines[c.country] ?? { country: c.country, status: c.status };
+    lines[c.country] = {
+      ...prev,
+      status: c.status,
+      ...(typeof c.generations_run === "number" ? { generation: c.generations_run } : {}),
+      ...(typeof c.objective === "number" ? { best: c.objective } : {}),
+      ...(c.error?.detail ? { detail: c.error.detail } : {}),
+    };
+  }
+  return lines;
+}
+
+const countsFrom = (p: JobProgress | null | undefined): CountryCounts | undefined =>
+  p && p.phase === "countries" && typeof p.countries === "number"
+    ? { countries: p.countries, finished: Number(p.finished ?? 0), running: Number(p.running ?? 0) }
+    : undefined;
+
 function addPoint(points: ConvergencePoint[], pt: ConvergencePoint | undefined): ConvergencePoint[] {
   if (!pt) return points;
   const last = points[points.length - 1];
@@ -189,6 +292,9 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   });
 
   const [form, setForm] = useState<SettingsForm>(DEFAULT_SETTINGS);
+  const [countriesForm, setCountriesForm] = useState<CountriesForm>(DEFAULT_COUNTRIES);
+  /** The countries of the mapped history table (undefined: not read). */
+  const [historyCountries, setHistoryCountries] = useState<string[] | undefined>(undefined);
   const [settingsErrors, setSettingsErrors] = useState<SettingsErrors>({});
   const [exploreTable, setExploreTable] = useState<Role>("history");
 
@@ -199,6 +305,8 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   const [notice, setNotice] = useState<string | null>(null);
   const sinkRef = useRef<ConvergenceSink | null>(null);
   const stopWatch = useRef<(() => void) | null>(null);
+  /** A multi-country plan: the watches of its children and the poll of its own record. */
+  const stopCountries = useRef<(() => void) | null>(null);
 
   // ---------- connection ----------
 
@@ -231,6 +339,8 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     return () => {
       alive = false;
       stopWatch.current?.();
+      stopCountries.current?.();
+      stopCountries.current = null;
       watcher.close();
       watcherRef.current = null;
     };
@@ -298,6 +408,25 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
       // a read-only workbook: the choice lasts for this session
     });
   }, [adapter, mapping]);
+
+  // The countries of the history table, for the Countries control. The page holds its workbook in
+  // memory (cheap); in Excel the table is read only once the user asks for plans per country.
+  const wantCountries = adapter.kind === "browser" || countriesForm.mode !== "one";
+  useEffect(() => {
+    const source = mapping.history;
+    if (!source || !wantCountries) {
+      if (!source) setHistoryCountries(undefined);
+      return;
+    }
+    let alive = true;
+    adapter.readTable(source).then(
+      (read) => alive && setHistoryCountries(countriesInHistory(read.values)),
+      () => alive && setHistoryCountries(undefined),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [adapter, mapping.history, sources, wantCountries]);
 
   const loadWorkbook = useCallback(
     async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string) => {
@@ -383,6 +512,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     }
     located.current = { origins, headers };
     setReadRows(rows);
+    setHistoryCountries(countriesInHistory(tables.history));
     const sig = signature(tables);
     if (dataset && dataset.signature === sig) {
       setDatasetPhase("ready");
@@ -404,6 +534,8 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   const finish = useCallback(
     async (id: string, kind: JobKind, status: JobStatus, error?: Problem | null, table?: Role) => {
       stopWatch.current = null;
+      stopCountries.current?.();
+      stopCountries.current = null;
       setCancelling(false);
       let record: JobRecord | undefined;
       try {
@@ -412,10 +544,19 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         setProblem(toProblem(err));
       }
       const final = record && isTerminal(record.status) ? record.status : status;
-      const conv = kind === "plan" ? pointsFromTable((record?.result as PlanResult | undefined)?.convergence) : [];
+      const planResult = kind === "plan" ? (record?.result as PlanResult | undefined) : undefined;
+      const conv = pointsFromTable(planResult?.convergence);
+      const outcomes = planResult?.countries;
       setJob((j) =>
         j && j.id === id
-          ? { ...j, status: final, progress: record?.progress ?? j.progress, points: conv.length ? conv : j.points }
+          ? {
+              ...j,
+              status: final,
+              progress: record?.progress ?? j.progress,
+              points: conv.length ? conv : j.points,
+              ...(outcomes?.length ? { lines: linesFromResult(outcomes, j.lines) } : {}),
+              ...(countsFrom(record?.progress) ? { counts: countsFrom(record?.progress) } : {}),
+            }
           : j,
       );
       await sinkRef.current?.flush();
@@ -433,16 +574,78 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     [adapter, api],
   );
 
+  const countryChild = useRef<((child: string, country: string) => void) | null>(null);
+
+  /**
+   * A multi-country plan's own state: each country's child job is watched (from its first event)
+   * for its final status, and the parent's record is polled for "k of n countries finished"
+   * (the parent publishes no progress of its own). Returns the function that stops both.
+   */
+  const followCountries = useCallback(
+    (parentId: string, watcher: JobWatcher) => {
+      const stops = new Map<string, () => void>();
+      const setLine = (country: string, patch: Partial<CountryLine>) =>
+        setJob((j) =>
+          j && j.id === parentId && j.lines
+            ? { ...j, lines: { ...j.lines, [country]: { ...(j.lines[country] ?? { country, status: "waiting" }), ...patch } } }
+            : j,
+        );
+      countryChild.current = (child, country) => {
+        if (stops.has(child)) return;
+        stops.set(
+          child,
+          watcher.watch(child, {
+            onFinished: (status, error) => setLine(country, { status, ...(error?.detail ? { detail: error.detail } : {}) }),
+          }),
+        );
+      };
+      const timer = setInterval(() => {
+        api.getJob(parentId).then(
+          (rec) => {
+            const counts = countsFrom(rec.progress);
+            if (counts) setJob((j) => (j && j.id === parentId ? { ...j, counts } : j));
+          },
+          () => {}, // the socket (or the next poll) tells
+        );
+      }, COUNTRY_POLL_MS);
+      return () => {
+        clearInterval(timer);
+        countryChild.current = null;
+        for (const stop of stops.values()) stop();
+      };
+    },
+    [api],
+  );
+
   /** Follow a job live: progress, convergence rows into the workbook, then the result. */
   const attach = useCallback(
-    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress">) => {
+    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress" | "countries">) => {
       const { kind } = saved;
       const created_id = saved.id;
-      const view: JobView = { id: created_id, kind, status: created.status ?? "queued", progress: created.progress, points: [] };
+      const countries = kind === "plan" && Array.isArray(created.countries) && created.countries.length ? created.countries : undefined;
+      const view: JobView = {
+        id: created_id,
+        kind,
+        status: created.status ?? "queued",
+        progress: created.progress,
+        points: [],
+        ...(countries
+          ? {
+              countries,
+              lines: Object.fromEntries(countries.map((c) => [c, { country: c, status: "waiting" as const }])),
+              curves: {},
+              counts: countsFrom(created.progress),
+            }
+          : {}),
+      };
       setJob(view);
       sinkRef.current?.dispose();
+      stopCountries.current?.();
+      stopCountries.current = null;
+      // one catalogue per country: live rows would be revised as countries catch up, so the
+      // convergence sheet is written once, from the gathered result
         sinkRef.current =
-          kind === "plan" && adapter.kind === "excel"
+          kind === "plan" && adapter.kind === "excel" && !countries
             ? new ConvergenceSink(adapter, {
                 onError: (err) => setNotice(`Could not write convergence rows: ${toProblem(err).detail}`),
               })
@@ -450,14 +653,28 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         stopWatch.current?.();
         const watcher = watcherRef.current;
         if (!watcher) throw new Error("The job socket is not ready.");
+        if (countries) stopCountries.current = followCountries(created_id, watcher);
         stopWatch.current = watcher.watch(created_id, {
           onState: (rec) =>
             setJob((j) =>
               j && j.id === created_id
-                ? { ...j, status: rec.status, progress: rec.progress ?? j.progress, points: addPoint(j.points, pointFrom(rec.progress)) }
+                ? countries
+                  ? { ...j, status: rec.status, counts: countsFrom(rec.progress) ?? j.counts }
+                  : { ...j, status: rec.status, progress: rec.progress ?? j.progress, points: addPoint(j.points, pointFrom(rec.progress)) }
                 : j,
             ),
           onProgress: (msg) => {
+            if (countries) {
+              if (typeof msg.country === "string" && msg.country) {
+                const child = typeof msg.child === "string" ? msg.child : undefined;
+                if (child) countryChild.current?.(child, msg.country);
+                setJob((j) => (j && j.id === created_id ? withCountryEvent(j, msg) : j));
+              } else {
+                // the model every country plans with, trained first when there is no champion
+                setJob((j) => (j && j.id === created_id ? { ...j, status: j.status === "queued" ? "running" : j.status, progress: msg } : j));
+              }
+              return;
+            }
             const pt = pointFrom(msg);
             if (pt && sinkRef.current)
               sinkRef.current.push([pt.generation, pt.best, pt.mean, typeof msg.feasible_share === "number" ? msg.feasible_share : null]);
@@ -470,7 +687,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
           onFinished: (status, error) => void finish(created_id, kind, status, error, saved.table),
         });
     },
-    [adapter, finish],
+    [adapter, finish, followCountries],
   );
 
   const run = useCallback(
@@ -479,6 +696,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
       setNotice(null);
       let request: JobRequest;
       let settings;
+      let countries: CountriesChoice | undefined;
       if (kind === "plan") {
         const checked = validateSettings(form);
         setSettingsErrors(checked.errors);
@@ -491,11 +709,22 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
           return;
         }
         settings = checked.settings;
+        const chosen = validateCountries(countriesForm, historyCountries);
+        if (chosen.error) {
+          setSettingsErrors((errs) => ({ ...errs, countries: chosen.error }));
+          setProblem({
+            title: "Check the plan settings",
+            detail: "Some plan settings are not valid: see the messages under the fields.",
+            code: "invalid_settings",
+          });
+          return;
+        }
+        countries = chosen.countries;
       }
       setBusy(`Starting ${kind}…`);
       try {
         const datasetId = await ensureDataset();
-        if (kind === "plan") request = { kind, dataset: datasetId, settings: settings! };
+        if (kind === "plan") request = { kind, dataset: datasetId, settings: settings!, ...(countries ? { countries } : {}) };
         else if (kind === "explore") request = { kind, dataset: datasetId, table: exploreTable };
         else request = { kind: "train", dataset: datasetId };
         const created = await api.createJob(request!, newKey());
@@ -511,11 +740,14 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
           for (const e of p.errors) if (e.column && e.column in DEFAULT_SETTINGS) fieldErrors[e.column as SettingsField] = e.message ?? "Not valid";
           setSettingsErrors(fieldErrors);
         }
+        // an unknown country (the data changed since the list was read): under the Countries control
+        const countryError = p.code === "invalid_job" ? p.errors?.find((e) => e.column === "countries") : undefined;
+        if (countryError) setSettingsErrors((errs) => ({ ...errs, countries: countryError.message ?? p.detail ?? "Not valid" }));
       } finally {
         setBusy(null);
       }
     },
-    [adapter, api, attach, dataset, ensureDataset, exploreTable, form],
+    [adapter, api, attach, countriesForm, dataset, ensureDataset, exploreTable, form, historyCountries],
   );
 
   const cancel = useCallback(async () => {
@@ -559,7 +791,12 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
             await adapter.writeTable("Folio Convergence", plan.convergence, { tableName: "FolioConvergence", activate: false, chart: CONVERGENCE_CHART });
           await adapter.writeReport("Folio Summary", planSummaryBlocks(plan), { activate: false });
           if (plan.plan?.length) await adapter.writeTable("Folio Plan", plan.plan, { tableName: "FolioPlan", numberFormats: PLAN_FORMATS });
-          setNotice(adapter.kind === "excel" ? "The plan is on the sheet “Folio Plan”, totals and rules on “Folio Summary”." : "Plan kept: download result.xlsx to open it in Excel.");
+          const perCountry = plan.countries?.length ? ", the countries side by side" : "";
+          setNotice(
+            adapter.kind === "excel"
+              ? `The plan is on the sheet “Folio Plan”, totals${perCountry} and rules on “Folio Summary”.`
+              : "Plan kept: download result.xlsx to open it in Excel.",
+          );
         } else if (kind === "train") {
           await adapter.writeTable("Folio Models", trainMetricsTable(result as TrainResult), { tableName: "FolioModels", numberFormats: METRIC_FORMATS });
           setNotice("Model metrics are on the sheet “Folio Models”.");
@@ -624,6 +861,11 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     },
     [adapter],
   );
+
+  const changeCountries = useCallback((next: CountriesForm) => {
+    setCountriesForm(next);
+    setSettingsErrors(({ countries: _drop, ...rest }) => rest);
+  }, []);
 
   const changeSetting = useCallback(
     (field: SettingsField, value: string) => {
@@ -699,6 +941,9 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     form,
     settingsErrors,
     changeSetting,
+    countriesForm,
+    historyCountries,
+    changeCountries,
     exploreTable,
     setExploreTable,
     job,

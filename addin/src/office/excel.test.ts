@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { PlanResult } from "../api/types";
+import { CONVERGENCE_CHART, PLAN_FORMATS, planSummaryBlocks } from "../components/sheets";
 import { excelSerialToIso, isDateFormat } from "./adapter";
 import { ExcelAdapter, asCellText, safeSheetName, safeTableName } from "./excel";
 import { makeFakeExcel, makeFakeSettings } from "./testing/fakeExcel";
@@ -295,5 +297,66 @@ describe("cell and name helpers", () => {
     expect(safeSheetName("Plan: [draft]/2024 and a very long suffix")).toHaveLength(31);
     expect(safeSheetName("Plan: [draft]")).toBe("Plan   draft");
     expect(safeTableName("1 plan-table")).toBe("_1_plan_table");
+  });
+});
+
+describe("ExcelAdapter: a multi-country plan", () => {
+  const result: PlanResult = {
+    plan: [
+      ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue", "forecast_profit", "country"],
+      [1, 1, "P1", 0.1, 120, 1080, 300.5, "DE"],
+      [1, 1, "P2", 0, 80, 800, 250, "FR"],
+    ],
+    totals: { units: 200, revenue: 1880, profit: 550.5, products: 2, slots_used: 2 },
+    rules: [
+      { rule: "unique_products", limit: 1, value: 1, kept: true, country: "DE" },
+      { rule: "unique_products", limit: 1, value: 1, kept: true, country: "FR" },
+    ],
+    convergence: [
+      ["generation", "best", "mean", "feasible_share", "best DE", "best FR"],
+      [0, 400, 300, 0.5, 250, 150],
+      [1, 550.5, 420, 0.9, 300.5, 250],
+    ],
+    bound: 600,
+    countries: [
+      { country: "DE", status: "succeeded", totals: { units: 120, revenue: 1080, profit: 300.5, products: 1 }, objective: 300.5, bound: 310, bound_gap: 0.0306, stopped_by: "stagnation", generations_run: 7 },
+      { country: "FR", status: "succeeded", totals: { units: 80, revenue: 800, profit: 250, products: 1 }, objective: 250, bound: 290, bound_gap: 0.138, stopped_by: "generations", generations_run: 10 },
+      { country: "=PL", status: "failed", error: { code: "infeasible", detail: "no products for this country" } },
+    ],
+    run: { settings: { objective: "profit" }, countries: ["DE", "FR", "=PL"] },
+  };
+
+  it("writes the plan with its country column, the countries side by side on the summary, and the summed curve", async () => {
+    const { excel, log, written, ranges } = workbook();
+    const adapter = new ExcelAdapter(excel);
+    await adapter.writeTable("Folio Plan", result.plan, { tableName: "FolioPlan", numberFormats: PLAN_FORMATS });
+    expect(written("Folio Plan")[0].at(-1)).toBe("country");
+    expect(written("Folio Plan").map((r) => r.at(-1))).toEqual(["country", "DE", "FR"]);
+
+    await adapter.writeReport("Folio Summary", planSummaryBlocks(result), { activate: false });
+    const sheet = written("Folio Summary");
+    const titleRow = sheet.findIndex((r) => r?.[0] === "By country");
+    expect(titleRow).toBeGreaterThan(0);
+    expect(sheet[titleRow + 1]).toEqual(["country", "status", "units", "revenue", "profit", "products", "bound", "gap to bound", "stopped by", "generations", "error"]);
+    expect(sheet[titleRow + 2]).toEqual(["DE", "succeeded", 120, 1080, 300.5, 1, 310, 0.0306, "no better plan", 7, ""]);
+    expect(sheet[titleRow + 3].slice(0, 2)).toEqual(["FR", "succeeded"]);
+    // a failed country: its reason, and user text stays text
+    expect(sheet[titleRow + 4]).toEqual(["'=PL", "failed", "", "", "", "", "", "", "", "", "infeasible: no products for this country"]);
+    // a formatted Excel table, with number formats
+    const byCountry = log.addedTables.find((t) => t.sheet === "Folio Summary");
+    expect(byCountry?.table.style).toBe("TableStyleMedium2");
+    const gap = ranges.find((r) => r.sheet === "Folio Summary" && r.row === titleRow + 2 && r.column === 7 && r.rows === 3);
+    expect(gap?.mock.numberFormat).toEqual([["0.0%"], ["0.0%"], ["0.0%"]]);
+    const revenue = ranges.find((r) => r.sheet === "Folio Summary" && r.row === titleRow + 2 && r.column === 3 && r.rows === 3);
+    expect(revenue?.mock.numberFormat[0][0]).toContain("€");
+    // the rules name their country
+    const rulesRow = sheet.findIndex((r) => r?.[0] === "Rules");
+    expect(sheet[rulesRow + 1]).toEqual(["country", "rule", "detail", "kept"]);
+    expect(sheet[rulesRow + 2].slice(0, 2)).toEqual(["DE", "Each product at most once"]);
+
+    // the convergence sheet: summed best and mean charted, the per-country columns kept in the table
+    await adapter.writeTable("Folio Convergence", result.convergence, { tableName: "FolioConvergence", activate: false, chart: CONVERGENCE_CHART });
+    expect(written("Folio Convergence")[0]).toEqual(["generation", "best", "mean", "feasible_share", "best DE", "best FR"]);
+    expect(log.charts).toHaveLength(1);
   });
 });
