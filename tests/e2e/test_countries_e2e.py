@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 # the page fixtures and helpers of the other browser tests (Debian's chromium, no download)
-from tests.e2e.test_browser import _fill, _shot, browser, page  # noqa: F401
+from tests.e2e.test_browser import _doc_shot, _fill, _shot, browser, page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -51,3 +51,4 @@ def test_one_catalogue_per_country(page, live_server):  # noqa: F811
     countries = set(plan.locator("tbody tr td:first-child").all_inner_texts())
     assert countries == {"DE", "PL"}
     _shot(page, "06-countries")
+    _doc_shot(page.locator("section[aria-label=Results]"), "page-countries")
