@@ -100,7 +100,7 @@ class RedisStore(BlobFiles):
                  max_attempts: int = 2, prefix: str = PREFIX):
         import redis  # lazily: the embedded default does not need Redis
 
-        self.root = Path(data_dir)
+        self.root = Path(data_dir).resolve()  # absolute: Flask's send_file reads relative paths from the package
         for sub in ("datasets", "results", "models"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self.redis_url = redis_url

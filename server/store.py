@@ -131,7 +131,7 @@ class Store(BlobFiles):
     """Jobs, datasets and the model registry under one data folder."""
 
     def __init__(self, data_dir: str | Path):
-        self.root = Path(data_dir)
+        self.root = Path(data_dir).resolve()  # absolute: Flask's send_file reads relative paths from the package
         for sub in ("datasets", "results", "models"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self.db_path = self.root / "folio.sqlite3"

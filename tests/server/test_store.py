@@ -38,3 +38,20 @@ def test_ids_are_only_our_shape():
     assert valid_id("job_0123456789abcdef", "job")
     for bad in ("job_../../etc", "job_0123456789ABCDEF", "ds_0123456789abcdef", "", "job_"):
         assert not valid_id(bad, "job")
+
+
+def test_a_relative_data_dir_serves_result_workbooks(tmp_path, monkeypatch):
+    """`make run` passes `--data-dir data`: the download must find the file written there."""
+    from server import create_app
+
+    monkeypatch.chdir(tmp_path)
+    app = create_app({"DATA_DIR": "data", "START_RUNNER": False})
+    store = app.extensions["folio.store"]
+    assert store.root == tmp_path.resolve() / "data"
+    job, _ = store.create_job("plan", {"kind": "plan", "dataset": "ds_0123456789abcdef"})
+    store.claim_job(job["id"])
+    store.save_result(job["id"], {"plan": [["page", "slot", "product_id"], [1, 1, "P1"]],
+                                  "totals": {"units": 1.0}, "run": {}})
+    store.finish_job(job["id"], "succeeded", has_result=True)
+    response = app.test_client().get(f"/api/jobs/{job['id']}/result.xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
