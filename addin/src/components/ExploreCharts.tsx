@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { Clusters, ColumnSummary, Correlations, SomResult } from "../api/types";
 import { fmtInt, fmtPct, fmtValue } from "./format";
 import { binLabels } from "./sheets";
+import { TableHead } from "./TableHead";
 
 /** white -> amber -> red for 0..1 */
 export function heatColor(t: number): string {
@@ -143,17 +144,13 @@ export function ClusterProfiles({ clusters }: { clusters: Clusters }) {
       </p>
       <div className="table-wrap">
         <table className="data" data-testid="cluster-table">
-          <thead>
-            <tr>
-              <th scope="col">Cluster</th>
-              <th scope="col" className="num">Rows</th>
-              {clusters.features.map((f) => (
-                <th key={f} scope="col" className="num">
-                  {f}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: "Cluster" },
+              { label: "Rows", num: true },
+              ...clusters.features.map((f) => ({ label: f, key: f, num: true })),
+            ]}
+          />
           <tbody>
             {clusters.profiles.map((p) => (
               <tr key={p.cluster}>

@@ -4,6 +4,7 @@ import { ConvergenceChart } from "./ConvergenceChart";
 import type { ConvergencePoint } from "./ConvergenceChart";
 import { fmtPct, fmtSeconds, fmtValue } from "./format";
 import type { CountryCounts, CountryLine } from "./useFolio";
+import { TableHead } from "./TableHead";
 
 export interface ProgressPanelProps {
   className?: string;
@@ -164,21 +165,15 @@ function CountryProgress({ lines }: { lines: CountryLine[] }) {
   return (
     <div className="table-wrap country-progress">
       <table className="data" data-testid="country-progress">
-        <thead>
-          <tr>
-            <th scope="col">Country</th>
-            <th scope="col">State</th>
-            <th scope="col" className="num">
-              Generation
-            </th>
-            <th scope="col" className="num">
-              Best
-            </th>
-            <th scope="col">
-              <span className="visually-hidden">Progress</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            { label: "Country" },
+            { label: "State" },
+            { label: "Generation", num: true },
+            { label: "Best", num: true },
+            { label: "Progress", hidden: true },
+          ]}
+        />
         <tbody>
           {lines.map((c) => (
             <tr key={c.country} data-testid={`country-progress-${c.country}`} data-status={c.status}>

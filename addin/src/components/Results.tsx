@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { Cell, ColumnSummary, CountryOutcome, ExploreResult, Metrics, PlanResult, RuleReport, Table, TrainResult } from "../api/types";
 import { ClusterProfiles, CorrelationHeatmap, HistogramChart, SomView } from "./ExploreCharts";
 import { fmtCell, fmtInt, fmtMoney, fmtPct, fmtValue, isNum } from "./format";
+import { TableHead } from "./TableHead";
 
 // ---------- train ----------
 
@@ -37,20 +38,14 @@ export function TrainResults({ result }: { result: TrainResult }) {
       <h3>Holdout accuracy</h3>
       <div className="table-wrap">
         <table className="data" data-testid="train-table">
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col" className="num" title="Weighted absolute percentage error">
-                WAPE
-              </th>
-              <th scope="col" className="num" title="Mean absolute percentage error">
-                MAPE
-              </th>
-              <th scope="col" className="num" title="Forecast total / actual total − 1">
-                Bias
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: "Model" },
+              { label: "WAPE", num: true, title: "Weighted absolute percentage error" },
+              { label: "MAPE", num: true, title: "Mean absolute percentage error" },
+              { label: "Bias", num: true, title: "Forecast total / actual total − 1" },
+            ]}
+          />
           <tbody>
             {rows.map((r) => (
               <tr key={r.key} className={r.champion ? "is-champion" : r.kind === "baseline" ? "is-baseline" : undefined}>
@@ -163,15 +158,7 @@ export function PlanResults({ result }: { result: PlanResult }) {
       </h3>
       <div className="table-wrap">
         <table className="data" data-testid="plan-table">
-          <thead>
-            <tr>
-              {columns.map((c) => (
-                <th key={c.key} scope="col" className={c.num ? "num" : undefined}>
-                  {c.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={columns} />
           <tbody>
             {visible.map((row, i) => (
               <tr key={i}>
@@ -219,25 +206,17 @@ export function CountryTable({ countries }: { countries: CountryOutcome[] }) {
       </h3>
       <div className="table-wrap">
         <table className="data" data-testid="country-table">
-          <thead>
-            <tr>
-              <th scope="col">Country</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Units
-              </th>
-              <th scope="col" className="num">
-                Revenue
-              </th>
-              <th scope="col" className="num">
-                Profit
-              </th>
-              <th scope="col" className="num" title="How far below the upper bound on the objective">
-                Gap to bound
-              </th>
-              <th scope="col">Stopped by</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: "Country" },
+              { label: "Status" },
+              { label: "Units", num: true },
+              { label: "Revenue", num: true },
+              { label: "Profit", num: true },
+              { label: "Gap to bound", num: true, title: "How far below the upper bound on the objective" },
+              { label: "Stopped by" },
+            ]}
+          />
           <tbody>
             {countries.map((c) => {
               const t = c.totals ?? {};
@@ -456,33 +435,13 @@ export function ExploreResults({ result }: { result: ExploreResult }) {
       <h3>Columns</h3>
       <div className="table-wrap">
         <table className="data" data-testid="explore-table">
-          <thead>
-            <tr>
-              <th scope="col">Column</th>
-              <th scope="col" className="num">
-                Count
-              </th>
-              <th scope="col" className="num">
-                Missing
-              </th>
-              <th scope="col" className="num">
-                Mean
-              </th>
-              <th scope="col" className="num">
-                Median
-              </th>
-              <th scope="col" className="num">
-                Std
-              </th>
-              <th scope="col" className="num">
-                Min
-              </th>
-              <th scope="col" className="num">
-                Max
-              </th>
-              <th scope="col">Distribution</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: "Column" },
+              ...["Count", "Missing", "Mean", "Median", "Std", "Min", "Max"].map((label) => ({ label, num: true })),
+              { label: "Distribution" },
+            ]}
+          />
           <tbody>
             {(result.columns ?? []).map((c) => (
               <tr key={c.column}>
