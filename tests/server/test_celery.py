@@ -55,19 +55,13 @@ def app(cluster):
 
 
 @pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def dataset_id(client, demo_raw):
-    response = post_json(client, "/api/datasets", {"name": "demo", "tables": demo_raw}, gzip_body=True)
-    assert response.status_code == 201, response.get_json()
-    ds = response.get_json()["id"]
-    job = finish(client, post_json(client, "/api/jobs", {"kind": "train", "dataset": ds,
+def dataset_id(dataset_id, client):
+    """The shared demo dataset (conftest, on this module's app) with a model trained: the plans
+    below need no training."""
+    job = finish(client, post_json(client, "/api/jobs", {"kind": "train", "dataset": dataset_id,
                                                          "family": "linear"}).get_json()["id"])
-    assert job["status"] == "succeeded", job.get("error")  # plans below need no training
-    return ds
+    assert job["status"] == "succeeded", job.get("error")
+    return dataset_id
 
 
 def _worker_of(store, job_id: str, workers: list[CeleryWorker], timeout: float = 60):
