@@ -48,7 +48,7 @@ def plan_settings(args) -> dict:
 
 def naive(tables: dict, model_path: Path, args) -> tuple[float, list]:
     """Every country planned one after another in this process."""
-    from engine.plan_countries import check_countries, for_country
+    from engine.plan_countries import countries_of, for_country
     from engine.planner import plan_catalogue
     from engine.registry import load_model
     from engine.tables import read_tables
@@ -57,7 +57,7 @@ def naive(tables: dict, model_path: Path, args) -> tuple[float, list]:
     model = load_model(model_path, model_path.stem)
     start = time.perf_counter()
     plans = [plan_catalogue(for_country(dataset, c), model, plan_settings(args))["plan"]
-             for c in check_countries(dataset, "all")]
+             for c in countries_of(dataset)]
     return time.perf_counter() - start, plans
 
 

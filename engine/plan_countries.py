@@ -37,13 +37,14 @@ def countries_of(dataset: Dataset) -> list[str]:
     return sorted(set(names[names != ""].tolist()))
 
 
-def check_countries(dataset: Dataset, countries) -> list[str]:
-    """``countries`` as asked (a list of names, or ``"all"``), checked against the history.
+def check_countries(known: list[str], countries) -> list[str]:
+    """``countries`` as asked (a list of names, or ``"all"``), checked against ``known``, the
+    countries with sales history (:func:`countries_of`).
 
     Raises ``FolioError(code="invalid_job")`` naming the unknown countries: a plan for a market
     without history would be a forecast from nothing.
     """
-    known = countries_of(dataset)
+    known = sorted(known)
     if countries == "all":
         if not known:
             raise _bad("the history has no 'country' column: there is only one market to plan")

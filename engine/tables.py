@@ -209,6 +209,23 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
+def column_texts(raw: Any, column: str) -> set[str]:
+    """The distinct non-empty texts of one column of a raw 2-D table, read the way validation
+    reads text cells (trimmed; whole numbers without '.0'); empty when the column is absent.
+
+    Cheap: nothing else of the table is read, for questions about a table that was validated when
+    it was stored (e.g. which countries a dataset has: 0.01 s where validating 330k rows takes 1.4 s).
+    """
+    if not isinstance(raw, list) or not raw or not isinstance(raw[0], list):
+        return set()
+    names = ["" if h is None else str(h).strip().lower() for h in raw[0]]
+    if column not in names:
+        return set()
+    j = names.index(column)
+    texts = {_as_text(row[j]) for row in raw[1:] if isinstance(row, list) and j < len(row)}
+    return {t for t in texts if t}
+
+
 def _header(table: str, header: Any, out: _Collector) -> list[str | None]:
     """Canonical names per sent column (None = unnamed); reports duplicates."""
     names: list[str | None] = []

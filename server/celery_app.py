@@ -22,7 +22,7 @@ import threading
 from celery import Celery
 from celery.signals import worker_process_init
 
-from .fanout import advance, is_parent
+from .fanout import advance, is_parent, parent_of
 from .hub import publish_event
 
 log = logging.getLogger("folio.celery")
@@ -102,8 +102,6 @@ class Heartbeat:
 def run_job(task, job_id: str) -> str | None:
     """The task: run one job recorded in the store (a no-op if it is not queued any more)."""
     from .work import execute_job
-
-    from .fanout import parent_of
 
     store = worker_store()
     publish = lambda event: publish_event(store.r, event)  # noqa: E731

@@ -182,6 +182,8 @@ def cancel(store, parent: dict, submit: Submit, publish: Publish) -> None:
 def check_countries(store, dataset_id: str, countries) -> list[str]:
     """The ``countries`` of a job request, checked against the dataset's history (422 if unknown)."""
     from engine.plan_countries import check_countries as check
-    from engine.tables import read_tables
+    from engine.tables import column_texts
 
-    return check(read_tables(store.load_tables(dataset_id)), countries)
+    raw = store.load_tables(dataset_id)  # validated when stored: read the one column, not it all
+    history = next((table for name, table in raw.items() if str(name).strip().lower() == "history"), None)
+    return check(sorted(column_texts(history, "country")), countries)

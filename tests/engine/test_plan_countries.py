@@ -7,23 +7,32 @@ import pytest
 
 from engine.dataset import Dataset
 from engine.errors import FolioError
-from engine.plan_countries import check_countries, combined_convergence, for_country, gather_plans
-from engine.tables import read_tables
+from engine.plan_countries import (check_countries, combined_convergence, countries_of, for_country,
+                                   gather_plans)
+from engine.tables import column_texts, read_tables
 
 HISTORY = pd.DataFrame({"campaign": [1, 1, 2], "country": ["DE", "PL", "DE"],
                         "product_id": ["a", "a", "b"], "units": [3, 4, 5]})
 
 
 def test_countries_are_checked_against_the_history():
-    data = Dataset(history=HISTORY)
-    assert check_countries(data, "all") == ["DE", "PL"]
-    assert check_countries(data, [" PL "]) == ["PL"]
+    known = countries_of(Dataset(history=HISTORY))
+    assert known == ["DE", "PL"]
+    assert check_countries(known, "all") == ["DE", "PL"]
+    assert check_countries(known, [" PL "]) == ["PL"]
     for bad in ([], ["FR"], ["DE", "DE"], "DE", [None], ["x"] * 201):
         with pytest.raises(FolioError) as info:
-            check_countries(data, bad)
+            check_countries(known, bad)
         assert info.value.code == "invalid_job" and info.value.problems[0].column == "countries"
     with pytest.raises(FolioError):  # no country column: one market, nothing to fan out
-        check_countries(Dataset(history=HISTORY.drop(columns="country")), "all")
+        check_countries(countries_of(Dataset(history=HISTORY.drop(columns="country"))), "all")
+
+
+def test_the_raw_country_column_reads_like_the_validated_one():
+    raw = [["Campaign", " Country ", "product_id", "units"], [1, " DE", "a", 3], [1, 7.0, "a", 4],
+           [2, "", "b", 5], [2, None, "b", 1], [3, "DE", "c", 2]]
+    assert column_texts(raw, "country") == set(countries_of(read_tables({"history": raw}))) == {"DE", "7"}
+    assert column_texts(raw, "brand") == set() and column_texts(None, "country") == set()
 
 
 def test_a_country_sees_its_rows_and_the_rows_for_every_country():
