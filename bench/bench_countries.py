@@ -5,7 +5,7 @@ Run: ``.venv/bin/python bench/bench_countries.py`` (the Celery rows need ``redis
 one is started on a free loopback port with real ``python -m server worker`` processes).
 
 The naive way, measured in the same run: one process plans the countries one after another
-(``engine.planner.plan_catalogue`` on ``engine.plan_countries.for_country`` views, no runner).
+(``engine.plan.planner.plan_catalogue`` on ``engine.plan.countries.for_country`` views, no runner).
 Folio's way: ``POST /api/jobs {"kind": "plan", "countries": "all"}``, each country a job on the
 runner, gathered into one result; time from submit to the parent's ``succeeded``. The plans use a
 fixed number of generations (no stagnation stop, no time limit reached) so every configuration does
@@ -35,7 +35,7 @@ NAMES = ("DE", "FR", "PL", "IT", "ES", "NL", "CZ", "AT", "SE", "PT", "HU", "RO")
 
 def demo_tables(countries: int, products: int) -> dict:
     from engine.demo import make_demo
-    from engine.tables import to_values
+    from engine.data.tables import to_values
 
     tables = make_demo(seed=11, campaigns=24, products=products, countries=NAMES[:countries])
     return {name: to_values(df) for name, df in tables.items()}
@@ -48,10 +48,10 @@ def plan_settings(args) -> dict:
 
 def naive(tables: dict, model_path: Path, args) -> tuple[float, list]:
     """Every country planned one after another in this process."""
-    from engine.plan_countries import countries_of, for_country
-    from engine.planner import plan_catalogue
-    from engine.registry import load_model
-    from engine.tables import read_tables
+    from engine.plan.countries import countries_of, for_country
+    from engine.plan.planner import plan_catalogue
+    from engine.forecast.registry import load_model
+    from engine.data.tables import read_tables
 
     dataset = read_tables(tables)
     model = load_model(model_path, model_path.stem)

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.loadgen import run_load  # noqa: E402
 from engine.demo import make_demo  # noqa: E402
-from engine.tables import to_values  # noqa: E402
+from engine.data.tables import to_values  # noqa: E402
 from tests.support.live import LiveServer, wait_job  # noqa: E402
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_planner.py [--family linear gbm] [--population 40]
 
 Same demo instance (engine.demo, 290 products, 144 slots, 3 markets), same model, same GA
-(engine.ga with our repair and moves), same seed; only the fitness differs:
+(engine.plan.ga with our repair and moves), same seed; only the fitness differs:
 
 * ``per_chromosome``: the plain PyGAD way, one ``model.predict`` per plan (rows for its placed
   slots x markets), PyGAD calling the fitness once per solution;
@@ -29,15 +29,15 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import ga  # noqa: E402
-from engine.anomaly import CompositionAnomaly  # noqa: E402
-from engine.dataset import Dataset  # noqa: E402
+from engine.plan.anomaly import CompositionAnomaly  # noqa: E402
+from engine.data.dataset import Dataset  # noqa: E402
 from engine.demo import make_demo  # noqa: E402
 from engine.forecast import Forecaster  # noqa: E402
-from engine.plan_instance import PLAN_ONLY, build_instance  # noqa: E402
-from engine.plan_moves import Mutator, greedy_plan, perturbed  # noqa: E402
-from engine.plan_rules import Repairer, evaluate  # noqa: E402
-from engine.plan_settings import PlanSettings  # noqa: E402
-from engine.planner import PlanFitness  # noqa: E402
+from engine.plan.instance import PLAN_ONLY, build_instance  # noqa: E402
+from engine.plan.moves import Mutator, greedy_plan, perturbed  # noqa: E402
+from engine.plan.rules import Repairer, evaluate  # noqa: E402
+from engine.plan.settings import PlanSettings  # noqa: E402
+from engine.plan.planner import PlanFitness  # noqa: E402
 
 
 class PredictFitness:

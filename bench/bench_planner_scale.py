@@ -6,11 +6,11 @@
 
 Every figure is a ratio or a gap measured in the same run (other jobs on the machine add noise):
 
-1. generations/s, population 100: our GA (engine.ga, table-lookup fitness, one call per
+1. generations/s, population 100: our GA (engine.plan.ga, table-lookup fitness, one call per
    generation) against the plain PyGAD way (one ``model.predict`` per chromosome), same GA,
    same repair, same seed; for the linear and the gradient-boosting model.
 2. plan quality when the forecast is linear in the decisions (cannibalisation off): our planner
-   in ``--seconds`` against the exact optimum (engine.plan_bound.solve_exact: LP by column
+   in ``--seconds`` against the exact optimum (engine.plan.bound.solve_exact: LP by column
    generation + reduced-cost fixing + scipy.optimize.milp/HiGHS), against greedy and against
    DEAP's GA (two-point crossover, uniform integer mutation, our repair, same greedy start,
    same table fitness) at equal time.
@@ -36,14 +36,14 @@ from bench_planner import PredictFitness  # noqa: E402
 from planner_instance import BenchModel, make_tables  # noqa: E402
 
 from engine import ga  # noqa: E402
-from engine.anomaly import CompositionAnomaly  # noqa: E402
-from engine.dataset import Dataset  # noqa: E402
-from engine.plan_bound import solve_exact  # noqa: E402
-from engine.plan_instance import build_instance  # noqa: E402
-from engine.plan_moves import Mutator, greedy_plan, perturbed  # noqa: E402
-from engine.plan_rules import Repairer, evaluate  # noqa: E402
-from engine.plan_settings import PlanSettings  # noqa: E402
-from engine.planner import PlanFitness, plan_catalogue  # noqa: E402
+from engine.plan.anomaly import CompositionAnomaly  # noqa: E402
+from engine.data.dataset import Dataset  # noqa: E402
+from engine.plan.bound import solve_exact  # noqa: E402
+from engine.plan.instance import build_instance  # noqa: E402
+from engine.plan.moves import Mutator, greedy_plan, perturbed  # noqa: E402
+from engine.plan.rules import Repairer, evaluate  # noqa: E402
+from engine.plan.settings import PlanSettings  # noqa: E402
+from engine.plan.planner import PlanFitness, plan_catalogue  # noqa: E402
 
 BASE = {"discount_levels": [0.0, 0.1, 0.2, 0.3, 0.4], "max_discounted_share": 0.3, "population": 100,
         "generations": 100000, "stagnation_generations": 0, "seed": 0}

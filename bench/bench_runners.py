@@ -29,7 +29,7 @@ FINISHED = ("succeeded", "failed", "cancelled")
 
 def demo_tables() -> dict:
     from engine.demo import make_demo
-    from engine.tables import to_values
+    from engine.data.tables import to_values
 
     return {name: to_values(df) for name, df in make_demo(seed=11, campaigns=24, products=120).items()}
 

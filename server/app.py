@@ -35,8 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_security(app)
     register_gzip(app)
-    from .api import datasets, health, jobs, models, workbooks
     from . import pages
+    from .api import datasets, health, jobs, models, workbooks
 
     for module in (health, datasets, jobs, models, workbooks):
         app.register_blueprint(module.bp)

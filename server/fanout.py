@@ -3,7 +3,7 @@
 ``POST /api/jobs`` with ``{"kind": "plan", "countries": [...] | "all", ...}`` records a *parent*
 job. The parent never occupies a worker: :func:`advance` creates its children (one ``plan`` job per
 country, each an ordinary job any worker runs, in parallel), and when the last child has finished
-it gathers their results into the parent's (:func:`engine.plan_countries.gather_plans`).
+it gathers their results into the parent's (:func:`engine.plan.countries.gather_plans`).
 
 Everything here is idempotent and driven by the job store, so it is safe to call :func:`advance`
 as often as wanted, from any process: children are created under fixed idempotency keys (never
@@ -122,7 +122,7 @@ def advance(store, parent_id: str, submit: Submit, publish: Publish) -> str | No
 
 
 def _gather(store, parent: dict, children: list[dict], model: str, publish: Publish) -> str:
-    from engine.plan_countries import gather_plans
+    from engine.plan.countries import gather_plans
 
     outcomes = [{"country": c["body"]["country"], "status": c["status"], "job": c["id"],
                  "result": store.load_result(c["id"]) if c["has_result"] else None,
@@ -181,8 +181,8 @@ def cancel(store, parent: dict, submit: Submit, publish: Publish) -> None:
 
 def check_countries(store, dataset_id: str, countries) -> list[str]:
     """The ``countries`` of a job request, checked against the dataset's history (422 if unknown)."""
-    from engine.plan_countries import check_countries as check
-    from engine.tables import column_texts
+    from engine.data.tables import column_texts
+    from engine.plan.countries import check_countries as check
 
     raw = store.load_tables(dataset_id)  # validated when stored: read the one column, not it all
     history = next((table for name, table in raw.items() if str(name).strip().lower() == "history"), None)

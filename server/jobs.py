@@ -93,7 +93,7 @@ def check_job_request(body, dataset_exists, model_exists, countries_of=None) -> 
             raise _bad("'rows' must be a table: a header row and at least one data row", "rows")
         clean["rows"] = rows
     elif kind == "plan":
-        from engine.planner import PlanSettings  # heavy import only where needed
+        from engine.plan.planner import PlanSettings  # heavy import only where needed
 
         settings = body.get("settings") or {}
         if not isinstance(settings, dict):

@@ -63,7 +63,7 @@ class JobContext:
 
 
 def load_dataset(store: Store, dataset_id: str):
-    from engine.tables import read_tables
+    from engine.data.tables import read_tables
 
     return read_tables(store.load_tables(dataset_id))
 
@@ -71,7 +71,7 @@ def load_dataset(store: Store, dataset_id: str):
 def load_model(store: Store, model_id: str):
     """A registered model, after its file passed the registry's checks (version, sha256, class);
     otherwise ``FolioError(code="model_incompatible")`` saying why."""
-    from engine.registry import load_model as checked_load
+    from engine.forecast.registry import load_model as checked_load
 
     return checked_load(store.model_path(model_id), model_id)
 
@@ -125,7 +125,7 @@ def _comparable(model: dict, holdout: list, data_hash: str) -> tuple[str | None,
 
 def _score_registered(store: Store, model: dict, history, rows, y, challenger) -> dict:
     """A registered model and the challenger on the same rows (the registered one never saw them)."""
-    from engine.backtest import metrics
+    from engine.forecast.backtest import metrics
 
     try:
         loaded = load_model(store, model["id"])
@@ -141,10 +141,11 @@ def train_and_register(ctx: JobContext, dataset_id: str, dataset, *, family: str
     it beats it on rows neither was trained on (champion/challenger)."""
     import numpy as np
 
-    from engine import forecast, registry
+    from engine import forecast
+    from engine.forecast import registry
 
     store = ctx.store
-    history = forecast._check_history(dataset.history)
+    history = forecast.check_history(dataset.history)
     outcome = forecast.train(history, family=family, holdout_campaigns=holdout_campaigns, seed=0,
                              progress=ctx.progress, should_stop=ctx.should_stop, **train_settings)
     report = outcome.report
@@ -193,7 +194,7 @@ def train_and_register(ctx: JobContext, dataset_id: str, dataset, *, family: str
 
 def _decide(store: Store, dataset_id: str, model_id: str, registered: list) -> dict:
     """Promote the new model if there is no champion or it beats the champion on the same rows."""
-    from engine.registry import challenger_wins
+    from engine.forecast.registry import challenger_wins
 
     current = store.champion(dataset_id)
     if current is None:
@@ -249,8 +250,8 @@ def resolve_model(ctx: JobContext, body: dict, dataset) -> tuple[object, str]:
 def run_forecast(ctx: JobContext, body: dict) -> dict:
     import pandas as pd
 
+    from engine.data.tables import to_values
     from engine.forecast import forecast_rows
-    from engine.tables import to_values
 
     dataset = load_dataset(ctx.store, body["dataset"])
     model, model_id = resolve_model(ctx, body, dataset)
@@ -261,7 +262,7 @@ def run_forecast(ctx: JobContext, body: dict) -> dict:
 
 
 def run_plan(ctx: JobContext, body: dict) -> dict:
-    from engine.planner import PlanSettings, plan_catalogue
+    from engine.plan.planner import PlanSettings, plan_catalogue
 
     dataset = load_dataset(ctx.store, body["dataset"])
     if dataset.products is None:
@@ -271,7 +272,7 @@ def run_plan(ctx: JobContext, body: dict) -> dict:
     model, model_id = resolve_model(ctx, body, dataset)
     country = {}
     if body.get("country") is not None:  # one country of a multi-country plan (server/fanout.py)
-        from engine.plan_countries import for_country
+        from engine.plan.countries import for_country
 
         dataset = for_country(dataset, body["country"])
         country = {"country": body["country"], "parent": body.get("parent")}

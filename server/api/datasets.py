@@ -22,7 +22,7 @@ def _invalid(message: str, column: str) -> FolioError:
 
 def _validated(tables: dict):
     """Validate the tables with the engine; returns (dataset, hash, warnings as dicts)."""
-    from engine.tables import dataset_hash, read_tables
+    from engine.data.tables import dataset_hash, read_tables
 
     dataset = read_tables(tables)
     return dataset, dataset_hash(tables), [w.to_dict() for w in dataset.warnings]
@@ -101,7 +101,7 @@ def append_history(dataset_id: str):
     new = body.get("history", body.get("rows")) if isinstance(body, dict) else None
     if not isinstance(new, list) or len(new) < 2 or not all(isinstance(r, list) for r in new):
         raise _invalid("'history' must be a table: a header row and at least one row", "history")
-    from engine.tables import read_tables
+    from engine.data.tables import read_tables
 
     read_tables({"history": new})  # problems located in the rows as the user sent them
     tables = store().load_tables(dataset_id)

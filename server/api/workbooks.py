@@ -25,7 +25,7 @@ def _filename() -> str:
 
 @bp.post("/api/workbooks")
 def read_uploaded_workbook():
-    from engine.workbook_io import read_workbook
+    from engine.data.workbook_io import read_workbook
 
     data = decoded_body(current_app.config["MAX_UPLOAD_BYTES"])
     return json_response({"sheets": read_workbook(data, _filename())})
@@ -35,7 +35,8 @@ def read_uploaded_workbook():
 def demo_workbook():
     path = store().root / "demo" / "folio-demo.xlsx"
     if not path.exists():
-        from engine.demo import demo_workbook as build, make_demo
+        from engine.demo import demo_workbook as build
+        from engine.demo import make_demo
 
         write_atomic(path, build(make_demo()))
     return send_file(path, mimetype=XLSX, as_attachment=True, download_name="folio-demo.xlsx")

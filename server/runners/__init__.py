@@ -32,7 +32,9 @@ def make_runner(config: dict, store) -> Runner:
         return EmbeddedRunner(store, workers=config["WORKERS"],
                               progress_interval_s=config["PROGRESS_DB_INTERVAL_S"])
     if config["RUNNER"] == "celery":
-        from .celery_runner import CeleryRunner  # lazily: embedded needs neither Celery nor Redis
+        from .celery_runner import (
+            CeleryRunner,  # lazily: embedded needs neither Celery nor Redis
+        )
 
         return CeleryRunner(config, store)
     raise ValueError(f"unknown runner {config['RUNNER']!r}: use 'embedded' or 'celery'")

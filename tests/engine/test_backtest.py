@@ -1,10 +1,10 @@
-"""engine.backtest: rolling origins and metrics checked against numbers worked out by hand."""
+"""engine.forecast.backtest: rolling origins and metrics checked against numbers worked out by hand."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from engine import backtest
+from engine.forecast import backtest
 from engine.errors import FolioError
 
 

@@ -7,10 +7,10 @@ never skipped silently: if the data cannot be fetched, the test fails and says w
 import numpy as np
 import pytest
 
-from engine import backtest
+from engine.forecast import backtest
 from engine.datasets import dominicks
 from engine.forecast import forecast_rows, train
-from engine.tables import read_tables, to_values
+from engine.data.tables import read_tables, to_values
 
 pytestmark = pytest.mark.realdata
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from engine import backtest
+from engine.forecast import backtest
 from engine.demo import make_demo
 from engine.errors import FolioError
 from engine.forecast import Forecaster, forecast_rows, score, train

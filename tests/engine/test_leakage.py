@@ -8,9 +8,9 @@ backtest fitted on the rows it scores, these tests fail.
 import numpy as np
 import pytest
 
-from engine import backtest
+from engine.forecast import backtest
 from engine.demo import make_demo
-from engine.features import CatalogueFeatures
+from engine.forecast.features import CatalogueFeatures
 from engine.forecast import Forecaster, train
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.registry import load_model
+from engine.forecast.registry import load_model
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "model-2026-11"
 

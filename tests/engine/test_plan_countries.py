@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from engine.dataset import Dataset
+from engine.data.dataset import Dataset
 from engine.errors import FolioError
-from engine.plan_countries import (check_countries, combined_convergence, countries_of, for_country,
+from engine.plan.countries import (check_countries, combined_convergence, countries_of, for_country,
                                    gather_plans)
-from engine.tables import column_texts, read_tables
+from engine.data.tables import column_texts, read_tables
 
 HISTORY = pd.DataFrame({"campaign": [1, 1, 2], "country": ["DE", "PL", "DE"],
                         "product_id": ["a", "a", "b"], "units": [3, 4, 5]})

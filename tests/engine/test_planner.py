@@ -1,4 +1,4 @@
-"""engine.planner: plans keep every rule, are reproducible, stop on cancel and beat the greedy start."""
+"""engine.plan.planner: plans keep every rule, are reproducible, stop on cancel and beat the greedy start."""
 
 import json
 
@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine import planner as planner_module
-from engine.dataset import Dataset
+from engine.plan import planner as planner_module
+from engine.data.dataset import Dataset
 from engine.demo import make_demo
 from engine.errors import FolioError
 from engine.forecast import train
-from engine.plan_instance import build_instance
-from engine.plan_rules import Repairer, evaluate
-from engine.planner import PlanSettings, plan_catalogue
+from engine.plan.instance import build_instance
+from engine.plan.rules import Repairer, evaluate
+from engine.plan.planner import PlanSettings, plan_catalogue
 
 FAST = {"population": 12, "generations": 15, "seed": 1}
 
@@ -241,12 +241,12 @@ def test_repair_fixes_random_chromosomes():
 
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st  # noqa: E402
 
-from engine.anomaly import CompositionAnomaly  # noqa: E402
-from engine.plan_bound import lp_bound, solve_exact  # noqa: E402
-from engine.plan_cannibal import estimate_factor  # noqa: E402
-from engine.plan_instance import check_feasible  # noqa: E402
-from engine.plan_moves import greedy_plan  # noqa: E402
-from engine.plan_rules import rule_report  # noqa: E402
+from engine.plan.anomaly import CompositionAnomaly  # noqa: E402
+from engine.plan.bound import lp_bound, solve_exact  # noqa: E402
+from engine.plan.cannibal import estimate_factor  # noqa: E402
+from engine.plan.instance import check_feasible  # noqa: E402
+from engine.plan.moves import greedy_plan  # noqa: E402
+from engine.plan.rules import rule_report  # noqa: E402
 
 
 @st.composite

@@ -1,4 +1,4 @@
-"""engine.registry: model files are checked before loading; the champion/challenger rule."""
+"""engine.forecast.registry: model files are checked before loading; the champion/challenger rule."""
 
 import json
 
@@ -8,7 +8,7 @@ import pytest
 from engine.demo import make_demo
 from engine.errors import FolioError
 from engine.forecast import Forecaster
-from engine.registry import challenger_wins, load_model, save_model, sidecar_path
+from engine.forecast.registry import challenger_wins, load_model, save_model, sidecar_path
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def saved(model, tmp_path):
 
 def test_round_trip_with_sidecar(saved, model):
     path, meta = saved
-    assert meta["class"] == "engine.forecast.Forecaster"
+    assert meta["class"] == "engine.forecast.model.Forecaster"
     assert meta["versions"]["scikit-learn"] and len(meta["sha256"]) == 64
     assert json.loads(sidecar_path(path).read_text())["sha256"] == meta["sha256"]
     loaded = load_model(path, "m1")

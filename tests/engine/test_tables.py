@@ -9,7 +9,7 @@ import pytest
 from engine.demo import make_demo
 from engine.errors import FolioError
 from engine.runinfo import library_versions
-from engine.tables import MAX_PROBLEMS, dataset_hash, read_tables, to_values
+from engine.data.tables import MAX_PROBLEMS, dataset_hash, read_tables, to_values
 
 HISTORY = [
     ["Campaign", " Units ", "PRODUCT_ID", "page", "discount", "featured", "season"],

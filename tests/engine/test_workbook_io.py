@@ -10,8 +10,8 @@ import pytest
 
 from engine.demo import demo_workbook, make_demo
 from engine.errors import FolioError
-from engine.tables import read_tables
-from engine.workbook_io import MAX_FILE_BYTES, read_workbook
+from engine.data.tables import read_tables
+from engine.data.workbook_io import MAX_FILE_BYTES, read_workbook
 
 
 def xlsx_bytes(fill) -> bytes:
@@ -88,7 +88,7 @@ def test_zip_bomb_refused_quickly():
 
 
 def test_declared_total_too_large_refused(monkeypatch):
-    import engine.workbook_io as wio
+    import engine.data.workbook_io as wio
     monkeypatch.setattr(wio, "MAX_UNCOMPRESSED_BYTES", 1000)
     data = xlsx_bytes(lambda wb: wb.active.append(["a"] * 200))
     with pytest.raises(FolioError) as info:
@@ -97,7 +97,7 @@ def test_declared_total_too_large_refused(monkeypatch):
 
 
 def test_cell_cap(monkeypatch):
-    import engine.workbook_io as wio
+    import engine.data.workbook_io as wio
     monkeypatch.setattr(wio, "MAX_CELLS", 50)
     data = xlsx_bytes(lambda wb: [wb.active.append(list(range(10))) for _ in range(6)])
     with pytest.raises(FolioError) as info:

@@ -11,7 +11,7 @@ import time
 import requests
 
 import server.store as store_module
-from engine.tables import read_tables
+from engine.data.tables import read_tables
 from server.store import Store
 from server.work import execute_job
 from tests.support.live import LiveServer, wait_job

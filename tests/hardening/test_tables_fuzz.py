@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import FolioError
-from engine.tables import read_tables
+from engine.data.tables import read_tables
 
 CONTRACT = ["campaign", "product_id", "units", "country", "category", "brand", "price", "discount",
             "page", "slot_size", "featured", " Units ", "PRICE", "units"]

@@ -15,7 +15,7 @@ soaks up everything the page itself does (position, crowding), the product effec
 strength, so the slope on ``k - 1`` is the within-page, between-category contrast: how much a
 product sells less when it has more siblings of its own category on the same page. A factor of 1
 (no effect found, or too little history) makes the objective separable again. ``factor <= 1``
-keeps the linear value table an upper bound for every positive placement (engine.plan_bound).
+keeps the linear value table an upper bound for every positive placement (engine.plan.bound).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .features import canonical_columns
+from engine.data.columns import canonical_columns
 
 MIN_FACTOR = 0.5  # never believe that one sibling halves sales or worse
 MIN_ROWS = 200  # below this many placed rows the estimate is too noisy: no effect assumed

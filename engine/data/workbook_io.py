@@ -22,7 +22,7 @@ import zipfile
 from pathlib import PurePath
 from typing import Any, Iterable
 
-from .errors import FolioError
+from engine.errors import FolioError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_CELLS = 5_000_000

@@ -18,11 +18,11 @@ from typing import Callable
 
 import numpy as np
 
-from .plan_instance import PlanInstance
-from .plan_local import LocalSearch
-from .plan_moves import Mutator
-from .plan_progress import Monitor
-from .plan_rules import Repairer
+from .instance import PlanInstance
+from .local import LocalSearch
+from .moves import Mutator
+from .progress import Monitor
+from .rules import Repairer
 
 MAX_GROUPS = 4
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from .errors import Problem, settings_error
+from engine.errors import Problem, settings_error
 
 OBJECTIVES = ("profit", "revenue", "units")
 STRATEGIES = ("ga", "coevolution")
@@ -26,15 +26,15 @@ class PlanSettings:
 
     ``pages`` x ``slots_per_page`` is the layout when the dataset has no ``slots`` table.
     ``anomaly_weight``: the penalty is ``anomaly_weight * |greedy objective| * (anomaly_score -
-    median past catalogue's score, if positive)`` (engine.anomaly). ``time_limit_s`` counts from
+    median past catalogue's score, if positive)`` (engine.plan.anomaly). ``time_limit_s`` counts from
     the start of the job (forecast table included).
 
     Additions to the contract's settings: ``strategy`` "ga" (one population over the whole plan)
-    or "coevolution" (sub-populations per group of pages, engine.plan_coevolution);
-    ``cannibalisation``: the per-sibling sales factor of engine.plan_cannibal, None = estimated
+    or "coevolution" (sub-populations per group of pages, engine.plan.coevolution);
+    ``cannibalisation``: the per-sibling sales factor of engine.plan.cannibal, None = estimated
     from the history, 1 = off; ``stagnation_generations``: stop after this many generations
     without a better plan (0 = never); ``local_search``: improve the best plan every generation
-    with batched structured moves (engine.plan_local).
+    with batched structured moves (engine.plan.local).
     """
 
     pages: int | None = None

@@ -6,7 +6,7 @@ Building it is where the forecast enters the loop. The model is asked ONCE per r
 looks values up in ``value[product, slot_type, level]`` instead of predicting again: that is
 what lets it run many generations per second while every fitness still comes from the model.
 The one effect that couples slots, products of one category competing on a page, is the
-planner's cannibalisation term (engine.plan_cannibal), applied per generation on top of the
+planner's cannibalisation term (engine.plan.cannibal), applied per generation on top of the
 table: the model is a per-row model and cannot see the rest of the page.
 
 The hard rules are checked here before any search, so an impossible request fails at once with
@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from .dataset import Dataset
-from .errors import Problem, infeasible, settings_error, table_error
-from .features import MISSING, canonical_columns
-from .plan_settings import PlanSettings
+from engine.data.columns import MISSING, canonical_columns
+from engine.data.dataset import Dataset
+from engine.errors import Problem, infeasible, settings_error, table_error
+
+from .settings import PlanSettings
 
 PREDICT_THREADS = 1  # jobs run side by side in worker processes: do not oversubscribe the cores
 PLAN_ONLY = ("must_include", "max_units", "unit_cost")
@@ -50,7 +51,7 @@ class PlanInstance:
     max_discounted_share: float
     objective: str
     page_index: np.ndarray | None = None  # (S,) int: the slot's page as 0..n_pages-1
-    cannibalisation: float = 1.0  # per-sibling sales factor (engine.plan_cannibal); 1 = none
+    cannibalisation: float = 1.0  # per-sibling sales factor (engine.plan.cannibal); 1 = none
 
     @property
     def n_pages(self) -> int:

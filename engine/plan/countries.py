@@ -5,7 +5,7 @@ separately: the same candidates and layout, but forecasts for that market (its l
 sensitivity). ``for_country`` gives the dataset one country's plan job sees; the plan jobs run
 independently (in parallel on the job runner); ``gather_plans`` turns their results into one
 plan-shaped result: the plan rows with a ``country`` column, totals summed, and a per-country
-breakdown. Pure functions: a notebook can call them around :func:`engine.planner.plan_catalogue`.
+breakdown. Pure functions: a notebook can call them around :func:`engine.plan.planner.plan_catalogue`.
 
 A ``country`` column is optional in ``products``, ``slots`` and ``category_limits``: where present,
 a row applies to the country it names, and a row with an empty country applies to every country.
@@ -18,8 +18,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
-from .errors import FolioError, Problem
+from engine.data.dataset import Dataset
+from engine.errors import FolioError, Problem
 
 MAX_COUNTRIES = 200
 SUMMED = ("units", "revenue", "profit", "products", "slots_used")

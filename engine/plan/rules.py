@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .plan_cannibal import factors, page_category_counts
-from .plan_instance import PlanInstance
+from .cannibal import factors, page_category_counts
+from .instance import PlanInstance
 
 EMPTY = -1
 

@@ -12,8 +12,8 @@ from typing import Callable
 
 import numpy as np
 
-from .plan_instance import PlanInstance
-from .plan_rules import evaluate
+from .instance import PlanInstance
+from .rules import evaluate
 
 HEADER = ["generation", "best", "mean", "feasible_share"]  # the contract's convergence table
 

@@ -21,9 +21,9 @@ from typing import Callable
 
 import numpy as np
 
-from .plan_instance import PlanInstance
-from .plan_moves import Mutator
-from .plan_rules import Repairer
+from .instance import PlanInstance
+from .moves import Mutator
+from .rules import Repairer
 
 Score = Callable[[np.ndarray], np.ndarray]
 

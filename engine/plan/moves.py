@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .plan_instance import PlanInstance
-from .plan_rules import EMPTY, Repairer
+from .instance import PlanInstance
+from .rules import EMPTY, Repairer
 
 MAX_ASSIGNMENT_CELLS = 4_000_000  # slots x products beyond which the assignment bound is skipped
 

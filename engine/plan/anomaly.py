@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import IsolationForest
 
-from .features import canonical_columns
-from .plan_instance import PlanInstance
+from engine.data.columns import canonical_columns
+
+from .instance import PlanInstance
 
 MIN_CATALOGUES = 3  # fewer past catalogues than this: no basis for a score (all plans score 0)
 FRONT_SHARE = 0.25  # the front quarter of pages is where price level and discounts matter most

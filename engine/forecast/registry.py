@@ -18,10 +18,14 @@ from pathlib import Path
 
 import joblib
 
-from .errors import FolioError
-from .runinfo import library_versions
+from engine.errors import FolioError
+from engine.runinfo import library_versions
 
 FORMAT = 1
+# Model files saved before the engine moved into subpackages (2026-12) name the old modules and
+# class paths inside the pickle and the sidecar; they are mapped to where the code lives now.
+LEGACY_MODULES = {"engine.features": "engine.forecast.features", "engine.lags": "engine.forecast.lags"}
+LEGACY_CLASSES = {"engine.forecast.Forecaster": "engine.forecast.model.Forecaster"}
 # Versions a pickle depends on, and how much of each must match (number of version parts).
 MUST_MATCH = {"scikit-learn": 3, "numpy": 1, "pandas": 2, "joblib": 2, "python": 2}
 
@@ -98,15 +102,26 @@ def check_model_file(path: Path | str, model_id: str | None = None) -> dict:
 def load_model(path: Path | str, model_id: str | None = None):
     """The model in ``path`` after :func:`check_model_file`; a load that still fails is refused too."""
     meta = check_model_file(path, model_id)
+    _alias_legacy_modules()
     try:
         model = joblib.load(path)
     except Exception as exc:  # a pickle that passed the checks but still does not load
         raise incompatible(model_id or Path(path).stem, f"it does not load ({type(exc).__name__})") from None
-    expected = meta.get("class")
+    expected = LEGACY_CLASSES.get(meta.get("class"), meta.get("class"))
     actual = f"{type(model).__module__}.{type(model).__qualname__}"
     if expected and expected != actual or not hasattr(model, "predict"):
         raise incompatible(model_id or Path(path).stem, f"it holds a {actual}, not a {expected}")
     return model
+
+
+def _alias_legacy_modules() -> None:
+    """Make the old module names importable for the unpickler (see ``LEGACY_MODULES``)."""
+    import importlib
+    import sys
+
+    for old, new in LEGACY_MODULES.items():
+        if old not in sys.modules:
+            sys.modules[old] = importlib.import_module(new)
 
 
 def challenger_wins(challenger: dict | None, champion: dict | None, metric: str = "wape",

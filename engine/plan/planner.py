@@ -2,10 +2,10 @@
 
 ``plan_catalogue(dataset, model, settings)`` builds the instance (forecasting every candidate
 placement once), checks the hard rules can hold, starts from a greedy plan, runs the genetic
-algorithm (engine.ga: PyGAD, our repair and structured moves, local search on the best) or the
-cooperative coevolution (engine.plan_coevolution), then checks the best plan again before
-returning it in the contract's shape, with an upper bound (engine.plan_bound) and the plan's
-anomaly score and its per-feature contributions (engine.anomaly). Same seed, data, model and settings give the same plan.
+algorithm (engine.plan.ga: PyGAD, our repair and structured moves, local search on the best) or the
+cooperative coevolution (engine.plan.coevolution), then checks the best plan again before
+returning it in the contract's shape, with an upper bound (engine.plan.bound) and the plan's
+anomaly score and its per-feature contributions (engine.plan.anomaly). Same seed, data, model and settings give the same plan.
 """
 
 from __future__ import annotations
@@ -15,19 +15,20 @@ from typing import Callable
 
 import numpy as np
 
+from engine.data.dataset import Dataset
+from engine.errors import FolioError
+
 from . import ga
 from .anomaly import CompositionAnomaly
-from .dataset import Dataset
-from .errors import FolioError
-from .plan_instance import PlanInstance, build_instance
-from .plan_bound import chromosome_from, lp_bound
-from .plan_cannibal import estimate_factor
-from .plan_coevolution import coevolve
-from .plan_local import LocalSearch
-from .plan_moves import Mutator, assignment_plan, greedy_plan, perturbed
-from .plan_progress import Monitor
-from .plan_rules import Repairer, evaluate, rule_report
-from .plan_settings import PlanSettings
+from .bound import chromosome_from, lp_bound
+from .cannibal import estimate_factor
+from .coevolution import coevolve
+from .instance import PlanInstance, build_instance
+from .local import LocalSearch
+from .moves import Mutator, assignment_plan, greedy_plan, perturbed
+from .progress import Monitor
+from .rules import Repairer, evaluate, rule_report
+from .settings import PlanSettings
 
 __all__ = ["PlanSettings", "plan_catalogue"]
 
@@ -42,7 +43,7 @@ class PlanFitness:
     minus a large amount per broken rule.
 
     Scores a whole population per call with numpy lookups and one IsolationForest call;
-    ``calls`` counts the calls PyGAD makes (one per generation is the contract with engine.ga).
+    ``calls`` counts the calls PyGAD makes (one per generation is the contract with engine.plan.ga).
     ``score`` is the same without counting, for the local search's neighbour batches.
     """
 
@@ -71,7 +72,7 @@ class PlanFitness:
 
 
 def _improver(local: LocalSearch | None, monitor: Monitor, rng: np.random.Generator):
-    """engine.ga's improve hook: local search on the generation's best plan; the improved plan
+    """engine.plan.ga's improve hook: local search on the generation's best plan; the improved plan
     replaces the worst row (the best stays, so elitism keeps both)."""
     if local is None:
         return None

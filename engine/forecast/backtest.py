@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import Problem, settings_error
+from engine.errors import Problem, settings_error
 
 DEFAULT_SEASON = 17  # 3-week catalogues: 17 campaigns ~ one year
 

@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
-from .export import DECIMAL, SECTION_FONT, WHOLE, _fit_widths, _header, _put, _table_rows
+from .cells import DECIMAL, SECTION_FONT, WHOLE, fit_widths, header_row, put, table_rows
 
 MAX_HISTOGRAMS = 8
 QUANTILE_KEYS = ("5", "25", "50", "75", "95")
@@ -42,23 +42,23 @@ def _stats_sheet(wb: Workbook, columns: list[dict], findings: list) -> None:
                      c.get("mean"), c.get("median"), c.get("std"), c.get("min"), c.get("max")]
                     + [q.get(k) for k in QUANTILE_KEYS] + [c.get("distinct"),
                                                            _top_text(c.get("top"))])
-    last, _ = _table_rows(ws, rows)
+    last, _ = table_rows(ws, rows)
     for row in ws.iter_rows(min_row=2, max_row=last, min_col=5, max_col=14):
         for cell in row:
             if isinstance(cell.value, float):
                 cell.number_format = DECIMAL
     ws.freeze_panes = "B2"
     row = last + 2
-    _put(ws, row, 1, "Findings").font = SECTION_FONT
+    put(ws, row, 1, "Findings").font = SECTION_FONT
     for f in findings:
         row += 1
         if isinstance(f, dict):
-            _put(ws, row, 1, f.get("text") or f.get("message"))
-            _put(ws, row, 2, f.get("value"))
-            _put(ws, row, 3, f.get("n"), WHOLE)
+            put(ws, row, 1, f.get("text") or f.get("message"))
+            put(ws, row, 2, f.get("value"))
+            put(ws, row, 3, f.get("n"), WHOLE)
         else:
-            _put(ws, row, 1, f)
-    _fit_widths(ws, maximum=40)
+            put(ws, row, 1, f)
+    fit_widths(ws, maximum=40)
     ws.column_dimensions["A"].width = 24
     _histograms(wb, ws, columns, anchor_row=row + 3)
 
@@ -73,12 +73,12 @@ def _histograms(wb: Workbook, ws, columns: list[dict], anchor_row: int) -> None:
         edges, counts = hist.get("edges") or [], hist.get("counts") or []
         if not counts or drawn >= MAX_HISTOGRAMS:
             continue
-        _header(data, 1, [f"{c.get('column')} from", "to", "rows"], col)
+        header_row(data, 1, [f"{c.get('column')} from", "to", "rows"], col)
         for i, n in enumerate(counts):
-            _put(data, i + 2, col, edges[i], DECIMAL)
-            _put(data, i + 2, col + 1, edges[i + 1], DECIMAL)
-            _put(data, i + 2, col + 2, n, WHOLE)
-            _put(data, i + 2, col + 3, f"{edges[i]:.4g}")
+            put(data, i + 2, col, edges[i], DECIMAL)
+            put(data, i + 2, col + 1, edges[i + 1], DECIMAL)
+            put(data, i + 2, col + 2, n, WHOLE)
+            put(data, i + 2, col + 3, f"{edges[i]:.4g}")
         chart = BarChart()
         chart.type = "col"
         chart.gapWidth = 10
@@ -95,7 +95,7 @@ def _histograms(wb: Workbook, ws, columns: list[dict], anchor_row: int) -> None:
         col += 5
         drawn += 1
     if drawn == 0:
-        _put(data, 1, 1, "No numeric columns.")
+        put(data, 1, 1, "No numeric columns.")
 
 
 def _correlation_sheet(wb: Workbook, corr: dict) -> None:
@@ -103,58 +103,58 @@ def _correlation_sheet(wb: Workbook, corr: dict) -> None:
     names = corr.get("columns") or []
     matrix = corr.get("matrix") or []
     if not names:
-        _put(ws, 1, 1, "No numeric columns.")
+        put(ws, 1, 1, "No numeric columns.")
         return
-    _header(ws, 1, [""] + names)
+    header_row(ws, 1, [""] + names)
     for i, name in enumerate(names):
-        _put(ws, i + 2, 1, name)
+        put(ws, i + 2, 1, name)
         for j, value in enumerate(matrix[i] if i < len(matrix) else []):
-            _put(ws, i + 2, j + 2, value, "0.00")
+            put(ws, i + 2, j + 2, value, "0.00")
     end = f"{get_column_letter(len(names) + 1)}{len(names) + 1}"
     ws.conditional_formatting.add(
         f"B2:{end}", ColorScaleRule(start_type="num", start_value=-1, start_color="5A8AC6",
                                     mid_type="num", mid_value=0, mid_color="FFFFFF",
                                     end_type="num", end_value=1, end_color="F8696B"))
     ws.freeze_panes = "B2"
-    _fit_widths(ws)
+    fit_widths(ws)
 
 
 def _cluster_sheet(wb: Workbook, clusters: dict | None) -> None:
     ws = wb.create_sheet("Clusters")
     if not clusters:
-        _put(ws, 1, 1, "Too few numeric columns or rows to cluster.")
+        put(ws, 1, 1, "Too few numeric columns or rows to cluster.")
         return
-    _put(ws, 1, 1, f"KMeans on standardised columns; k = {clusters.get('k')} chosen by the "
+    put(ws, 1, 1, f"KMeans on standardised columns; k = {clusters.get('k')} chosen by the "
                    f"silhouette score ({clusters.get('rows')} rows)").font = SECTION_FONT
     scores = [["k", "silhouette", "inertia"]] + [
         [s.get("k"), s.get("silhouette"), s.get("inertia")] for s in clusters.get("scores", [])]
-    last, _ = _table_rows(ws, scores, top=3)
+    last, _ = table_rows(ws, scores, top=3)
     features = clusters.get("features") or []
     rows = [["cluster", "size", "share"] + [f"mean {f}" for f in features]]
     for p in clusters.get("profiles", []):
         means = p.get("means") or {}
         rows.append([p.get("cluster"), p.get("size"), p.get("share")] +
                     [means.get(f) for f in features])
-    _table_rows(ws, rows, top=last + 3)
-    _fit_widths(ws)
+    table_rows(ws, rows, top=last + 3)
+    fit_widths(ws)
 
 
 def _som_sheet(wb: Workbook, som: dict | None) -> None:
     ws = wb.create_sheet("SOM")
     if not som:
-        _put(ws, 1, 1, "Too few numeric columns or rows for a self-organising map.")
+        put(ws, 1, 1, "Too few numeric columns or rows for a self-organising map.")
         return
     rows, cols = som.get("rows", 0), som.get("cols", 0)
-    _put(ws, 1, 1, f"Self-organising map {rows} x {cols}: U-matrix (distance to neighbours; "
+    put(ws, 1, 1, f"Self-organising map {rows} x {cols}: U-matrix (distance to neighbours; "
                    "high = border between groups)").font = SECTION_FONT
     top = 3
     grids = [("U-matrix", som.get("u_matrix") or [])] + [
         (f"plane: {name}", plane) for name, plane in (som.get("planes") or {}).items()]
     for title, grid in grids:
-        _put(ws, top, 1, title).font = SECTION_FONT
+        put(ws, top, 1, title).font = SECTION_FONT
         for r, line in enumerate(grid):
             for c, value in enumerate(line):
-                _put(ws, top + 1 + r, c + 1, value, "0.00")
+                put(ws, top + 1 + r, c + 1, value, "0.00")
         if grid:
             end = f"{get_column_letter(max(1, len(grid[0])))}{top + len(grid)}"
             ws.conditional_formatting.add(

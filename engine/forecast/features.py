@@ -14,7 +14,7 @@ What it derives, and why (the business lives in these columns, more than in the 
   usual price (a promotion reads as a low index);
 * the product's own recent sales, its sales a season ago, the product's level over all markets,
   its country's level and the whole business's level: LAGS, read from the fitted history only and
-  at least ``min_lag`` campaigns before the row (see :mod:`engine.lags`). Rows of future campaigns
+  at least ``min_lag`` campaigns before the row (see :mod:`engine.forecast.lags`). Rows of future campaigns
   get the state as of the end of the history;
 * campaign seasonality: the phase in the season and the business level one season earlier;
 * categorical columns with many values (``product_id``, stores...) as target-ordered numbers
@@ -33,9 +33,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
-from .lags import CampaignClock, LagTable
+from engine.data.columns import canonical_columns, numeric_column, text_column
 
-MISSING = "(missing)"
+from .lags import CampaignClock, LagTable
 
 # Columns with a meaning in the contract; everything numeric outside these is an "extra" feature.
 CATEGORICAL = ("product_id", "category", "brand", "country")
@@ -47,33 +47,6 @@ RESERVED = frozenset(
     }
 )
 MAX_EXTRA_LEVELS = 50  # a text column with more distinct values is an id, not a feature
-
-
-def canonical_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with trimmed, lower-case column names (the contract matches names that way)."""
-    renamed = {c: str(c).strip().lower() for c in frame.columns}
-    if all(k == v for k, v in renamed.items()):
-        return frame
-    return frame.rename(columns=renamed)
-
-
-def _numeric(frame: pd.DataFrame, name: str, default: float = np.nan) -> np.ndarray:
-    if name not in frame.columns:
-        return np.full(len(frame), default, dtype=float)
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _text(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A column as Python strings with one token for missing values (encoders need that)."""
-    if name not in frame.columns:
-        return np.full(len(frame), MISSING, dtype=object)
-    column = frame[name]
-    values = column.astype(object).to_numpy(dtype=object)
-    missing = column.isna().to_numpy()
-    out = np.array([str(v).strip() for v in values], dtype=object)
-    out[missing] = MISSING
-    out[out == ""] = MISSING
-    return out
 
 
 class CatalogueFeatures(BaseEstimator, TransformerMixin):
@@ -122,7 +95,7 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
         X = canonical_columns(X)
         cols = set(X.columns)
         self.has_ = {name: name in cols for name in ("page", "slot_size", "featured", "discount", "price")}
-        page = _numeric(X, "page")
+        page = numeric_column(X, "page")
         finite = page[np.isfinite(page)]
         self.last_page_ = float(finite.max()) if finite.size else 1.0
         self.extra_numeric_ = sorted(
@@ -159,13 +132,13 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
     def _fit_price(self, X: pd.DataFrame) -> None:
         self.price_level_ = None
         if self.has_["price"] and "product_id" in X.columns:
-            price = pd.Series(_numeric(X, "price"), index=X.index)
-            usual = price[price > 0].groupby(_text(X, "product_id")[price.to_numpy() > 0]).median()
+            price = pd.Series(numeric_column(X, "price"), index=X.index)
+            usual = price[price > 0].groupby(text_column(X, "product_id")[price.to_numpy() > 0]).median()
             self.price_level_ = usual.to_dict()
 
     def _fit_orderings(self, X: pd.DataFrame, target: np.ndarray) -> None:
         self.global_mean_ = float(np.nanmean(target)) if target.size else 0.0
-        self.orderings_ = {c: self._ordering(_text(X, c), target) for c in self.ordered_}
+        self.orderings_ = {c: self._ordering(text_column(X, c), target) for c in self.ordered_}
 
     def _ordering(self, values: np.ndarray, target: np.ndarray) -> dict:
         stats = pd.DataFrame({"v": values, "y": target}).groupby("v")["y"].agg(["sum", "count"])
@@ -177,14 +150,14 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
         """Key frames of the lag tables: own (product x country), product, country, all rows."""
         keys = {}
         if "product_id" in X.columns:
-            own = {"product_id": _text(X, "product_id")}
+            own = {"product_id": text_column(X, "product_id")}
             if "country" in X.columns:
-                own["country"] = _text(X, "country")
+                own["country"] = text_column(X, "country")
             keys["own"] = pd.DataFrame(own)
             if "country" in X.columns:
                 keys["product"] = pd.DataFrame({"product_id": own["product_id"]})
         if "country" in X.columns:
-            keys["country"] = pd.DataFrame({"country": _text(X, "country")})
+            keys["country"] = pd.DataFrame({"country": text_column(X, "country")})
         keys["total"] = pd.DataFrame({"all": np.zeros(len(X), dtype=int)})
         return keys
 
@@ -241,14 +214,14 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
         X = canonical_columns(X)
         out = self._placement_and_price(X)
         for name in self.extra_numeric_:
-            out[name] = _numeric(X, name)
+            out[name] = numeric_column(X, name)
         for c in self.ordered_:
             out[f"{c}_order"] = self._order(X, c)
         if self.has_target_:
             out.update(self._lag_features(X))
         frame = pd.DataFrame({k: out[k] for k in self.numeric_}, index=X.index)
         for name in self.categorical_:
-            frame[name] = pd.Series(_text(X, name), index=X.index, dtype=object)
+            frame[name] = pd.Series(text_column(X, name), index=X.index, dtype=object)
         return frame
 
     def fit_transform(self, X: pd.DataFrame, y=None, **fit_params) -> pd.DataFrame:
@@ -262,7 +235,7 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
         target = self._target(X, y)
         folds = KFold(n_splits=min(5, max(2, len(X))), shuffle=True, random_state=self.random_state)
         for c in self.ordered_:
-            values = _text(X, c)
+            values = text_column(X, c)
             column = np.empty(len(X))
             for fit_idx, out_idx in folds.split(values):
                 table = self._ordering(values[fit_idx], target[fit_idx])
@@ -271,12 +244,12 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
         return frame
 
     def _order(self, X: pd.DataFrame, column: str) -> np.ndarray:
-        values = pd.Series(_text(X, column))
+        values = pd.Series(text_column(X, column))
         return values.map(self.orderings_[column]).fillna(self.global_mean_).to_numpy(dtype=float)
 
     def _placement_and_price(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
-        page = _numeric(X, "page")
+        page = numeric_column(X, "page")
         shown = np.isfinite(page)
         if self.has_["page"]:
             out["in_catalogue"] = shown.astype(float)
@@ -286,16 +259,16 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             out["front"] = (shown & (page <= self.front_pages)).astype(float)
             out["position"] = np.clip((filled - 1.0) / max(self.last_page_, 1.0), 0.0, 1.0)
         if self.has_["slot_size"]:
-            size = _numeric(X, "slot_size")
+            size = numeric_column(X, "slot_size")
             out["slot_size"] = np.where(np.isfinite(size), size, 0.0)
         if self.has_["featured"]:
-            featured = _numeric(X, "featured")
+            featured = numeric_column(X, "featured")
             out["featured"] = np.where(np.isfinite(featured), featured, 0.0)
-        discount = np.nan_to_num(_numeric(X, "discount"), nan=0.0)
+        discount = np.nan_to_num(numeric_column(X, "discount"), nan=0.0)
         if self.has_["discount"]:
             out["discount"] = discount
         if self.has_["price"]:
-            price = _numeric(X, "price")
+            price = numeric_column(X, "price")
             effective = price * (1.0 - discount)
             out["price"] = price
             with np.errstate(divide="ignore", invalid="ignore"):  # price <= 0 -> NaN, imputed later
@@ -304,7 +277,7 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
                     effective > 0, np.log(np.where(effective > 0, effective, 1.0)), np.nan)
             out["effective_price"] = effective
             if self.price_level_ is not None:
-                usual = pd.Series(_text(X, "product_id")).map(self.price_level_).to_numpy(dtype=float)
+                usual = pd.Series(text_column(X, "product_id")).map(self.price_level_).to_numpy(dtype=float)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     out["price_index"] = np.where(usual > 0, effective / usual, np.nan)
         return out

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .errors import FolioError, Problem, a1_cell, table_error
+from engine.errors import FolioError, Problem, a1_cell, table_error
 
 MAX_PROBLEMS = 200  # listed in the error; the detail still gives the full count
 _KEPT_PROBLEMS = 20_000  # gathered before sorting by table, row and cell, then cut to MAX_PROBLEMS

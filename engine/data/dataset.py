@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import Problem
+from engine.errors import Problem
 
 
 @dataclass

@@ -28,8 +28,8 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_matrix
 
-from .plan_instance import PlanInstance
-from .plan_rules import EMPTY
+from .instance import PlanInstance
+from .rules import EMPTY
 
 ADD_PER_ROUND = 4000
 
