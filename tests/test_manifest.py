@@ -1,13 +1,13 @@
 """The Office add-in manifest validates offline against Microsoft's XSDs, and its icons exist.
 
-The schemas live in shared/office-schemas/ beside the repository (FOLIO_SHARED_DIR overrides).
+The schemas are vendored in manifest/schemas/ (Microsoft's files, MIT; see PROVENANCE.md there),
+so a clone that stands alone validates its manifest.
 OfficeAppManifestV1_1.xsd imports the basic-types and VersionOverrides schemas by relative
 schemaLocation; a resolver maps every import to the local copy by file name and the parser
 never touches the network, so the ribbon button (VersionOverrides) is really checked.
 """
 import copy
 import importlib.util
-import os
 import re
 import struct
 from pathlib import Path
@@ -28,14 +28,7 @@ NS = {
 }
 
 
-def shared_dir() -> Path:
-    env = os.environ.get("FOLIO_SHARED_DIR")
-    candidates = [Path(env)] if env else []
-    candidates += [Path(__file__).resolve().parents[2] / "shared", REPO / "shared"]
-    for c in candidates:
-        if (c / "office-schemas" / "OfficeAppManifestV1_1.xsd").is_file():
-            return c
-    pytest.fail(f"office schemas not found in any of {[str(c) for c in candidates]}; set FOLIO_SHARED_DIR")
+SCHEMAS = REPO / "manifest" / "schemas"
 
 
 class LocalSchemas(etree.Resolver):
@@ -55,7 +48,7 @@ class LocalSchemas(etree.Resolver):
 
 @pytest.fixture(scope="module")
 def schema() -> etree.XMLSchema:
-    folder = shared_dir() / "office-schemas"
+    folder = SCHEMAS
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     parser.resolvers.add(LocalSchemas(folder))
     doc = etree.parse(str(folder / "OfficeAppManifestV1_1.xsd"), parser)
