@@ -11,7 +11,7 @@ from tests.support.live import LiveServer
 def demo_raw() -> dict:
     """The demo tables as ``range.values``-style 2-D arrays (small enough to train in seconds)."""
     from engine.demo import make_demo
-    from engine.tables import to_values
+    from engine.data.tables import to_values
 
     tables = make_demo(seed=11, campaigns=24, products=120)
     return {name: to_values(df) for name, df in tables.items()}
