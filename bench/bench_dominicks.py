@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine import backtest  # noqa: E402
+from engine.forecast import backtest  # noqa: E402
 from engine.datasets import dominicks  # noqa: E402
 from engine.forecast import PRESETS, forecast_rows, train  # noqa: E402
 

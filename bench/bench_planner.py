@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine import ga  # noqa: E402
+from engine.plan import ga  # noqa: E402
 from engine.plan.anomaly import CompositionAnomaly  # noqa: E402
 from engine.data.dataset import Dataset  # noqa: E402
 from engine.demo import make_demo  # noqa: E402

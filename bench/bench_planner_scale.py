@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_planner import PredictFitness  # noqa: E402
 from planner_instance import BenchModel, make_tables  # noqa: E402
 
-from engine import ga  # noqa: E402
+from engine.plan import ga  # noqa: E402
 from engine.plan.anomaly import CompositionAnomaly  # noqa: E402
 from engine.data.dataset import Dataset  # noqa: E402
 from engine.plan.bound import solve_exact  # noqa: E402
