@@ -76,12 +76,25 @@ def serve(args: argparse.Namespace) -> None:
 
             global _app
             _app = create_app(overrides)
+            _warm_demo_workbook(_app)
             return _app
 
     FolioServer().run()
 
 
 _app = None
+
+
+def _warm_demo_workbook(app) -> None:
+    """Build the demo workbook in the background at start, so a first visitor's "Load the demo"
+    does not wait the ~2.5 s it takes to generate."""
+    import threading
+
+    from server.api.workbooks import ensure_demo_workbook
+
+    root = app.extensions["folio.store"].root
+    threading.Thread(target=ensure_demo_workbook, args=(root,), name="folio-demo-warm",
+                     daemon=True).start()
 
 
 def _stop_runner(server, worker) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import unquote
 
 from flask import Blueprint, current_app, request, send_file
@@ -31,12 +32,18 @@ def read_uploaded_workbook():
     return json_response({"sheets": read_workbook(data, _filename())})
 
 
-@bp.get("/api/demo/workbook.xlsx")
-def demo_workbook():
-    path = store().root / "demo" / "folio-demo.xlsx"
+def ensure_demo_workbook(root: Path) -> Path:
+    """The demo workbook under the data folder, built once (~2.5 s) and kept."""
+    path = root / "demo" / "folio-demo.xlsx"
     if not path.exists():
         from engine.demo import demo_workbook as build
         from engine.demo import make_demo
 
         write_atomic(path, build(make_demo()))
+    return path
+
+
+@bp.get("/api/demo/workbook.xlsx")
+def demo_workbook():
+    path = ensure_demo_workbook(store().root)
     return send_file(path, mimetype=XLSX, as_attachment=True, download_name="folio-demo.xlsx")

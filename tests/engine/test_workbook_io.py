@@ -124,3 +124,59 @@ def test_file_size_cap():
     with pytest.raises(FolioError) as info:
         read_workbook(b"a" * (MAX_FILE_BYTES + 1), "huge.csv")
     assert info.value.status == 413
+
+
+def _lying_zip(declared: int) -> bytes:
+    """A workbook whose sheet part says it unpacks to ``declared`` bytes but holds far more."""
+    buf = io.BytesIO()
+    sheet = b"<worksheet>" + b"<row/>" * 200_000 + b"</worksheet>"
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    data = bytearray(buf.getvalue())
+    real = len(sheet).to_bytes(4, "little")
+    lie = declared.to_bytes(4, "little")
+    # the size sits in both the local header and the central directory: change every copy
+    start = 0
+    while (at := data.find(real, start)) >= 0:
+        data[at:at + 4] = lie
+        start = at + 4
+    return bytes(data)
+
+
+def test_a_part_that_lies_about_its_size_is_refused_before_any_reader():
+    data = _lying_zip(declared=1000)
+    with pytest.raises(FolioError) as info:
+        read_workbook(data, "liar.xlsx")
+    assert info.value.code == "invalid_workbook" and info.value.status == 422
+    assert "cannot be unpacked" in info.value.detail
+
+
+def test_cells_are_counted_in_the_xml_before_parsing(monkeypatch):
+    import engine.data.workbook_io as wio
+
+    monkeypatch.setattr(wio, "MAX_CELLS", 50)
+    parsed = []
+    import python_calamine
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike",
+                        lambda *a, **k: parsed.append(1) or pytest.fail("the reader was reached"))
+    data = xlsx_bytes(lambda wb: [wb.active.append(list(range(10))) for _ in range(6)])
+    with pytest.raises(FolioError):
+        read_workbook(data, "many.xlsx")
+    assert parsed == []
+
+
+def test_numbers_booleans_and_positions_read_as_excel_shows_them():
+    def fill(wb):
+        ws = wb.active
+        ws.title = "history"
+        ws["B3"], ws["C3"], ws["D3"] = "campaign", "units", "flag"
+        ws["B4"], ws["C4"], ws["D4"] = "2024-01", 3.0, True
+        ws["B5"], ws["C5"], ws["D5"] = "007", 2.5, False
+
+    rows = read_workbook(xlsx_bytes(fill), "x.xlsx")["history"]
+    assert rows[2] == [None, "campaign", "units", "flag"]  # header where Excel has it: row 3
+    assert rows[3] == [None, "2024-01", 3, True] and isinstance(rows[3][2], int)
+    assert rows[4] == [None, "007", 2.5, False]  # text that looks like a number stays text
