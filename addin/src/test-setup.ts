@@ -4,5 +4,6 @@ import { afterEach } from "vitest";
 
 afterEach(() => {
   cleanup();
-  localStorage.clear();
+  // pure tests run in node (no DOM, no storage): faster to start
+  if (typeof localStorage !== "undefined") localStorage.clear();
 });

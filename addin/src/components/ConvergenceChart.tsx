@@ -1,12 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { RefObject } from "react";
+import type { ConvergencePoint } from "../state/job";
 import { fmtValue } from "./format";
-
-export interface ConvergencePoint {
-  generation: number;
-  best: number | null;
-  mean: number | null;
-}
 
 const PAD = { left: 48, right: 10, top: 10, bottom: 24 };
 

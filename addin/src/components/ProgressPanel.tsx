@@ -1,9 +1,8 @@
 import { useEffect, useRef } from "react";
 import type { JobKind, JobProgress, JobStatus } from "../api/types";
 import { ConvergenceChart } from "./ConvergenceChart";
-import type { ConvergencePoint } from "./ConvergenceChart";
 import { fmtPct, fmtSeconds, fmtValue } from "./format";
-import type { CountryCounts, CountryLine } from "./useFolio";
+import type { ConvergencePoint, CountryCounts, CountryLine } from "../state/job";
 import { TableHead } from "./TableHead";
 
 export interface ProgressPanelProps {

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { CountriesForm, CountryMode, SettingsErrors, SettingsField, SettingsForm } from "./planSettings";
+import type { CountriesForm, CountryMode, SettingsErrors, SettingsField, SettingsForm } from "../state/planSettings";
 
 export interface SettingsFormProps {
   form: SettingsForm;

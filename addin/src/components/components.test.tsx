@@ -8,99 +8,10 @@ import { BrowserAdapter } from "../office/browser";
 import type { WorkbookAdapter } from "../office/adapter";
 import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
-import { countriesInHistory, parseDiscountLevels, validateCountries, validateSettings, DEFAULT_SETTINGS } from "./planSettings";
 import { ProgressPanel } from "./ProgressPanel";
-import { describeRules } from "./Results";
-import { autoMap, combinedPoints, signature } from "./useFolio";
-import type { FolioServices } from "./useFolio";
+import type { FolioServices } from "../hooks/useFolio";
 
 // ---------- pure pieces ----------
-
-describe("plan settings validation", () => {
-  it("turns the defaults into contract settings", () => {
-    const { settings, errors } = validateSettings(DEFAULT_SETTINGS);
-    expect(errors).toEqual({});
-    expect(settings).toMatchObject({
-      pages: 8,
-      slots_per_page: 6,
-      discount_levels: [0, 0.1, 0.2, 0.3],
-      objective: "profit",
-      max_discounted_share: 0.4,
-      population: 60,
-      generations: 80,
-      time_limit_s: 60,
-      seed: 42,
-    });
-  });
-
-  it("parses discount levels written as percents", () => {
-    expect(parseDiscountLevels("30%, 0 ,10;20 %")).toEqual([0, 0.1, 0.2, 0.3]);
-    expect(parseDiscountLevels("12.5")).toEqual([0.125]);
-    expect(parseDiscountLevels("")).toMatch(/at least one/);
-    expect(parseDiscountLevels("0, 95")).toMatch(/0 to 90/);
-    expect(parseDiscountLevels("ten")).toMatch(/not a number/);
-  });
-
-  it("names every bad field", () => {
-    const { settings, errors } = validateSettings({
-      ...DEFAULT_SETTINGS,
-      pages: "0",
-      generations: "1.5",
-      time_limit_s: "0",
-      population: "",
-      seed: "-1",
-      max_discounted_share: "120",
-    });
-    expect(settings).toBeUndefined();
-    expect(Object.keys(errors).sort()).toEqual(
-      ["generations", "max_discounted_share", "pages", "population", "seed", "time_limit_s"].sort(),
-    );
-    expect(errors.generations).toMatch(/whole number/);
-    expect(errors.time_limit_s).toMatch(/more than 0/);
-  });
-});
-
-describe("auto-mapping and data signature", () => {
-  it("maps sheets to roles by name", () => {
-    const src = (name: string) => ({ source: { kind: "sheet" as const, name }, label: name });
-    const m = autoMap([src("Notes"), src("Sales history"), src("Products"), src("category_limits"), src("Slots")]);
-    expect(m.history).toEqual({ kind: "sheet", name: "Sales history" });
-    expect(m.products).toEqual({ kind: "sheet", name: "Products" });
-    expect(m.slots).toEqual({ kind: "sheet", name: "Slots" });
-    expect(m.category_limits).toEqual({ kind: "sheet", name: "category_limits" });
-    expect(autoMap([src("Notes")]).history).toBeNull();
-  });
-
-  it("changes when the data changes", () => {
-    const a = signature({ history: [["a"], [1]] });
-    expect(signature({ history: [["a"], [1]] })).toBe(a);
-    expect(signature({ history: [["a"], [2]] })).not.toBe(a);
-  });
-});
-
-describe("rules report", () => {
-  it("puts the engine's rules in words, one line per category", () => {
-    const lines = describeRules([
-      { rule: "unique_products", limit: 1, value: 1, kept: true },
-      { rule: "must_include", limit: 6, value: 5, kept: false },
-      { rule: "discount_levels", limit: [0, 0.1, 0.2], value: [0, 0.2], kept: true },
-      { rule: "category_min", category: "skincare", limit: 12, value: 25, kept: true },
-      { rule: "category_max", category: "skincare", limit: 20, value: 25, kept: false },
-      { rule: "max_discounted_share", limit: 0.4, value: 0.25, kept: true },
-      { rule: "new_rule", limit: 3, value: 2, kept: true },
-    ]);
-    expect(lines).toEqual([
-      { label: "Each product at most once", detail: "max 1 per product", kept: true },
-      { label: "Must-include products placed", detail: "5 of 6", kept: false },
-      { label: "Discounts from the allowed levels", detail: "used 0, 20 %", kept: true },
-      { label: "Category skincare", detail: "25 products (limit 12–20)", kept: false },
-      { label: "Discounted share", detail: "25 % (max 40 %)", kept: true },
-      { label: "New rule", detail: "2 (limit 3)", kept: true },
-    ]);
-  });
-});
-
-// ---------- components ----------
 
 describe("ErrorBar", () => {
   const problem: Problem = {
@@ -468,36 +379,6 @@ describe("Reattaching after the pane or page was closed", () => {
 });
 
 // ---------- one catalogue per country ----------
-
-describe("countries of a plan", () => {
-  it("lists the history's countries and checks the choice", () => {
-    const history = [["campaign", " Country ", "units"], [1, "FR", 1], [1, "DE", 2], [2, " FR", 3], [2, "", 4], [2, null, 5]];
-    expect(countriesInHistory(history)).toEqual(["DE", "FR"]);
-    expect(countriesInHistory([["campaign", "units"], [1, 2]])).toEqual([]);
-    expect(validateCountries({ mode: "one" }, ["DE"])).toEqual({});
-    expect(validateCountries({ mode: "all" }, ["DE", "FR"])).toEqual({ countries: "all" });
-    expect(validateCountries({ mode: "all" }, undefined)).toEqual({ countries: "all" });
-    // nothing unticked yet: every country
-    expect(validateCountries({ mode: "choose" }, ["DE", "FR"])).toEqual({ countries: "all" });
-    // in the history's order, and only countries it still has
-    expect(validateCountries({ mode: "choose", chosen: ["FR", "PL", "DE"] }, ["DE", "FR"])).toEqual({ countries: ["DE", "FR"] });
-    expect(validateCountries({ mode: "choose", chosen: ["PL"] }, ["DE", "FR"]).error).toBe("Choose at least one country");
-    expect(validateCountries({ mode: "all" }, []).error).toMatch(/no country column/);
-    expect(validateCountries({ mode: "choose", chosen: [] }, undefined).error).toBe("Choose at least one country");
-  });
-
-  it("sums the countries' curves, a country behind or done counting with its last value", () => {
-    const pts = (rows: [number, number, number][]) => rows.map(([generation, best, mean]) => ({ generation, best, mean }));
-    expect(
-      combinedPoints({
-        DE: pts([[0, 10, 5], [1, 12, 6], [2, 13, 7]]),
-        FR: pts([[0, 100, 50]]),
-        PL: [],
-      }),
-    ).toEqual(pts([[0, 110, 55], [1, 112, 56], [2, 113, 57]]));
-    expect(combinedPoints({})).toEqual([]);
-  });
-});
 
 const multiHistory = [
   ["campaign", "product_id", "units", "country"],

@@ -1,9 +1,12 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import type { PlanResult } from "../api/types";
-import { CONVERGENCE_CHART, PLAN_FORMATS, planSummaryBlocks } from "../components/sheets";
+import { CONVERGENCE_CHART } from "../results/plan/convergenceSink";
+import { PLAN_FORMATS, planSummaryBlocks } from "../results/plan/sheets";
 import { excelSerialToIso, isDateFormat } from "./adapter";
 import { ExcelAdapter, asCellText, safeSheetName, safeTableName } from "./excel";
 import { makeFakeExcel, makeFakeSettings } from "./testing/fakeExcel";
+import type { RangeRecord } from "./testing/fakeExcel";
 
 const history = [
   ["campaign", "product_id", "units"],
@@ -13,6 +16,12 @@ const history = [
   [2, "B", 15],
   [3, "A", 11],
 ];
+
+/** Where a range the adapter made sits: sheet, 0-based row and column, size. */
+function block(ranges: RangeRecord[], mock: unknown) {
+  const r = ranges.find((x) => x.mock === mock);
+  return r ? { sheet: r.sheet, row: r.row, column: r.column, rows: r.rows, columns: r.columns } : undefined;
+}
 
 function workbook() {
   // History table at B2 (one blank row and column before it), plus a "Totals" row.
@@ -26,18 +35,6 @@ function workbook() {
     selection: { sheet: "Products", row: 0, column: 0, rows: 2, columns: 2 },
   });
 }
-
-describe("office-addin-mock behaves like Excel", () => {
-  it("gives an error value for a property read before load() and sync()", async () => {
-    const { excel } = workbook();
-    const range = excel.context.workbook.worksheets.getItem("Data").getRangeByIndexes(0, 0, 1, 1);
-    expect(String(range.values)).toMatch(/not loaded/);
-    range.load("values");
-    expect(String(range.values)).toMatch(/sync/);
-    await excel.context.sync();
-    expect(range.values).toEqual([[""]]);
-  });
-});
 
 describe("ExcelAdapter", () => {
   it("lists named tables first, then sheets", async () => {
@@ -121,10 +118,8 @@ describe("ExcelAdapter", () => {
     expect(added.hasHeaders).toBe(true);
     expect(added.table.name).toBe("FolioPlan");
     expect(added.table.style).toBe("TableStyleMedium2");
-    expect([added.range.rowCount, added.range.columnCount].map(String)).toEqual(
-      // never loaded by the adapter: the mock still says so
-      [expect.stringMatching(/not loaded/), expect.stringMatching(/not loaded/)],
-    );
+    // the Excel table spans exactly the written block: header and both rows, all four columns
+    expect(block(ranges, added.range)).toEqual({ sheet: "Folio Plan", row: 0, column: 0, rows: 3, columns: 4 });
     const discount = ranges.find((r) => r.sheet === "Folio Plan" && r.column === 3 && r.row === 1);
     expect(discount?.mock.numberFormat).toEqual([["0%"], ["0%"]]);
     expect(log.frozenRows.get("Folio Plan")).toBe(1);
@@ -199,27 +194,35 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
   });
 
   it("writes a table with a native line chart and keeps the chart over appended rows", async () => {
-    const { excel, log } = workbook();
+    const { excel, log, ranges } = workbook();
     const adapter = new ExcelAdapter(excel);
     await adapter.writeTable("Folio Convergence", [["generation", "best", "mean"], [0, 5, 3], [1, 6, 4]], {
-      tableName: "Convergence",
+      tableName: "FolioConvergence",
       activate: false,
       chart: { type: "line", title: "Best and mean", category: "generation", series: ["best", "mean"] },
     });
     expect(log.charts).toHaveLength(1);
     const { chart, type, source, seriesBy } = log.charts[0];
     expect([type, seriesBy]).toEqual(["Line", "Columns"]);
-    expect([source.column, source.rows]).toEqual([undefined, undefined]); // a range mock, not a record
-    expect(chart.name).toBe("ConvergenceChart");
+    // made from the first series' column (header included), the others added by name
+    expect(block(ranges, source)).toEqual({ sheet: "Folio Convergence", row: 0, column: 1, rows: 3, columns: 1 });
+    expect(chart.name).toBe("FolioConvergenceChart");
     expect(chart.title.text).toBe("Best and mean");
-    expect(log.series.map((s) => s.name)).toEqual(["mean"]);
-    expect(log.categories).toHaveLength(1);
+    expect(log.series.map((s) => [s.name, block(ranges, s.values)])).toEqual([
+      ["mean", { sheet: "Folio Convergence", row: 1, column: 2, rows: 2, columns: 1 }],
+    ]);
+    expect(log.categories.map((c) => block(ranges, c.range))).toEqual([{ sheet: "Folio Convergence", row: 1, column: 0, rows: 2, columns: 1 }]);
     expect(log.positions[0]).toMatchObject({ from: "E2" });
 
-    await adapter.appendRows("Convergence", [[2, 7, 5]]);
-    // after the append both series and the categories are pointed at the table again
-    expect(log.series.map((s) => s.name)).toEqual(["mean", "#0", "#1"]);
-    expect(log.categories).toHaveLength(2);
+    await adapter.appendRows("FolioConvergence", [[2, 7, 5]]);
+    expect(log.appended).toEqual([{ table: "FolioConvergence", index: undefined, values: [[2, 7, 5]] }]);
+    // after the append both series and the categories cover the three rows of the table
+    const body = (column: number) => ({ sheet: "Folio Convergence", row: 1, column, rows: 3, columns: 1 });
+    expect(log.series.slice(1).map((s) => [s.name, block(ranges, s.values)])).toEqual([
+      ["#0", body(1)],
+      ["#1", body(2)],
+    ]);
+    expect(block(ranges, log.categories[1].range)).toEqual(body(0));
   });
 
   it("writes a report sheet: titled blocks, formats, colour scale and a column chart", async () => {

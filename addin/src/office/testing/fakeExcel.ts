@@ -2,7 +2,8 @@
  * A small Excel workbook for unit tests, built on office-addin-mock's OfficeMockObject so
  * reading any property before load() + sync() gives the mock's error value, as in Excel.
  * Ranges, sheets and tables are created lazily as children of the mock tree, so
- * `context.sync()` reaches them.
+ * `context.sync()` reaches them. A table the code adds is found by the name it is given and
+ * grows with the rows added to it, as in Excel.
  */
 import { OfficeMockObject } from "office-addin-mock";
 import type { Cell, Table } from "../../api/types";
@@ -141,7 +142,10 @@ export function makeFakeExcel(init: FakeInit) {
     },
     tables: {
       add(this: Mock, range: Mock, hasHeaders: boolean): Mock {
-        const table = populate(this, key("table"), { name: `Table${counter}`, style: "" });
+        // a table over the range: found by name afterwards, growing as rows are added
+        const at = ranges.find((r) => r.mock === range);
+        const b: FakeTableInit = at ? { sheet: at.sheet, row: at.row, column: at.column, rows: at.rows, columns: at.columns } : { sheet: name, row: 0, column: 0, rows: 1, columns: 1 };
+        const table: Mock = populate(this, key("table"), { ...tableData(`Table${counter}`, b, () => table.name), style: "" });
         log.addedTables.push({ sheet: name, hasHeaders, range, table });
         return table;
       },
@@ -204,7 +208,7 @@ export function makeFakeExcel(init: FakeInit) {
     },
   });
 
-  const tableData = (name: string, t: FakeTableInit) => ({
+  const tableData = (name: string, t: FakeTableInit, currentName: () => string = () => name) => ({
     name,
     showTotals: !!t.showTotals,
     getRange(this: Mock): Mock {
@@ -215,7 +219,8 @@ export function makeFakeExcel(init: FakeInit) {
     },
     rows: {
       add(index: unknown, values: Table) {
-        log.appended.push({ table: name, index, values });
+        log.appended.push({ table: currentName(), index, values });
+        t.rows += values.length;
       },
     },
   });
@@ -246,7 +251,7 @@ export function makeFakeExcel(init: FakeInit) {
         tables: {
           items: Object.keys(init.tables ?? {}).map((name) => ({ name })),
           getItem(this: Mock, name: string): Mock {
-            const t = this[`table:${name}`];
+            const t = this[`table:${name}`] ?? log.addedTables.find((a) => a.table.name === name)?.table;
             if (!t) throw new Error(`ItemNotFound: table ${name}`);
             return t;
           },
@@ -269,7 +274,7 @@ export function makeFakeExcel(init: FakeInit) {
     sheetKeys.set(name, k);
     populate(workbook.worksheets, k, sheetData(name));
   }
-  for (const [name, t] of Object.entries(init.tables ?? {})) populate(workbook.tables, `table:${name}`, tableData(name, t));
+  for (const [name, t] of Object.entries(init.tables ?? {})) populate(workbook.tables, `table:${name}`, tableData(name, { ...t }));
   const realSync = excel.context.sync.bind(excel.context);
   excel.context.sync = async () => {
     log.syncs++;

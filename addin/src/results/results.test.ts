@@ -1,6 +1,10 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import type { ExploreResult, PlanResult } from "../api/types";
-import { binLabels, exploreSheets, gridTable, planSummaryBlocks, trainMetricsTable } from "./sheets";
+import { binLabels, exploreSheets, gridTable } from "./explore/sheets";
+import { describeRules } from "./plan/rules";
+import { planSummaryBlocks } from "./plan/sheets";
+import { trainMetricsTable } from "./train/sheets";
 
 describe("results as sheets", () => {
   it("summarises a plan: totals, gap to the bound, anomaly score, rules, settings, run record", () => {
@@ -69,3 +73,27 @@ describe("results as sheets", () => {
     expect(gridTable([[1]])).toEqual([["", 1], [1, 1]]);
   });
 });
+
+describe("rules report", () => {
+  it("puts the engine's rules in words, one line per category", () => {
+    const lines = describeRules([
+      { rule: "unique_products", limit: 1, value: 1, kept: true },
+      { rule: "must_include", limit: 6, value: 5, kept: false },
+      { rule: "discount_levels", limit: [0, 0.1, 0.2], value: [0, 0.2], kept: true },
+      { rule: "category_min", category: "skincare", limit: 12, value: 25, kept: true },
+      { rule: "category_max", category: "skincare", limit: 20, value: 25, kept: false },
+      { rule: "max_discounted_share", limit: 0.4, value: 0.25, kept: true },
+      { rule: "new_rule", limit: 3, value: 2, kept: true },
+    ]);
+    expect(lines).toEqual([
+      { label: "Each product at most once", detail: "max 1 per product", kept: true },
+      { label: "Must-include products placed", detail: "5 of 6", kept: false },
+      { label: "Discounts from the allowed levels", detail: "used 0, 20 %", kept: true },
+      { label: "Category skincare", detail: "25 products (limit 12–20)", kept: false },
+      { label: "Discounted share", detail: "25 % (max 40 %)", kept: true },
+      { label: "New rule", detail: "2 (limit 3)", kept: true },
+    ]);
+  });
+});
+
+// ---------- components ----------

@@ -1,4 +1,4 @@
-import type { CountriesChoice, Objective, PlanSettings, Table } from "../api/types";
+import type { CountriesChoice, Objective, PlanSettings, Problem, Table } from "../api/types";
 
 /** The plan settings form as the user typed it (strings), validated into PlanSettings. */
 export interface SettingsForm {
@@ -155,4 +155,16 @@ export function validateSettings(form: SettingsForm): { settings?: PlanSettings;
       seed: seed!,
     },
   };
+}
+
+/** The field messages a server's refusal carries: bad settings by field, an unknown country. */
+export function fieldErrorsFrom(p: Problem): SettingsErrors | undefined {
+  if (p.code === "invalid_settings" && p.errors?.length) {
+    const fieldErrors: SettingsErrors = {};
+    for (const e of p.errors) if (e.column && e.column in DEFAULT_SETTINGS) fieldErrors[e.column as SettingsField] = e.message ?? "Not valid";
+    return fieldErrors;
+  }
+  const countryError = p.code === "invalid_job" ? p.errors?.find((e) => e.column === "countries") : undefined;
+  if (countryError) return { countries: countryError.message ?? p.detail ?? "Not valid" };
+  return undefined;
 }

@@ -1,9 +1,9 @@
 /** Explore results drawn on the page and in the pane: histograms, heatmaps, SOM grids, clusters. */
 import { useState } from "react";
-import type { Clusters, ColumnSummary, Correlations, SomResult } from "../api/types";
-import { fmtInt, fmtPct, fmtValue } from "./format";
+import type { Clusters, ColumnSummary, Correlations, SomResult } from "../../api/types";
+import { fmtInt, fmtPct, fmtValue } from "../../components/format";
 import { binLabels } from "./sheets";
-import { TableHead } from "./TableHead";
+import { TableHead } from "../../components/TableHead";
 
 /** white -> amber -> red for 0..1 */
 export function heatColor(t: number): string {

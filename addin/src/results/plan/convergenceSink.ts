@@ -1,5 +1,7 @@
-import type { Table } from "../api/types";
-import type { ChartSpec, WorkbookAdapter } from "../office/adapter";
+import type { Table, WsProgressMessage } from "../../api/types";
+import type { ChartSpec, WorkbookAdapter } from "../../office/adapter";
+import { pointFrom } from "../../state/job";
+import type { LiveWriter } from "../kind";
 
 export const CONVERGENCE_HEADER = ["generation", "best", "mean", "feasible_share"];
 
@@ -16,7 +18,7 @@ export const CONVERGENCE_CHART: ChartSpec = {
  * batch creates the sheet and table, later batches append. Batches are flushed on a timer
  * so a fast job costs a few Excel requests, not one per generation.
  */
-export class ConvergenceSink {
+export class ConvergenceSink implements LiveWriter {
   private pending: Table = [];
   private started = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +35,13 @@ export class ConvergenceSink {
     } = {},
   ) {}
 
-  push(row: Table[number]): void {
+  /** A plan-phase progress event becomes a row (generation, best, mean, feasible share). */
+  push(message: WsProgressMessage): void {
+    const pt = pointFrom(message);
+    if (pt) this.pushRow([pt.generation, pt.best, pt.mean, typeof message.feasible_share === "number" ? message.feasible_share : null]);
+  }
+
+  pushRow(row: Table[number]): void {
     if (this.failed) return;
     this.pending.push(row);
     if (this.timer === undefined) this.timer = setTimeout(() => void this.flush(), this.opts.intervalMs ?? 1500);

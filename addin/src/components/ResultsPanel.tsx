@@ -1,0 +1,76 @@
+import type { JobKind } from "../api/types";
+import type { FinishedResult } from "../hooks/useJob";
+import type { ResultContext } from "../results/kind";
+import { RESULT_ORDER, resultKind } from "../results/registry";
+
+export interface ResultsPanelProps {
+  mode: "excel" | "browser";
+  results: Partial<Record<JobKind, FinishedResult>>;
+  shownKind: JobKind | null;
+  onShow(kind: JobKind): void;
+  /** Excel: write the shown result into the workbook again */
+  onWrite(finished: FinishedResult): void;
+  onDownload(jobId: string, kind: JobKind): void;
+  busy: boolean;
+  context: ResultContext;
+}
+
+/** The finished jobs' results, one tab per kind; before any, the three steps to get there. */
+export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDownload, busy, context }: ResultsPanelProps) {
+  const kinds = RESULT_ORDER.filter((k) => results[k]);
+  const shown = shownKind && results[shownKind] ? results[shownKind]! : kinds.length ? results[kinds[0]]! : undefined;
+  const kind = shown ? resultKind(shown.kind) : undefined;
+  if (!shown || !kind) {
+    return (
+      <section className="card card--empty slot-results" aria-label="Results">
+        <h2>Results</h2>
+        <ol className="steps">
+          <li>
+            <strong>Map your tables.</strong> {mode === "excel" ? "Pick a named table, a sheet or the selection per role." : "Load the demo workbook or upload an xlsx/csv."}
+          </li>
+          <li>
+            <strong>Explore and train.</strong> Check the data, then fit and compare forecast models on the latest campaigns.
+          </li>
+          <li>
+            <strong>Plan.</strong> The genetic algorithm fills the catalogue's slots; watch it converge live.
+          </li>
+        </ol>
+      </section>
+    );
+  }
+  const View = kind.View;
+  return (
+    <section className="card slot-results" aria-label="Results">
+      <div className="card__head">
+        <h2>Results</h2>
+        <div className="row">
+          {mode === "excel" && (
+            <button type="button" className="button" data-testid={kind.writeTestId} onClick={() => onWrite(shown)} disabled={busy}>
+              {kind.writeLabel}
+            </button>
+          )}
+          <button type="button" className="button" data-testid="download-xlsx" onClick={() => onDownload(shown.jobId, shown.kind)}>
+            Download result.xlsx
+          </button>
+        </div>
+      </div>
+      {kinds.length > 1 && (
+        <div className="tabs" role="tablist">
+          {kinds.map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              aria-selected={shown.kind === k}
+              className={`tab${shown.kind === k ? " tab--active" : ""}`}
+              onClick={() => onShow(k)}
+            >
+              {resultKind(k)!.label}
+            </button>
+          ))}
+        </div>
+      )}
+      <View result={shown.result} context={{ ...context, table: shown.table }} />
+    </section>
+  );
+}

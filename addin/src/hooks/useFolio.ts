@@ -1,0 +1,178 @@
+/**
+ * The app's flow, composed of small hooks: connection -> table mapping -> dataset -> job ->
+ * result. This module only joins them and runs a job (check the settings, make sure the dataset
+ * is on the server, start the job, follow it); each part's state lives in its own hook over pure
+ * functions in `state/`, each result kind's view and Excel writer in `results/<kind>/`.
+ */
+import { useCallback, useState } from "react";
+import { toProblem } from "../api/errors";
+import type { JobKind, JobRequest, Problem, Role } from "../api/types";
+import type { WorkbookAdapter } from "../office/adapter";
+import { resultKind } from "../results/registry";
+import { isActive } from "../state/job";
+import { useConnection } from "./useConnection";
+import type { FolioServices } from "./useConnection";
+import { useDataset } from "./useDataset";
+import { useJob } from "./useJob";
+import type { FinishedResult, SavedJob } from "./useJob";
+import { SETTINGS_PROBLEM, usePlanSettings } from "./usePlanSettings";
+import { useTableMapping } from "./useTableMapping";
+
+export type { FolioServices, JobWatcher } from "./useConnection";
+export { SETTING_JOB, COUNTRY_POLL_MS } from "./useJob";
+export type { FinishedResult } from "./useJob";
+export { SETTING_MAPPING } from "./useTableMapping";
+
+function newKey(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c?.randomUUID) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
+  // the one message bar, the notice line and what the app is busy with
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [exploreTable, setExploreTable] = useState<Role>("history");
+
+  const conn = useConnection(services, setProblem);
+  const { api } = conn;
+  const settings = usePlanSettings();
+  const tables = useTableMapping(adapter, api, { setProblem, setBusy }, adapter.kind === "browser" || settings.countriesForm.mode !== "one");
+  const data = useDataset(adapter, api, {
+    mapping: tables.mapping,
+    sources: tables.sources,
+    workbookName: tables.workbookName,
+    onRead: tables.noteRead,
+    setProblem,
+  });
+
+  /** Results where planners want them: sheets with formatted tables and native charts. */
+  const writeResult = useCallback(
+    async (finished: FinishedResult) => {
+      const kind = resultKind(finished.kind);
+      if (!kind) return;
+      setBusy("Writing the results into the workbook…");
+      try {
+        setNotice(await kind.write(adapter, finished.result as never, { table: finished.table }));
+      } catch (err) {
+        setProblem(toProblem(err));
+      } finally {
+        setBusy(null);
+      }
+    },
+    [adapter],
+  );
+
+  const jobs = useJob(adapter, api, conn.watcherRef, { setProblem, setNotice, writeResult });
+  const { ensureDataset, datasetFailed } = data;
+  const { checkSettings, showServerErrors } = settings;
+  const { historyCountries } = tables;
+  const { follow } = jobs;
+
+  const run = useCallback(
+    async (kind: JobKind) => {
+      setProblem(null);
+      setNotice(null);
+      let plan: ReturnType<typeof checkSettings>;
+      if (kind === "plan") {
+        plan = checkSettings(historyCountries);
+        if (!plan) {
+          setProblem(SETTINGS_PROBLEM);
+          return;
+        }
+      }
+      setBusy(`Starting ${kind}…`);
+      try {
+        const dataset = await ensureDataset();
+        let request: JobRequest;
+        if (kind === "plan") request = { kind, dataset, settings: plan!.settings, ...(plan!.countries ? { countries: plan!.countries } : {}) };
+        else if (kind === "explore") request = { kind, dataset, table: exploreTable };
+        else request = { kind: "train", dataset };
+        const created = await api.createJob(request, newKey());
+        const saved: SavedJob = { id: created.id, kind, ...(kind === "explore" ? { table: exploreTable } : {}) };
+        follow(saved, created);
+      } catch (err) {
+        const p = toProblem(err);
+        setProblem(p);
+        datasetFailed();
+        showServerErrors(p);
+      } finally {
+        setBusy(null);
+      }
+    },
+    [api, checkSettings, datasetFailed, ensureDataset, exploreTable, follow, historyCountries, showServerErrors],
+  );
+
+  const download = useCallback(
+    async (jobId: string, kind: JobKind) => {
+      try {
+        const blob = await api.resultWorkbook(jobId);
+        const url = URL.createObjectURL(blob);
+        const a = document.createElement("a");
+        a.href = url;
+        a.download = `folio-${kind}-${jobId}.xlsx`;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } catch (err) {
+        setProblem(toProblem(err));
+      }
+    },
+    [api],
+  );
+
+  return {
+    mode: adapter.kind,
+    // connection
+    connection: conn.connection,
+    updateConnection: conn.updateConnection,
+    health: conn.health,
+    socketState: conn.socketState,
+    // tables
+    sources: tables.sources,
+    mapping: tables.mapping,
+    mapRole: tables.mapRole,
+    pickSelection: tables.pickSelection,
+    refreshSources: tables.refreshSources,
+    workbookName: tables.workbookName,
+    rowCounts: tables.rowCounts,
+    historyCountries,
+    loadDemo: tables.loadDemo,
+    upload: tables.upload,
+    // dataset
+    dataset: data.dataset,
+    datasetStatus: data.datasetStatus,
+    goToCell: data.goToCell,
+    canLocate: data.canLocate,
+    // messages
+    busy,
+    problem,
+    setProblem,
+    notice,
+    setNotice,
+    // run
+    form: settings.form,
+    settingsErrors: settings.settingsErrors,
+    changeSetting: settings.changeSetting,
+    countriesForm: settings.countriesForm,
+    changeCountries: settings.changeCountries,
+    exploreTable,
+    setExploreTable,
+    run,
+    // job and results
+    job: jobs.job,
+    active: isActive(jobs.job),
+    cancelling: jobs.cancelling,
+    cancel: jobs.cancel,
+    results: jobs.results,
+    shownKind: jobs.shownKind,
+    setShownKind: jobs.setShownKind,
+    download,
+    writeResult,
+  };
+}
+
+export type FolioState = ReturnType<typeof useFolio>;

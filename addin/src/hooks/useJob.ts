@@ -1,0 +1,216 @@
+/**
+ * Following one job: live progress from the socket (a multi-country plan's children too), its
+ * live writer into the workbook, cancel, the result when it ends, and reattaching to the job a
+ * workbook (or browser) remembers when the pane is opened again. The view itself is
+ * `state/job.ts`'s reducer; this hook wires the socket and the server to it.
+ */
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import type { MutableRefObject } from "react";
+import type { ApiClient } from "../api/client";
+import { toProblem } from "../api/errors";
+import { isTerminal } from "../api/types";
+import type { JobKind, JobRecord, JobStatus, Problem, Role } from "../api/types";
+import type { WorkbookAdapter } from "../office/adapter";
+import type { LiveWriter } from "../results/kind";
+import { resultKind } from "../results/registry";
+import { countriesOf, countsFrom, finalStatus, jobReducer } from "../state/job";
+import type { JobEvent } from "../state/job";
+import type { JobWatcher } from "./useConnection";
+
+/** Key of the followed job in the workbook's settings (page: the browser's storage). */
+export const SETTING_JOB = "folio.job";
+
+/** How often a multi-country plan's record is read for its "k of n countries finished". */
+export const COUNTRY_POLL_MS = 2000;
+
+export interface SavedJob {
+  id: string;
+  kind: JobKind;
+  table?: Role;
+}
+
+export interface FinishedResult {
+  jobId: string;
+  kind: JobKind;
+  status: JobStatus;
+  result: unknown;
+  /** the table an explore job looked at */
+  table?: Role;
+}
+
+export interface JobHandlers {
+  setProblem(p: Problem | null): void;
+  setNotice(text: string | null): void;
+  /** Excel: a finished job's result goes into the workbook without asking */
+  writeResult(finished: FinishedResult): Promise<void>;
+}
+
+export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: MutableRefObject<JobWatcher | null>, handlers: JobHandlers) {
+  const [job, dispatch] = useReducer(jobReducer, null);
+  const [cancelling, setCancelling] = useState(false);
+  const [results, setResults] = useState<Partial<Record<JobKind, FinishedResult>>>({});
+  const [shownKind, setShownKind] = useState<JobKind | null>(null);
+  const handlersRef = useRef(handlers);
+  handlersRef.current = handlers;
+  const liveRef = useRef<LiveWriter | null>(null);
+  const stopWatch = useRef<(() => void) | null>(null);
+  /** A multi-country plan: the watches of its children and the poll of its own record. */
+  const stopCountries = useRef<(() => void) | null>(null);
+  const countryChild = useRef<((child: string, country: string) => void) | null>(null);
+
+  // a new server (or unmount): what was followed through the old socket stops
+  useEffect(
+    () => () => {
+      stopWatch.current?.();
+      stopCountries.current?.();
+      stopCountries.current = null;
+    },
+    [api],
+  );
+
+  const finish = useCallback(
+    async (id: string, kind: JobKind, status: JobStatus, error?: Problem | null, table?: Role) => {
+      stopWatch.current = null;
+      stopCountries.current?.();
+      stopCountries.current = null;
+      setCancelling(false);
+      let record: JobRecord | undefined;
+      try {
+        record = await api.getJob(id);
+      } catch (err) {
+        handlersRef.current.setProblem(toProblem(err));
+      }
+      const final = finalStatus(status, record);
+      dispatch({ type: "finished", id, status: final, record });
+      await liveRef.current?.flush();
+      liveRef.current = null;
+      if (final === "failed") {
+        handlersRef.current.setProblem(record?.error ?? error ?? { title: "Job failed", detail: `The ${kind} job failed.`, code: "failed" });
+      }
+      if (record?.result) {
+        const finished: FinishedResult = { jobId: id, kind, status: final, result: record.result, ...(table ? { table } : {}) };
+        setResults((r) => ({ ...r, [kind]: finished }));
+        setShownKind(kind);
+        if (adapter.kind === "excel") await handlersRef.current.writeResult(finished);
+      }
+      if (!record || isTerminal(record.status)) adapter.saveSetting(SETTING_JOB, null).catch(() => {});
+    },
+    [adapter, api],
+  );
+
+  /**
+   * A multi-country plan's own state: each country's child job is watched (from its first event)
+   * for its final status, and the parent's record is polled for "k of n countries finished"
+   * (the parent publishes no progress of its own). Returns the function that stops both.
+   */
+  const followCountries = useCallback(
+    (parentId: string, watcher: JobWatcher) => {
+      const stops = new Map<string, () => void>();
+      countryChild.current = (child, country) => {
+        if (stops.has(child)) return;
+        stops.set(
+          child,
+          watcher.watch(child, {
+            onFinished: (status, error) =>
+              dispatch({ type: "country_finished", id: parentId, country, status, ...(error?.detail ? { detail: error.detail } : {}) }),
+          }),
+        );
+      };
+      const timer = setInterval(() => {
+        api.getJob(parentId).then(
+          (rec) => {
+            const counts = countsFrom(rec.progress);
+            if (counts) dispatch({ type: "counts", id: parentId, counts });
+          },
+          () => {}, // the socket (or the next poll) tells
+        );
+      }, COUNTRY_POLL_MS);
+      return () => {
+        clearInterval(timer);
+        countryChild.current = null;
+        for (const stop of stops.values()) stop();
+      };
+    },
+    [api],
+  );
+
+  /** Follow a job live: progress, its live writer into the workbook, then the result. */
+  const attach = useCallback(
+    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress" | "countries">) => {
+      const { id, kind } = saved;
+      const countries = countriesOf(kind, created);
+      dispatch({ type: "attached", id, kind, record: created });
+      liveRef.current?.dispose();
+      stopCountries.current?.();
+      stopCountries.current = null;
+      liveRef.current =
+        resultKind(kind)?.live?.(adapter, { countries }, (err) =>
+          handlersRef.current.setNotice(`Could not write convergence rows: ${toProblem(err).detail}`),
+        ) ?? null;
+      stopWatch.current?.();
+      const watcher = watcherRef.current;
+      if (!watcher) throw new Error("The job socket is not ready.");
+      if (countries) stopCountries.current = followCountries(id, watcher);
+      const send = (event: JobEvent) => dispatch(event);
+      stopWatch.current = watcher.watch(id, {
+        onState: (record) => send({ type: "record", id, record }),
+        onProgress: (message) => {
+          if (countries) {
+            const child = typeof message.child === "string" ? message.child : undefined;
+            if (child && typeof message.country === "string" && message.country) countryChild.current?.(child, message.country);
+          } else liveRef.current?.push(message);
+          send({ type: "progress", id, message });
+        },
+        onFinished: (status, error) => void finish(id, kind, status, error, saved.table),
+      });
+    },
+    [adapter, finish, followCountries, watcherRef],
+  );
+
+  const cancel = useCallback(async () => {
+    if (!job) return;
+    setCancelling(true);
+    try {
+      await api.cancelJob(job.id);
+    } catch (err) {
+      setCancelling(false);
+      handlersRef.current.setProblem(toProblem(err));
+    }
+  }, [api, job]);
+
+  /** A job just created: remembered by the workbook (or browser), then followed. */
+  const follow = useCallback(
+    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress" | "countries">) => {
+      adapter.saveSetting(SETTING_JOB, saved).catch(() => {});
+      attach(saved, created);
+    },
+    [adapter, attach],
+  );
+
+  // Reopened pane or page: reattach to the job this workbook (or browser) was following.
+  useEffect(() => {
+    let alive = true;
+    void (async () => {
+      const saved = await adapter.loadSetting<SavedJob>(SETTING_JOB).catch(() => undefined);
+      if (!alive || !saved || typeof saved.id !== "string") return;
+      try {
+        const rec = await api.getJob(saved.id);
+        if (!alive) return;
+        if (isTerminal(rec.status)) {
+          dispatch({ type: "found_finished", id: saved.id, kind: saved.kind, record: rec });
+          await finish(saved.id, saved.kind, rec.status, rec.error, saved.table);
+        } else {
+          attach(saved, rec);
+          handlersRef.current.setNotice(`Reattached to the running ${saved.kind} job ${saved.id}.`);
+        }
+      } catch (err) {
+        if (alive && toProblem(err).code === "not_found") adapter.saveSetting(SETTING_JOB, null).catch(() => {});
+      }
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [adapter, api, attach, finish]);
+
+  return { job, cancelling, results, shownKind, setShownKind, follow, cancel };
+}

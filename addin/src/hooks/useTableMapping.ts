@@ -1,0 +1,173 @@
+/**
+ * Which table plays which role. In Excel: the workbook's named tables and sheets, the selection,
+ * and the mapping the workbook remembers. On the page: the sheets of the uploaded (or demo)
+ * workbook. Also the countries of the mapped history, for the Countries control.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { ApiClient } from "../api/client";
+import { toProblem } from "../api/errors";
+import type { Problem, Role, Table } from "../api/types";
+import type { SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
+import type { BrowserAdapter } from "../office/browser";
+import { EMPTY_MAPPING, autoMap, mappingFromKeys, mappingKeys, rowCounts } from "../state/mapping";
+import type { Mapping } from "../state/mapping";
+import { countriesInHistory } from "../state/planSettings";
+
+/** Key of what the pane remembers per workbook (document settings) or per browser (page). */
+export const SETTING_MAPPING = "folio.mapping";
+
+export interface MappingMessages {
+  setProblem(p: Problem | null): void;
+  setBusy(what: string | null): void;
+}
+
+/**
+ * `wantCountries`: read the history's countries (the page holds its workbook in memory, so
+ * always; in Excel only once the user asks for plans per country).
+ */
+export function useTableMapping(adapter: WorkbookAdapter, api: ApiClient, messages: MappingMessages, wantCountries: boolean) {
+  const { setProblem, setBusy } = messages;
+  const [sources, setSources] = useState<SourceOption[]>([]);
+  const [mapping, setMapping] = useState<Mapping>(EMPTY_MAPPING);
+  const [workbookName, setWorkbookName] = useState<string | undefined>();
+  const [readRows, setReadRows] = useState<Partial<Record<Role, number>>>({});
+  /** The countries of the mapped history table (undefined: not read). */
+  const [historyCountries, setHistoryCountries] = useState<string[] | undefined>(undefined);
+
+  const refreshSources = useCallback(
+    async (reset = false) => {
+      try {
+        const list = await adapter.listSources();
+        setSources(list);
+        setMapping((cur) => autoMap(list, reset ? EMPTY_MAPPING : cur));
+      } catch (err) {
+        setProblem(toProblem(err));
+      }
+    },
+    [adapter, setProblem],
+  );
+
+  // Excel: the mapping this workbook remembers, then the workbook's tables and sheets
+  const mappingLoaded = useRef(false);
+  const savedMapping = useRef("");
+  useEffect(() => {
+    if (adapter.kind !== "excel") return;
+    let alive = true;
+    void (async () => {
+      try {
+        const saved = await adapter.loadSetting<Record<string, string>>(SETTING_MAPPING);
+        if (alive && saved && typeof saved === "object") {
+          savedMapping.current = JSON.stringify(saved);
+          setMapping(mappingFromKeys(saved));
+        }
+      } catch {
+        // no settings (older Excel): start from names
+      }
+      if (!alive) return;
+      mappingLoaded.current = true;
+      await refreshSources();
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [adapter, refreshSources]);
+
+  useEffect(() => {
+    if (adapter.kind !== "excel" || !mappingLoaded.current) return;
+    const keys = mappingKeys(mapping);
+    const text = JSON.stringify(keys);
+    if (text === savedMapping.current) return;
+    savedMapping.current = text;
+    adapter.saveSetting(SETTING_MAPPING, keys).catch(() => {
+      // a read-only workbook: the choice lasts for this session
+    });
+  }, [adapter, mapping]);
+
+  useEffect(() => {
+    const source = mapping.history;
+    if (!source || !wantCountries) {
+      if (!source) setHistoryCountries(undefined);
+      return;
+    }
+    let alive = true;
+    adapter.readTable(source).then(
+      (read) => alive && setHistoryCountries(countriesInHistory(read.values)),
+      () => alive && setHistoryCountries(undefined),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [adapter, mapping.history, sources, wantCountries]);
+
+  /** The page: hold a workbook's sheets (uploaded, or the demo) and map them afresh. */
+  const loadWorkbook = useCallback(
+    async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string) => {
+      if (adapter.kind !== "browser") return;
+      setBusy(what);
+      setProblem(null);
+      try {
+        const { sheets } = await get();
+        (adapter as BrowserAdapter).setWorkbook(sheets ?? {}, name);
+        setWorkbookName(name);
+        setReadRows({});
+        await refreshSources(true);
+      } catch (err) {
+        setProblem(toProblem(err));
+      } finally {
+        setBusy(null);
+      }
+    },
+    [adapter, refreshSources, setBusy, setProblem],
+  );
+
+  const loadDemo = useCallback(
+    () =>
+      loadWorkbook(
+        "Loading the demo workbook…",
+        async () => api.parseWorkbook(await api.demoWorkbook(), "workbook.xlsx"),
+        "Demo workbook",
+      ),
+    [api, loadWorkbook],
+  );
+
+  const upload = useCallback(
+    (file: File) => loadWorkbook(`Reading ${file.name}…`, () => api.parseWorkbook(file, file.name), file.name),
+    [api, loadWorkbook],
+  );
+
+  const mapRole = useCallback((role: Role, source: TableSource | null) => setMapping((m) => ({ ...m, [role]: source })), []);
+
+  const pickSelection = useCallback(
+    async (role: Role) => {
+      if (!adapter.captureSelection) return;
+      try {
+        mapRole(role, await adapter.captureSelection());
+      } catch (err) {
+        setProblem(toProblem(err));
+      }
+    },
+    [adapter, mapRole, setProblem],
+  );
+
+  /** What reading the mapped tables for a dataset found: row counts and the history's countries. */
+  const noteRead = useCallback((rows: Partial<Record<Role, number>>, history: Table | undefined) => {
+    setReadRows(rows);
+    setHistoryCountries(countriesInHistory(history));
+  }, []);
+
+  const counts = useMemo(() => rowCounts(mapping, sources, readRows), [mapping, sources, readRows]);
+
+  return {
+    sources,
+    mapping,
+    workbookName,
+    historyCountries,
+    rowCounts: counts,
+    refreshSources,
+    loadDemo,
+    upload,
+    mapRole,
+    pickSelection,
+    noteRead,
+  };
+}

@@ -1,0 +1,114 @@
+/** An explore job's result: findings, per-column statistics with sparklines, histograms, correlations, clusters, SOM. */
+import type { ColumnSummary, ExploreResult } from "../../api/types";
+import { fmtInt, fmtValue } from "../../components/format";
+import { TableHead } from "../../components/TableHead";
+import type { ResultViewProps } from "../kind";
+import { ClusterProfiles, CorrelationHeatmap, HistogramChart, SomView } from "./ExploreCharts";
+import { findingText } from "./sheets";
+
+function Histogram({ summary }: { summary: ColumnSummary }) {
+  const counts = summary.histogram?.counts ?? [];
+  if (counts.length === 0) {
+    const top = (summary.top ?? []).slice(0, 3).map(topLabel).filter(Boolean);
+    return <span className="muted small">{top.join(", ")}</span>;
+  }
+  const max = Math.max(...counts, 1);
+  const w = 80;
+  const h = 20;
+  const bw = w / counts.length;
+  return (
+    <svg className="spark" viewBox={`0 0 ${w} ${h}`} width={w} height={h} role="img" aria-label={`Histogram of ${summary.column}`}>
+      {counts.map((c, i) => {
+        const bh = Math.max(c > 0 ? 1 : 0, (c / max) * h);
+        return <rect key={i} x={i * bw + 0.5} y={h - bh} width={Math.max(0.5, bw - 1)} height={bh} />;
+      })}
+    </svg>
+  );
+}
+
+function topLabel(t: unknown): string {
+  if (t === null || t === undefined) return "";
+  if (Array.isArray(t)) return `${t[0]} (${fmtInt(t[1])})`;
+  if (typeof t === "object") {
+    const o = t as Record<string, unknown>;
+    const v = o.value ?? o.name ?? o.key;
+    return o.count !== undefined ? `${String(v)} (${fmtInt(o.count)})` : String(v);
+  }
+  return String(t);
+}
+
+export function ExploreView({ result }: ResultViewProps<ExploreResult>) {
+  const findings = result.findings ?? [];
+  const numeric = (result.columns ?? []).filter((c) => c.histogram?.counts?.length);
+  return (
+    <div className="result" data-testid="explore-result">
+      {findings.length > 0 && (
+        <>
+          <h3>Findings</h3>
+          <ul className="findings" data-testid="findings">
+            {findings.map((f, i) => (
+              <li key={i}>{findingText(f)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h3>Columns</h3>
+      <div className="table-wrap">
+        <table className="data" data-testid="explore-table">
+          <TableHead
+            columns={[
+              { label: "Column" },
+              ...["Count", "Missing", "Mean", "Median", "Std", "Min", "Max"].map((label) => ({ label, num: true })),
+              { label: "Distribution" },
+            ]}
+          />
+          <tbody>
+            {(result.columns ?? []).map((c) => (
+              <tr key={c.column}>
+                <td>{c.column}</td>
+                <td className="num">{fmtInt(c.count)}</td>
+                <td className="num">{fmtInt(c.missing)}</td>
+                <td className="num">{fmtValue(c.mean)}</td>
+                <td className="num">{fmtValue(c.median)}</td>
+                <td className="num">{fmtValue(c.std)}</td>
+                <td className="num">{fmtValue(c.min)}</td>
+                <td className="num">{fmtValue(c.max)}</td>
+                <td>
+                  <Histogram summary={c} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {numeric.length > 0 && (
+        <>
+          <h3>Histograms</h3>
+          <div className="chart-grid">
+            {numeric.map((c) => (
+              <HistogramChart key={c.column} summary={c} />
+            ))}
+          </div>
+        </>
+      )}
+      {result.correlations && result.correlations.columns.length > 1 && (
+        <>
+          <h3>Correlations</h3>
+          <CorrelationHeatmap corr={result.correlations} />
+        </>
+      )}
+      {result.clusters && result.clusters.profiles?.length > 0 && (
+        <>
+          <h3>Clusters</h3>
+          <ClusterProfiles clusters={result.clusters} />
+        </>
+      )}
+      {result.som && result.som.u_matrix?.length > 0 && (
+        <>
+          <h3>Self-organising map</h3>
+          <SomView som={result.som} />
+        </>
+      )}
+    </div>
+  );
+}

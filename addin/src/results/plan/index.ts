@@ -1,0 +1,30 @@
+/**
+ * The plan kind: the plan in the pane; in Excel the plan table, its Summary and the convergence
+ * sheet with a native chart, written live while the search runs (one catalogue) or once from the
+ * gathered result (one per country).
+ */
+import type { PlanResult } from "../../api/types";
+import type { ResultKind } from "../kind";
+import { CONVERGENCE_CHART, ConvergenceSink } from "./convergenceSink";
+import { PlanView } from "./PlanView";
+import { PLAN_FORMATS, planSummaryBlocks } from "./sheets";
+
+export const planKind: ResultKind<PlanResult> = {
+  label: "Plan",
+  View: PlanView,
+  writeLabel: "Write plan to sheets",
+  writeTestId: "write-plan",
+  async write(adapter, plan) {
+    if (plan.convergence?.length > 1)
+      await adapter.writeTable("Folio Convergence", plan.convergence, { tableName: "FolioConvergence", activate: false, chart: CONVERGENCE_CHART });
+    await adapter.writeReport("Folio Summary", planSummaryBlocks(plan), { activate: false });
+    if (plan.plan?.length) await adapter.writeTable("Folio Plan", plan.plan, { tableName: "FolioPlan", numberFormats: PLAN_FORMATS });
+    const perCountry = plan.countries?.length ? ", the countries side by side" : "";
+    return adapter.kind === "excel"
+      ? `The plan is on the sheet “Folio Plan”, totals${perCountry} and rules on “Folio Summary”.`
+      : "Plan kept: download result.xlsx to open it in Excel.";
+  },
+  // one catalogue per country: live rows would be revised as countries catch up, so the
+  // convergence sheet is written once, from the gathered result
+  live: (adapter, job, onError) => (adapter.kind === "excel" && !job.countries ? new ConvergenceSink(adapter, { onError }) : null),
+};

@@ -1,0 +1,81 @@
+/** The engine's rule report in a planner's words: one line per rule, a category's min and max as one. */
+import type { Cell, RuleReport } from "../../api/types";
+import { fmtCell, fmtPct, isNum } from "../../components/format";
+
+export interface RuleLine {
+  label: string;
+  detail: string;
+  kept: boolean;
+  /** multi-country plans: the country the rule was checked for */
+  country?: string;
+}
+
+const pctList = (v: unknown) =>
+  Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")} %` : fmtCell(v as Cell);
+
+/**
+ * The engine's rule report in words; a category's min and max rules become one line. A
+ * multi-country plan's rules carry their country: grouped by country, each line says which.
+ */
+export function describeRules(rules: RuleReport[]): RuleLine[] {
+  if (!rules.some((r) => r.country)) return describeCountryRules(rules);
+  const groups = new Map<string, RuleReport[]>();
+  for (const r of rules) groups.set(r.country ?? "", [...(groups.get(r.country ?? "") ?? []), r]);
+  return [...groups.entries()].flatMap(([country, group]) =>
+    describeCountryRules(group).map((l) => ({ ...l, ...(country ? { country } : {}) })),
+  );
+}
+
+function describeCountryRules(rules: RuleReport[]): RuleLine[] {
+  const lines: RuleLine[] = [];
+  const categories = new Map<string, { min?: RuleReport; max?: RuleReport; at: number }>();
+  for (const r of rules) {
+    if ((r.rule === "category_min" || r.rule === "category_max") && r.category !== undefined) {
+      const key = `${r.country ?? ""}\u0000${r.category}`;
+      let entry = categories.get(key);
+      if (!entry) {
+        entry = { at: lines.length };
+        categories.set(key, entry);
+        lines.push({ label: "", detail: "", kept: true });
+      }
+      entry[r.rule === "category_min" ? "min" : "max"] = r;
+      const { min, max } = entry;
+      const value = (min ?? max)?.value;
+      const bounds =
+        min && max ? `${fmtCell(min.limit as Cell)}–${fmtCell(max.limit as Cell)}` : min ? `≥ ${fmtCell(min.limit as Cell)}` : `≤ ${fmtCell(max!.limit as Cell)}`;
+      lines[entry.at] = {
+        label: `Category ${r.category}`,
+        detail: `${fmtCell(value as Cell)} products (limit ${bounds})`,
+        kept: (min?.kept ?? true) && (max?.kept ?? true),
+      };
+      continue;
+    }
+    switch (r.rule) {
+      case "unique_products":
+        lines.push({ label: "Each product at most once", detail: `max ${fmtCell(r.value as Cell)} per product`, kept: r.kept });
+        break;
+      case "one_product_per_slot":
+        lines.push({ label: "One product per slot", detail: "", kept: r.kept });
+        break;
+      case "must_include":
+        lines.push({ label: "Must-include products placed", detail: `${fmtCell(r.value as Cell)} of ${fmtCell(r.limit as Cell)}`, kept: r.kept });
+        break;
+      case "discount_levels":
+        lines.push({ label: "Discounts from the allowed levels", detail: `used ${pctList(r.value)}`, kept: r.kept });
+        break;
+      case "max_discounted_share":
+        lines.push({ label: "Discounted share", detail: `${fmtPct(r.value, 0)} (max ${fmtPct(r.limit, 0)})`, kept: r.kept });
+        break;
+      default: {
+        const limit = r.limit !== undefined && r.limit !== null ? ` (limit ${Array.isArray(r.limit) ? r.limit.join(", ") : fmtCell(r.limit)})` : "";
+        lines.push({
+          label: r.rule.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase()),
+          detail: `${Array.isArray(r.value) ? r.value.join(", ") : fmtCell(r.value ?? null)}${limit}`,
+          kept: r.kept,
+        });
+      }
+    }
+  }
+  return lines;
+}
+

@@ -1,0 +1,107 @@
+/**
+ * A plan as workbook sheets: the Summary blocks (totals with the gap to the bound, the countries
+ * side by side, rules, settings, run record) and the plan's number formats. Pure functions from
+ * the job's result to tables and report blocks, so they are tested without Excel.
+ */
+import type { Cell, PlanResult, Table } from "../../api/types";
+import type { ReportBlock } from "../../office/adapter";
+import { describeRules } from "./rules";
+import { boundGap, stoppedByLabel } from "./words";
+
+export const CURRENCY = '#,##0.00 "€"';
+export const PLAN_FORMATS: Record<string, string> = {
+  page: "0",
+  slot: "0",
+  discount: "0%",
+  forecast_units: "#,##0",
+  forecast_low: "#,##0",
+  forecast_high: "#,##0",
+  forecast_revenue: CURRENCY,
+  forecast_profit: CURRENCY,
+  price: CURRENCY,
+  unit_cost: CURRENCY,
+  anomaly_contribution: "0.000",
+};
+
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** The Summary sheet of a plan: totals (with the gap to the bound), rules, settings, run record. */
+export function planSummaryBlocks(result: PlanResult): ReportBlock[] {
+  const t = result.totals ?? {};
+  const bound = num(result.bound);
+  const run = (result.run ?? {}) as Record<string, unknown>;
+  const objective = String((run.settings as Record<string, unknown> | undefined)?.objective ?? "profit");
+  const achieved = num(t[objective as keyof typeof t]) ?? num(t.profit);
+  const gap = bound !== null && achieved !== null ? bound - achieved : null;
+  const totals: [string, Cell, string | null][] = [
+    ["Forecast units", num(t.units), "#,##0"],
+    ["Forecast revenue", num(t.revenue), CURRENCY],
+    ["Forecast profit", num(t.profit), CURRENCY],
+    ["Products", num(t.products), "0"],
+    ["Slots used", num(t.slots_used), "0"],
+    [`Upper bound on ${objective}`, bound, objective === "units" ? "#,##0" : CURRENCY],
+    ["Gap to the bound", gap, objective === "units" ? "#,##0" : CURRENCY],
+    ["Gap to the bound (share)", gap !== null && bound ? gap / Math.abs(bound) : null, "0.0%"],
+    ["Anomaly score", num(result.anomaly_score), "0.00"],
+    ["Stopped early (cancelled)", result.cancelled ? "yes" : "no", null],
+  ];
+  const rows = totals.filter(([, v]) => v !== null);
+  const blocks: ReportBlock[] = [
+    {
+      title: "Plan summary",
+      table: [["item", "value"], ...rows.map(([k, v]) => [k, v])],
+      asTable: false,
+      rowFormats: rows.map(([, , f]) => f),
+    },
+  ];
+  if (result.countries?.length) blocks.push(countryBlock(result));
+  const rules = describeRules(result.rules ?? []);
+  const byCountry = rules.some((r) => r.country);
+  if (rules.length)
+    blocks.push({
+      title: "Rules",
+      table: [
+        [...(byCountry ? ["country"] : []), "rule", "detail", "kept"],
+        ...rules.map((r) => [...(byCountry ? [r.country ?? ""] : []), r.label, r.detail, r.kept ? "kept" : "BROKEN"]),
+      ],
+    });
+  const settings = run.settings as Record<string, unknown> | undefined;
+  if (settings && typeof settings === "object")
+    blocks.push({ title: "Settings", table: [["setting", "value"], ...Object.entries(settings).map(([k, v]) => [k, scalar(v)])], asTable: false });
+  const record = Object.entries(run).filter(([k]) => k !== "settings");
+  if (record.length) blocks.push({ title: "Run record", table: [["item", "value"], ...record.map(([k, v]) => [k, scalar(v)])], asTable: false });
+  return blocks;
+}
+
+/** A multi-country plan's countries side by side, as a formatted table on the Summary sheet. */
+export function countryBlock(result: PlanResult): ReportBlock {
+  const header = ["country", "status", "units", "revenue", "profit", "products", "bound", "gap to bound", "stopped by", "generations", "error"];
+  const rows: Table = (result.countries ?? []).map((c) => {
+    const t = c.totals ?? {};
+    return [
+      c.country,
+      c.status,
+      num(t.units),
+      num(t.revenue),
+      num(t.profit),
+      num(t.products),
+      num(c.bound),
+      boundGap(c),
+      c.stopped_by ? stoppedByLabel(c.stopped_by) : "",
+      num(c.generations_run),
+      c.error ? [c.error.code, c.error.detail].filter(Boolean).join(": ") : "",
+    ];
+  });
+  return {
+    title: "By country",
+    table: [header, ...rows],
+    numberFormats: { units: "#,##0", revenue: CURRENCY, profit: CURRENCY, products: "0", bound: "#,##0", "gap to bound": "0.0%", generations: "0" },
+  };
+}
+
+function scalar(v: unknown): Cell {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
+  return JSON.stringify(v);
+}
+

@@ -1,0 +1,16 @@
+/** The train kind: the models' holdout accuracy in the pane, the same table on "Folio Models". */
+import type { TrainResult } from "../../api/types";
+import type { ResultKind } from "../kind";
+import { METRIC_FORMATS, trainMetricsTable } from "./sheets";
+import { TrainView } from "./TrainView";
+
+export const trainKind: ResultKind<TrainResult> = {
+  label: "Train",
+  View: TrainView,
+  writeLabel: "Write to sheets",
+  writeTestId: "write-sheets",
+  async write(adapter, result) {
+    await adapter.writeTable("Folio Models", trainMetricsTable(result), { tableName: "FolioModels", numberFormats: METRIC_FORMATS });
+    return "Model metrics are on the sheet “Folio Models”.";
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * The dataset the jobs run on, as pure functions: whether the mapped tables were sent, are being
+ * read or sent, or changed since (then the next run sends them again). A dataset is identified by
+ * the signature of the tables it was made from, so the same data is never uploaded twice.
+ */
+import { ROLES } from "../api/types";
+import type { Role, Tables } from "../api/types";
+
+export interface DatasetInfo {
+  id: string;
+  signature: string;
+  rows: Partial<Record<Role, number>>;
+}
+
+export type DatasetPhase = "idle" | "reading" | "uploading" | "ready" | "stale";
+
+export interface DatasetState {
+  dataset: DatasetInfo | null;
+  phase: DatasetPhase;
+}
+
+export type DatasetEvent =
+  | { type: "reading" }
+  | { type: "uploading" }
+  /** the tables are on the server: a new dataset, or the last one again (same signature) */
+  | { type: "ready"; dataset?: DatasetInfo }
+  /** reading or sending failed: back to the last dataset (now stale) or to none */
+  | { type: "failed" }
+  /** the mapping or the workbook changed: a ready dataset no longer matches the tables */
+  | { type: "changed" };
+
+export const NO_DATASET: DatasetState = { dataset: null, phase: "idle" };
+
+export function datasetReducer(state: DatasetState, event: DatasetEvent): DatasetState {
+  switch (event.type) {
+    case "reading":
+    case "uploading":
+      return { ...state, phase: event.type };
+    case "ready":
+      return { dataset: event.dataset ?? state.dataset, phase: "ready" };
+    case "failed":
+      return state.phase === "reading" || state.phase === "uploading" ? { ...state, phase: state.dataset ? "stale" : "idle" } : state;
+    case "changed":
+      return state.phase === "ready" ? { ...state, phase: "stale" } : state;
+  }
+}
+
+/** FNV-1a over the JSON of the tables: tells whether the data changed since the last dataset. */
+export function signature(tables: Tables): string {
+  const text = JSON.stringify(tables);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${(h >>> 0).toString(16)}-${text.length}`;
+}
+
+/** The line under the Data card: what the next run will use. */
+export function datasetStatus(state: DatasetState, opts: { historyMapped: boolean; mode: "excel" | "browser" }): string {
+  const { dataset, phase } = state;
+  switch (phase) {
+    case "reading":
+      return "Reading the tables…";
+    case "uploading":
+      return "Sending the dataset…";
+    case "ready":
+      return dataset
+        ? `Dataset ${dataset.id} · ${ROLES.filter((r) => dataset.rows[r] !== undefined)
+            .map((r) => `${r} ${dataset.rows[r]!.toLocaleString("en-US")} rows`)
+            .join(" · ")}`
+        : "";
+    case "stale":
+      return "Data changed: a new dataset is created on the next run.";
+    default:
+      return opts.historyMapped
+        ? "No dataset yet: it is created from these tables when you run a job."
+        : opts.mode === "browser"
+          ? "No data loaded."
+          : "Map at least the history table.";
+  }
+}
