@@ -84,6 +84,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
           <RunPanel
             busy={s.busy}
             disabled={!!s.busy || active}
+            missing={s.missing}
             exploreTable={s.exploreTable}
             onExploreTable={s.setExploreTable}
             onRun={(kind) => void s.run(kind)}

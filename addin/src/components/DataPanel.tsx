@@ -80,6 +80,7 @@ export function DataPanel(props: DataPanelProps) {
             const known = sources.some((s) => sourceKey(s.source) === key);
             const rows = props.rowCounts[role];
             const id = `map-${role}`;
+            const columns = current ? sources.find((s) => sourceKey(s.source) === key)?.columns?.filter(Boolean) : undefined;
             return (
               <div className="role" key={role}>
                 <div className="role__head">
@@ -119,6 +120,11 @@ export function DataPanel(props: DataPanelProps) {
                     </button>
                   )}
                 </div>
+                {columns && columns.length > 0 && (
+                  <span className="role__columns" data-testid={`columns-${role}`} title={columns.join(", ")}>
+                    {columnsPreview(columns)}
+                  </span>
+                )}
               </div>
             );
           })}
@@ -133,4 +139,10 @@ export function DataPanel(props: DataPanelProps) {
 
 function describe(source: TableSource): string {
   return source.kind === "range" ? `Selection ${source.sheet}!${source.address}` : source.name;
+}
+
+/** The first columns of a table, then how many more: a preview that fits the pane. */
+export function columnsPreview(columns: string[], shown = 5): string {
+  const head = columns.slice(0, shown).join(", ");
+  return columns.length > shown ? `${head} +${columns.length - shown} more` : head;
 }

@@ -1,4 +1,5 @@
 import type { Problem, ProblemItem } from "../api/types";
+import { plannerTitle } from "./problemWords";
 
 export interface ErrorBarProps {
   problem: Problem | null;
@@ -24,7 +25,7 @@ export function ErrorBar({ problem, onDismiss, onGoToCell, canLocate, maxItems =
   if (!problem) return null;
   const items = problem.errors ?? [];
   const shown = items.slice(0, maxItems);
-  const title = problem.title && problem.title !== problem.detail ? problem.title : undefined;
+  const title = plannerTitle(problem);
   return (
     <div className="error-bar" role="alert" data-testid="error-bar" data-code={problem.code ?? ""}>
       <div className="error-bar__head">

@@ -1,5 +1,6 @@
-import type { JobKind, Role } from "../api/types";
+import type { Role } from "../api/types";
 import { ROLES } from "../api/types";
+import type { RunKind } from "../state/mapping";
 import { ROLE_INFO } from "./DataPanel";
 import { SettingsFormView } from "./SettingsFormView";
 import type { SettingsFormProps } from "./SettingsFormView";
@@ -9,14 +10,23 @@ export interface RunPanelProps {
   busy: string | null;
   /** a job runs or the app is busy: nothing can start */
   disabled: boolean;
+  /** why a kind cannot start yet (no history, no products): its button is disabled, the reason shown */
+  missing?: Partial<Record<RunKind, string>>;
   exploreTable: Role;
   onExploreTable(role: Role): void;
-  onRun(kind: JobKind): void;
+  onRun(kind: RunKind): void;
   settings: Omit<SettingsFormProps, "disabled">;
 }
 
 /** The buttons that start jobs, and the plan settings. */
-export function RunPanel({ busy, disabled, exploreTable, onExploreTable, onRun, settings }: RunPanelProps) {
+export function RunPanel({ busy, disabled, missing = {}, exploreTable, onExploreTable, onRun, settings }: RunPanelProps) {
+  // one hint: the first thing missing (the history before the products)
+  const hint = missing.explore ?? missing.train ?? missing.plan;
+  const button = (kind: RunKind) => ({
+    disabled: disabled || !!missing[kind],
+    "aria-describedby": missing[kind] ? "run-hint" : undefined,
+    onClick: () => onRun(kind),
+  });
   return (
     <section className="card slot-run" aria-label="Run">
       <div className="card__head">
@@ -30,7 +40,7 @@ export function RunPanel({ busy, disabled, exploreTable, onExploreTable, onRun, 
       </div>
       <div className="run-buttons">
         <div className="run-explore">
-          <button type="button" className="button" data-testid="run-explore" disabled={disabled} onClick={() => onRun("explore")}>
+          <button type="button" className="button" data-testid="run-explore" {...button("explore")}>
             Explore
           </button>
           <select
@@ -46,13 +56,18 @@ export function RunPanel({ busy, disabled, exploreTable, onExploreTable, onRun, 
             ))}
           </select>
         </div>
-        <button type="button" className="button" data-testid="run-train" disabled={disabled} onClick={() => onRun("train")}>
+        <button type="button" className="button" data-testid="run-train" {...button("train")}>
           Train
         </button>
-        <button type="button" className="button button--primary" data-testid="run-plan" disabled={disabled} onClick={() => onRun("plan")}>
+        <button type="button" className="button button--primary" data-testid="run-plan" {...button("plan")}>
           Plan
         </button>
       </div>
+      {hint && (
+        <p className="run-hint" id="run-hint" data-testid="run-hint">
+          {hint}
+        </p>
+      )}
       <SettingsFormView {...settings} disabled={disabled} />
     </section>
   );

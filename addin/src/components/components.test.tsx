@@ -40,6 +40,22 @@ describe("ErrorBar", () => {
     expect(go).toHaveBeenCalledWith(problem.errors![0]);
   });
 
+  it("titles a problem in a planner's words, by its code", () => {
+    const { rerender } = render(<ErrorBar problem={{ ...problem, title: "The tables do not match the contract" }} />);
+    const bar = screen.getByTestId("error-bar");
+    expect(bar).toHaveTextContent("Some cells in your tables need fixing");
+    expect(bar).not.toHaveTextContent("contract");
+    // the cells are listed as before
+    expect(within(bar).getAllByRole("listitem")[0]).toHaveTextContent("history · row 3 · units · C3");
+    rerender(<ErrorBar problem={{ code: "invalid_workbook", status: 413, title: "The file is too large", detail: "the file is 60.0 MB; the limit is 50 MB" }} />);
+    expect(screen.getByTestId("error-bar")).toHaveTextContent("This file is too large");
+    // an unknown code keeps the server's title; a title equal to the detail is not repeated
+    rerender(<ErrorBar problem={{ code: "brand_new", title: "A new failure", detail: "what happened" }} />);
+    expect(screen.getByTestId("error-bar")).toHaveTextContent("A new failurewhat happened");
+    rerender(<ErrorBar problem={{ code: "brand_new", title: "same", detail: "same" }} />);
+    expect(screen.getByTestId("error-bar").querySelector(".error-bar__title")).toBeNull();
+  });
+
   it("renders nothing without a problem, and no actions on the page", () => {
     const { container, rerender } = render(<ErrorBar problem={null} />);
     expect(container).toBeEmptyDOMElement();
@@ -111,7 +127,7 @@ function fakeServer(history?: (string | number)[][]) {
   const api = {
     health: vi.fn(async () => ({ status: "ok", version: "0.1.0" })),
     demoWorkbook: vi.fn(async () => new Blob(["xlsx"])),
-    parseWorkbook: vi.fn(async () => ({
+    parseWorkbook: vi.fn(async (): Promise<{ sheets: Record<string, (string | number)[][]> }> => ({
       sheets: {
         history: history ?? [
           ["campaign", "product_id", "units"],
@@ -167,6 +183,9 @@ describe("App (standalone page)", () => {
     expect((screen.getByTestId("map-category_limits") as HTMLSelectElement).value).toBe("sheet:category_limits");
     expect(screen.getByTestId("rows-products")).toHaveTextContent("1");
     expect(screen.getByTestId("rows-category_limits")).toHaveTextContent("0");
+    // a preview of each table: its columns, not its rows
+    expect(screen.getByTestId("columns-history")).toHaveTextContent("campaign, product_id, units");
+    expect(screen.getByTestId("columns-products")).toHaveTextContent("product_id, price, unit_cost");
     expect(screen.getByTestId("dataset-status")).toHaveTextContent(/created from these tables/);
   });
 
@@ -263,6 +282,31 @@ describe("App (standalone page)", () => {
     expect(bar).toHaveTextContent("history · row 3 · units · C3");
     expect(api.createJob).not.toHaveBeenCalled();
     expect(screen.getAllByTestId("error-bar")).toHaveLength(1);
+  });
+
+  it("keeps Explore, Train and Plan disabled with a hint until the history (and for Plan the products) is there", async () => {
+    const server = fakeServer();
+    server.api.parseWorkbook.mockResolvedValueOnce({
+      // a lone csv named after its export: mapped as history by its columns
+      sheets: { "export (3)": [[" Campaign", "product_id", "UNITS"], [1, "P-001", 10]] },
+    });
+    render(<App adapter={new BrowserAdapter()} services={server.services} />);
+    await waitFor(() => expect(screen.getByTestId("health")).toHaveTextContent("Connected"));
+    for (const id of ["run-explore", "run-train", "run-plan"]) expect(screen.getByTestId(id)).toBeDisabled();
+    expect(screen.getByTestId("run-hint")).toHaveTextContent("Load your sales history first");
+    expect(screen.getByTestId("run-train")).toHaveAttribute("aria-describedby", "run-hint");
+
+    const file = new File(["campaign,product_id,units\n1,P-001,10\n"], "export (3).csv", { type: "text/csv" });
+    fireEvent.change(screen.getByTestId("upload-input"), { target: { files: [file] } });
+    await waitFor(() => expect((screen.getByTestId("map-history") as HTMLSelectElement).value).toBe("sheet:export (3)"));
+    expect(screen.getByTestId("run-train")).toBeEnabled();
+    expect(screen.getByTestId("run-explore")).toBeEnabled();
+    expect(screen.getByTestId("run-plan")).toBeDisabled();
+    expect(screen.getByTestId("run-hint")).toHaveTextContent("Plan needs your candidate products too");
+    fireEvent.click(screen.getByTestId("run-plan"));
+    expect(server.api.createJob).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId("run-train"));
+    await waitFor(() => expect(server.api.createJob).toHaveBeenCalledWith({ kind: "train", dataset: "ds-1" }, expect.any(String)));
   });
 
   it("says clearly when the server is unreachable", async () => {
@@ -540,7 +584,10 @@ describe("App in Excel: one catalogue per country", () => {
   it("reads the countries when asked, writes no live rows, then the plan and the countries side by side", async () => {
     const adapter: WorkbookAdapter = {
       kind: "excel",
-      listSources: vi.fn(async () => [{ source: { kind: "table" as const, name: "History" }, label: "Table History" }]),
+      listSources: vi.fn(async () => [
+        { source: { kind: "table" as const, name: "History" }, label: "Table History" },
+        { source: { kind: "table" as const, name: "Products" }, label: "Table Products" },
+      ]),
       readTable: vi.fn(async () => ({ values: multiHistory, origin: { sheet: "Data", row: 0, column: 0 } })),
       writeTable: vi.fn(async () => {}),
       appendRows: vi.fn(async () => {}),

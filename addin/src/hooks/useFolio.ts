@@ -10,6 +10,7 @@ import type { JobKind, JobRequest, Problem, Role } from "../api/types";
 import type { WorkbookAdapter } from "../office/adapter";
 import { resultKind } from "../results/registry";
 import { isActive } from "../state/job";
+import { missingForRun } from "../state/mapping";
 import { useConnection } from "./useConnection";
 import type { FolioServices } from "./useConnection";
 import { useDataset } from "./useDataset";
@@ -161,6 +162,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     changeCountries: settings.changeCountries,
     exploreTable,
     setExploreTable,
+    missing: missingForRun(tables.mapping, adapter.kind),
     run,
     // job and results
     job: jobs.job,

@@ -26,6 +26,8 @@ export interface SourceOption {
   label: string;
   /** data rows (header excluded), when cheaply known */
   rows?: number;
+  /** the header row's column names, when cheaply known (maps a lone sheet by its columns) */
+  columns?: string[];
 }
 
 export interface WriteOptions {

@@ -10,8 +10,8 @@ describe("BrowserAdapter", () => {
     a.setWorkbook({ history: [["a", "b", ""], [1, 2, ""], ["", "", ""]], notes: [] }, "demo.xlsx");
     expect(a.fileName).toBe("demo.xlsx");
     expect(await a.listSources()).toEqual([
-      { source: { kind: "sheet", name: "history" }, label: "history", rows: 1 },
-      { source: { kind: "sheet", name: "notes" }, label: "notes", rows: 0 },
+      { source: { kind: "sheet", name: "history" }, label: "history", rows: 1, columns: ["a", "b"] },
+      { source: { kind: "sheet", name: "notes" }, label: "notes", rows: 0, columns: [] },
     ]);
     expect(await a.readTable({ kind: "sheet", name: "history" })).toEqual({
       values: [["a", "b"], [1, 2]],

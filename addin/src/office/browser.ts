@@ -37,6 +37,7 @@ export class BrowserAdapter implements WorkbookAdapter {
       source: { kind: "sheet", name },
       label: name,
       rows: Math.max(0, table.length - 1),
+      columns: (table[0] ?? []).map((c) => String(c ?? "")),
     }));
   }
 

@@ -41,7 +41,7 @@ describe("ExcelAdapter", () => {
     const { excel } = workbook();
     const sources = await new ExcelAdapter(excel).listSources();
     expect(sources.map((s) => s.label)).toEqual(["Table History", "Table Convergence", "Sheet Data", "Sheet Products"]);
-    expect(sources[0].source).toEqual({ kind: "table", name: "History" });
+    expect(sources[0]).toEqual({ source: { kind: "table", name: "History" }, label: "Table History", columns: ["campaign", "product_id", "units"] });
     expect(sources[2].source).toEqual({ kind: "sheet", name: "Data" });
   });
 

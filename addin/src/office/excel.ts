@@ -77,8 +77,18 @@ export class ExcelAdapter implements WorkbookAdapter {
       tables.load();
       sheets.load();
       await context.sync();
+      // the tables' header rows (one more request): a table named "Table1" is still mapped by its columns
+      const headers = tables.items.map((t) => {
+        const header = tables.getItem(t.name).getHeaderRowRange();
+        header.load("values");
+        return header;
+      });
+      if (headers.length) await context.sync();
       const options: SourceOption[] = [];
-      for (const t of tables.items) options.push({ source: { kind: "table", name: t.name }, label: `Table ${t.name}` });
+      tables.items.forEach((t, i) => {
+        const columns = ((headers[i].values as unknown[][])[0] ?? []).map((c) => String(c ?? ""));
+        options.push({ source: { kind: "table", name: t.name }, label: `Table ${t.name}`, columns });
+      });
       for (const s of sheets.items) options.push({ source: { kind: "sheet", name: s.name }, label: `Sheet ${s.name}` });
       return options;
     });

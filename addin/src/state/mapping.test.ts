@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { EMPTY_MAPPING, autoMap, mappingFromKeys, mappingKeys, rowCounts } from "./mapping";
+import { EMPTY_MAPPING, autoMap, mappingFromKeys, mappingKeys, missingForRun, roleFromHeader, rowCounts } from "./mapping";
 
 const src = (name: string, rows?: number) => ({ source: { kind: "sheet" as const, name }, label: name, ...(rows === undefined ? {} : { rows }) });
 
@@ -26,6 +26,24 @@ describe("mapping tables to roles", () => {
     expect(autoMap([src("Product history")])).toMatchObject({ history: { name: "Product history" }, products: null });
   });
 
+  it("maps a lone sheet by its header when no name says its role", () => {
+    const sheet = (name: string, columns: string[]) => ({ ...src(name), columns });
+    // a csv named after its export, with history's columns in another case and spacing
+    expect(autoMap([sheet("export_2024", [" Campaign", "PRODUCT_ID ", "Units", "price"])]).history).toEqual({ kind: "sheet", name: "export_2024" });
+    // products' columns (product_id, price) without campaign or units: products, not history
+    const m = autoMap([sheet("Sheet1", ["campaign", "product_id", "units", "price"]), sheet("Sheet2", ["product_id", "price", "unit_cost", "name"])]);
+    expect(m).toMatchObject({ history: { name: "Sheet1" }, products: { name: "Sheet2" }, slots: null });
+    expect(autoMap([sheet("Sheet3", ["page", "slot", "featured"]), sheet("Sheet4", ["Category", "min", "max"])])).toMatchObject({
+      slots: { name: "Sheet3" },
+      category_limits: { name: "Sheet4" },
+    });
+    // a name wins over a header; a header missing a required column maps nothing
+    expect(autoMap([sheet("history", ["x"]), sheet("Sheet1", ["campaign", "product_id", "units"])])).toMatchObject({ history: { name: "history" }, products: null });
+    expect(autoMap([sheet("Sheet1", ["campaign", "product_id"])]).history).toBeNull();
+    expect(roleFromHeader(["product_id", "units", "campaign", "page", "slot"])).toBe("history");
+    expect(roleFromHeader(undefined)).toBeUndefined();
+  });
+
   it("round-trips through the keys a workbook remembers", () => {
     const m = { ...EMPTY_MAPPING, history: { kind: "table" as const, name: "History" }, products: { kind: "range" as const, sheet: "My sheet", address: "A1:B2" } };
     expect(mappingKeys(m)).toEqual({ history: "table:History", products: "range:My sheet!A1:B2" });
@@ -36,5 +54,17 @@ describe("mapping tables to roles", () => {
   it("counts rows from the source list, else from the last read", () => {
     const m = { ...EMPTY_MAPPING, history: { kind: "sheet" as const, name: "H" }, products: { kind: "table" as const, name: "P" } };
     expect(rowCounts(m, [src("H", 12)], { history: 99, products: 5, slots: 7 })).toEqual({ history: 12, products: 5 });
+  });
+});
+
+describe("what a run needs", () => {
+  it("asks for the history first, then the products for a plan", () => {
+    const none = missingForRun(EMPTY_MAPPING, "browser");
+    expect(Object.keys(none).sort()).toEqual(["explore", "plan", "train"]);
+    expect(none.train).toMatch(/^Load your sales history first/);
+    expect(missingForRun(EMPTY_MAPPING, "excel").plan).toMatch(/Choose the table that holds your sales history/);
+    const history = { ...EMPTY_MAPPING, history: { kind: "sheet" as const, name: "h" } };
+    expect(missingForRun(history, "browser")).toEqual({ plan: expect.stringMatching(/candidate products/) });
+    expect(missingForRun({ ...history, products: { kind: "sheet", name: "p" } }, "browser")).toEqual({});
   });
 });

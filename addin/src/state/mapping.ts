@@ -20,7 +20,33 @@ const ROLE_WORDS: Record<Role, string[]> = {
   category_limits: ["categorylimits", "categories", "limits", "catlimits"],
 };
 
-/** Map roles to sources by name: exact name first, then names that contain the role's words. */
+/** The columns each role must have (shared/CONTRACT.md, section 1). */
+export const REQUIRED_COLUMNS: Record<Role, string[]> = {
+  history: ["campaign", "product_id", "units"],
+  products: ["product_id", "price"],
+  slots: ["page", "slot"],
+  category_limits: ["category", "min", "max"],
+};
+
+/** A column name as the contract matches it: case-insensitive after trimming. */
+export const columnKey = (name: unknown) => String(name ?? "").trim().toLowerCase();
+
+/**
+ * The role a table's header says it plays, or undefined. A table with history's columns is
+ * history even though it also has products' (sales rows carry product_id and price); the
+ * roles are tried from the most to the least specific.
+ */
+export function roleFromHeader(columns: readonly unknown[] | undefined): Role | undefined {
+  if (!columns?.length) return undefined;
+  const have = new Set(columns.map(columnKey));
+  return ROLES.find((role) => REQUIRED_COLUMNS[role].every((c) => have.has(c)));
+}
+
+/**
+ * Map roles to sources: the user's choices that still exist first; then by name (exact name,
+ * then names that contain the role's words); then by header, so a lone sheet named "export"
+ * whose columns are campaign, product_id, units is the history.
+ */
 export function autoMap(sources: SourceOption[], current: Mapping = EMPTY_MAPPING): Mapping {
   const next: Mapping = { ...EMPTY_MAPPING };
   const nameOf = (s: SourceOption) => norm(s.source.kind === "range" ? "" : s.source.name);
@@ -40,6 +66,14 @@ export function autoMap(sources: SourceOption[], current: Mapping = EMPTY_MAPPIN
       free.find((s) => nameOf(s) === norm(role)) ??
       free.find((s) => words.includes(nameOf(s))) ??
       free.find((s) => words.some((w) => nameOf(s).includes(w)));
+    if (hit) {
+      next[role] = hit.source;
+      taken.add(sourceKey(hit.source));
+    }
+  }
+  for (const role of ROLES) {
+    if (next[role]) continue;
+    const hit = sources.find((s) => !taken.has(sourceKey(s.source)) && roleFromHeader(s.columns) === role);
     if (hit) {
       next[role] = hit.source;
       taken.add(sourceKey(hit.source));
@@ -71,4 +105,28 @@ export function rowCounts(mapping: Mapping, sources: SourceOption[], readRows: P
     if (n !== undefined) counts[role] = n;
   }
   return counts;
+}
+
+export type RunKind = "explore" | "train" | "plan";
+
+/**
+ * Why a job cannot start yet, per kind (absent: it can): every job needs the sales history; a
+ * plan needs the candidate products too. Shown beside the disabled buttons.
+ */
+export function missingForRun(mapping: Mapping, mode: "excel" | "browser"): Partial<Record<RunKind, string>> {
+  if (!mapping.history) {
+    const hint =
+      mode === "browser"
+        ? "Load your sales history first: the demo workbook, or your own xlsx/csv."
+        : "Choose the table that holds your sales history first (Data, History).";
+    return { explore: hint, train: hint, plan: hint };
+  }
+  if (!mapping.products)
+    return {
+      plan:
+        mode === "browser"
+          ? "Plan needs your candidate products too: a sheet with product_id and price."
+          : "Plan needs your candidate products too: choose their table under Data, Products.",
+    };
+  return {};
 }
