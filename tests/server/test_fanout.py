@@ -157,7 +157,9 @@ def test_embedded_restart_loses_no_country(tmp_path, demo_raw):
     first = create_app(config)
     client = first.test_client()
     ds = post_json(client, "/api/datasets", {"name": "demo", "tables": demo_raw}).get_json()["id"]
-    settings = {"population": 12, "generations": 100000, "time_limit_s": 4, "seed": 1,
+    # long enough that both countries are seen running together on a loaded machine (the
+    # restart cuts them short; the rerun takes the whole limit)
+    settings = {"population": 12, "generations": 100000, "time_limit_s": 10, "seed": 1,
                 "stagnation_generations": 0}
     parent = _start(client, {"kind": "plan", "dataset": ds, "countries": ["DE", "FR"],
                              "settings": settings})
