@@ -16,6 +16,8 @@ from typing import Any, Iterable
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_CELL_TEXT = 32_767
@@ -31,6 +33,42 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="5B2C6F")
 TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=12, color="5B2C6F")
+TEXT_IN_TABLE = Alignment(indent=1)
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+def print_setup(ws: Worksheet, *, title_rows: str | None = None, landscape: bool = True) -> None:
+    """Print like a report: landscape, every column on one page width (as many pages down as the
+    rows need), ``title_rows`` (e.g. "1:1", the table's header) repeated on every page, the sheet
+    name in the header and "Page n of m" in the footer. Paper size is left to the printer."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0 = as many pages down as needed
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.25, footer=0.25)
+    ws.print_options.horizontalCentered = False
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.left.text = "Folio: &A"
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+LINE_HEIGHT = 15  # points: one line of the default 11 pt font
+
+
+def fit_row(ws: Worksheet, row: int, texts: Iterable[tuple[Any, float]]) -> None:
+    """Make ``row`` tall enough for wrapped text: ``texts`` holds (value, column width) pairs.
+    Neither LibreOffice nor Excel grows a row for wrapped text written by openpyxl on its own,
+    so the row would print its second line over the next row."""
+    lines = 1
+    for value, width in texts:
+        if isinstance(value, str) and value:
+            per_line = max(1, int(width * 1.15) - 1)  # text is narrower than the width unit "0"
+            lines = max(lines, sum(math.ceil(max(len(part), 1) / per_line) for part in value.split("\n")))
+    if lines > 1:
+        current = ws.row_dimensions[row].height or LINE_HEIGHT
+        ws.row_dimensions[row].height = max(current, LINE_HEIGHT * lines)
 
 
 # --- cells --------------------------------------------------------------------------------------
@@ -115,7 +153,9 @@ def table_rows(ws: Worksheet, values: list[list], top: int = 1, left: int = 1) -
     formats = [format_for(h) for h in header]
     for i, row in enumerate(values[1:], start=top + 1):
         for j, value in enumerate(row[: len(header)]):
-            put(ws, i, left + j, value, formats[j] if j < len(formats) else None)
+            cell = put(ws, i, left + j, value, formats[j] if j < len(formats) else None)
+            if isinstance(cell.value, str):
+                cell.alignment = TEXT_IN_TABLE  # off the right-aligned number beside it
     return top + len(values) - 1, len(header)
 
 

@@ -8,11 +8,16 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
-from .cells import DECIMAL, SECTION_FONT, WHOLE, fit_widths, header_row, put, table_rows
+from .cells import (DECIMAL, SECTION_FONT, WHOLE, fit_row, fit_widths, header_row, print_setup,
+                    put, table_rows)
 
 MAX_HISTOGRAMS = 8
+CHART_ROWS = 14  # rows one histogram chart and its gap take
+PAIRS_PER_PAGE = 2  # rows of two charts per printed page (fits at any scale the stats allow)
 QUANTILE_KEYS = ("5", "25", "50", "75", "95")
 
 
@@ -33,6 +38,7 @@ def _top_text(top: list) -> str | None:
 
 def _stats_sheet(wb: Workbook, columns: list[dict], findings: list) -> None:
     ws = wb.create_sheet("Explore")
+    print_setup(ws)  # no repeated header: the pages after the first hold charts
     header = ["column", "kind", "count", "missing", "mean", "median", "std", "min", "max"] + \
         [f"q{q}" for q in QUANTILE_KEYS] + ["distinct", "top values"]
     rows = [header]
@@ -50,35 +56,38 @@ def _stats_sheet(wb: Workbook, columns: list[dict], findings: list) -> None:
     ws.freeze_panes = "B2"
     row = last + 2
     put(ws, row, 1, "Findings").font = SECTION_FONT
-    for f in findings:
+    for f in findings:  # the sentence holds its figures; alone in its row it prints in full
         row += 1
-        if isinstance(f, dict):
-            put(ws, row, 1, f.get("text") or f.get("message"))
-            put(ws, row, 2, f.get("value"))
-            put(ws, row, 3, f.get("n"), WHOLE)
-        else:
-            put(ws, row, 1, f)
+        put(ws, row, 1, (f.get("text") or f.get("message")) if isinstance(f, dict) else f)
     fit_widths(ws, maximum=40)
     ws.column_dimensions["A"].width = 24
-    _histograms(wb, ws, columns, anchor_row=row + 3)
+    top_values = get_column_letter(len(header))
+    for cell in ws[top_values][1:last]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1)
+        fit_row(ws, cell.row, [(cell.value, ws.column_dimensions[top_values].width)])
+    _histograms(wb, ws, columns, anchor_row=row + 2)
 
 
 def _histograms(wb: Workbook, ws, columns: list[dict], anchor_row: int) -> None:
-    """Bins on a helper sheet, one native bar chart per numeric column on the Explore sheet."""
+    """Bins in one readable table on a helper sheet (column, bin, from, to, rows: one block of
+    rows per column, so it prints narrow), one native bar chart per numeric column on Explore."""
     data = wb.create_sheet("Histograms")
-    col = 1
-    drawn = 0
+    print_setup(data, title_rows="1:1")
+    header_row(data, 1, ["column", "bin", "from", "to", "rows"])
+    row, drawn = 2, 0
     for c in columns:
         hist = c.get("histogram") or {}
         edges, counts = hist.get("edges") or [], hist.get("counts") or []
         if not counts or drawn >= MAX_HISTOGRAMS:
             continue
-        header_row(data, 1, [f"{c.get('column')} from", "to", "rows"], col)
+        first = row
         for i, n in enumerate(counts):
-            put(data, i + 2, col, edges[i], DECIMAL)
-            put(data, i + 2, col + 1, edges[i + 1], DECIMAL)
-            put(data, i + 2, col + 2, n, WHOLE)
-            put(data, i + 2, col + 3, f"{edges[i]:.4g}")
+            put(data, row, 1, str(c.get("column"))).alignment = Alignment(indent=1)
+            put(data, row, 2, f"{_edge(edges[i])} to {_edge(edges[i + 1])}").alignment = Alignment(indent=1)
+            put(data, row, 3, edges[i], DECIMAL)
+            put(data, row, 4, edges[i + 1], DECIMAL)
+            put(data, row, 5, n, WHOLE)
+            row += 1
         chart = BarChart()
         chart.type = "col"
         chart.gapWidth = 10
@@ -86,20 +95,33 @@ def _histograms(wb: Workbook, ws, columns: list[dict], anchor_row: int) -> None:
         chart.y_axis.title = "rows"
         chart.legend = None
         chart.height, chart.width = 6.5, 11
-        chart.add_data(Reference(data, min_col=col + 2, min_row=1, max_row=len(counts) + 1),
-                       titles_from_data=True)
-        chart.set_categories(Reference(data, min_col=col + 3, min_row=2,
-                                       max_row=len(counts) + 1))
-        anchor = f"{'A' if drawn % 2 == 0 else 'H'}{anchor_row + (drawn // 2) * 14}"
-        ws.add_chart(chart, anchor)
-        col += 5
+        chart.x_axis.delete = chart.y_axis.delete = False
+        chart.x_axis.tickLblSkip = max(1, len(counts) // 5)  # about five readable labels
+        chart.add_data(Reference(data, min_col=5, min_row=first, max_row=row - 1))
+        chart.set_categories(Reference(data, min_col=2, min_row=first, max_row=row - 1))
+        pair = drawn // 2
+        top = anchor_row + pair * CHART_ROWS
+        if drawn % 2 == 0 and pair % PAIRS_PER_PAGE == 0:
+            ws.row_breaks.append(Break(id=top - 1))  # a chart never prints across two pages
+        ws.add_chart(chart, f"{'A' if drawn % 2 == 0 else 'H'}{top}")
         drawn += 1
     if drawn == 0:
-        put(data, 1, 1, "No numeric columns.")
+        put(data, 2, 1, "No numeric columns.")
+    fit_widths(data)
+
+
+def _edge(value) -> str:
+    """A bin edge short enough for an axis label: 21,808 / 13.9 / 0.125."""
+    if not isinstance(value, (int, float)):
+        return str(value)
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def _correlation_sheet(wb: Workbook, corr: dict) -> None:
     ws = wb.create_sheet("Correlations")
+    print_setup(ws, title_rows="1:1")
     names = corr.get("columns") or []
     matrix = corr.get("matrix") or []
     if not names:
@@ -121,6 +143,7 @@ def _correlation_sheet(wb: Workbook, corr: dict) -> None:
 
 def _cluster_sheet(wb: Workbook, clusters: dict | None) -> None:
     ws = wb.create_sheet("Clusters")
+    print_setup(ws)
     if not clusters:
         put(ws, 1, 1, "Too few numeric columns or rows to cluster.")
         return
@@ -141,6 +164,7 @@ def _cluster_sheet(wb: Workbook, clusters: dict | None) -> None:
 
 def _som_sheet(wb: Workbook, som: dict | None) -> None:
     ws = wb.create_sheet("SOM")
+    print_setup(ws)
     if not som:
         put(ws, 1, 1, "Too few numeric columns or rows for a self-organising map.")
         return

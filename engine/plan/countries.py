@@ -137,7 +137,7 @@ def gather_plans(outcomes: list[dict]) -> dict:
             bounds.append(result.get("bound"))
             entry.update({key: result.get(key) for key in (
                 "totals", "objective", "bound", "bound_gap", "anomaly_score", "stopped_by",
-                "generations_run", "elapsed_s", "cancelled")})
+                "generations_run", "elapsed_s", "cancelled", "layout")})
         else:
             bounds.append(None)
         breakdown.append(entry)
@@ -162,6 +162,7 @@ def gather_plans(outcomes: list[dict]) -> dict:
         "cancelled": any(bool(b.get("cancelled")) for b in planned) or any(
             o["status"] == "cancelled" for o in outcomes),
         "settings": first.get("settings"),
+        "layout": first.get("layout"),
         "elapsed_s": max((b.get("elapsed_s") or 0.0 for b in planned), default=0.0),
     }
 

@@ -151,12 +151,22 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
         "cancelled": bool(monitor.cancelled),
         "stopped_by": monitor.stopped_by or "generations",
         "settings": settings.to_dict(),
+        "layout": _layout(dataset, inst),
         "objective": objective,
         "greedy_objective": greedy_objective,
         "generations_run": int(generations_run),
         "elapsed_s": round(time.monotonic() - started, 3),
     })
     return result
+
+
+def _layout(dataset: Dataset, inst: PlanInstance) -> dict:
+    """Where the catalogue's slots came from, so a report names only the settings that were used:
+    ``source`` "slots" (the dataset's slots table; ``pages``/``slots_per_page`` ignored) or
+    "pages" (``pages`` x ``slots_per_page``), with the number of slots and pages."""
+    from_table = dataset.slots is not None and len(dataset.slots) > 0
+    return {"source": "slots" if from_table else "pages", "slots": int(inst.n_slots),
+            "pages": int(inst.slots["page"].nunique())}
 
 
 def _gap(objective: float, bound: float) -> float | None:

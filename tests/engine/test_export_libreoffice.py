@@ -1,10 +1,12 @@
 """A real spreadsheet program opens every exported workbook: LibreOffice (headless) re-saves each
 one and every sheet, with its values, comes back. Catches files that openpyxl writes but Excel or
-Calc would 'repair'."""
+Calc would 'repair'. And it prints them: the PDF LibreOffice makes of a plan's workbook has few
+pages, no "###" cell, and the Summary's labels beside their values."""
 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 from engine.demo import make_demo
 from engine.explore import explore_table
 from engine.export import result_workbook
-from test_export import RUN, sample_plan_result
+from test_export import RUN, countries_result, planner_result, sample_plan_result
 
 
 def soffice() -> str:
@@ -24,6 +26,54 @@ def soffice() -> str:
         pytest.fail("LibreOffice is required for this test: apt-get install libreoffice-calc "
                     "(.ci/run installs it)")
     return path
+
+
+def poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is required for this test: apt-get install poppler-utils (.ci/run installs it)")
+    return path
+
+
+def printed(data: bytes, tmp_path: Path, name: str) -> tuple[int, list[str]]:
+    """The workbook printed by LibreOffice: its page count and the text of each page."""
+    source = tmp_path / f"{name}.xlsx"
+    source.write_bytes(data)
+    out = tmp_path / "pdf"
+    result = subprocess.run(
+        [soffice(), f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+         "--norestore", "--convert-to", "pdf", "--outdir", str(out), str(source)],
+        capture_output=True, text=True, timeout=180)
+    pdf = out / f"{name}.pdf"
+    assert pdf.exists(), f"LibreOffice could not print {name}: {result.stdout} {result.stderr}"
+    info = subprocess.run([poppler("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(next(line.split()[1] for line in info.stdout.splitlines() if line.startswith("Pages:")))
+    text = subprocess.run([poppler("pdftotext"), "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return pages, text.split("\f")[:pages]
+
+
+def test_a_32_slot_plan_prints_as_a_short_report(tmp_path):
+    pages, text = printed(result_workbook("plan", planner_result(slots=32, generations=60), RUN),
+                          tmp_path, "plan32")
+    assert pages <= 6, pages  # Summary, Plan, Convergence (before: 20 pages)
+    assert not any("###" in page for page in text)
+    summary = text[0]
+    for label, value in (("Profit (forecast)", r"[\d,]+\.\d\d"), ("Gap to the bound", r"0\.07%"),
+                         ("Anomaly score", r"0\.64"), ("Discount levels", r"0 %, 10 %, 20 %, 30 %")):
+        assert re.search(re.escape(label) + r".*?" + value, summary), (label, summary)
+    plan_pages = [page for page in text if "forecast_profit" in page]
+    assert plan_pages and all("product_id" in page for page in plan_pages)  # header on each page
+    assert "cannibalisation" not in "".join(plan_pages)  # an all-1 column says nothing
+
+
+def test_a_multi_country_plan_prints_without_hashes(tmp_path):
+    pages, text = printed(result_workbook("plan", countries_result(slots=32), RUN), tmp_path, "countries")
+    assert pages <= 8, pages  # 3 x 32 plan rows take three pages of their own
+    assert not any("###" in page for page in text)
+    assert any("Gap to bound" in page and "PL" in page for page in text)  # Countries sheet
+    plan_pages = [page for page in text if "forecast_profit" in page]
+    assert len(plan_pages) >= 2 and all("country" in page for page in plan_pages)
 
 
 def round_trip(data: bytes, tmp_path: Path, name: str) -> openpyxl.Workbook:

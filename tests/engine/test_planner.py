@@ -207,6 +207,9 @@ def test_layout_from_pages_when_there_is_no_slots_table():
     result = plan_catalogue(dataset, PageModel(), {**FAST, "pages": 2, "slots_per_page": 2})
     plan = assert_plan_keeps_rules(result, dataset)
     assert set(zip(plan["page"], plan["slot"])) <= {(1, 1), (1, 2), (2, 1), (2, 2)}
+    assert result["layout"] == {"source": "pages", "slots": 4, "pages": 2}
+    with_table = plan_catalogue(small_dataset(), PageModel(), {**FAST, "pages": 2})
+    assert with_table["layout"] == {"source": "slots", "slots": 9, "pages": 3}  # pages ignored
     with pytest.raises(FolioError) as info:
         plan_catalogue(dataset, PageModel(), FAST)
     assert info.value.code == "invalid_settings" and info.value.problems[0].column == "pages"

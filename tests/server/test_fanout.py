@@ -81,8 +81,8 @@ def test_one_plan_per_country_gathered_into_one_result(client, dataset_id):
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/jobs/{parent['id']}/result.xlsx").data))
     assert book["Plan"].max_row == len(result["plan"])
-    summary = [c.value for row in book["Summary"].iter_rows() for c in row]
-    assert "By country" in summary and "PL" in summary
+    countries = [c.value for row in book["Countries"].iter_rows() for c in row]
+    assert "Country" in countries and "PL" in countries
 
 
 def test_unknown_country_is_refused_at_once(client, dataset_id):

@@ -1,0 +1,188 @@
+"""The ``Summary`` sheet: a job's result in words, laid out to print on one landscape page.
+
+A plan's Summary has the headline figures on the left (columns A-B) and the rules on the right
+(D onwards), then the settings that were used and the run record across the page. Every figure
+carries its format (percentages, scores to two places, money, whole units); lists are text.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .cells import HEADER_FILL, HEADER_FONT, SECTION_FONT, TITLE_FONT, fit_row, print_setup, put
+from .plan_sheets import plan_layout
+from .words import (PERCENT, WHOLE, Line, as_text, is_number, percent, plan_figures, readable,
+                    rule_lines, run_lines, settings_lines)
+
+LABEL_WIDTH, VALUE_WIDTH, GAP_WIDTH = 44, 18, 2
+RULE_WIDTHS = {"Country": 9, "Rule": 34, "Limit": 21, "Plan": 21, "Kept": 7}
+COUNTRY_WIDTH = 12
+BROKEN_FONT = Font(bold=True, color="C00000")
+
+
+def write_summary(wb, kind: str, result: dict, run: dict) -> Worksheet:
+    ws = wb.create_sheet("Summary", 0)
+    print_setup(ws)
+    ws.column_dimensions["A"].width = LABEL_WIDTH
+    ws.column_dimensions["B"].width = VALUE_WIDTH
+    ws.column_dimensions["C"].width = GAP_WIDTH
+    put(ws, 1, 1, TITLES.get(kind, f"Folio {kind} result")).font = TITLE_FONT
+    row = 3
+    if kind == "plan":
+        row = _plan(ws, result, row)
+    elif kind == "train":
+        row = lines(ws, row, "Training", train_lines(result))
+    elif kind == "explore":
+        row = lines(ws, row, "Table", [(label, result.get(key), WHOLE) for key, label in
+                                       (("rows", "Rows"), ("sampled", "Rows analysed")) if key in result])
+    else:
+        row = lines(ws, row, "Result", [(readable(k), as_text(v), None) for k, v in result.items()
+                                        if k != "run" and not isinstance(v, dict)])
+    lines(ws, row, "Run record", run_lines(run or result.get("run")))
+    return ws
+
+
+TITLES = {"plan": "Folio catalogue plan", "train": "Folio model training",
+          "explore": "Folio data exploration"}
+
+
+def _plan(ws: Worksheet, result: dict, row: int) -> int:
+    figures = plan_figures(result)
+    countries = result.get("countries") or []
+    if countries:
+        done = [c["country"] for c in countries if c.get("status") == "succeeded"]
+        figures.insert(0, ("Countries (one catalogue each; see Countries)",
+                           f"{len(done)} of {len(countries)} planned: {', '.join(map(str, done))}", None))
+    _, constant = plan_layout(result.get("plan"))
+    if constant:
+        said = "; ".join(f"{name} {_constant_text(name, value)}" for name, value in constant.items())
+        figures.append(("Same in every plan row (not repeated there)", said, None))
+    left_end = lines(ws, row, "Result", figures, beside=True)
+    right_end = _rules(ws, row, rule_lines(result.get("rules")))
+    return lines(ws, max(left_end, right_end), "Settings used", settings_lines(result))
+
+
+def _constant_text(name: str, value) -> str:
+    if name == "discount" or name.endswith("_share"):
+        return percent(value)
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(as_text(value))
+
+
+def lines(ws: Worksheet, row: int, title: str, items: list[Line], *, beside: bool = False) -> int:
+    """A titled block of label/value lines in columns A-B; returns the row after it.
+
+    ``beside``: another block stands to the right, so text wraps within column B and figures
+    align right like a column of numbers; else text runs on across the empty columns and every
+    value reads from the left."""
+    if not items:
+        return row
+    put(ws, row, 1, title).font = SECTION_FONT
+    for label, value, fmt in items:
+        row += 1
+        put(ws, row, 1, label).alignment = Alignment(vertical="top", wrap_text=True)
+        cell = put(ws, row, 2, value, fmt)
+        text = isinstance(value, str)
+        cell.alignment = Alignment(horizontal="right" if beside and not text else "left",
+                                   wrap_text=beside and text, vertical="top")
+        fit_row(ws, row, [(label, LABEL_WIDTH)] + ([(value, VALUE_WIDTH)] if beside else []))
+    return row + 2
+
+
+MAX_COUNTRY_COLUMNS = 6  # more countries than this: one rule line per country instead
+
+
+def _rules(ws: Worksheet, row: int, rules: list[dict]) -> int:
+    """The rule report as a small table from column D; returns the row after it. A multi-country
+    plan's rules are one line per rule with the plan's value in each country's column."""
+    if not rules:
+        return row
+    countries = list(dict.fromkeys(r["country"] for r in rules if r.get("country")))
+    if countries and len(countries) <= MAX_COUNTRY_COLUMNS:
+        columns, table = ["Rule", "Limit", *countries, "Kept"], _by_country(rules, countries)
+    else:
+        columns = (["Country"] if countries else []) + ["Rule", "Limit", "Plan", "Kept"]
+        table = [{"Country": r.get("country"), "Rule": r["rule"], "Limit": r.get("limit"),
+                  "Plan": r.get("plan"), "Kept": r["kept"], "format": r.get("format")} for r in rules]
+    widths = {name: RULE_WIDTHS.get(name, COUNTRY_WIDTH) for name in columns}
+    first = 4
+    put(ws, row, first, "Rules").font = SECTION_FONT
+    for j, name in enumerate(columns):
+        cell = put(ws, row + 1, first + j, name)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        ws.column_dimensions[get_column_letter(first + j)].width = widths[name]
+    for i, line in enumerate(table, start=row + 2):
+        for j, name in enumerate(columns):
+            value = line.get(name)
+            if name == "Kept":
+                value = "yes" if line["Kept"] else "NO"
+            fmt = WHOLE if name == "Limit" else None if name in ("Rule", "Country", "Kept") else line.get("format")
+            cell = put(ws, i, first + j, value, fmt)
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+            if name == "Kept" and not line["Kept"]:
+                cell.font = BROKEN_FONT
+        fit_row(ws, i, [(line.get(name), widths[name]) for name in columns])
+    return row + len(table) + 3
+
+
+def _by_country(rules: list[dict], countries: list) -> list[dict]:
+    """One line per rule: the limit when every country has the same, each country's value (with
+    its own limit when they differ), kept when kept everywhere."""
+    grouped: dict[str, list[dict]] = {}
+    for r in rules:
+        grouped.setdefault(r["rule"], []).append(r)
+    table = []
+    for label, group in grouped.items():
+        limits = {str(r.get("limit")) for r in group}
+        line = {"Rule": label, "Limit": group[0].get("limit") if len(limits) == 1 else "per country",
+                "Kept": all(r["kept"] for r in group), "format": group[0].get("format")}
+        for r in group:
+            value = r.get("plan")
+            if len(limits) > 1:
+                shown = f"{value:.1%}" if r.get("format") == PERCENT and is_number(value) else as_text(value)
+                value = f"{shown} (limit {r.get('limit')})"
+            line[r["country"]] = value if r["kept"] else f"{as_text(value)} BROKEN"
+        table.append(line)
+    return table
+
+
+def train_lines(result: dict) -> list[Line]:
+    """A training job in words: which model won, on which held-out campaigns, how it was chosen."""
+    out: list[Line] = []
+    chosen = next((c for c in result.get("candidates") or [] if c.get("chosen")), None)
+    if chosen:
+        out.append(("Best candidate", chosen.get("name"), None))
+        for key, label in (("wape", "its WAPE (weighted error)"), ("mape", "its MAPE"),
+                           ("bias", "its bias (over- or under-forecast)")):
+            value = (chosen.get("metrics") or {}).get(key)
+            if is_number(value):
+                out.append((f"   {label}", value, PERCENT))
+    naive = next((b for b in result.get("baselines") or [] if b.get("name") == "naive"), None)
+    if naive and is_number((naive.get("metrics") or {}).get("wape")):
+        out.append(("WAPE of the naive forecast (last campaign again)", naive["metrics"]["wape"], PERCENT))
+    decision = result.get("decision") or {}
+    if result.get("champion"):
+        out.append(("Champion after this job", result["champion"], None))
+    if decision:
+        verdict = "promoted" if decision.get("promoted") else "not promoted"
+        reason = f": {decision['reason']}" if decision.get("reason") else ""
+        out.append(("New model", f"{verdict}{reason}", None))
+    if result.get("models"):
+        out.append(("Models registered", as_text(result["models"]), None))
+    holdout = result.get("holdout") or {}
+    if holdout.get("campaigns"):
+        out.append(("Held-out campaigns (newest fold)", as_text(holdout["campaigns"]), None))
+    if is_number(holdout.get("rows")):
+        out.append(("Held-out rows", holdout["rows"], WHOLE))
+    backtest = result.get("backtest") or {}
+    if backtest.get("folds"):
+        out.append(("Backtest", f"{backtest['folds']} folds of {backtest.get('horizon')} campaigns, "
+                                f"chosen by {str(backtest.get('select_by', 'wape')).upper()}", None))
+    interval = result.get("interval") or {}
+    if is_number(interval.get("level")):
+        out.append(("Forecast range", f"{percent(interval['level'])} of outcomes, from "
+                                      f"{interval.get('source', 'backtest')} errors", None))
+    return out
