@@ -114,12 +114,11 @@ def worker(args: argparse.Namespace) -> int:
     if not config.get("REDIS_URL"):
         print("python -m server worker needs --redis redis://HOST:PORT/0", file=sys.stderr)
         return 2
-    from server.celery_app import Reaper, make_celery, sender
+    from server.celery_app import Reaper, make_celery, worker_life
     from server.store import make_store
 
     app = make_celery(config)
-    store = make_store(config)
-    reaper = Reaper(store, sender(app, store)).start()  # reaps even when no web node is up
+    reaper = Reaper(worker_life(app, make_store(config))).start()  # reaps even when no web node is up
     concurrency = args.concurrency or config["WORKERS"]
     name = args.name or f"folio-{os.getpid()}@{socket.gethostname()}"
     try:

@@ -22,8 +22,8 @@ import threading
 from celery import Celery
 from celery.signals import worker_process_init
 
-from .fanout import advance, is_parent, parent_of
 from .hub import publish_event
+from .lifecycle import JobLife
 
 log = logging.getLogger("folio.celery")
 
@@ -99,51 +99,28 @@ class Heartbeat:
                 log.warning("heartbeat of %s failed: %r", self.job_id, exc)
 
 
+def worker_life(app: Celery, store) -> JobLife:
+    """The job lifecycle in a Celery process: events through Redis, jobs sent through the broker."""
+    return JobLife(store, submit=sender(app, store), publish=lambda event: publish_event(store.r, event))
+
+
 def run_job(task, job_id: str) -> str | None:
     """The task: run one job recorded in the store (a no-op if it is not queued any more)."""
-    from .work import execute_job
-
     store = worker_store()
-    publish = lambda event: publish_event(store.r, event)  # noqa: E731
+    life = worker_life(task.app, store)
     with Heartbeat(store, job_id):
-        status = execute_job(store, job_id, publish, _config.get("PROGRESS_DB_INTERVAL_S", 0.5))
-    parent = parent_of(store.get_job(job_id)) if status else None
-    if parent:  # a country of a multi-country plan: gather if it was the last one
-        advance(store, parent, sender(task.app, store), publish)
+        status = life.run(job_id, _config.get("PROGRESS_DB_INTERVAL_S", 0.5))
+    if status:  # a country of a multi-country plan: gather if it was the last one
+        life.child_finished(job_id)
     return status
 
 
 # ------------------------------------------------------------------ reaper
-def reap_once(store, send) -> list[tuple[str, str]]:
-    """One reaper pass (if no other node is doing one): requeue or fail orphaned jobs."""
-    lease = store.lease_s
-    if not store.try_lock("reaper", ttl_s=max(0.5, lease / 3)):
-        return []
-    outcomes = store.reap()
-    for job_id, outcome in outcomes:
-        if outcome == "requeued":
-            log.warning("job %s lost its worker: queued again", job_id)
-            send(job_id)
-        else:
-            job = store.get_job(job_id)
-            log.error("job %s lost its worker too often: failed", job_id)
-            publish_event(store.r, {"type": "finished", "job": job_id, "status": "failed",
-                                    "error": job["error"] if job else None})
-    parents = [j["id"] for j in store.jobs_with_status("queued", "running") if is_parent(j)]
-    for job_id in store.stale_queued(_config.get("RESEND_QUEUED_S", 6 * 3600)):
-        if job_id not in parents:
-            log.warning("job %s waited in the queue too long: sent again", job_id)
-            send(job_id)
-    for parent in parents:  # children created and gathered even if the process doing it died
-        advance(store, parent, send, lambda event: publish_event(store.r, event))
-    return outcomes
-
-
 class Reaper:
-    """A daemon thread calling :func:`reap_once` every third of the lease."""
+    """A daemon thread calling :meth:`JobLife.reap` every third of the lease."""
 
-    def __init__(self, store, send):
-        self.store, self.send = store, send
+    def __init__(self, life: JobLife):
+        self.life, self.store = life, life.store
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="folio-reaper", daemon=True)
 
@@ -158,7 +135,7 @@ class Reaper:
     def _run(self) -> None:
         while not self._stop.wait(max(0.3, self.store.lease_s / 3)):
             try:
-                reap_once(self.store, self.send)
+                self.life.reap(_config.get("RESEND_QUEUED_S", 6 * 3600))
             except Exception as exc:  # Redis away for a moment: try again next pass
                 log.warning("reaper pass failed: %r", exc)
 

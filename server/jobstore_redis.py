@@ -1,7 +1,7 @@
 """The store of the Celery runner: records in Redis, blobs (tables, models, results) in a shared folder.
 
 Same methods and return shapes as :class:`server.store.Store`, so the API layer and
-:func:`server.work.execute_job` do not know which one they use. Why not SQLite on the shared folder:
+the job lifecycle (:mod:`server.lifecycle`) do not know which one they use. Why not SQLite on the shared folder:
 SQLite's locking is not safe over NFS/SMB, and web nodes on several machines would share that
 file. Redis is already there (the broker), every transition is one atomic Lua script, and the
 files (written through a temporary name and a rename) only ever hold write-once blobs.
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import orjson
 
-from .store import BlobFiles, _dumps, new_id, now_iso
+from .blobs import BlobFiles, dumps, new_id, now_iso
+from .wire import worker_lost
 
 PREFIX = "folio"
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
@@ -80,7 +81,7 @@ return 1
 
 
 def _j(value) -> str:
-    return "" if value is None else _dumps(value).decode()
+    return "" if value is None else dumps(value).decode()
 
 
 def _l(value):
@@ -235,7 +236,8 @@ class RedisStore(BlobFiles):
         return self.r.hget(self._job_key(job_id), "cancel_requested") == "1"
 
     def reap(self, now: float | None = None) -> list[tuple[str, str]]:
-        """Running jobs whose lease ran out: queue them again, or fail them with a reason.
+        """Running jobs whose lease ran out: queue them again, or fail them with ``worker_lost``
+        once they have been tried ``max_attempts`` times.
 
         Returns ``[(job id, "requeued" | "failed")]``; the caller sends requeued jobs to a worker.
         """
@@ -251,10 +253,8 @@ class RedisStore(BlobFiles):
                 if self.requeue_job(job_id, expected_lease=lease):
                     outcomes.append((job_id, "requeued"))
             else:
-                error = {"title": "Worker failure", "status": 500, "code": "worker_lost",
-                         "errors": [],
-                         "detail": f"the worker running this job ({worker or 'unknown'}) stopped "
-                                   f"answering {attempts} times; the job was not retried again"}
+                error = worker_lost(f"the worker running this job ({worker or 'unknown'}) stopped "
+                             f"answering {attempts} times; the job was not retried again")
                 if self._finish(keys=[self._job_key(job_id), f"{self.p}:jobs:"],
                                 args=[job_id, "failed", _j(error), "0", now_iso(), str(attempts),
                                       "running"]):

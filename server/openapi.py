@@ -1,6 +1,13 @@
-"""The OpenAPI 3.1 document of the HTTP API (contract section 3), built from small pieces."""
+"""The OpenAPI 3.1 document of the HTTP API (contract section 3), built from small pieces.
+
+The job kinds' pieces (their request fields, record fields and result schemas) are theirs:
+``server/kinds/<kind>.py``, ``openapi()``; this module only puts them in place.
+"""
 
 from __future__ import annotations
+
+from . import kinds
+from .jobs import TABLES
 
 TABLE = {"type": "array", "description": "Excel range values: header row, then one array per row",
          "items": {"type": "array", "items": {"type": ["string", "number", "boolean", "null"]}}}
@@ -42,7 +49,36 @@ MODEL_ID = {"name": "model_id", "in": "path", "required": True,
             "schema": {"type": "string", "pattern": "^model_[0-9a-f]{16}$"}}
 
 
-def _schemas() -> dict:
+def _result_name(kind: str) -> str:
+    return f"{kind.capitalize()}Result"
+
+
+def _merged(parts: dict, key: str) -> dict:
+    """The ``key`` pieces of every kind's OpenAPI part, refusing two kinds that disagree."""
+    out: dict = {}
+    for kind, part in parts.items():
+        for name, schema in part.get(key, {}).items():
+            if name in out and out[name] != schema:
+                raise ValueError(f"job kind {kind!r} documents {key} {name!r} unlike another kind")
+            out[name] = schema
+    return out
+
+
+def _job_create(parts: dict) -> dict:
+    """``POST /api/jobs``: the fields every kind shares, then each kind's own."""
+    return {"type": "object", "required": ["kind", "dataset"], "properties": {
+        "kind": {"enum": list(parts)}, "dataset": {"type": "string"},
+        "model": {"type": "string", "description": "a model id, or \"champion\" (the default)"},
+        **_merged(parts, "request")}}
+
+
+def _schemas(parts: dict) -> dict:
+    """Shared schemas, then each kind's result and the components its part names."""
+    results = {_result_name(name): part["result"] for name, part in parts.items()}
+    return {**_shared_schemas(parts), **results, **_merged(parts, "components")}
+
+
+def _shared_schemas(parts: dict) -> dict:
     return {
         "Table": TABLE,
         "Problem": {
@@ -58,8 +94,7 @@ def _schemas() -> dict:
                     "message": {"type": "string"}}}},
             }},
         "Tables": {"type": "object", "required": ["history"], "additionalProperties": False,
-                   "properties": {name: _ref("Table") for name in
-                                  ("history", "products", "slots", "category_limits")}},
+                   "properties": {name: _ref("Table") for name in TABLES}},
         "DatasetCreate": {"type": "object", "required": ["tables"], "properties": {
             "name": {"type": "string", "maxLength": 200}, "tables": _ref("Tables"),
             "auto_retrain": {"type": "boolean", "default": False}}},
@@ -70,61 +105,24 @@ def _schemas() -> dict:
                                    "row_counts": {"type": "object"}, "warnings": {"type": "array"},
                                    "auto_retrain": {"type": "boolean"},
                                    "tables": _ref("Tables")}},
-        "PlanSettings": {"type": "object", "properties": {
-            "pages": {"type": "integer", "minimum": 1},
-            "slots_per_page": {"type": "integer", "minimum": 1},
-            "discount_levels": {"type": "array", "items": {"type": "number", "minimum": 0,
-                                                           "maximum": 0.9}},
-            "objective": {"enum": ["profit", "revenue", "units"]},
-            "max_discounted_share": {"type": "number", "minimum": 0, "maximum": 1},
-            "anomaly_weight": {"type": "number", "minimum": 0},
-            "population": {"type": "integer", "minimum": 4},
-            "generations": {"type": "integer", "minimum": 1},
-            "time_limit_s": {"type": "number", "exclusiveMinimum": 0},
-            "seed": {"type": "integer"},
-            "strategy": {"enum": ["ga", "coevolution"]},
-            "stagnation_generations": {"type": "integer", "minimum": 0, "maximum": 100000},
-            "local_search": {"type": "boolean"},
-            "cannibalisation": {"type": ["number", "null"], "minimum": 0.5, "maximum": 1}}},
-        "JobCreate": {"type": "object", "required": ["kind", "dataset"], "properties": {
-            "kind": {"enum": ["explore", "train", "forecast", "plan"]},
-            "dataset": {"type": "string"}, "model": {"type": "string"},
-            "table": {"enum": ["history", "products", "slots", "category_limits"]},
-            "family": {"enum": ["auto", "linear", "gbm"]},
-            "holdout_campaigns": {"type": "integer", "minimum": 1, "maximum": 52},
-            "folds": {"type": "integer", "minimum": 1, "maximum": 20},
-            "gap": {"type": "integer", "minimum": 0, "maximum": 52},
-            "season": {"type": "integer", "minimum": 1, "maximum": 104},
-            "select_by": {"enum": ["wape", "mape"]},
-            "candidates": {"type": "array", "minItems": 1, "items": {
-                "enum": ["linear", "gbm", "linear_by_country", "gbm_by_country", "gbm_log",
-                         "gbm_log_by_country", "gbm_log_bag"]}},
-            "rows": _ref("Table"), "settings": _ref("PlanSettings"),
-            "countries": {
-                "description": "plan only: one catalogue per country, each planned as its own job "
-                               "(in parallel on the runner) and gathered into this job's result "
-                               "(plan rows with a country column, totals summed, `countries` "
-                               "breakdown). \"all\" = every country of the history.",
-                "oneOf": [{"const": "all"}, {"type": "array", "minItems": 1, "maxItems": 200,
-                                             "uniqueItems": True,
-                                             "items": {"type": "string", "minLength": 1}}]}}},
+        "JobCreate": _job_create(parts),
         "Job": {"type": "object",
                 "required": ["id", "kind", "status", "progress", "created_at", "started_at",
                              "finished_at"],
                 "properties": {
                     "id": {"type": "string"}, "kind": {"type": "string"},
                     "status": {"enum": ["queued", "running", "succeeded", "failed", "cancelled"]},
-                    "progress": {"type": ["object", "null"]}, "result": {"type": "object"},
+                    "progress": {"type": ["object", "null"]},
+                    "result": {"anyOf": [_ref(_result_name(name)) for name in parts],
+                               "description": "the result of the job's kind"},
                     "error": {"type": "object"}, "dataset": {"type": ["string", "null"]},
                     "created_at": {"type": "string"},
                     "started_at": {"type": ["string", "null"]},
                     "finished_at": {"type": ["string", "null"]},
-                    "countries": {"type": "array", "items": {"type": "string"},
-                                  "description": "a multi-country plan: its countries"},
-                    "country": {"type": "string",
-                                "description": "one country's plan job of a multi-country plan"},
                     "parent": {"type": "string",
-                               "description": "the multi-country plan this job is part of"}}},
+                               "description": "the job this one is part of (e.g. one country "
+                                              "of a multi-country plan)"},
+                    **_merged(parts, "record")}},
         "Model": {"type": "object", "required": ["id", "metrics", "champion"], "properties": {
             "id": {"type": "string"}, "dataset": {"type": "string"}, "name": {"type": "string"},
             "family": {"type": "string"}, "metrics": {"type": "object"},
@@ -133,6 +131,8 @@ def _schemas() -> dict:
 
 
 def openapi_document(version: str) -> dict:
+    """The document, with each job kind's part (``server/kinds/``, ``KIND.openapi()``)."""
+    parts = {name: kind.openapi() for name, kind in kinds.KINDS.items()}
     xlsx = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
             {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}
     paths = {
@@ -211,7 +211,7 @@ def openapi_document(version: str) -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": paths,
-        "components": {"schemas": _schemas(), "securitySchemes": {
+        "components": {"schemas": _schemas(parts), "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer",
                        "description": "Required only when the server runs with FOLIO_TOKEN"}}},
     }

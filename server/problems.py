@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import FolioError
 
+from .wire import problem
+
 log = logging.getLogger("folio.http")
 
 # Werkzeug's HTTP errors mapped to our stable codes.
@@ -23,15 +25,9 @@ HTTP_CODES = {
 
 def problem_response(status: int, code: str, detail: str, *, title: str | None = None,
                      errors: list | None = None, headers: dict | None = None) -> Response:
-    body = {
-        "type": f"https://folio.example/problems/{code}",
-        "title": title or code.replace("_", " ").capitalize(),
-        "status": status,
-        "detail": detail,
-        "code": code,
-        "errors": errors or [],
-        "instance": request.path if request else None,
-    }
+    body = {"type": f"https://folio.example/problems/{code}",
+            **problem(code, detail, status=status, title=title, errors=errors or []),
+            "instance": request.path if request else None}
     return Response(orjson.dumps(body), status=status, mimetype="application/problem+json",
                     headers=headers)
 

@@ -2,24 +2,17 @@
 
 Every process (web threads and worker processes) opens its own short-lived connection; WAL mode and
 a busy timeout let readers and one writer proceed together without "database is locked" reaching a
-client. Files are written to a temporary name and renamed, so a crash never leaves half a file.
+client. Files are kept by :class:`server.blobs.BlobFiles` (written through a temporary name and a
+rename). :func:`make_store` picks this store or the Redis one for the runner in use.
 """
 
 from __future__ import annotations
 
-import gzip
-import os
-import re
-import secrets
 import sqlite3
-import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
-import orjson
-
-ID_PATTERN = re.compile(r"^(job|ds|model)_[0-9a-f]{16}$")
+from .blobs import BlobFiles, dumps, loads, new_id, now_iso
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -62,71 +55,6 @@ CREATE INDEX IF NOT EXISTS models_dataset ON models(dataset_id);
 """
 
 
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def new_id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(8)}"
-
-
-def valid_id(value: str, prefix: str) -> bool:
-    """Ids come from URLs: only our own shape is accepted, so no path ever leaves the data folder."""
-    return bool(ID_PATTERN.match(value or "")) and value.startswith(prefix + "_")
-
-
-def _dumps(value) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
-
-
-def _loads(value):
-    return None if value is None else orjson.loads(value)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-class BlobFiles:
-    """The files every store keeps under its data folder (shared across machines in scale-out):
-    dataset tables (gzip JSON), model files and job results, each written atomically."""
-
-    root: Path
-
-    def result_path(self, job_id: str, suffix: str = "json") -> Path:
-        return self.root / "results" / f"{job_id}.{suffix}"
-
-    def save_result(self, job_id: str, result: dict) -> None:
-        write_atomic(self.result_path(job_id), _dumps(result))
-
-    def load_result(self, job_id: str) -> dict | None:
-        path = self.result_path(job_id)
-        return orjson.loads(path.read_bytes()) if path.exists() else None
-
-    def tables_path(self, dataset_id: str) -> Path:
-        return self.root / "datasets" / f"{dataset_id}.json.gz"
-
-    def write_tables(self, dataset_id: str, tables: dict) -> None:
-        write_atomic(self.tables_path(dataset_id), gzip.compress(_dumps(tables), compresslevel=5))
-
-    def load_tables(self, dataset_id: str) -> dict:
-        return orjson.loads(gzip.decompress(self.tables_path(dataset_id).read_bytes()))
-
-    def model_path(self, model_id: str) -> Path:
-        return self.root / "models" / f"{model_id}.joblib"
-
-
 class Store(BlobFiles):
     """Jobs, datasets and the model registry under one data folder."""
 
@@ -159,7 +87,7 @@ class Store(BlobFiles):
                 db.execute(
                     "INSERT INTO jobs (id, kind, status, body, created_at, idempotency_key)"
                     " VALUES (?, ?, 'queued', ?, ?, ?)",
-                    (job_id, kind, _dumps(body), now_iso(), idempotency_key),
+                    (job_id, kind, dumps(body), now_iso(), idempotency_key),
                 )
             except sqlite3.IntegrityError:
                 row = db.execute("SELECT id FROM jobs WHERE idempotency_key = ?",
@@ -177,9 +105,9 @@ class Store(BlobFiles):
             "id": row["id"],
             "kind": row["kind"],
             "status": row["status"],
-            "body": _loads(row["body"]),
-            "progress": _loads(row["progress"]),
-            "error": _loads(row["error"]),
+            "body": loads(row["body"]),
+            "progress": loads(row["progress"]),
+            "error": loads(row["error"]),
             "has_result": bool(row["has_result"]),
             "created_at": row["created_at"],
             "started_at": row["started_at"],
@@ -226,7 +154,7 @@ class Store(BlobFiles):
 
     def set_progress(self, job_id: str, progress: dict) -> None:
         with self._connect() as db:
-            db.execute("UPDATE jobs SET progress=? WHERE id=?", (_dumps(progress), job_id))
+            db.execute("UPDATE jobs SET progress=? WHERE id=?", (dumps(progress), job_id))
 
     def finish_job(self, job_id: str, status: str, *, error: dict | None = None,
                    has_result: bool = False, only_if: tuple[str, ...] = ("queued", "running")) -> bool:
@@ -236,7 +164,7 @@ class Store(BlobFiles):
             cur = db.execute(
                 f"UPDATE jobs SET status=?, error=?, has_result=?, finished_at=?"
                 f" WHERE id=? AND status IN ({marks})",
-                (status, _dumps(error) if error else None, int(has_result), now_iso(), job_id, *only_if),
+                (status, dumps(error) if error else None, int(has_result), now_iso(), job_id, *only_if),
             )
         return cur.rowcount == 1
 
@@ -262,7 +190,7 @@ class Store(BlobFiles):
                 " auto_retrain) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET updated_at=excluded.updated_at, hash=excluded.hash,"
                 " row_counts=excluded.row_counts, warnings=excluded.warnings",
-                (dataset_id, name, stamp, stamp, data_hash, _dumps(row_counts), _dumps(warnings),
+                (dataset_id, name, stamp, stamp, data_hash, dumps(row_counts), dumps(warnings),
                  int(auto_retrain)),
             )
         return self.get_dataset(dataset_id)
@@ -275,7 +203,7 @@ class Store(BlobFiles):
         return {
             "id": row["id"], "name": row["name"], "created_at": row["created_at"],
             "updated_at": row["updated_at"], "hash": row["hash"],
-            "row_counts": _loads(row["row_counts"]), "warnings": _loads(row["warnings"]),
+            "row_counts": loads(row["row_counts"]), "warnings": loads(row["warnings"]),
             "auto_retrain": bool(row["auto_retrain"]),
         }
 
@@ -286,15 +214,15 @@ class Store(BlobFiles):
             db.execute(
                 "INSERT INTO models (id, dataset_id, created_at, name, family, metrics, info)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (model_id, dataset_id, now_iso(), name, family, _dumps(metrics), _dumps(info)),
+                (model_id, dataset_id, now_iso(), name, family, dumps(metrics), dumps(info)),
             )
         return self.get_model(model_id)
 
     def _model_from_row(self, row: sqlite3.Row) -> dict:
         return {
             "id": row["id"], "dataset": row["dataset_id"], "created_at": row["created_at"],
-            "name": row["name"], "family": row["family"], "metrics": _loads(row["metrics"]),
-            "champion": bool(row["champion"]), **_loads(row["info"]),
+            "name": row["name"], "family": row["family"], "metrics": loads(row["metrics"]),
+            "champion": bool(row["champion"]), **loads(row["info"]),
         }
 
     def get_model(self, model_id: str) -> dict | None:
@@ -327,16 +255,6 @@ class Store(BlobFiles):
             db.execute("UPDATE models SET champion=1 WHERE id=?", (model_id,))
             db.execute("COMMIT")
         return self.get_model(model_id)
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.05) -> bool:
-    """Poll ``predicate`` until it is true or ``timeout`` seconds pass (used by tests and shutdown)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return bool(predicate())
 
 
 def make_store(config: dict):

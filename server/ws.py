@@ -12,9 +12,11 @@ import orjson
 from flask import Flask
 from flask_sock import Sock
 
+from . import wire
+from .blobs import valid_id
 from .hub import Subscriber
-from .jobs import FINISHED, public_job
-from .store import valid_id
+from .jobs import FINISHED
+from .kinds import job_record
 
 POLL_S = 0.1
 MAX_SUBSCRIPTIONS = 100
@@ -25,7 +27,7 @@ def _send(ws, message: dict) -> None:
 
 
 def _error(ws, code: str, detail: str, job: str | None = None) -> None:
-    _send(ws, {"type": "error", "code": code, "detail": detail, **({"job": job} if job else {})})
+    _send(ws, wire.socket_error(code, detail, job))
 
 
 def register_ws(app: Flask) -> Sock:
@@ -51,10 +53,9 @@ def register_ws(app: Flask) -> Sock:
                 subscribed.discard(job_id)
                 return _error(ws, "not_found", f"job {job_id!r} does not exist", job_id)
             result = store.load_result(job_id) if job["has_result"] else None
-            _send(ws, {"type": "state", "job": job_id, "record": public_job(job, result)})
+            _send(ws, wire.state_event(job_record(job, result)))
             if job["status"] in FINISHED:
-                _send(ws, {"type": "finished", "job": job_id, "status": job["status"],
-                           **({"error": job["error"]} if job["error"] else {})})
+                _send(ws, wire.finished_event(job_id, job["status"], job["error"]))
 
         def handle(raw) -> None:
             try:

@@ -1,4 +1,4 @@
-"""Helpers every view uses: the store and runner of this app, id checks."""
+"""Helpers every view uses: the store, runner and job lifecycle of this app, id checks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from flask import current_app
 
 from engine.errors import FolioError
 
-from ..store import Store, valid_id
+from ..blobs import valid_id
+from ..lifecycle import JobLife
+from ..store import Store
 
 
 def store() -> Store:
@@ -15,6 +17,11 @@ def store() -> Store:
 
 def runner():
     return current_app.extensions["folio.runner"]
+
+
+def life() -> JobLife:
+    """Every transition of a job goes through the runner's lifecycle (``server.lifecycle``)."""
+    return runner().life
 
 
 def not_found(what: str, ident: str) -> FolioError:

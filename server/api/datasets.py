@@ -9,6 +9,7 @@ from engine.errors import FolioError, Problem
 from ..bodies import json_body
 from ..jobs import TABLES
 from ..responses import json_response
+from ..validated import keep_validated
 from .common import checked_id, not_found, store
 from .jobs import accept_job
 
@@ -52,6 +53,7 @@ def create_dataset():
     dataset, data_hash, warnings = _validated(tables)
     record = store().save_dataset(name, tables, data_hash=data_hash, row_counts=dataset.row_counts(),
                                   warnings=warnings, auto_retrain=auto_retrain)
+    keep_validated(store(), record["id"], dataset, data_hash)  # jobs load these, not the raw tables
     location = url_for("datasets.get_dataset", dataset_id=record["id"])
     return json_response(record, 201, {"Location": location})
 
@@ -110,6 +112,7 @@ def append_history(dataset_id: str):
     updated = store().save_dataset(record["name"], tables, data_hash=data_hash,
                                    row_counts=dataset.row_counts(), warnings=warnings,
                                    auto_retrain=record["auto_retrain"], dataset_id=dataset_id)
+    keep_validated(store(), dataset_id, dataset, data_hash)
     payload = {"dataset": updated, "appended_rows": len(new) - 1}
     if not record["auto_retrain"]:
         return json_response(payload, 200)

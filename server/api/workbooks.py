@@ -7,9 +7,9 @@ from urllib.parse import unquote
 
 from flask import Blueprint, current_app, request, send_file
 
+from ..blobs import write_atomic
 from ..bodies import decoded_body
 from ..responses import json_response
-from ..store import write_atomic
 from .common import store
 
 bp = Blueprint("workbooks", __name__)

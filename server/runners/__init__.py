@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..hub import ProgressHub
+from ..lifecycle import JobLife
 
 
 class Runner(Protocol):
     name: str
     hub: ProgressHub
+    life: JobLife  # every transition of a job (server.lifecycle), with this runner's submit and hub
 
     def start(self) -> None:
         """Start workers and pick up every job left queued or running by an earlier process."""

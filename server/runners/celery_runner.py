@@ -8,6 +8,7 @@ the events arrive through Redis pub/sub (:class:`server.hub.RedisRelayHub`), and
 from __future__ import annotations
 
 from ..hub import RedisRelayHub
+from ..lifecycle import JobLife
 
 
 class CeleryRunner:
@@ -21,13 +22,14 @@ class CeleryRunner:
         self.celery = make_celery(config)
         self.hub = RedisRelayHub(config["REDIS_URL"])
         self._send = sender(self.celery, store)
+        self.life = JobLife(store, submit=self._send, publish=self.hub.publish)
         self._reaper = None
 
     def start(self) -> None:
         from ..celery_app import Reaper
 
         self.hub.start()
-        self._reaper = Reaper(self.store, self._send).start()
+        self._reaper = Reaper(self.life).start()
 
     def submit(self, job_id: str) -> None:
         self._send(job_id)

@@ -1,6 +1,7 @@
 """The embedded runner: local worker processes, SQLite and files; no servers to install.
 
-Jobs run in a pool of ``spawn``-ed processes, never in web threads. Workers put their events on a
+Jobs run in a pool of ``spawn``-ed processes, never in web threads; every transition of a job goes
+through :class:`server.lifecycle.JobLife`. Workers put their events on a
 multiprocessing queue; one thread in the web process drains it into the hub. The store is the
 truth: a job that was running when this process died is queued again at the next start, and a job
 whose worker process dies is run again once, then failed with a reason.
@@ -15,33 +16,29 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
-from ..fanout import advance, is_parent, parent_of
 from ..hub import ProgressHub
+from ..lifecycle import JobLife
 from ..store import Store
 
 log = logging.getLogger("folio.runner")
 
 MAX_ATTEMPTS = 2
-_worker_store: Store | None = None
-_worker_queue = None
+_worker_life: JobLife | None = None
 _worker_interval = 0.5
 
 
 def _init_worker(data_dir: str, events, progress_interval_s: float) -> None:
-    """Runs once in each worker process."""
-    global _worker_store, _worker_queue, _worker_interval
+    """Runs once in each worker process: its own store, events onto the queue to the web process."""
+    global _worker_life, _worker_interval
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)  # one BLAS/OpenMP thread per worker: the pool is the parallelism
-    _worker_store = Store(data_dir)
-    _worker_queue = events
+    _worker_life = JobLife(Store(data_dir), publish=events.put)
     _worker_interval = progress_interval_s
 
 
 def _run_in_worker(job_id: str) -> str | None:
-    from ..work import execute_job
-
-    return execute_job(_worker_store, job_id, _worker_queue.put, _worker_interval)
+    return _worker_life.run(job_id, _worker_interval)
 
 
 class EmbeddedRunner:
@@ -52,6 +49,7 @@ class EmbeddedRunner:
         self.workers = max(1, int(workers))
         self.progress_interval_s = progress_interval_s
         self.hub = ProgressHub()
+        self.life = JobLife(store, submit=self.submit, publish=self.hub.publish)
         self._ctx = multiprocessing.get_context("spawn")
         self._events = None
         self._pool: ProcessPoolExecutor | None = None
@@ -76,22 +74,9 @@ class EmbeddedRunner:
         )
 
     def recover(self) -> None:
-        """Queue again what an earlier process left running, and submit everything queued; take
-        every multi-country plan a step further (children created, or gathered)."""
-        for job in self.store.jobs_with_status("running"):
-            if is_parent(job):
-                continue
-            log.warning("job %s was running when the last process stopped: running it again", job["id"])
-            self.store.requeue_job(job["id"])
-        parents = []
-        for job in self.store.jobs_with_status("queued"):
-            if is_parent(job):
-                parents.append(job["id"])
-            else:
-                self.submit(job["id"])
-        parents += [j["id"] for j in self.store.jobs_with_status("running") if is_parent(j)]
-        for parent in parents:
-            self._advance(parent)
+        """Pick up what an earlier process left (``JobLife.recover``); parents are advanced on
+        the coordinator thread."""
+        self.life.recover(advance=self._advance)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -120,18 +105,22 @@ class EmbeddedRunner:
             future = self._pool.submit(_run_in_worker, job_id)
         future.add_done_callback(partial(self._finished, job_id))
 
-    def _advance(self, parent_id: str) -> None:
-        """Advance a multi-country plan (off the pool's callback thread: a gather reads results)."""
+    def _coordinate(self, step, job_id: str) -> None:
+        """Run ``step(job_id)`` (a parent's advance) on the coordinator thread, off the pool's
+        callback thread: a gather reads every child's result."""
         def run() -> None:
             try:
-                advance(self.store, parent_id, self.submit, self.hub.publish)
+                step(job_id)
             except Exception:
-                log.exception("could not advance multi-country plan %s", parent_id)
+                log.exception("coordinating after job %s failed (a parent may wait for the next recovery)", job_id)
 
         with self._lock:
             coordinator = self._coordinator
         if coordinator is not None and not self._stopping.is_set():
             coordinator.submit(run)
+
+    def _advance(self, parent_id: str) -> None:
+        self._coordinate(self.life.advance, parent_id)
 
     def _finished(self, job_id: str, future) -> None:
         if future.cancelled() or self._stopping.is_set():
@@ -139,9 +128,7 @@ class EmbeddedRunner:
         try:
             self._settle(job_id, future)
         finally:
-            parent = parent_of(self.store.get_job(job_id))
-            if parent:
-                self._advance(parent)
+            self._coordinate(self.life.child_finished, job_id)
 
     def _settle(self, job_id: str, future) -> None:
         exc = future.exception()
@@ -149,26 +136,10 @@ class EmbeddedRunner:
             return
         if isinstance(exc, BrokenProcessPool):
             self._replace_broken_pool()
-            job = self.store.get_job(job_id)
-            if job and job["status"] == "running":
-                if job["attempts"] < MAX_ATTEMPTS:
-                    log.warning("worker died running job %s: running it again", job_id)
-                    self.store.requeue_job(job_id)
-                else:
-                    self._fail(job_id, "the worker process running this job died "
-                                       f"{job['attempts']} times; the job was not retried again")
-                    return
-            if job and job["status"] == "queued":
-                self.submit(job_id)
+            self.life.worker_died(job_id, MAX_ATTEMPTS)
             return
         log.error("job %s could not run: %r", job_id, exc)
-        self._fail(job_id, f"the job could not run ({type(exc).__name__})")
-
-    def _fail(self, job_id: str, detail: str) -> None:
-        error = {"title": "Worker failure", "status": 500, "code": "worker_lost", "detail": detail,
-                 "errors": []}
-        if self.store.finish_job(job_id, "failed", error=error):
-            self.hub.publish({"type": "finished", "job": job_id, "status": "failed", "error": error})
+        self.life.lost(job_id, f"the job could not run ({type(exc).__name__})")
 
     def _replace_broken_pool(self) -> None:
         with self._lock:

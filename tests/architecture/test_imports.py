@@ -1,4 +1,5 @@
-"""The house rules of docs/architecture.md, checked on the source: no import circles; the engine's
+"""The house rules of docs/architecture.md, checked on the source: no import circles (engine and
+server); the engine's
 parts import downward only; the engine never imports the server, Flask or sockets; PyGAD only in
 engine/plan/ga.py.
 
@@ -22,6 +23,20 @@ ENGINE_LAYERS = [
     {"engine.forecast", "engine.explore", "engine.demo", "engine.datasets"},
     {"engine.plan"},
     {"engine.export"},
+]
+
+# The server's rooms, lowest first (docs/architecture.md): a module may import its own room and the
+# ones below. Kinds know nothing of runners or HTTP; the lifecycle knows kinds but no HTTP; views
+# and sockets sit on top, the app factory joins everything.
+SERVER_LAYERS = [
+    {"server.config", "server.jobs", "server.wire", "server.blobs"},
+    {"server.store", "server.jobstore_redis", "server.validated"},
+    {"server.kinds"},
+    {"server.lifecycle", "server.hub"},
+    {"server.runners", "server.celery_app"},
+    {"server.bodies", "server.responses", "server.problems", "server.security", "server.ratelimit",
+     "server.openapi", "server.ws", "server.pages", "server.api"},
+    {"server.app", "server.__main__", "server"},
 ]
 
 
@@ -105,11 +120,23 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
-def layer_of(name: str) -> int | None:
-    for number, layer in enumerate(ENGINE_LAYERS):
+def layer_of(name: str, layers: list[set[str]] = ENGINE_LAYERS) -> int | None:
+    for number, layer in enumerate(layers):
         if any(name == part or name.startswith(part + ".") for part in layer):
             return number
     return None
+
+
+def upward_imports(prefix: str, layers: list[set[str]]) -> list[str]:
+    upward = []
+    for name, targets in graph().items():
+        if not (name == prefix or name.startswith(prefix + ".")) or layer_of(name, layers) is None:
+            continue
+        for target in targets:
+            if target.startswith(prefix) and layer_of(target, layers) is not None \
+                    and layer_of(target, layers) > layer_of(name, layers):
+                upward.append(f"{name} -> {target}")
+    return sorted(upward)
 
 
 def test_the_cycle_finder_finds_a_circle():
@@ -119,6 +146,15 @@ def test_the_cycle_finder_finds_a_circle():
 def test_no_import_circles_in_the_engine():
     engine = {n: {t for t in ts if t.startswith("engine")} for n, ts in graph().items() if n.startswith("engine")}
     assert cycles(engine) == []
+
+
+def test_no_import_circles_in_the_server():
+    server = {n: {t for t in ts if t.startswith("server")} for n, ts in graph().items() if n.startswith("server")}
+    assert cycles(server) == []
+
+
+def test_no_import_circles_at_all():
+    assert cycles(graph()) == []
 
 
 def importers_of(library: str) -> list[str]:
@@ -155,15 +191,28 @@ def test_the_importer_finder_sees_every_form(tmp_path, monkeypatch):
 
 
 def test_engine_parts_import_downward_only():
-    upward = []
-    for name, targets in graph().items():
-        if not name.startswith("engine.") or layer_of(name) is None:
-            continue
-        for target in targets:
-            if target.startswith("engine.") and layer_of(target) is not None \
-                    and layer_of(target) > layer_of(name):
-                upward.append(f"{name} -> {target}")
-    assert upward == []
+    assert upward_imports("engine", ENGINE_LAYERS) == []
+
+
+def test_server_rooms_import_downward_only():
+    assert upward_imports("server", SERVER_LAYERS) == []
+
+
+def test_every_server_module_has_a_room():
+    assert [n for n in modules() if n.startswith("server") and layer_of(n, SERVER_LAYERS) is None] == []
+
+
+def test_the_layer_check_sees_an_upward_import(tmp_path, monkeypatch):
+    (tmp_path / "server" / "kinds").mkdir(parents=True)
+    (tmp_path / "server" / "kinds" / "__init__.py").write_text("")
+    (tmp_path / "server" / "kinds" / "bad.py").write_text("def f():\n    from ..api import jobs\n")
+    (tmp_path / "server" / "api").mkdir()
+    (tmp_path / "server" / "api" / "__init__.py").write_text("")
+    (tmp_path / "server" / "api" / "jobs.py").write_text("from ..kinds import bad\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGES", ("server",))
+    assert upward_imports("server", SERVER_LAYERS) == ["server.kinds.bad -> server.api",
+                                                       "server.kinds.bad -> server.api.jobs"]
 
 
 def test_every_engine_module_has_a_layer():

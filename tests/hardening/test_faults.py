@@ -10,10 +10,10 @@ import time
 
 import requests
 
-import server.store as store_module
+import server.blobs as blobs_module
 from engine.data.tables import read_tables
+from server.lifecycle import JobLife
 from server.store import Store
-from server.work import execute_job
 from tests.support.live import LiveServer, wait_job
 
 
@@ -47,17 +47,17 @@ def test_disk_full_while_writing_a_result_fails_the_job_cleanly(tmp_path, demo_r
     store = Store(tmp_path)
     dataset = _dataset(store, demo_raw)
     first, _ = store.create_job("explore", {"kind": "explore", "dataset": dataset})
-    assert execute_job(store, first["id"], lambda event: None) == "succeeded"
+    assert JobLife(store).run(first["id"]) == "succeeded"
     kept = store.result_path(first["id"]).read_bytes()
 
     def full_disk_open(path, mode="r", *args, **kwargs):
         handle = builtins.open(path, mode, *args, **kwargs)
         return _FullDisk(handle) if "w" in mode else handle
 
-    monkeypatch.setattr(store_module, "open", full_disk_open, raising=False)
+    monkeypatch.setattr(blobs_module, "open", full_disk_open, raising=False)
     second, _ = store.create_job("explore", {"kind": "explore", "dataset": dataset})
     events = []
-    assert execute_job(store, second["id"], events.append) == "failed"
+    assert JobLife(store, publish=events.append).run(second["id"]) == "failed"
     job = store.get_job(second["id"])
     assert job["error"]["code"] == "storage_full" and "disk is full" in job["error"]["detail"]
     assert events[-1]["type"] == "finished" and events[-1]["status"] == "failed"

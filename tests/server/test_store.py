@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from server.store import Store, valid_id
+from server.blobs import valid_id
+from server.store import Store
 
 
 def test_claim_is_exclusive_and_final_status_sticks(tmp_path):

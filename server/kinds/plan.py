@@ -1,0 +1,151 @@
+"""``plan``: which product in each slot at which discount, searched with the forecast in the loop.
+
+Settings are parsed once, by the engine (``PlanSettings.from_dict``), when the request is checked:
+a bad setting is a 422 naming it, and the job body keeps the normalised settings, which the
+worker turns back into ``PlanSettings`` without parsing again (:func:`stored_settings`).
+
+With ``countries`` the job is a *parent*: one plan job per country, gathered into one result
+(``server/kinds/plan_fanout.py``).
+"""
+
+from __future__ import annotations
+
+from engine.errors import FolioError
+
+from . import plan_fanout
+from .base import Coordinator, JobKind, bad, run_record, workbook
+from .train import resolve_model
+
+
+def check(body: dict, base: dict, store) -> dict:
+    from engine.plan.settings import PlanSettings  # heavy import only where needed
+
+    settings = body.get("settings") or {}
+    if not isinstance(settings, dict):
+        raise bad("'settings' must be an object", "settings")
+    clean = {"settings": PlanSettings.from_dict(settings).to_dict()}  # invalid_settings names it
+    if body.get("countries") is not None:
+        clean["countries"] = plan_fanout.check_countries(store, base["dataset"], body["countries"])
+    return clean
+
+
+def _frozen(value):
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
+
+
+def stored_settings(settings: dict):
+    """``PlanSettings`` from the normalised settings the check stored (``to_dict`` of a parsed
+    one: JSON lists become tuples again). Settings stored otherwise (a job accepted before the
+    check normalised them, or by another version) are parsed, so they are validated all the same."""
+    from engine.plan.settings import PlanSettings
+
+    try:
+        rebuilt = PlanSettings(**{k: _frozen(v) for k, v in settings.items()})
+        if set(settings) == set(PlanSettings.__dataclass_fields__) and rebuilt.to_dict() == settings:
+            return rebuilt
+    except TypeError:
+        pass
+    return PlanSettings.from_dict(settings)
+
+
+def run(ctx, body: dict) -> dict:
+    from engine.plan.planner import plan_catalogue
+
+    from ..validated import load_validated
+
+    dataset = load_validated(ctx.store, body["dataset"])
+    if dataset.products is None:
+        raise FolioError(code="invalid_table", status=422, title="The tables do not match the contract",
+                         detail="a plan needs a 'products' table in the dataset")
+    settings = stored_settings(body.get("settings") or {})
+    model, model_id = resolve_model(ctx, body, dataset)
+    country = {}
+    if body.get("country") is not None:  # one country of a multi-country plan (plan_fanout)
+        from engine.plan.countries import for_country
+
+        dataset = for_country(dataset, body["country"])
+        country = {"country": body["country"], "parent": body.get("parent")}
+    result = plan_catalogue(dataset, model, settings, progress=ctx.progress,
+                            should_stop=ctx.should_stop)
+    result["run"] = run_record(ctx.job, ctx.store, model=model_id,
+                               seed=result.get("settings", {}).get("seed"),
+                               settings=result.get("settings"), **country)
+    return result
+
+
+def _rule_settings() -> dict:
+    """The settings the engine's plan rule units declare (``engine.plan.rules.RULE_SETTINGS``,
+    when the engine has them), as JSON schemas: a new rule's setting is documented without a
+    change here."""
+    from engine.plan import rules
+
+    out = {}
+    for setting in getattr(rules, "RULE_SETTINGS", ()):
+        if setting.kind == "flag":
+            out[setting.name] = {"type": "boolean"}
+            continue
+        schema = {"type": "integer" if setting.kind == "integer" else "number"}
+        if setting.low is not None:
+            schema["exclusiveMinimum" if setting.low_open else "minimum"] = setting.low
+        if setting.high is not None:
+            schema["maximum"] = setting.high
+        out[setting.name] = schema
+    return out
+
+
+def openapi() -> dict:
+    from engine.plan.settings import OBJECTIVES, STRATEGIES
+
+    return {
+        "request": {
+            "settings": {"$ref": "#/components/schemas/PlanSettings"},
+            "countries": {
+                "description": "plan only: one catalogue per country, each planned as its own job "
+                               "(in parallel on the runner) and gathered into this job's result "
+                               "(plan rows with a country column, totals summed, `countries` "
+                               "breakdown). \"all\" = every country of the history.",
+                "oneOf": [{"const": "all"}, {"type": "array", "minItems": 1, "maxItems": 200,
+                                             "uniqueItems": True,
+                                             "items": {"type": "string", "minLength": 1}}]}},
+        "record": {
+            "countries": {"type": "array", "items": {"type": "string"},
+                          "description": "a multi-country plan: its countries"},
+            "country": {"type": "string",
+                        "description": "one country's plan job of a multi-country plan"}},
+        "result": {"type": "object", "description": "plan: the catalogue and how good it is",
+                   "properties": {
+                       "plan": {"$ref": "#/components/schemas/Table"},
+                       "totals": {"type": "object"},
+                       "rules": {"type": "array", "description": "each hard rule: limit, value, kept"},
+                       "convergence": {"$ref": "#/components/schemas/Table"},
+                       "bound": {"type": ["number", "null"],
+                                 "description": "upper bound on the objective, when known"},
+                       "anomaly_score": {"type": "number"},
+                       "countries": {"type": "array", "description": "a multi-country plan: one "
+                                     "entry per country"}}},
+        "components": {"PlanSettings": {"type": "object", "properties": {
+            "pages": {"type": "integer", "minimum": 1},
+            "slots_per_page": {"type": "integer", "minimum": 1},
+            "discount_levels": {"type": "array", "items": {"type": "number", "minimum": 0,
+                                                           "maximum": 0.9}},
+            "objective": {"enum": list(OBJECTIVES)},
+            "max_discounted_share": {"type": "number", "minimum": 0, "maximum": 1},
+            "anomaly_weight": {"type": "number", "minimum": 0},
+            "population": {"type": "integer", "minimum": 4},
+            "generations": {"type": "integer", "minimum": 1},
+            "time_limit_s": {"type": "number", "exclusiveMinimum": 0},
+            "seed": {"type": "integer"},
+            "strategy": {"enum": list(STRATEGIES)},
+            "stagnation_generations": {"type": "integer", "minimum": 0, "maximum": 100000},
+            "local_search": {"type": "boolean"},
+            "cannibalisation": {"type": ["number", "null"], "minimum": 0.5, "maximum": 1},
+            **_rule_settings()}}},
+    }
+
+
+KIND = JobKind(
+    name="plan", check=check, run=run, export=workbook("plan"), openapi=openapi,
+    record_fields=("countries", "country"),
+    coordinator=Coordinator(is_parent=plan_fanout.is_parent, advance=plan_fanout.advance,
+                            cancel=plan_fanout.cancel, queued_jobs=plan_fanout.queued_jobs),
+)

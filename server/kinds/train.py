@@ -1,0 +1,134 @@
+"""``train``: backtest the candidates, register the winner, keep the better champion.
+
+The families and presets a request may name are the engine's (``engine.forecast.FAMILIES``,
+``PRESETS``, ``SELECT_BY``): a new family or preset there is accepted and documented here
+without a change. The champion/challenger policy is the engine's too
+(``engine.forecast.champion``); this module only reads and writes the registry.
+"""
+
+from __future__ import annotations
+
+from ..blobs import new_id
+from .base import JobKind, bad, integer, load_model, model_for, one_of, run_record, workbook
+
+# Optional integer options with their ranges, passed to ``engine.forecast.train``.
+INTEGER_OPTIONS = (("folds", 1, 20), ("gap", 0, 52), ("season", 1, 104))
+TRAIN_SETTINGS = ("folds", "gap", "candidates", "season", "select_by")
+
+
+def _families() -> tuple[str, ...]:
+    from engine.forecast import FAMILIES
+
+    return ("auto", *FAMILIES)
+
+
+def check(body: dict, base: dict, store) -> dict:
+    from engine.forecast import PRESETS, SELECT_BY
+
+    options = {"family": one_of(body, "family", _families(), "auto"),
+               "holdout_campaigns": integer(body, "holdout_campaigns", 1, 52, 2)}
+    for name, low, high in INTEGER_OPTIONS:
+        if name in body:
+            options[name] = integer(body, name, low, high)
+    if "select_by" in body:
+        options["select_by"] = one_of(body, "select_by", SELECT_BY)
+    if "candidates" in body:
+        names = body["candidates"]
+        if (not isinstance(names, list) or not names
+                or not all(isinstance(n, str) and n in PRESETS for n in names)):
+            raise bad(f"'candidates' must be a non-empty list of {', '.join(PRESETS)}", "candidates")
+        options["candidates"] = names
+    return options
+
+
+def run(ctx, body: dict) -> dict:
+    from ..validated import load_validated
+
+    dataset = load_validated(ctx.store, body["dataset"])
+    settings = {k: body[k] for k in TRAIN_SETTINGS if k in body}
+    result = train_and_register(ctx, body["dataset"], dataset, family=body.get("family", "auto"),
+                                holdout_campaigns=body.get("holdout_campaigns", 2), **settings)
+    result["run"] = run_record(ctx.job, ctx.store, seed=0, family=body.get("family", "auto"),
+                               holdout_campaigns=body.get("holdout_campaigns", 2), **settings)
+    return result
+
+
+def train_and_register(ctx, dataset_id: str, dataset, *, family: str = "auto",
+                       holdout_campaigns: int = 2, **train_settings) -> dict:
+    """Backtest the candidates, register the refit winner, and let it replace the champion only if
+    it beats it on rows neither was trained on (``engine.forecast.champion``)."""
+    from engine import forecast
+    from engine.forecast import champion as policy
+    from engine.forecast import registry
+
+    store = ctx.store
+    history = forecast.check_history(dataset.history)
+    outcome = forecast.train(history, family=family, holdout_campaigns=holdout_campaigns, seed=0,
+                             progress=ctx.progress, should_stop=ctx.should_stop, **train_settings)
+    report = outcome.report
+    data_hash = (store.get_dataset(dataset_id) or {}).get("hash")
+    chosen = next(c for c in report["candidates"] if c.get("chosen"))
+    registered = policy.compare_registered(store.list_models(dataset_id), outcome, history,
+                                           data_hash, lambda model_id: load_model(store, model_id))
+
+    model_id = new_id("model")
+    file_meta = registry.save_model(outcome.best, store.model_path(model_id), model_id=model_id,
+                                    data_hash=data_hash)
+    store.register_model(
+        model_id, dataset_id=dataset_id, name=chosen["name"], family=chosen["family"],
+        metrics=chosen["holdout_metrics"],
+        info={"holdout_campaigns": report["holdout"]["campaigns"],
+              "trained_through": _plain(history["campaign"].max()),
+              "data_hash": data_hash, "job": ctx.job["id"], "versions": file_meta["versions"],
+              "sha256": file_meta["sha256"], "backtest_metrics": chosen["metrics"],
+              "backtest": report["backtest"], "features": report["features"],
+              "interval": report["interval"], "params": chosen["params"]},
+    )
+
+    current = store.champion(dataset_id)
+    decision = policy.decide(current["id"] if current else None, registered)
+    if decision["promoted"]:
+        store.promote(model_id)
+    champion = store.champion(dataset_id)
+    return {**report, "registered": registered, "models": [model_id], "decision": decision,
+            "champion": champion["id"] if champion else model_id}
+
+
+def resolve_model(ctx, body: dict, dataset) -> tuple[object, str]:
+    """The model a forecast or plan job uses (:func:`model_for`), trained in this job when the
+    dataset has none yet."""
+    model_id = model_for(ctx.store, body,
+                         lambda: train_and_register(ctx, body["dataset"], dataset)["champion"])
+    return load_model(ctx.store, model_id), model_id
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def openapi() -> dict:
+    from engine.forecast import PRESETS, SELECT_BY
+
+    return {
+        "request": {
+            "family": {"enum": list(_families())},
+            "holdout_campaigns": {"type": "integer", "minimum": 1, "maximum": 52},
+            **{name: {"type": "integer", "minimum": low, "maximum": high}
+               for name, low, high in INTEGER_OPTIONS},
+            "select_by": {"enum": list(SELECT_BY)},
+            "candidates": {"type": "array", "minItems": 1, "items": {"enum": list(PRESETS)}},
+        },
+        "result": {"type": "object", "description": "train: candidates compared on held-out campaigns",
+                   "properties": {
+                       "candidates": {"type": "array", "description": "each with its holdout "
+                                      "metrics (wape, mape, bias)"},
+                       "baselines": {"type": "array", "description": "naive, seasonal naive on "
+                                     "the same rows"},
+                       "registered": {"type": "array", "description": "the models already "
+                                      "registered, scored on the same rows where that is honest"},
+                       "models": {"type": "array", "items": {"type": "string"}},
+                       "champion": {"type": "string"}, "decision": {"type": "object"}}},
+    }
+
+
+KIND = JobKind(name="train", check=check, run=run, export=workbook("train"), openapi=openapi)
