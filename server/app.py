@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_ws(app)
     app.register_blueprint(pages.bp)  # last: its catch-all path must not shadow the API
 
-    if config.get("START_RUNNER", True):
+    if config["START_RUNNER"]:
         runner.start()
         atexit.register(runner.stop)
     return app

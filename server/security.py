@@ -36,7 +36,7 @@ def register_security(app: Flask) -> None:
         guarded = request.path.startswith("/api/") or request.path == "/ws"
         if not guarded or request.path in OPEN_PATHS:
             return None
-        if request.path == "/ws" and not _origin_allowed(app.config.get("ALLOWED_ORIGINS") or []):
+        if request.path == "/ws" and not _origin_allowed(app.config["ALLOWED_ORIGINS"]):
             return problem_response(403, "forbidden", "this Origin may not open the websocket")
         token = app.config.get("TOKEN")
         if token:

@@ -78,7 +78,7 @@ def register_ws(app: Flask) -> Sock:
             else:
                 _error(ws, "invalid_message", "send {\"subscribe\": \"<job id>\"}")
 
-        idle_s = app.config.get("WS_IDLE_S", 300)
+        idle_s = app.config["WS_IDLE_S"]
         last_activity = time.monotonic()
         try:
             while True:

@@ -23,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def accept_job(body: dict, idempotency_key: str | None = None) -> tuple[dict, str]:
     """Accept a checked job body; returns (its record, its Location)."""
-    job = life().accept(body, idempotency_key, current_app.config.get("MAX_QUEUED_JOBS", 500))
+    job = life().accept(body, idempotency_key, current_app.config["MAX_QUEUED_JOBS"])
     return kinds.job_record(job), url_for("jobs.get_job", job_id=job["id"])
 
 

@@ -11,7 +11,7 @@ import requests
 import websocket
 
 from server import create_app
-from server.ratelimit import TokenBuckets
+from server.ratelimit import window
 from tests.support.live import LiveServer
 
 
@@ -27,14 +27,23 @@ def limited(tmp_path):
     return app.test_client()
 
 
-def test_token_buckets_refill():
-    now = [0.0]
-    buckets = TokenBuckets(per_minute=60, burst_seconds=3, clock=lambda: now[0])
-    assert [buckets.take("a") for _ in range(3)] == [0, 0, 0]
-    assert buckets.take("a") == pytest.approx(1.0)
-    assert buckets.take("b") == 0  # another client has its own bucket
-    now[0] += 2.0
-    assert buckets.take("a") == 0
+def test_budgets_become_windows_of_the_same_size_and_rate():
+    assert window(6000, 10) == (1000, 10)  # reads: 1000 at once, 100 a second sustained
+    assert window(240, 10) == (40, 10)  # writes: 40 at once, 4 a second
+    assert window(60, 3) == (3, 3)
+    assert window(1, 10) == (1, 60)  # slower than one per burst: one per minute, never zero
+    assert window(0, 10) == (1, 86400)
+
+
+def test_a_client_over_its_budget_waits_then_is_welcome_again(tmp_path):
+    client = create_app({"DATA_DIR": str(tmp_path), "START_RUNNER": False,
+                         "RATE_LIMIT_WRITES_PER_MIN": 120, "RATE_LIMIT_BURST_S": 1}).test_client()
+    assert [_post(client, "/api/datasets", {"tables": {}}).status_code for _ in range(2)] == [422, 422]
+    refused = _post(client, "/api/datasets", {"tables": {}})
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    assert _post(client, "/api/datasets", {"tables": {}}, Authorization="Bearer b").status_code == 422
+    time.sleep(1.1)  # the window of one second has passed
+    assert _post(client, "/api/datasets", {"tables": {}}).status_code == 422
 
 
 def test_writes_are_rate_limited_reads_are_not(limited):
