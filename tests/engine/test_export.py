@@ -1,46 +1,64 @@
 """Result workbooks re-open in openpyxl with the promised tables, charts, formats and safe text."""
 
+import copy
+import functools
 import io
+
 import openpyxl
 import pytest
 
 from engine.explore import explore_table
 from engine.demo import make_demo
 from engine.export import MAX_CELL_TEXT, clean_text, result_workbook
+from engine.export.words import rule_lines
 
-PLAN_HEADER = ["page", "slot", "product_id", "name", "category", "discount", "forecast_units",
-               "forecast_revenue", "forecast_profit", "anomaly_contribution"]
+# User text that a careless writer would turn into formulas or choke on, put into the tables the
+# planner reads, so it reaches the workbook the way it does in a real plan.
+HOSTILE_CATEGORY = '=HYPERLINK("http://evil","click")'
+RENAMED = {"skincare": HOSTILE_CATEGORY, "haircare": "+hair care", "make-up": "@make-up"}
+SETTINGS = {"population": 12, "generations": 10, "time_limit_s": 10, "seed": 7, "pages": 4}
 
 
-def sample_plan_result() -> dict:
-    """A realistic plan job result (docs/engine-api.md) with hostile user text inside."""
-    plan = [PLAN_HEADER,
-            [1, 1, "P0241", "=HYPERLINK(\"http://evil\",\"click\")", "fragrance", 0.2, 812.4,
-             12_985.2, 7_410.9, 0.01],
-            [1, 2, "+P0007", "-Rose Cream", "skincare", 0.0, 403.0, 9_667.0, 6_103.5, 0.0],
-            [2, 1, "@P0102", "Velvet Ivy\x07 Mascara", "make-up", 0.3, 251.9, 2_644.2, 1_021.0,
-             0.12]]
-    plan += [[3 + i // 6, 1 + i % 6, f"P{500 + i:04d}", f"Product {i}", "haircare", 0.1,
-              50.0 + i, 400.0 + 3 * i, 150.0 + i, 0.0] for i in range(30)]
-    convergence = [["generation", "best", "mean", "feasible_share"]] + [
-        [g, 40_000 + 150 * g - (g * g), 30_000 + 200 * g, min(1.0, 0.5 + g / 40)]
-        for g in range(41)]
-    return {
-        "plan": plan,
-        "totals": {"units": 14_210.5, "revenue": 181_220.3, "profit": 98_410.7, "products": 33,
-                   "slots_used": 33},
-        "rules": [
-            {"rule": "category_limits: skincare", "limit": "5..20", "value": 9, "kept": True},
-            {"rule": "max_discounted_share", "limit": 0.4, "value": 0.36, "kept": True},
-            {"rule": "must_include", "limit": 6, "value": 6, "kept": True},
-        ],
-        "convergence": convergence,
-        "bound": 101_002.0,
-        "anomaly_score": 0.08,
-        "cancelled": False,
-        "settings": {"pages": 24, "slots_per_page": 6, "discount_levels": [0, 0.1, 0.2, 0.3],
-                     "objective": "profit", "population": 60, "generations": 40, "seed": 7},
-    }
+@functools.lru_cache(maxsize=1)
+def _trained():
+    from engine.data.tables import read_tables, to_values
+    from engine.forecast import check_history, train
+
+    tables = make_demo(seed=5, campaigns=8, products=40)
+    first = tables["products"]["product_id"].iloc[0]
+    for df in tables.values():
+        if "category" in df:
+            df["category"] = df["category"].replace(RENAMED)
+        if "product_id" in df:
+            df["product_id"] = df["product_id"].replace({first: f"-{first}"})
+    dataset = read_tables({name: to_values(df) for name, df in tables.items()})
+    history = check_history(dataset.history)
+    return dataset, history, train(history, family="linear", holdout_campaigns=1, folds=1, seed=0)
+
+
+@functools.lru_cache(maxsize=1)
+def _planned() -> dict:
+    from engine.plan.planner import plan_catalogue
+
+    dataset, _, outcome = _trained()
+    return plan_catalogue(dataset, outcome.best, SETTINGS)
+
+
+def engine_plan_result() -> dict:
+    """A plan result as the engine emits it: a few generations of the planner on the tiny demo
+    (with hostile category names and a product id starting with '-'), a linear model."""
+    return copy.deepcopy(_planned())
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """That demo, its history and the engine's training outcome on it (linear, one fold)."""
+    return _trained()
+
+
+@pytest.fixture
+def planned() -> dict:
+    return engine_plan_result()
 
 
 PLANNER_HEADER = ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue",
@@ -117,90 +135,117 @@ def load(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def test_plan_workbook():
-    wb = load(result_workbook("plan", sample_plan_result(), RUN))
+def column(ws, name: str) -> str:
+    """The letter of the header ``name`` on row 1."""
+    header = [c.value for c in ws[1]]
+    return openpyxl.utils.get_column_letter(header.index(name) + 1)
+
+
+def test_plan_workbook(planned):
+    plan = planned["plan"]
+    wb = load(result_workbook("plan", planned, RUN))
     assert {"Plan", "Summary", "Convergence"} <= set(wb.sheetnames)
     ws = wb["Plan"]
-    assert [c.value for c in ws[1]] == PLAN_HEADER
+    assert [c.value for c in ws[1]] == plan[0]
     assert ws.freeze_panes == "A2"
     assert list(ws.tables) == ["FolioPlan"]
-    assert ws.tables["FolioPlan"].ref == f"A1:J{34}"
-    assert ws["F2"].number_format == "0.0%"
-    assert ws["G2"].number_format == "#,##0"
-    assert "0.00" in ws["H2"].number_format and "0.00" in ws["I2"].number_format
-    assert ws["H2"].value == pytest.approx(12_985.2)
-    assert any("I2:I34" in str(rng.sqref) for rng in ws.conditional_formatting)
-    assert ws.column_dimensions["D"].width > 8
+    last = len(plan)
+    assert ws.tables["FolioPlan"].ref == f"A1:{openpyxl.utils.get_column_letter(len(plan[0]))}{last}"
+    assert ws[f"{column(ws, 'discount')}2"].number_format == "0.0%"
+    assert ws[f"{column(ws, 'forecast_units')}2"].number_format == "#,##0"
+    for name in ("forecast_revenue", "forecast_profit"):
+        assert "0.00" in ws[f"{column(ws, name)}2"].number_format
+    revenue = plan[0].index("forecast_revenue")
+    assert ws[f"{column(ws, 'forecast_revenue')}2"].value == pytest.approx(plan[1][revenue])
+    profit = column(ws, "forecast_profit")
+    assert any(f"{profit}2:{profit}{last}" in str(rng.sqref) for rng in ws.conditional_formatting)
+    assert ws.column_dimensions[column(ws, "product_id")].width > 8
     conv = wb["Convergence"]
     assert len(conv._charts) == 1
-    chart = conv._charts[0]
-    assert len(chart.series) == 2  # best and mean
-    assert conv.max_row == 42
+    assert len(conv._charts[0].series) == 2  # best and mean
+    assert conv.max_row == len(planned["convergence"])
     summary = wb["Summary"]
-    texts = {c.value for row in summary.iter_rows() for c in row if c.value is not None}
-    assert {"Result", "Rules", "Settings used", "Run record"} <= texts
-    assert "Category limits: skincare" in texts and "ab" * 32 in texts
-    assert "0 %, 10 %, 20 %, 30 %" in texts  # a list as text, not [0, 0.1, 0.2, 0.3]
-    assert not any(isinstance(t, str) and t.startswith("[") for t in texts)
+    texts = set(sheet_texts(summary))
+    assert {"Result", "Rules", "Settings used", "Run record"} <= texts and "ab" * 32 in texts
+    assert "0 %, 10 %, 20 %, 30 %" in texts  # the default discount levels, as text
+    # every rule the engine reported is a line of the Rules table, kept as reported
+    rows = list(summary.iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if "Rule" in r)
+    at = {name: rows[start].index(name) for name in ("Rule", "Kept")}
+    shown = {r[at["Rule"]]: r[at["Kept"]] for r in rows[start + 1:] if r[at["Rule"]] is not None}
+    expected = {line["rule"]: line["kept"] for line in rule_lines(planned["rules"])}
+    assert len(expected) >= 5 and set(shown) == set(expected)
+    assert all(expected.values()) and set(shown.values()) == {"yes"}  # the planner kept them all
+    categories = {r["category"] for r in planned["rules"] if r.get("category")}
+    assert HOSTILE_CATEGORY in categories
+    assert all(f"Products of category {c}" in shown for c in categories)
 
 
-def test_user_text_never_becomes_a_formula():
-    wb = load(result_workbook("plan", sample_plan_result(), RUN))
+def test_user_text_never_becomes_a_formula(planned):
+    wb = load(result_workbook("plan", planned, RUN))
     ws = wb["Plan"]
-    name = ws["D2"]
-    assert name.value == '=HYPERLINK("http://evil","click")'
-    assert name.data_type == "s"
-    for cell in (ws["C3"], ws["D3"], ws["C4"]):
-        assert cell.data_type == "s" and cell.value[0] in "+-@"
-    assert ws["D4"].value == "Velvet Ivy Mascara"  # control character removed
+    category, product = column(ws, "category"), column(ws, "product_id")
+    written = {ws[f"{category}{r}"].value for r in range(2, ws.max_row + 1)}
+    assert {HOSTILE_CATEGORY, "+hair care", "@make-up"} <= written
+    for r in range(2, ws.max_row + 1):
+        for cell in (ws[f"{category}{r}"], ws[f"{product}{r}"]):
+            assert cell.data_type == "s"
+    assert any(ws[f"{product}{r}"].value.startswith("-") for r in range(2, ws.max_row + 1))
     formulas = [c.coordinate for s in wb for row in s.iter_rows() for c in row
                 if c.data_type == "f"]
     assert formulas == []
 
 
-def test_long_text_is_cut_with_a_note():
+def test_control_characters_are_removed(planned):
+    result = {**planned, "plan": [planned["plan"][0]] + [list(r) for r in planned["plan"][1:]]}
+    result["plan"][1][planned["plan"][0].index("category")] = "Velvet Ivy\x07 Mascara"
+    ws = load(result_workbook("plan", result, RUN))["Plan"]
+    assert ws[f"{column(ws, 'category')}2"].value == "Velvet Ivy Mascara"
+
+
+def test_long_text_is_cut_with_a_note(planned):
     text = clean_text("x" * 40_000 + "\x00")
     assert len(text) == MAX_CELL_TEXT and text.endswith("40,000 characters in all]")
-    result = sample_plan_result()
-    result["plan"][1][3] = "y" * 50_000
+    result = {**planned, "plan": [planned["plan"][0]] + [list(r) for r in planned["plan"][1:]]}
+    result["plan"][1][planned["plan"][0].index("product_id")] = "y" * 50_000
     ws = load(result_workbook("plan", result, RUN))["Plan"]
-    assert len(ws["D2"].value) == MAX_CELL_TEXT
+    assert len(ws[f"{column(ws, 'product_id')}2"].value) == MAX_CELL_TEXT
 
 
-def test_empty_and_cancelled_plan():
-    result = {"plan": [PLAN_HEADER], "totals": {}, "rules": [], "convergence": [
-        ["generation", "best", "mean", "feasible_share"]], "cancelled": True}
+def test_empty_and_cancelled_plan(planned):
+    result = {**planned, "plan": [planned["plan"][0]], "rules": [], "cancelled": True,
+              "convergence": [planned["convergence"][0]]}
     wb = load(result_workbook("plan", result, {}))
-    assert wb["Plan"].tables == {} or len(wb["Plan"].tables) == 0
+    assert len(wb["Plan"].tables) == 0
     assert len(wb["Convergence"]._charts) == 0
 
 
-def test_train_workbook():
-    result = {
-        "candidates": [
-            {"name": "gbm", "family": "gbm", "metrics": {"wape": 0.31, "mape": 0.42, "bias": -0.02},
-             "n_train": 24_000, "n_holdout": 1_500, "chosen": True},
-            {"name": "linear", "family": "linear",
-             "metrics": {"wape": 0.45, "mape": None, "bias": 0.05}, "chosen": False}],
-        "baselines": [{"name": "naive", "metrics": {"wape": 0.6, "mape": 0.7, "bias": 0.1}},
-                      {"name": "seasonal_naive", "season": 17,
-                       "metrics": {"wape": 0.66, "mape": 0.8, "bias": 0.0}}],
-        "registered": [{"id": "model_1", "name": "=cmd|'/c calc'!A1", "champion": True,
-                        "metrics": None, "note": "not comparable"}],
-        "holdout": {"campaigns": ["2025-01", "2025-02"], "rows": 1500},
-        "models": ["model_2"], "champion": "model_2",
-    }
+def test_train_workbook(trained):
+    from engine.forecast.champion import compare_registered
+
+    _, history, outcome = trained
+    registered = [{"id": "model_1", "name": "=cmd|'/c calc'!A1", "champion": True, "metrics": None,
+                   "holdout_campaigns": ["another"], "trained_through": None, "data_hash": "old"}]
+    result = {**outcome.report, "models": ["model_2"], "champion": "model_2",
+              "registered": compare_registered(registered, outcome, history, "new",
+                                               load=lambda model_id: outcome.best)}
+    assert result["registered"][0]["note"]  # no honest score: trained on another holdout
     wb = load(result_workbook("train", result, {"job": "job_2"}))
     assert {"Models", "Summary"} <= set(wb.sheetnames)
     ws = wb["Models"]
     header = [c.value for c in ws[1]]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-    assert len(rows) == 5 and "FolioModels" in ws.tables
+    kinds = ["candidate"] * len(result["candidates"]) + ["baseline"] * len(result["baselines"]) + \
+        ["registered"]
+    assert [r[header.index("kind")] for r in rows] == kinds and "FolioModels" in ws.tables
     wape = header.index("wape")
-    assert rows[0][wape] == pytest.approx(0.31) and rows[0][header.index("kind")] == "candidate"
+    for row, candidate in zip(rows, result["candidates"]):
+        assert row[header.index("name")] == candidate["name"]
+        assert row[wape] == pytest.approx(candidate["metrics"]["wape"])
     assert ws.cell(row=2, column=wape + 1).number_format == "0.0%"
-    bad = ws.cell(row=6, column=header.index("name") + 1)
+    bad = ws.cell(row=len(rows) + 1, column=header.index("name") + 1)
     assert bad.data_type == "s" and bad.value.startswith("=cmd")
+    assert rows[-1][header.index("note")] == result["registered"][0]["note"]
 
 
 def test_explore_workbook():
