@@ -169,3 +169,15 @@ def test_jobs_load_the_tables_validated_at_upload(monkeypatch, stored, demo_raw)
     store.save_dataset("demo", shorter, data_hash="another", row_counts={}, warnings=[],
                        auto_retrain=False, dataset_id=dataset)
     assert len(load_validated(store, dataset).history) == 49 and validations == [1, 1]
+
+
+def test_every_plan_setting_is_documented():
+    """The OpenAPI PlanSettings schema names every setting the engine parses (rule units'
+    settings come from their own declarations, engine.plan.rules.RULE_SETTINGS)."""
+    from engine.plan import rules
+    from engine.plan.settings import PlanSettings
+
+    documented = openapi_document("test")["components"]["schemas"]["PlanSettings"]["properties"]
+    assert set(PlanSettings.__dataclass_fields__) <= set(documented)
+    for setting in getattr(rules, "RULE_SETTINGS", ()):
+        assert setting.name in documented
