@@ -69,6 +69,34 @@ def process_tree_rss_mb(pid: int) -> float:
     return total
 
 
+def web_rss_mb(pid: int) -> float:
+    """Resident memory of the web side of a server: the process tree without the job runner's
+    pool processes (``multiprocessing`` children), which hold the engine's per-job state."""
+    total = process_tree_rss_mb(pid)
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            cmdline = stat.read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"multiprocessing" in cmdline and _descends_from(int(stat.parent.name), pid):
+            total -= process_tree_rss_mb(int(stat.parent.name))
+    return total
+
+
+def _descends_from(child: int, ancestor: int) -> bool:
+    current = child
+    for _ in range(64):
+        if current == ancestor:
+            return True
+        try:
+            current = int(Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return False
+        if current <= 1:
+            return False
+    return False
+
+
 def _poller(base: str, job_ids: list[str], stop: threading.Event, report: LoadReport, index: int):
     session = requests.Session()
     i = index
@@ -153,6 +181,10 @@ def run_load(base: str, dataset: str, *, server_pid: int | None, duration_s: flo
     for thread in threads:
         thread.join(timeout=15)
     summary = report.summary()
+    if server_pid:  # every job ended and every socket closed: what the server keeps
+        time.sleep(1)
+        summary["memory_mb_idle"] = round(process_tree_rss_mb(server_pid), 1)
+        summary["web_memory_mb_idle"] = round(web_rss_mb(server_pid), 1)
     summary["job_statuses"] = [requests.get(f"{base}/api/jobs/{j}", timeout=10).json()["status"]
                                for j in job_ids]
     summary["failures_sample"] = report.failures[:5]
