@@ -35,15 +35,23 @@ def _frozen(value):
 
 def stored_settings(settings: dict):
     """``PlanSettings`` from the normalised settings the check stored (``to_dict`` of a parsed
-    one: JSON lists become tuples again). Settings stored otherwise (a job accepted before the
-    check normalised them, or by another version) are parsed, so they are validated all the same."""
+    one), rebuilt without parsing: JSON lists become tuples again, and settings that are not
+    fields (the rule units' own, when the engine keeps them apart) go to its ``rules`` field. The
+    rebuilt settings must give back exactly what was stored, else (a job stored by another
+    version, or settings not normalised) they are parsed, so they are checked all the same."""
     from engine.plan.settings import PlanSettings
 
+    fields = PlanSettings.__dataclass_fields__
+    values = {k: _frozen(v) for k, v in settings.items() if k in fields}
+    others = {k: v for k, v in settings.items() if k not in fields}
+    if others and "rules" in fields:
+        values["rules"] = others
+        others = {}
     try:
-        rebuilt = PlanSettings(**{k: _frozen(v) for k, v in settings.items()})
-        if set(settings) == set(PlanSettings.__dataclass_fields__) and rebuilt.to_dict() == settings:
+        rebuilt = PlanSettings(**values)
+        if not others and rebuilt.to_dict() == settings:
             return rebuilt
-    except TypeError:
+    except (TypeError, ValueError, KeyError):
         pass
     return PlanSettings.from_dict(settings)
 
