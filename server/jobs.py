@@ -1,5 +1,8 @@
 """Job vocabulary shared by the web process and the workers: statuses and the dataset's tables.
 
+The table names are the engine's (``engine.data.tables.SCHEMAS``): a table a new plan rule reads
+is accepted, explored and documented without a change here.
+
 Following rq: a ``JobStatus(str, Enum)``. The kinds are ``server/kinds/``, a job's life is
 ``server/lifecycle.py``, the shapes a client sees are ``server/wire.py``.
 """
@@ -7,6 +10,8 @@ Following rq: a ``JobStatus(str, Enum)``. The kinds are ``server/kinds/``, a job
 from __future__ import annotations
 
 from enum import Enum
+
+from engine.data.tables import SCHEMAS
 
 
 class JobStatus(str, Enum):
@@ -22,4 +27,4 @@ class JobStatus(str, Enum):
 
 
 FINISHED = {s.value for s in JobStatus if s.finished}
-TABLES = ("history", "products", "slots", "category_limits")
+TABLES = tuple(SCHEMAS)

@@ -21,7 +21,7 @@ def run(ctx, body: dict) -> dict:
     from ..validated import load_validated
 
     dataset = load_validated(ctx.store, body["dataset"])
-    table = getattr(dataset, body.get("table", "history"))
+    table = getattr(dataset, body.get("table", "history"), None)
     if table is None:
         raise FolioError(code="invalid_job", status=422, title="Invalid job request",
                          detail=f"the dataset has no {body['table']!r} table")
