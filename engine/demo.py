@@ -216,8 +216,9 @@ def _history(rng: np.random.Generator, prod: pd.DataFrame, countries: tuple[str,
                             na_position="last", kind="stable").reset_index(drop=True)
 
 
-def _candidates(rng: np.random.Generator, prod: pd.DataFrame) -> pd.DataFrame:
-    """Products for the next catalogue: most of the range, a few dropped, a few launches."""
+def _candidates(rng: np.random.Generator, prod: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Products for the next catalogue (most of the range, a few dropped, a few launches), and
+    the launches with their hidden effect sizes (for the truth)."""
     keep = prod.sample(frac=0.94, random_state=int(rng.integers(1 << 31))).sort_index()
     launches = _make_products(rng, 8, prefix="N")
     cand = pd.concat([keep, launches], ignore_index=True)
@@ -231,7 +232,7 @@ def _candidates(rng: np.random.Generator, prod: pd.DataFrame) -> pd.DataFrame:
     out["max_units"] = np.nan
     limited = rng.choice(out.index, size=max(1, len(out) // 15), replace=False)
     out.loc[limited, "max_units"] = rng.integers(40, 400, size=len(limited)).astype(float)
-    return out.reset_index(drop=True)
+    return out.reset_index(drop=True), launches
 
 
 def _slots(pages: int = 24, per_page: int = 6) -> pd.DataFrame:
@@ -262,18 +263,111 @@ def _category_limits(cand: pd.DataFrame, n_slots: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def make_demo(seed: int = 7, countries: tuple[str, ...] = ("DE", "FR", "PL"),
-              campaigns: int = 36, products: int = 300) -> dict[str, pd.DataFrame]:
-    """The demo tables ``history``, ``products``, ``slots``, ``category_limits`` (pure, seeded)."""
+def _generate(seed: int, countries: tuple[str, ...], campaigns: int, products: int):
+    """The demo tables and the hidden effect sizes of every product (history and launches)."""
     if campaigns < 1 or products < 10 or not countries:
         raise ValueError("make_demo needs campaigns >= 1, products >= 10 and a country")
     rng = np.random.default_rng(seed)
     prod = _make_products(rng, products)
     history = _history(rng, prod, tuple(countries), campaigns)
-    cand = _candidates(rng, prod)
+    cand, launches = _candidates(rng, prod)
     slots = _slots()
     limits = _category_limits(cand, len(slots))
-    return {"history": history, "products": cand, "slots": slots, "category_limits": limits}
+    tables = {"history": history, "products": cand, "slots": slots, "category_limits": limits}
+    return tables, pd.concat([prod, launches], ignore_index=True)
+
+
+def make_demo(seed: int = 7, countries: tuple[str, ...] = ("DE", "FR", "PL"),
+              campaigns: int = 36, products: int = 300) -> dict[str, pd.DataFrame]:
+    """The demo tables ``history``, ``products``, ``slots``, ``category_limits`` (pure, seeded)."""
+    return _generate(seed, tuple(countries), campaigns, products)[0]
+
+
+class DemoTruth:
+    """The demo's true expected demand, from the hidden effect sizes the history was drawn from.
+
+    ``expected_units(rows)`` gives, for history-like rows (``product_id``, ``country``, ``page``
+    (empty = off the catalogue), ``slot_size``, ``featured``, ``discount`` and optionally
+    ``campaign``), the mean of the negative-binomial draw the generator would make: exactly
+    ``_expected_units`` (placed) or the off-catalogue trickle, with the campaign's season, trend
+    and country level. Rows without a campaign (or with one after the history) are the NEXT
+    catalogue: the campaign after the last one, laid out as the demo's ``slots`` table (its last
+    page is the back cover). Every candidate is known, the 8 launches included.
+
+    ``predict`` and ``countries_`` make it usable wherever the planner takes a model: a plan
+    instance built with it holds the true value of every placement (engine.plan.instance).
+    """
+
+    def __init__(self, params: pd.DataFrame, countries: tuple[str, ...], campaigns: int,
+                 history: pd.DataFrame, slots: pd.DataFrame):
+        self.params = params.reset_index(drop=True)
+        self.ids = pd.Index(self.params["product_id"].astype(str))
+        self.countries_ = list(countries)
+        self.campaigns = int(campaigns)
+        self.calendar = campaign_calendar(campaigns + 1)
+        self.index = {c: i for i, (c, _) in enumerate(self.calendar)}
+        placed = history.dropna(subset=["page"])
+        self.pages = placed.groupby(["campaign", "country"])["page"].max().astype(int).to_dict()
+        self.next_pages = int(slots["page"].max())
+
+    def _known(self, ids: np.ndarray) -> np.ndarray:
+        idx = self.ids.get_indexer(ids)
+        if (idx < 0).any():
+            raise KeyError(f"the demo has no product {ids[idx < 0][0]!r}")
+        return idx
+
+    def expected_units(self, rows: pd.DataFrame) -> np.ndarray:
+        """True expected units of each row (see the class docstring)."""
+        ids = rows["product_id"].astype(str).to_numpy()
+        idx = self._known(ids)
+        n = len(rows)
+        country = rows["country"].astype(str).to_numpy() if "country" in rows.columns \
+            else np.full(n, self.countries_[0] if len(self.countries_) == 1 else "")
+        if "country" not in rows.columns and len(self.countries_) != 1:
+            raise ValueError("rows need a country column: the demo has several markets")
+        campaign = rows["campaign"].to_numpy(dtype=object) if "campaign" in rows.columns \
+            else np.full(n, None, dtype=object)
+        position = np.array([self.index.get(c, self.campaigns) if c is not None else self.campaigns
+                             for c in campaign])
+        position = np.minimum(position, self.campaigns)
+        page = pd.to_numeric(rows["page"], errors="coerce").to_numpy(dtype=float) if "page" in rows.columns \
+            else np.full(n, np.nan)
+        size = pd.to_numeric(rows.get("slot_size"), errors="coerce") if "slot_size" in rows.columns else None
+        size = np.full(n, np.nan) if size is None else size.to_numpy(dtype=float)
+        featured = pd.to_numeric(rows["featured"], errors="coerce").fillna(0).to_numpy(dtype=float) \
+            if "featured" in rows.columns else np.zeros(n)
+        discount = pd.to_numeric(rows["discount"], errors="coerce").fillna(0).to_numpy(dtype=float) \
+            if "discount" in rows.columns else np.zeros(n)
+        out = np.zeros(n)
+        category = self.params["category"].to_numpy()
+        suncare = self.params["_suncare"].to_numpy()
+        for pos in np.unique(position):
+            at = position == pos
+            campaign_id, start = self.calendar[pos]
+            season = _seasonality(category, suncare, start.timetuple().tm_yday)
+            trend = 1.0 + 0.004 * pos
+            for market in np.unique(country[at]):
+                sel = at & (country == market)
+                level = COUNTRY_LEVEL.get(market, 0.7) * trend
+                n_pages = self.next_pages if pos == self.campaigns else self.pages[(campaign_id, market)]
+                shown = sel & np.isfinite(page)
+                if shown.any():
+                    out[shown] = _expected_units(self.params, idx[shown], level, season,
+                                                 page[shown], size[shown], featured[shown],
+                                                 discount[shown], n_pages)
+                off = sel & ~np.isfinite(page)
+                out[off] = self.params["_base"].to_numpy()[idx[off]] * level * season[idx[off]] * 0.18
+        return out
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        return self.expected_units(rows)
+
+
+def demo_truth(seed: int = 7, countries: tuple[str, ...] = ("DE", "FR", "PL"), campaigns: int = 36,
+               products: int = 300) -> tuple[dict[str, pd.DataFrame], DemoTruth]:
+    """``make_demo``'s tables (the same, for the same arguments) and their :class:`DemoTruth`."""
+    tables, params = _generate(seed, tuple(countries), campaigns, products)
+    return tables, DemoTruth(params, tuple(countries), campaigns, tables["history"], tables["slots"])
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""The demo's truth is the one its history was drawn from, and Folio's plans earn close to the
+best any plan truly earns on it (engine.demo.demo_truth, engine.plan.quality)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.data.tables import read_tables, to_values
+from engine.demo import demo_truth, make_demo
+from engine.plan.quality import true_optimum, truth_instance
+from engine.plan.rules import rule_report
+
+
+@pytest.fixture(scope="module")
+def small():
+    tables, truth = demo_truth(seed=5, countries=("DE",), campaigns=24, products=150)
+    return read_tables({name: to_values(df) for name, df in tables.items()}), tables, truth
+
+
+def test_truth_is_what_the_history_was_drawn_from():
+    tables, truth = demo_truth(seed=7)
+    history = tables["history"]
+    pd.testing.assert_frame_equal(history, make_demo(seed=7)["history"])
+    mu = truth.expected_units(history)
+    assert history["units"].sum() / mu.sum() == pytest.approx(1.0, abs=0.02)
+    for key in ("country", "discount", "featured", "category"):
+        ratio = history.assign(mu=mu).groupby(key)[["units", "mu"]].sum()
+        assert np.allclose(ratio["units"] / ratio["mu"], 1.0, atol=0.06), key
+    z = (history["units"] - mu) / np.sqrt(mu + mu ** 2 / 6.0)  # negative binomial, shape 6
+    assert z.var() == pytest.approx(1.0, abs=0.1)
+
+
+def test_truth_of_the_next_catalogue(small):
+    _, tables, truth = small
+    launch = tables["products"]["product_id"].iloc[-1]
+    assert launch.startswith("N")
+    rows = pd.DataFrame({"product_id": launch, "page": [2, 23, 24], "slot_size": 0.167,
+                         "featured": 0, "discount": [0.0, 0.0, 0.0]})
+    units = truth.expected_units(rows)
+    assert units[0] > units[1] and units[2] / units[1] == pytest.approx(1.25, rel=0.02)  # back cover
+    lifted = truth.expected_units(rows.assign(discount=0.3))
+    elasticity = truth.params.set_index("product_id").loc[launch, "_elasticity"]
+    assert np.allclose(lifted / units, np.exp(0.3 * elasticity))
+    with pytest.raises(KeyError):
+        truth.expected_units(rows.assign(product_id="nobody"))
+
+
+def test_the_true_optimum_is_exact_and_keeps_the_rules(small):
+    dataset, _, truth = small
+    inst = truth_instance(dataset, truth, {})
+    best = true_optimum(inst)
+    assert best["proved_optimal"]
+    assert all(r["kept"] for r in rule_report(inst, best["plan"]))
+    assert best["value"] >= best["greedy"] - 1e-6
+    assert best["value"] <= best["lp_bound"] + 1e-6
