@@ -8,6 +8,11 @@ seasonality, target-ordered categories). Two families, each as one global model 
 country:
 
 * ``"linear"``: one-hot categories + imputed, scaled numeric features, Ridge on ``log1p(units)``.
+* ``"pooled"``: partial pooling (:mod:`engine.forecast.pooled`): each product's own level,
+  discount slope, trend, season and level per market, shrunk toward category/brand and global
+  effects by variances estimated from the data (empirical Bayes); it reads the history's
+  columns itself (no lags: the product's own level is a coefficient) and has its own market
+  terms, so ``per_country`` does not apply.
 * ``"gbm"``: ``HistGradientBoostingRegressor``, Poisson loss on units (``loss="poisson"``) or
   squared error on ``log1p(units)`` (``loss="log"``: a median-like forecast, lower MAPE);
   ``n_models > 1`` averages that many fits (own seeds, each on a ``subsample`` of the rows and a
@@ -33,8 +38,9 @@ from threadpoolctl import threadpool_limits
 from engine.data.columns import canonical_columns, text_column
 
 from .features import CatalogueFeatures
+from .pooled import PooledRegressor
 
-FAMILIES = ("linear", "gbm")
+FAMILIES = ("linear", "gbm", "pooled")
 LOSSES = ("poisson", "log")
 MAX_COUNTRY_MODELS = 20  # more markets than this: per-country candidates are not tried
 MIN_COUNTRY_ROWS = 50  # a country with fewer training rows is forecast by the global model
@@ -191,6 +197,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
                "finite numbers >= 0")
         if len(y) < 2:
             raise ValueError(f"fit needs at least 2 rows, got {len(y)}")
+        if self.family == "pooled":
+            return self._fit_pooled(X, y)
         self.features_ = CatalogueFeatures(
             front_pages=self.front_pages, min_lag=self.min_lag, windows=tuple(self.windows),
             season=self.season, gap=self.gap, random_state=self.random_state)
@@ -213,6 +221,20 @@ class Forecaster(RegressorMixin, BaseEstimator):
         self.set_interval(y, self._predict_frame(frame), source="training rows")
         return self
 
+    def _fit_pooled(self, X: pd.DataFrame, y: np.ndarray):
+        _check("per_country", self.per_country, not self.per_country,
+               "false for family 'pooled' (it has its own product x country terms)")
+        self.model_ = PooledRegressor(season=int(self.season), gap=int(self.gap)).fit(X, y)
+        self.level_, self.country_models_ = 1.0, {}
+        self.n_features_in_ = X.shape[1]
+        self.countries_ = (sorted(str(c) for c in pd.unique(X["country"].dropna()))
+                           if "country" in X.columns else [])
+        self.feature_names_ = list(self.model_.feature_names_)
+        self.scale_ = 1.0
+        self.n_train_ = int(len(y))
+        self.set_interval(y, self.model_.predict(X), source="training rows")
+        return self
+
     def _units(self, model: Pipeline, level: float, frame: pd.DataFrame) -> np.ndarray:
         raw = np.asarray(model.predict(frame), dtype=float)
         return np.expm1(raw) * level if self._log_target() else raw
@@ -231,6 +253,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
         """Units (>= 0) for each row of ``X``; missing optional columns are handled like unseen values."""
         check_is_fitted(self, "model_")
         with threadpool_limits(limits=int(getattr(self, "threads", 1))):
+            if self.family == "pooled":
+                return np.clip(self.model_.predict(canonical_columns(X)) * getattr(self, "scale_", 1.0), 0.0, None)
             return self._predict_frame(self.features_.transform(canonical_columns(X)))
 
     def set_interval(self, y_true, y_pred, *, source: str) -> None:

@@ -33,6 +33,9 @@ PRESETS = {
     # Bagging: 5 fits on 70 % of the rows each, 80 % of the features per split, averaged in log
     # space. About 3.5x the fitting time of "gbm_log" for a steadier forecast (see README).
     "gbm_log_bag": {"family": "gbm", "loss": "log", "n_models": 5, "subsample": 0.7, "max_features": 0.8},
+    # Partial pooling (engine.forecast.pooled): per-product level and discount slope shrunk toward
+    # category/brand by variances estimated from the data; its own market terms.
+    "pooled": {"family": "pooled"},
 }
 SELECT_BY = ("wape", "mape")
 
@@ -59,7 +62,7 @@ def _candidates(family: str, candidates, n_countries: int) -> list[Candidate]:
         names = []
         for f in families:
             names.append(f)
-            if 2 <= n_countries <= MAX_COUNTRY_MODELS:
+            if 2 <= n_countries <= MAX_COUNTRY_MODELS and f"{f}_by_country" in PRESETS:
                 names.append(f"{f}_by_country")
         return [Candidate(n, dict(PRESETS[n])) for n in names]
     if not isinstance(candidates, (list, tuple)) or not candidates:

@@ -191,12 +191,15 @@ def _candidate_rows(products: pd.DataFrame, slot_types: pd.DataFrame, levels: np
     t = np.tile(np.repeat(np.arange(T), D * K), P)
     d = np.tile(np.repeat(np.arange(D), K), P * T)
     attrs = products.drop(columns=[c for c in PLAN_ONLY if c in products.columns])
+    # Text attributes as categoricals: repeating them T x D x K times is then a take on codes,
+    # and a model can map each distinct value once instead of hashing millions of strings.
+    attrs = attrs.astype({c: "category" for c in attrs.columns if not pd.api.types.is_numeric_dtype(attrs[c])})
     rows = attrs.iloc[p].reset_index(drop=True)
     for name in ("page", "slot_size", "featured"):
         rows[name] = slot_types[name].to_numpy()[t]
     rows["discount"] = levels[d]
     if countries:
-        rows["country"] = np.tile(np.asarray(countries, dtype=object), P * T * D)
+        rows["country"] = pd.Categorical.from_codes(np.tile(np.arange(K), P * T * D), categories=list(countries))
     return rows
 
 

@@ -32,7 +32,8 @@ def test_report_is_json_ready_and_complete(outcome, history):
     report = outcome.report
     json.dumps(report, allow_nan=False)
     names = [c["name"] for c in report["candidates"]]
-    assert names == ["linear", "linear_by_country", "gbm", "gbm_by_country"]  # both families, global + per country
+    # every family, global + per country (the pooled family has its own market terms)
+    assert names == ["linear", "linear_by_country", "gbm", "gbm_by_country", "pooled"]
     assert sum(c["chosen"] for c in report["candidates"]) == 1
     assert {b["name"] for b in report["baselines"]} == {"naive", "seasonal_naive", "mean"}
     order = backtest.campaign_order(history["campaign"])
@@ -48,7 +49,8 @@ def test_report_is_json_ready_and_complete(outcome, history):
     assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 17,
                                   "select_by": "wape", "scale": 1.0, "rows": tested,
                                   "metrics": "pooled over the rows of every fold"}
-    assert any(f.startswith("lag_own_") for f in report["features"])
+    lagged = any(f.startswith("lag_own_") for f in report["features"])
+    assert lagged or outcome.best.family == "pooled" and "product_discount" in report["features"]
 
 
 def test_chosen_model_beats_every_baseline_in_the_backtest(outcome):

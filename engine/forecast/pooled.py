@@ -1,0 +1,425 @@
+"""Partial pooling: each product's own level and discount response, shrunk toward its peers.
+
+Why: a plan is only as good as its forecast of *differences* (which product gains most from a
+discount, which one deserves the front page). Trees with ~10 rows per product cannot tell
+products apart; one number per product learned without pooling is noise. A mixed model in the
+style an analyst would fit does both: every product gets its own intercept and its own discount
+slope (and, with several markets, its own level per market; with a season, its own seasonal
+swing), each shrunk toward its category/brand and the global effects by an amount estimated
+from the data.
+
+The model (log link, negative-binomial counts)::
+
+    log E[units] = fixed + country + category + brand + page + campaign
+                   + category x discount + category x season
+                   + product + product x discount + product x season + product x country
+
+``fixed``: intercept, log price, off-catalogue, log page, cover, log slot size, featured,
+discount, trend, season (sin/cos of the campaign's phase), extra numeric columns. Every other
+term is a random effect: Gaussian coefficients with a variance per term. Unseen levels (a
+launch, an unseen page or market) get the term's prior: 0 on the log scale, and its variance in
+the mean correction below, so a launch is forecast at its category/brand/price level.
+
+Fitting, all closed form and numpy (no iterative library in the loop):
+
+* for given variances, the posterior mode by penalised IRLS (Newton on the NB log-likelihood
+  minus ``b^2 / (2 sigma^2)``); the normal equations are solved by a Schur complement: the
+  per-product coefficients form one small block per product (rows of one product never touch
+  another's columns), so the work is linear in the number of products;
+* the variances by empirical Bayes: MacKay's fixed point on the Laplace approximation of the
+  marginal likelihood, ``sigma^2 = |b|^2 / (q - tr(H^-1)/sigma^2)`` (``q`` coefficients,
+  ``tr`` the posterior variance they keep): the data decide how much each term is pooled;
+* the NB shape by moments of the residuals.
+
+The forecast is the posterior mean of units, ``exp(eta + x' C x / 2)`` with ``C`` the product
+block's posterior covariance (the prior's for unseen products), not the median.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from engine.data.columns import MISSING, canonical_columns, numeric_column
+
+from .features import RESERVED
+from .lags import CampaignClock
+from .pooled_solver import ETA_CAP, Design, Factor, Solver
+
+MAX_DENSE_LEVELS = 400  # a shared term with more levels than this (e.g. 10k weeks) is left out
+MAX_COUNTRIES = 100  # product x country blocks beyond this many markets are left out
+MIN_VARIANCE, MAX_VARIANCE = 1e-6, 25.0
+FIXED_RIDGE = 1e-6  # keeps the fixed effects' normal equations positive definite
+MAX_EB_PRODUCTS = 500  # variances estimated on a sample of this many products (see fit)
+
+
+@dataclass
+class _Term:
+    """A random-effect term of the shared ("dense") part: per row one level and m values."""
+
+    name: str
+    levels: pd.Index  # the levels seen in training
+    width: int  # values per level (1; 2 for sin/cos)
+
+
+def _codes(frame: pd.DataFrame, name: str, levels: pd.Index) -> np.ndarray:
+    """Row codes into ``levels`` for a text column (-1 = unseen or missing), hashing each distinct
+    value once (the planner sends millions of rows with a few thousand distinct values)."""
+    if name not in frame.columns:
+        return np.full(len(frame), levels.get_indexer([MISSING])[0], dtype=np.int64)
+    column = frame[name]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the planner's candidate rows: no hashing
+        codes, uniques = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    names = [str(u).strip() or MISSING for u in uniques]
+    mapped = levels.get_indexer(pd.Index(names, dtype=object)) if names else np.zeros(0, np.int64)
+    missing = levels.get_indexer([MISSING])[0]
+    out = np.where(codes >= 0, mapped[np.maximum(codes, 0)] if len(mapped) else -1, missing)
+    return out.astype(np.int64)
+
+
+def _columns(arrays: list[np.ndarray]) -> np.ndarray:
+    """Arrays as the columns of one (n, k) array, column-major (each written contiguously)."""
+    out = np.empty((len(arrays[0]), len(arrays)), order="F")
+    for j, a in enumerate(arrays):
+        out[:, j] = a
+    return out
+
+
+def _levels(frame: pd.DataFrame, name: str) -> pd.Index:
+    if name not in frame.columns:
+        return pd.Index([MISSING], dtype=object)
+    values = frame[name]
+    names = sorted({str(v).strip() or MISSING for v in values.dropna().unique()}
+                   | ({MISSING} if values.isna().any() else set()))
+    return pd.Index(names, dtype=object)
+
+
+class PooledRegressor(RegressorMixin, BaseEstimator):
+    """The partial-pooling model of the module docstring, on history-like rows.
+
+    ``fit(X, y)`` takes the contract's history rows (``product_id`` required) and units;
+    ``predict(X)`` the posterior-mean units of any rows (candidate plan rows included).
+    ``season`` (campaigns per season, 0 = none) and ``gap`` (rows without a campaign are the
+    next campaign after ``gap``) follow :class:`engine.forecast.features.CatalogueFeatures`.
+    Learned: ``variances_`` (per term: how much it varies; small = strongly pooled),
+    ``theta_`` (NB shape), ``effects()`` (each product's pooled level and discount slope).
+    """
+
+    def __init__(self, season: int = 0, gap: int = 0, max_outer: int = 60, tol: float = 0.005,
+                 random_state: int = 0):
+        self.season = season
+        self.gap = gap
+        self.random_state = random_state
+        self.max_outer = max_outer
+        self.tol = tol
+
+    # -- design -----------------------------------------------------------------------------
+    def _setup(self, X: pd.DataFrame) -> None:
+        """Which terms the history supports, their levels and centring constants."""
+        cols = set(X.columns)
+        self.has_ = {c: c in cols for c in ("country", "category", "brand", "price", "discount", "page",
+                                            "slot_size", "featured", "campaign")}
+        self.products_ = _levels(X, "product_id")
+        self.countries_ = _levels(X, "country") if self.has_["country"] else pd.Index([], dtype=object)
+        self.clock_ = CampaignClock(X["campaign"], gap=int(self.gap)) if self.has_["campaign"] else None
+        n_campaigns = len(self.clock_.order) if self.clock_ is not None else 1
+        # A season is only learnt from a history longer than one season: with less, its sin/cos
+        # are all but collinear with the trend and extrapolate wildly.
+        self.seasonal_ = bool(self.season) and self.clock_ is not None and n_campaigns > int(self.season)
+        price = numeric_column(X, "price")
+        logp = np.log(price[price > 0]) if np.any(price > 0) else np.zeros(1)
+        self.log_price_mean_ = float(np.mean(logp))
+        size = numeric_column(X, "slot_size")
+        self.size_median_ = float(np.nanmedian(size[size > 0])) if np.any(size > 0) else 1.0
+        self.trend_scale_ = float(max(n_campaigns - 1, 1))
+        self.trend_mean_ = 0.5 * (n_campaigns - 1)
+        self.extra_ = sorted(c for c in X.columns if c not in RESERVED and pd.api.types.is_numeric_dtype(X[c])
+                             and not pd.api.types.is_bool_dtype(X[c]))
+        self.extra_stats_ = {}
+        for c in self.extra_:
+            v = numeric_column(X, c)
+            ok = v[np.isfinite(v)]
+            self.extra_stats_[c] = (float(ok.mean()) if ok.size else 0.0, float(ok.std()) if ok.size > 1 and ok.std() > 0 else 1.0)
+        pid = _codes(X, "product_id", self.products_)
+        # A per-product price slope only where prices move within products (e.g. weekly shelf prices).
+        self.price_slope_ = False
+        if self.has_["price"]:
+            frame = pd.DataFrame({"p": pid, "lp": np.log(np.where(price > 0, price, np.nan))})
+            spread = frame.groupby("p")["lp"].std()
+            self.price_slope_ = bool((spread > 0.02).mean() > 0.5)
+            self.usual_log_price_ = frame.groupby("p")["lp"].median().reindex(range(len(self.products_))).to_numpy()
+        terms = []
+        for name in ("country", "category", "brand"):
+            if self.has_[name]:
+                levels = _levels(X, name)
+                if 2 <= len(levels) <= MAX_DENSE_LEVELS:
+                    terms.append(_Term(name, levels, 1))
+        if self.has_["page"]:
+            page = numeric_column(X, "page")
+            pages = np.unique(np.round(page[np.isfinite(page)]).astype(int))
+            if 2 <= len(pages) <= MAX_DENSE_LEVELS:
+                terms.append(_Term("page", pd.Index(pages), 1))
+        if self.clock_ is not None and 2 <= n_campaigns <= MAX_DENSE_LEVELS:
+            terms.append(_Term("campaign", pd.Index(np.arange(n_campaigns)), 1))
+        if self.has_["category"] and len(_levels(X, "category")) >= 2:
+            cats = _levels(X, "category")
+            if self.has_["discount"]:
+                terms.append(_Term("category_discount", cats, 1))
+            if self.seasonal_:
+                terms.append(_Term("category_season", cats, 2))
+                if len(cats) * int(self.season) <= MAX_DENSE_LEVELS:  # sharp peaks (December)
+                    terms.append(_Term("category_phase", pd.Index(np.arange(len(cats) * int(self.season))), 1))
+        if self.seasonal_:
+            terms.append(_Term("phase", pd.Index(np.arange(int(self.season))), 1))
+        self.terms_ = terms
+        self.block_ = ["product"]
+        if self.has_["discount"]:
+            self.block_.append("product_discount")
+        if self.price_slope_:
+            self.block_.append("product_price")
+        if self.clock_ is not None and n_campaigns >= 3:
+            self.block_.append("product_trend")
+        if self.seasonal_:
+            self.block_ += ["product_season"] * 2
+        if 2 <= len(self.countries_) <= MAX_COUNTRIES:
+            self.block_ += ["product_country"] * len(self.countries_)
+
+    def _rows(self, X: pd.DataFrame) -> tuple[Design, list[str]]:
+        """The design of ``X`` (fixed columns, shared terms, product blocks) and the fixed names."""
+        n = len(X)
+        page = numeric_column(X, "page") if self.has_["page"] else np.full(n, np.nan)
+        shown = np.isfinite(page) if self.has_["page"] else np.ones(n, bool)
+        discount = np.nan_to_num(numeric_column(X, "discount"), nan=0.0) if self.has_["discount"] else np.zeros(n)
+        fixed = {"intercept": np.ones(n)}
+        if self.has_["price"]:
+            price = numeric_column(X, "price")
+            fixed["log_price"] = np.where(price > 0, np.log(np.where(price > 0, price, 1.0)) - self.log_price_mean_, 0.0)
+        if self.has_["page"]:
+            fixed["off_catalogue"] = (~shown).astype(float)
+            fixed["log_page"] = np.where(shown, np.log(np.maximum(np.where(shown, page, 1.0), 1.0)), 0.0)
+            fixed["cover"] = (shown & (np.round(page) == 1)).astype(float)
+        if self.has_["slot_size"]:
+            size = numeric_column(X, "slot_size")
+            size = np.where(np.isfinite(size) & (size > 0), size, self.size_median_)
+            fixed["log_slot_size"] = np.where(shown, np.log(size / self.size_median_), 0.0)
+        if self.has_["featured"]:
+            fixed["featured"] = np.nan_to_num(numeric_column(X, "featured"), nan=0.0)
+        if self.has_["discount"]:
+            fixed["discount"] = discount
+        position = None
+        if self.clock_ is not None:
+            position = self.clock_.positions(X["campaign"] if "campaign" in X.columns else None, n)
+            trend = (position - self.trend_mean_) / self.trend_scale_
+            fixed["trend"] = trend
+        if self.seasonal_:
+            angle = 2.0 * math.pi * position / float(self.season)
+            sin, cos = np.sin(angle), np.cos(angle)
+            fixed["season_sin"], fixed["season_cos"] = sin, cos
+        for c in self.extra_:
+            mean, std = self.extra_stats_[c]
+            v = numeric_column(X, c)
+            fixed[f"x_{c}"] = np.where(np.isfinite(v), (v - mean) / std, 0.0)
+        codes, values = [], []
+        text: dict[str, np.ndarray] = {}
+
+        def text_codes(name: str) -> np.ndarray:
+            if name not in text:
+                levels = next(t.levels for t in self.terms_ if t.name.split("_")[0] == name)
+                text[name] = _codes(X, name, levels)
+            return text[name]
+
+        for term in self.terms_:
+            value = np.ones((n, 1))
+            if term.name in ("country", "category", "brand", "category_discount", "category_season"):
+                code = text_codes(term.name.split("_")[0])
+            elif term.name == "page":
+                code = np.where(shown, term.levels.get_indexer(np.round(np.nan_to_num(page, nan=-1)).astype(int)), -1)
+            elif term.name == "campaign":  # only campaigns of the history have a level
+                pos = np.round(position).astype(int)
+                code = np.where(pos <= term.levels[-1], pos, -1)
+            else:  # phase, category_phase: the campaign's place in the season
+                phase = np.mod(np.round(position).astype(int), int(self.season))
+                code = phase
+                if term.name == "category_phase":
+                    cat = text_codes("category")
+                    code = np.where(cat >= 0, cat * int(self.season) + phase, -1)
+            if term.name == "category_discount":
+                value = discount[:, None]
+            elif term.name == "category_season":
+                value = np.column_stack([sin, cos])
+            codes.append(code)
+            values.append(value)
+        product = _codes(X, "product_id", self.products_)
+        block = []
+        for part in dict.fromkeys(self.block_):
+            if part == "product":
+                block.append(np.ones(n))
+            elif part == "product_discount":
+                block.append(discount)
+            elif part == "product_price":
+                usual = self.usual_log_price_[np.maximum(product, 0)]
+                price = numeric_column(X, "price")
+                lp = np.where(price > 0, np.log(np.where(price > 0, price, 1.0)), np.nan)
+                block.append(np.where(np.isfinite(lp) & np.isfinite(usual) & (product >= 0), lp - usual, 0.0))
+            elif part == "product_trend":
+                block.append(trend)
+            elif part == "product_season":
+                block += [sin, cos]
+        markets = len(self.countries_) if "product_country" in self.block_ else 0
+        design = Design(fixed=_columns(list(fixed.values())),
+                        terms=[Factor(c, v, len(t.levels)) for c, v, t in zip(codes, values, self.terms_)],
+                        product=product, block=_columns(block),
+                        market=_codes(X, "country", self.countries_) if markets else None,
+                        n_products=len(self.products_), n_markets=markets)
+        return design, list(fixed)
+
+    # -- fit --------------------------------------------------------------------------------
+    def fit(self, X: pd.DataFrame, y=None):
+        """Fit on history rows; ``y`` defaults to the ``units`` column. Returns ``self``.
+
+        With more than ``MAX_EB_PRODUCTS`` products the variances are estimated on the rows of a
+        seeded random sample of that many products (they describe the population of products; a
+        sample estimates them without bias at a fraction of the cost), then every coefficient is
+        fitted on all rows with them."""
+        X = canonical_columns(X)
+        if "product_id" not in X.columns:
+            raise ValueError("the pooled model needs a product_id column")
+        if y is None:
+            y = X["units"]
+        y = np.asarray(pd.to_numeric(pd.Series(np.asarray(y)), errors="coerce"), dtype=float)
+        if not (np.all(np.isfinite(y)) and np.all(y >= 0)):
+            raise ValueError("y must be finite numbers >= 0")
+        self._setup(X)
+        design, self.fixed_names_ = self._rows(X)
+        groups = self._variance_groups(design)
+        variances, theta = {g: 0.1 for g in groups}, 5.0
+        self.n_outer_ = 0
+        if design.n_products > MAX_EB_PRODUCTS:
+            rng = np.random.default_rng(int(self.random_state))
+            sample = np.sort(rng.choice(design.n_products, MAX_EB_PRODUCTS, replace=False))
+            part = design.subset(sample)
+            variances, theta, _ = self._estimate(part, y[part.rows], groups, variances, theta)
+        variances, theta, solver = self._estimate(design, y, groups, variances, theta,
+                                                  learn=design.n_products <= MAX_EB_PRODUCTS)
+        lam_d, lam_b = self._penalties(groups, variances, design)
+        beta_d, beta_b, eta = solver.mode(lam_d, lam_b, theta, *self._beta, rtol=1e-8)
+        self.block_cov_ = solver.covariance(eta, theta, lam_d, lam_b)
+        self.coef_dense_, self.coef_block_ = beta_d, beta_b
+        self.prior_block_ = 1.0 / lam_b[0] if len(lam_b) else np.zeros(design.block_size)
+        self.variances_ = variances
+        self.theta_ = float(theta)
+        self.feature_names_ = list(self.fixed_names_) + [t.name for t in self.terms_] + list(dict.fromkeys(self.block_))
+        self.n_features_in_ = X.shape[1]
+        del self._beta
+        return self
+
+    def _estimate(self, design: Design, y: np.ndarray, groups: dict, variances: dict, theta: float,
+                  learn: bool = True):
+        """Coefficients, NB shape and (``learn``) the variances to a joint fixed point: one
+        scoring step for the coefficients, then theta and the variances from the same system
+        (MacKay's update; EM's where it is unstable). Leaves the coefficients in ``_beta``."""
+        solver = Solver(design, y)
+        lam_d, lam_b = self._penalties(groups, variances, design)
+        beta_d, beta_b, eta = solver.mode(lam_d, lam_b, theta, *solver.start(), max_iter=6, rtol=1e-5)
+        last_share: dict[str, float] = {}
+        for outer in range(int(self.max_outer) if learn else 3):
+            beta_d, beta_b, eta, _, gain, (diag_d, diag_b) = solver.step(
+                lam_d, lam_b, theta, beta_d, beta_b, eta, posterior=True)
+            edf = float(design.fixed.shape[1])
+            new, share = {}, {}
+            for g, (dense_cols, block_cols) in groups.items():
+                coefs = np.concatenate([beta_d[dense_cols], beta_b[:, block_cols].reshape(-1)])
+                trace = float(diag_d[dense_cols].sum() + diag_b[:, block_cols].sum())
+                gamma = max(coefs.size - trace / variances[g], 0.0)  # coefficients the data pin down
+                ss = float(coefs @ coefs)
+                value = ss / gamma if gamma > 0.05 * coefs.size else (ss + trace) / coefs.size
+                new[g] = float(np.clip(value, MIN_VARIANCE, MAX_VARIANCE))
+                edf += gamma
+                share[g] = gamma / coefs.size
+            theta = solver.theta(eta, edf)
+            self.n_outer_ += 1
+            # Converged when no term's pooling moves: the share of its coefficients the data pin
+            # down (1 = not pooled, 0 = pooled to its mean) changes by less than ``tol``. (Its
+            # variance may still creep toward 0 for many steps: EM's known slowness, irrelevant.)
+            moving = max((abs(share[g] - last_share.get(g, -1.0)) for g in share), default=0.0)
+            last_share = share
+            if learn:
+                variances = new
+            lam_d, lam_b = self._penalties(groups, variances, design)
+            if moving < self.tol and gain < 1e-6:
+                break
+        self._beta = (beta_d, beta_b)
+        return variances, theta, solver
+
+    def _variance_groups(self, design: Design) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each variance component: its columns in the dense part and in the product block."""
+        groups = {}
+        for term, start, factor in zip(self.terms_, design.offsets(), design.terms):
+            groups[term.name] = (np.arange(start, start + factor.size), np.zeros(0, int))
+        names = np.array(self.block_)
+        for part in dict.fromkeys(self.block_):
+            groups[part] = (np.zeros(0, int), np.flatnonzero(names == part))
+        return groups
+
+    @staticmethod
+    def _penalties(groups: dict, variances: dict, design: Design):
+        """Prior precisions of the dense part (d,) and of every product block (P, b)."""
+        lam_d = np.full(design.dense_size, FIXED_RIDGE)
+        lam_b = np.zeros((design.n_products, design.block_size))
+        for g, (dense_cols, block_cols) in groups.items():
+            lam_d[dense_cols] = 1.0 / variances[g]
+            lam_b[:, block_cols] = 1.0 / variances[g]
+        return lam_d, lam_b
+
+    # -- predict ----------------------------------------------------------------------------
+    def _eta(self, X: pd.DataFrame, mean: bool = True) -> np.ndarray:
+        design, _ = self._rows(canonical_columns(X))
+        eta = design.eta(self.coef_dense_, self.coef_block_)
+        if mean:
+            for term, factor in zip(self.terms_, design.terms):  # an unseen level: its prior variance
+                unseen = factor.codes < 0
+                eta += np.where(unseen, 0.5 * self.variances_[term.name] * (factor.values ** 2).sum(axis=1), 0.0)
+            eta += 0.5 * self._block_variance(design)
+        return eta
+
+    def _block_variance(self, design: Design) -> np.ndarray:
+        """``x' C_p x`` per row: the posterior variance of the row's product terms (the prior's for
+        an unseen product). The market part is one-hot, so it costs b0^2 + b0 + 1 gathers."""
+        x, p = design.block, design.product
+        b0 = x.shape[1]
+        known = p >= 0
+        q = np.maximum(p, 0)
+        cov = self.block_cov_
+        var = np.zeros(len(p))
+        for j in range(b0):
+            var += x[:, j] ** 2 * np.where(known, cov[q, j, j], self.prior_block_[j])
+            for k in range(j + 1, b0):
+                var += 2.0 * x[:, j] * x[:, k] * np.where(known, cov[q, j, k], 0.0)
+        if design.n_markets:
+            m = design.market
+            ok = m >= 0
+            c = b0 + np.maximum(m, 0)
+            var += np.where(ok, np.where(known, cov[q, c, c], self.prior_block_[c]), 0.0)
+            for j in range(b0):
+                var += np.where(ok & known, 2.0 * x[:, j] * cov[q, j, c], 0.0)
+        return var
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Posterior-mean units for each row."""
+        check_is_fitted(self, "coef_dense_")
+        return np.exp(np.minimum(self._eta(X), ETA_CAP))
+
+    def effects(self) -> pd.DataFrame:
+        """Each product's pooled coefficients (intercept, discount slope, ...), one row per product."""
+        check_is_fitted(self, "coef_dense_")
+        names = []
+        for part in self.block_:
+            names.append(part if part not in names else f"{part}_{names.count(part) + 1}")
+        return pd.DataFrame(self.coef_block_, index=self.products_, columns=names)
