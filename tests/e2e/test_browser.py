@@ -113,6 +113,22 @@ def test_demo_train_plan_download(page, live_server, tmp_path):
     page.get_by_test_id("job-status").filter(has_text="succeeded").wait_for(timeout=120_000)
     plan_table = page.get_by_test_id("plan-table")
     plan_table.wait_for()
+    _wait_results_in_view(page)
+    # at 1280 px: the key numbers and the table's product, name, discount, units and profit on screen
+    for testid in KEY_NUMBERS:
+        _inside_horizontally(page, page.get_by_test_id(testid), testid)
+    assert not page.get_by_test_id("plan-compact").is_visible()
+    headers = plan_table.locator("thead th").all_inner_texts()
+    first = plan_table.locator("tbody tr").first
+    for label in ("Product", "Name", "Discount", "Units", "Profit"):
+        _inside_horizontally(page, first.locator("td").nth(headers.index(label)), f"first row's {label}")
+    _doc_shot(page.get_by_test_id("results"), "page-plan")
+    # the train tab's scores explained on hover, inside the window
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_test_id("explain-wape").hover()
+    _in_viewport(page, page.get_by_test_id("explain-wape-text"), "WAPE's explanation")
+    page.mouse.move(0, 0)
+    page.get_by_role("tab", name="Plan").click()
     show_all = page.get_by_role("button", name="Show all")
     if show_all.count():
         show_all.click()
@@ -130,6 +146,95 @@ def test_demo_train_plan_download(page, live_server, tmp_path):
     header = [c.value for c in plan[1]]
     assert header[:3] == ["page", "slot", "product_id"]
     assert plan.max_row - 1 == rows_on_page
+
+
+# What a finished plan must show without sideways scrolling (issue 16): its key numbers, and for
+# each row the product, discount, units and profit.
+KEY_NUMBERS = ("key-profit", "key-revenue", "key-units", "key-gap", "key-rules", "key-stopped")
+ROW_PARTS = ("plan-row-product", "plan-row-discount", "plan-row-units", "plan-row-profit")
+
+
+def _inside_horizontally(page, locator, what: str) -> dict:
+    """Scroll the element into view (vertically) and check its box lies inside the viewport."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    assert box is not None, f"{what} is not rendered"
+    assert box["width"] > 0 and box["height"] > 0, f"{what} has no size: {box}"
+    assert box["x"] >= -0.5 and box["x"] + box["width"] <= width + 0.5, f"{what} is outside 0..{width}px: {box}"
+    return box
+
+
+def _in_viewport(page, locator, what: str) -> None:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box is not None, f"{what} is not rendered"
+    assert box["x"] >= -0.5 and box["x"] + box["width"] <= size["width"] + 0.5, f"{what} sticks out sideways: {box}"
+    assert box["y"] >= -0.5 and box["y"] + box["height"] <= size["height"] + 0.5, f"{what} sticks out vertically: {box}"
+
+
+def _wait_results_in_view(page) -> None:
+    """A finished job scrolls its results into view (smoothly): their top is on screen."""
+    page.wait_for_function(
+        "() => { const r = document.querySelector('[data-testid=results]')?.getBoundingClientRect();"
+        " return r && r.top >= 0 && r.top < window.innerHeight / 2; }", timeout=10_000)
+
+
+def test_a_finished_plan_reads_at_320_px(browser, live_server):
+    context = browser.new_context(viewport={"width": 320, "height": 720})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(live_server.url + "/")
+        page.get_by_test_id("load-demo").click()
+        page.get_by_test_id("rows-history").filter(has_text="rows").wait_for(timeout=30_000)
+        _small_plan(page, generations="20")
+        page.get_by_test_id("run-plan").click()
+        page.get_by_test_id("job-status").filter(has_text="succeeded").wait_for(timeout=240_000)
+        _wait_results_in_view(page)
+        announced = page.get_by_test_id("results-announcement")
+        assert announced.get_attribute("aria-live") == "polite"
+        assert announced.inner_text().startswith("Plan ready:"), announced.inner_text()
+
+        for testid in KEY_NUMBERS:
+            _inside_horizontally(page, page.get_by_test_id(testid), testid)
+        assert "of the best plan possible under this forecast" in page.get_by_test_id("key-gap").inner_text()
+        assert page.get_by_test_id("key-rules").inner_text().startswith("✓ All")
+        stopped = page.get_by_test_id("key-stopped").inner_text()
+        assert stopped.startswith(("Ran all", "Stopped", "Cancelled")), stopped
+        rows = page.get_by_test_id("plan-row")
+        assert rows.count() > 10
+        for i in range(3):
+            for part in ROW_PARTS:
+                _inside_horizontally(page, rows.nth(i).get_by_test_id(part), f"row {i + 1} {part}")
+        # products by name (the demo's products table has a name column), not by id
+        product = rows.first.get_by_test_id("plan-row-product").inner_text()
+        assert product and not product.startswith("P0"), product
+        # the table is there on demand (and scrolls inside its own box)
+        assert not page.get_by_test_id("plan-table").is_visible()
+        page.get_by_test_id("plan-full-table").click()
+        assert page.get_by_test_id("plan-table").is_visible()
+        page.get_by_test_id("plan-full-table").click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+        # a score explained on tap, the explanation inside the 320 px
+        button = page.get_by_test_id("explain-gap")
+        button.scroll_into_view_if_needed()
+        button.click()
+        bubble = page.get_by_test_id("explain-gap-text")
+        bubble.wait_for()
+        _in_viewport(page, bubble, "the bound gap's explanation")
+        assert "upper bound" in bubble.inner_text()
+        button.click()
+        bubble.wait_for(state="detached")
+        page.evaluate("document.activeElement?.blur()")
+        page.mouse.move(0, 0)
+        page.get_by_test_id("results").scroll_into_view_if_needed()
+        _doc_shot(page.get_by_test_id("results"), "pane-plan")
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
 
 
 def test_bad_upload_shows_the_cell(page, live_server, tmp_path):

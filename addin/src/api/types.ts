@@ -145,6 +145,12 @@ export interface PlanTotals {
   profit?: number;
   products?: number;
   slots_used?: number;
+  /** the honest promise (issue 14): profit corrected for the search's optimism, with its 80 % range */
+  expected_profit?: number | null;
+  expected_profit_low?: number | null;
+  expected_profit_high?: number | null;
+  /** how many plan rows are forecast beyond anything sold in comparable placements */
+  beyond_history?: number | null;
   [extra: string]: unknown;
 }
 
@@ -189,6 +195,11 @@ export interface PlanResult {
   countries?: CountryOutcome[];
   objective?: number | null;
   bound_gap?: number | null;
+  /** why the search stopped: generations, time_limit, stagnation, cancelled */
+  stopped_by?: string | null;
+  generations_run?: number | null;
+  /** the settings the plan ran with (engine's view, defaults filled in) */
+  settings?: Record<string, unknown>;
 }
 
 export interface Histogram {

@@ -64,6 +64,10 @@ export function App({ adapter, services = defaultServices }: AppProps) {
       </div>
       </div>
 
+      {/* a finished job's result in one sentence, for screen readers */}
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="results-announcement">
+        {s.announcement}
+      </p>
       <main className="layout">
         <div className="layout__col">
           <DataPanel
@@ -130,7 +134,8 @@ export function App({ adapter, services = defaultServices }: AppProps) {
             onWrite={(finished) => void s.writeResult(finished)}
             onDownload={(jobId, kind) => void s.download(jobId, kind)}
             busy={!!s.busy}
-            context={{}}
+            context={{ productNames: s.productNames }}
+            latestJobId={s.latest?.jobId}
           />
         </div>
       </main>

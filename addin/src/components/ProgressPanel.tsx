@@ -1,6 +1,8 @@
 import { useEffect, useRef } from "react";
 import type { JobKind, JobProgress, JobStatus } from "../api/types";
 import { ConvergenceChart } from "./ConvergenceChart";
+import { GLOSSARY } from "../results/glossary";
+import { Explain } from "./Explain";
 import { fmtPct, fmtSeconds, fmtValue } from "./format";
 import type { ConvergencePoint, CountryCounts, CountryLine } from "../state/job";
 import { TableHead } from "./TableHead";
@@ -97,7 +99,10 @@ export function ProgressPanel(props: ProgressPanelProps) {
       {(kind === "plan" || progress?.best !== undefined) && (
         <dl className="stats">
           <div>
-            <dt>{multi ? "Best (sum)" : "Best"}</dt>
+            <dt>
+              {multi ? "Best (sum)" : "Best"}
+              <Explain term={GLOSSARY.live_best.term} text={GLOSSARY.live_best.text} testId="explain-live-best" />
+            </dt>
             <dd data-testid="progress-best">{fmtValue(progress?.best)}</dd>
           </div>
           <div>
@@ -105,7 +110,10 @@ export function ProgressPanel(props: ProgressPanelProps) {
             <dd data-testid="progress-mean">{fmtValue(progress?.mean)}</dd>
           </div>
           <div>
-            <dt title={multi ? "The lowest share of feasible plans over the countries" : undefined}>Feasible</dt>
+            <dt title={multi ? "The lowest share of feasible plans over the countries" : undefined}>
+              Feasible
+              <Explain term={GLOSSARY.feasible_share.term} text={GLOSSARY.feasible_share.text} />
+            </dt>
             <dd data-testid="progress-feasible">{fmtPct(progress?.feasible_share, 0)}</dd>
           </div>
         </dl>

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import type { JobKind } from "../api/types";
 import type { FinishedResult } from "../hooks/useJob";
 import type { ResultContext } from "../results/kind";
@@ -13,10 +14,17 @@ export interface ResultsPanelProps {
   onDownload(jobId: string, kind: JobKind): void;
   busy: boolean;
   context: ResultContext;
+  /** the result that came in last: the panel scrolls to it when it arrives */
+  latestJobId?: string;
 }
 
 /** The finished jobs' results, one tab per kind; before any, the three steps to get there. */
-export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDownload, busy, context }: ResultsPanelProps) {
+export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDownload, busy, context, latestJobId }: ResultsPanelProps) {
+  const ref = useRef<HTMLElement>(null);
+  // a job just finished: its results into view (in the pane they are below the settings)
+  useEffect(() => {
+    if (latestJobId) ref.current?.scrollIntoView?.({ block: "start", behavior: "smooth" });
+  }, [latestJobId]);
   const kinds = RESULT_ORDER.filter((k) => results[k]);
   const shown = shownKind && results[shownKind] ? results[shownKind]! : kinds.length ? results[kinds[0]]! : undefined;
   const kind = shown ? resultKind(shown.kind) : undefined;
@@ -40,7 +48,7 @@ export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDown
   }
   const View = kind.View;
   return (
-    <section className="card slot-results" aria-label="Results">
+    <section ref={ref} className="card slot-results" aria-label="Results" data-testid="results">
       <div className="card__head">
         <h2>Results</h2>
         <div className="row">

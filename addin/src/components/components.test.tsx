@@ -8,10 +8,90 @@ import { BrowserAdapter } from "../office/browser";
 import type { WorkbookAdapter } from "../office/adapter";
 import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
+import { PlanView } from "../results/plan/PlanView";
 import { ProgressPanel } from "./ProgressPanel";
 import type { FolioServices } from "../hooks/useFolio";
 
 // ---------- pure pieces ----------
+
+describe("a plan's result", () => {
+  const result: PlanResult = {
+    ...planResult,
+    plan: [
+      ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue", "forecast_profit", "beyond_history"],
+      [1, 1, "P-001", 0.1, 120, 1080, 300.5, 0],
+      [1, 2, "P-007", 0, 80, 800, 250, 1],
+    ],
+    totals: { ...planResult.totals, expected_profit: 500, expected_profit_low: 420, expected_profit_high: 560, beyond_history: 1 },
+    objective: 550.5,
+    bound_gap: 0.0825,
+    stopped_by: "time_limit",
+    generations_run: 12,
+    settings: { time_limit_s: 30, anomaly_weight: 0.1 },
+  };
+  const names = new Map([["P-001", "Rose day cream 50 ml"]]);
+
+  it("leads with the key numbers in words: expected profit and range, gap, rules, why it stopped", () => {
+    render(<PlanView result={result} context={{ productNames: names }} />);
+    expect(screen.getByTestId("key-profit")).toHaveTextContent("Expected profit");
+    expect(screen.getByTestId("key-profit")).toHaveTextContent("500.00");
+    expect(screen.getByTestId("key-profit-range")).toHaveTextContent("8 in 10 between 420.00 and 560.00");
+    expect(screen.getByTestId("key-revenue")).toHaveTextContent("1,880.00");
+    expect(screen.getByTestId("key-units")).toHaveTextContent("200");
+    expect(screen.getByTestId("key-gap")).toHaveTextContent("Within 8.3 % of the best plan possible under this forecast");
+    expect(screen.getByTestId("key-rules")).toHaveTextContent("All 1 rules kept");
+    expect(screen.getByTestId("key-stopped")).toHaveTextContent("Stopped at the time limit of 30 s after 12 generations");
+    expect(screen.getByTestId("key-beyond")).toHaveTextContent("1 row forecast beyond anything sold before");
+    // the live best (550.5 at generation 1) is the objective here: no penalty line
+    expect(screen.queryByTestId("key-penalty")).toBeNull();
+  });
+
+  it("lists each row as product name, discount, units and profit; the full table on demand", () => {
+    render(<PlanView result={result} context={{ productNames: names }} />);
+    const rows = screen.getAllByTestId("plan-row");
+    expect(rows).toHaveLength(2);
+    expect(within(rows[0]).getByTestId("plan-row-product")).toHaveTextContent("Rose day cream 50 ml");
+    expect(rows[0]).toHaveTextContent("P-001 · p1·1");
+    expect(within(rows[0]).getByTestId("plan-row-discount")).toHaveTextContent("−10 %");
+    expect(within(rows[0]).getByTestId("plan-row-units")).toHaveTextContent("120 units");
+    expect(within(rows[0]).getByTestId("plan-row-profit")).toHaveTextContent("300.50");
+    // no name known: the id; no discount in words; the beyond-history flag
+    expect(within(rows[1]).getByTestId("plan-row-product")).toHaveTextContent("P-007");
+    expect(within(rows[1]).getByTestId("plan-row-discount")).toHaveTextContent("no discount");
+    expect(rows[1]).toHaveTextContent("beyond history");
+    // the full table has the names as a column
+    const table = screen.getByTestId("plan-table");
+    expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["Page", "Slot", "Product", "Name", "Discount", "Units", "Revenue", "Profit"]);
+    expect(within(table).getAllByRole("row")[1]).toHaveTextContent("Rose day cream 50 ml");
+    const toggle = screen.getByTestId("plan-full-table");
+    fireEvent.click(toggle);
+    expect(toggle).toHaveTextContent("Show compact rows");
+    expect(toggle.closest(".plan-rows")).toHaveClass("plan-rows--full");
+  });
+
+  it("says that the live best differs from the profit by the anomaly penalty", () => {
+    render(<PlanView result={{ ...result, convergence: [["generation", "best"], [0, 400], [1, 530.25]] }} context={{}} />);
+    expect(screen.getByTestId("key-penalty")).toHaveTextContent("The live best during the search (530.25) counts the anomaly penalty; the profit above does not, so the two differ by 20.25.");
+  });
+
+  it("explains a score on tap and closes on the next", () => {
+    render(<PlanView result={result} context={{}} />);
+    const button = screen.getByTestId("explain-anomaly");
+    expect(button).toHaveAccessibleName("What is Anomaly score?");
+    expect(screen.queryByTestId("explain-anomaly-text")).toBeNull();
+    fireEvent.click(button);
+    expect(screen.getByTestId("explain-anomaly-text")).toHaveTextContent(/unlike your past catalogues/);
+    expect(button).toHaveAttribute("aria-expanded", "true");
+    expect(screen.getByRole("tooltip")).toHaveAttribute("id", button.getAttribute("aria-describedby"));
+    fireEvent.click(button);
+    expect(screen.queryByTestId("explain-anomaly-text")).toBeNull();
+    // hover shows it too
+    fireEvent.mouseEnter(button.parentElement!);
+    expect(screen.getByTestId("explain-anomaly-text")).toBeInTheDocument();
+    fireEvent.mouseLeave(button.parentElement!);
+    expect(screen.queryByTestId("explain-anomaly-text")).toBeNull();
+  });
+});
 
 describe("ErrorBar", () => {
   const problem: Problem = {
@@ -205,6 +285,10 @@ describe("App (standalone page)", () => {
   });
 
   it("runs a plan: dataset, job, live progress, result", async () => {
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
     const { api, handlers, jobs } = await loadDemo();
     fireEvent.change(screen.getByTestId("setting-generations"), { target: { value: "2" } });
     fireEvent.click(screen.getByTestId("run-plan"));
@@ -243,6 +327,9 @@ describe("App (standalone page)", () => {
     expect(table).toHaveTextContent("P-001");
     expect(table).toHaveTextContent("10 %");
     expect(screen.getByTestId("plan-totals")).toHaveTextContent("550.50");
+    // announced to screen readers and brought into view
+    expect(screen.getByTestId("results-announcement")).toHaveTextContent(/^Plan ready: forecast profit 550.50, within 8\.\d % of the best plan possible under this forecast, all 1 rules kept\.$/);
+    expect(scrolled).toContain(screen.getByTestId("results"));
     expect(screen.getByTestId("rules")).toHaveTextContent("Discounted share38 % (max 40 %)");
     expect(screen.getByTestId("download-xlsx")).toBeEnabled();
     expect(screen.queryByTestId("write-plan")).toBeNull(); // Excel only

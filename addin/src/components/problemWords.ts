@@ -12,6 +12,7 @@ export const PLANNER_TITLES: Record<string, string> = {
   no_history: "Load your sales history first",
   invalid_settings: "Check the plan settings",
   invalid_job: "This run cannot start as set up",
+  invalid_request: "This request cannot be used as sent",
   infeasible: "No plan can keep all your rules",
   insufficient_data: "Not enough sales history for this",
   model_incompatible: "The saved forecast model cannot be used: train again",

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useReducer, useRef } from "react";
 import type { ApiClient } from "../api/client";
 import { ApiError, toProblem } from "../api/errors";
 import { ROLES } from "../api/types";
-import type { Cell, Problem, ProblemItem, Role, Table, Tables } from "../api/types";
+import type { Cell, Problem, ProblemItem, Role, Tables } from "../api/types";
 import { problemOffset } from "../office/a1";
 import type { CellOrigin, SourceOption, WorkbookAdapter } from "../office/adapter";
 import { NO_DATASET, datasetReducer, datasetStatus, signature } from "../state/dataset";
@@ -22,8 +22,8 @@ export interface DatasetInputs {
   mapping: Mapping;
   sources: SourceOption[];
   workbookName?: string;
-  /** told what reading the tables found (row counts, the history) */
-  onRead(rows: Partial<Record<Role, number>>, history: Table | undefined): void;
+  /** told what reading the tables found (row counts, the tables) */
+  onRead(rows: Partial<Record<Role, number>>, tables: Tables): void;
   setProblem(p: Problem | null): void;
 }
 
@@ -63,7 +63,7 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
       rows[role] = Math.max(0, read.values.length - 1);
     }
     located.current = { origins, headers };
-    onRead(rows, tables.history);
+    onRead(rows, tables);
     const sig = signature(tables);
     if (state.dataset && state.dataset.signature === sig) {
       dispatch({ type: "ready" });

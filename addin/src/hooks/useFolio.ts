@@ -40,14 +40,6 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   const conn = useConnection(services, setProblem);
   const { api } = conn;
   const settings = usePlanSettings();
-  const tables = useTableMapping(adapter, api, { setProblem, setBusy }, adapter.kind === "browser" || settings.countriesForm.mode !== "one");
-  const data = useDataset(adapter, api, {
-    mapping: tables.mapping,
-    sources: tables.sources,
-    workbookName: tables.workbookName,
-    onRead: tables.noteRead,
-    setProblem,
-  });
 
   /** Results where planners want them: sheets with formatted tables and native charts. */
   const writeResult = useCallback(
@@ -67,6 +59,19 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   );
 
   const jobs = useJob(adapter, api, conn.watcherRef, { setProblem, setNotice, writeResult });
+  const page = adapter.kind === "browser";
+  const tables = useTableMapping(adapter, api, { setProblem, setBusy }, {
+    countries: page || settings.countriesForm.mode !== "one",
+    names: page || !!jobs.results.plan,
+  });
+  const data = useDataset(adapter, api, {
+    mapping: tables.mapping,
+    sources: tables.sources,
+    workbookName: tables.workbookName,
+    onRead: tables.noteRead,
+    setProblem,
+  });
+
   const { ensureDataset, datasetFailed } = data;
   const { checkSettings, showServerErrors } = settings;
   const { historyCountries } = tables;
@@ -141,6 +146,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     workbookName: tables.workbookName,
     rowCounts: tables.rowCounts,
     historyCountries,
+    productNames: tables.productNames,
     loadDemo: tables.loadDemo,
     upload: tables.upload,
     // dataset
@@ -172,6 +178,8 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     results: jobs.results,
     shownKind: jobs.shownKind,
     setShownKind: jobs.setShownKind,
+    latest: jobs.latest,
+    announcement: jobs.latest ? resultKind(jobs.latest.kind)?.announce(jobs.latest.result as never) ?? "" : "",
     download,
     writeResult,
   };

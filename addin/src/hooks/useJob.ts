@@ -50,6 +50,8 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
   const [cancelling, setCancelling] = useState(false);
   const [results, setResults] = useState<Partial<Record<JobKind, FinishedResult>>>({});
   const [shownKind, setShownKind] = useState<JobKind | null>(null);
+  /** the result that came in last: brought into view and announced */
+  const [latest, setLatest] = useState<FinishedResult | null>(null);
   const handlersRef = useRef(handlers);
   handlersRef.current = handlers;
   const liveRef = useRef<LiveWriter | null>(null);
@@ -91,6 +93,7 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
         const finished: FinishedResult = { jobId: id, kind, status: final, result: record.result, ...(table ? { table } : {}) };
         setResults((r) => ({ ...r, [kind]: finished }));
         setShownKind(kind);
+        setLatest(finished);
         if (adapter.kind === "excel") await handlersRef.current.writeResult(finished);
       }
       if (!record || isTerminal(record.status)) adapter.saveSetting(SETTING_JOB, null).catch(() => {});
@@ -212,5 +215,5 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
     };
   }, [adapter, api, attach, finish]);
 
-  return { job, cancelling, results, shownKind, setShownKind, follow, cancel };
+  return { job, cancelling, results, shownKind, setShownKind, latest, follow, cancel };
 }

@@ -6,12 +6,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import { toProblem } from "../api/errors";
-import type { Problem, Role, Table } from "../api/types";
+import type { Problem, Role, Table, Tables } from "../api/types";
 import type { SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
 import type { BrowserAdapter } from "../office/browser";
 import { EMPTY_MAPPING, autoMap, mappingFromKeys, mappingKeys, rowCounts } from "../state/mapping";
 import type { Mapping } from "../state/mapping";
 import { countriesInHistory } from "../state/planSettings";
+import { productNames } from "../state/products";
 
 /** Key of what the pane remembers per workbook (document settings) or per browser (page). */
 export const SETTING_MAPPING = "folio.mapping";
@@ -22,10 +23,18 @@ export interface MappingMessages {
 }
 
 /**
- * `wantCountries`: read the history's countries (the page holds its workbook in memory, so
- * always; in Excel only once the user asks for plans per country).
+ * `want`: read the history's countries (the page holds its workbook in memory, so always; in
+ * Excel only once the user asks for plans per country) and the products' names (Excel: once a
+ * plan is shown).
  */
-export function useTableMapping(adapter: WorkbookAdapter, api: ApiClient, messages: MappingMessages, wantCountries: boolean) {
+export function useTableMapping(
+  adapter: WorkbookAdapter,
+  api: ApiClient,
+  messages: MappingMessages,
+  want: { countries: boolean; names: boolean },
+) {
+  const wantCountries = want.countries;
+  const wantNames = want.names;
   const { setProblem, setBusy } = messages;
   const [sources, setSources] = useState<SourceOption[]>([]);
   const [mapping, setMapping] = useState<Mapping>(EMPTY_MAPPING);
@@ -33,6 +42,8 @@ export function useTableMapping(adapter: WorkbookAdapter, api: ApiClient, messag
   const [readRows, setReadRows] = useState<Partial<Record<Role, number>>>({});
   /** The countries of the mapped history table (undefined: not read). */
   const [historyCountries, setHistoryCountries] = useState<string[] | undefined>(undefined);
+  /** product_id -> name from the mapped products table, for the plan's rows. */
+  const [names, setNames] = useState<Map<string, string> | undefined>(undefined);
 
   const refreshSources = useCallback(
     async (reset = false) => {
@@ -99,6 +110,24 @@ export function useTableMapping(adapter: WorkbookAdapter, api: ApiClient, messag
     };
   }, [adapter, mapping.history, sources, wantCountries]);
 
+  // the products' names, for a plan's rows (a small table: on the page read with the workbook,
+  // in Excel once there is a plan to show)
+  useEffect(() => {
+    const source = mapping.products;
+    if (!source || !wantNames) {
+      if (!source) setNames(undefined);
+      return;
+    }
+    let alive = true;
+    adapter.readTable(source).then(
+      (read) => alive && setNames(productNames(read.values)),
+      () => alive && setNames(undefined),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [adapter, mapping.products, sources, wantNames]);
+
   /** The page: hold a workbook's sheets (uploaded, or the demo) and map them afresh. */
   const loadWorkbook = useCallback(
     async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string) => {
@@ -150,9 +179,10 @@ export function useTableMapping(adapter: WorkbookAdapter, api: ApiClient, messag
   );
 
   /** What reading the mapped tables for a dataset found: row counts and the history's countries. */
-  const noteRead = useCallback((rows: Partial<Record<Role, number>>, history: Table | undefined) => {
+  const noteRead = useCallback((rows: Partial<Record<Role, number>>, tables: Tables) => {
     setReadRows(rows);
-    setHistoryCountries(countriesInHistory(history));
+    setHistoryCountries(countriesInHistory(tables.history));
+    setNames(productNames(tables.products));
   }, []);
 
   const counts = useMemo(() => rowCounts(mapping, sources, readRows), [mapping, sources, readRows]);
@@ -162,6 +192,7 @@ export function useTableMapping(adapter: WorkbookAdapter, api: ApiClient, messag
     mapping,
     workbookName,
     historyCountries,
+    productNames: names,
     rowCounts: counts,
     refreshSources,
     loadDemo,

@@ -35,6 +35,8 @@ export interface ResultKind<R = never> {
   /** the Excel button: its label and test id */
   writeLabel: string;
   writeTestId: string;
+  /** What a screen reader hears when the job finishes: the result in one sentence. */
+  announce(result: R): string;
   /** Write the result as sheets; returns the notice that says where it went. */
   write(adapter: WorkbookAdapter, result: R, context: ResultContext): Promise<string>;
   /** A writer for the job's live progress, when this kind has one for this adapter and job. */

@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import type { ExploreResult, PlanResult } from "../api/types";
 import { binLabels, exploreSheets, gridTable } from "./explore/sheets";
+import { modelDescription } from "./glossary";
 import { describeRules } from "./plan/rules";
+import { gapSentence, keyFigures, penaltySentence, planAnnouncement, stoppedSentence } from "./plan/words";
 import { planSummaryBlocks } from "./plan/sheets";
 import { trainMetricsTable } from "./train/sheets";
 
@@ -23,10 +25,34 @@ describe("results as sheets", () => {
     expect(rows["Gap to the bound"]).toBe(300);
     expect(rows["Gap to the bound (share)"]).toBeCloseTo(300 / 3300);
     expect(rows["Anomaly score"]).toBe(0.25);
+    // no honest promise yet, no stop reason: no rows for them
+    expect(Object.keys(rows)).not.toContain("Expected profit");
+    expect(Object.keys(rows)).not.toContain("Why the search stopped");
     expect(summary.rowFormats?.[1]).toContain("€");
     expect(rules.table[1]).toEqual(["Each product at most once", "max 1 per product", "kept"]);
     expect(settings.table).toContainEqual(["pages", 4]);
     expect(record.table).toContainEqual(["model", "m1"]);
+  });
+
+  it("writes the honest promise and why the search stopped when the result has them", () => {
+    const result: PlanResult = {
+      plan: [["page"]],
+      totals: { units: 10, revenue: 90, profit: 30, expected_profit: 27, expected_profit_low: 20, expected_profit_high: 31, beyond_history: 2 },
+      rules: [],
+      convergence: [],
+      stopped_by: "stagnation",
+      generations_run: 40,
+      settings: { stagnation_generations: 30 },
+    };
+    const [summary] = planSummaryBlocks(result);
+    const rows = summary.table.slice(1);
+    const at = (k: string) => rows.findIndex((r) => r[0] === k);
+    expect(rows[at("Expected profit")][1]).toBe(27);
+    expect(rows[at("Expected profit, low end of its 80 % range")][1]).toBe(20);
+    expect(rows[at("Expected profit, high end of its 80 % range")][1]).toBe(31);
+    expect(summary.rowFormats![at("Expected profit")]).toContain("€");
+    expect(rows[at("Rows forecast beyond history")][1]).toBe(2);
+    expect(rows[at("Why the search stopped")][1]).toMatch(/^Stopped early after 40 generations/);
   });
 
   it("lists model metrics with the champion marked", () => {
@@ -97,3 +123,71 @@ describe("rules report", () => {
 });
 
 // ---------- components ----------
+
+describe("a plan's figures in words", () => {
+  const base: PlanResult = {
+    plan: [["page", "slot", "product_id"]],
+    totals: { units: 1200, revenue: 9000, profit: 3000, products: 10, slots_used: 10 },
+    rules: [
+      { rule: "unique_products", value: 1, limit: 1, kept: true },
+      { rule: "max_discounted_share", value: 0.5, limit: 0.4, kept: false },
+    ],
+    convergence: [["generation", "best", "mean"], [0, 2900, 2000], [1, 2950, 2100]],
+    bound: 3300,
+    bound_gap: 0.0909,
+    objective: 3000,
+    anomaly_score: 0.31,
+    stopped_by: "stagnation",
+    generations_run: 35,
+    settings: { generations: 80, stagnation_generations: 30, time_limit_s: 60, anomaly_weight: 0.1 },
+  };
+
+  it("falls back to the forecast profit until the engine gives the expected one", () => {
+    const k = keyFigures(base);
+    expect(k.profit).toEqual({ value: 3000, expected: false });
+    expect(k).toMatchObject({ revenue: 9000, units: 1200, gap: 0.0909, rules: { kept: 1, total: 2 }, anomaly: 0.31 });
+    expect(k.beyondHistory).toBeUndefined();
+    // the live best (2,950) counts the anomaly penalty, the final objective (3,000) does not
+    expect(k.penalty).toEqual({ liveBest: 2950, objective: 3000 });
+    expect(penaltySentence(k.penalty!)).toMatch(/live best during the search \(2,950.00\).*differ by 50.00\./);
+  });
+
+  it("shows the honest promise when present: expected profit, its range, rows beyond history", () => {
+    const k = keyFigures({ ...base, totals: { ...base.totals, expected_profit: 2700, expected_profit_low: 2400, expected_profit_high: 2950, beyond_history: 3 } });
+    expect(k.profit).toEqual({ value: 2700, low: 2400, high: 2950, expected: true });
+    expect(k.beyondHistory).toBe(3);
+    // no penalty line when the live best is the final objective, or the weight is 0
+    expect(keyFigures({ ...base, convergence: [["generation", "best"], [0, 3000]] }).penalty).toBeUndefined();
+    expect(keyFigures({ ...base, settings: { ...base.settings, anomaly_weight: 0 } }).penalty).toBeUndefined();
+    // the gap from bound and objective when the engine gives no share
+    expect(keyFigures({ ...base, bound_gap: null }).gap).toBeCloseTo(300 / 3300);
+  });
+
+  it("says the gap to the bound and why the search stopped", () => {
+    expect(gapSentence(0.0013)).toBe("Within 0.13 % of the best plan possible under this forecast");
+    expect(gapSentence(0.083)).toBe("Within 8.3 % of the best plan possible under this forecast");
+    expect(gapSentence(0)).toBe("As good as the best plan possible under this forecast");
+    expect(gapSentence(null)).toBeUndefined();
+    expect(stoppedSentence(base)).toBe("Stopped early after 35 generations: no better plan in the last 30 generations, so more would likely not help.");
+    expect(stoppedSentence({ ...base, stopped_by: "generations", generations_run: 80 })).toBe("Ran all 80 generations.");
+    expect(stoppedSentence({ ...base, stopped_by: "time_limit", generations_run: 12 })).toBe("Stopped at the time limit of 60 s after 12 generations: a longer limit may find a better plan.");
+    expect(stoppedSentence({ ...base, stopped_by: "cancelled", generations_run: 1 })).toBe("Cancelled after 1 generation: this is the best plan found until then.");
+    expect(stoppedSentence({ ...base, stopped_by: "worker_restart" })).toBe("Stopped: worker restart after 35 generations.");
+    expect(stoppedSentence({ ...base, stopped_by: undefined, cancelled: true, generations_run: undefined })).toBe("Cancelled: this is the best plan found until then.");
+    expect(stoppedSentence({ ...base, stopped_by: undefined })).toBeUndefined();
+  });
+
+  it("announces a finished plan in one sentence", () => {
+    expect(planAnnouncement(base)).toBe("Plan ready: forecast profit 3,000.00, within 9.1 % of the best plan possible under this forecast, 1 of 2 rules broken.");
+    expect(planAnnouncement({ ...base, cancelled: true, rules: [base.rules[0]], totals: { ...base.totals, expected_profit: 2700 } })).toBe(
+      "Plan cancelled, best plan so far: expected profit 2,700.00, within 9.1 % of the best plan possible under this forecast, all 1 rules kept.",
+    );
+  });
+
+  it("explains model names in words", () => {
+    expect(modelDescription("linear_by_country")).toMatch(/^A regularised linear model.*one model per country/);
+    expect(modelDescription("gbm_log_bag")).toMatch(/^Gradient-boosted trees.*logarithm.*average of five fits.*one model for all countries/);
+    expect(modelDescription("seasonal_naive")).toMatch(/one season/);
+    expect(modelDescription("m-20261201")).toBe("A forecast model named m-20261201.");
+  });
+});

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
+import { productNames } from "./products";
 import { EMPTY_MAPPING, autoMap, mappingFromKeys, mappingKeys, missingForRun, roleFromHeader, rowCounts } from "./mapping";
 
 const src = (name: string, rows?: number) => ({ source: { kind: "sheet" as const, name }, label: name, ...(rows === undefined ? {} : { rows }) });
@@ -66,5 +67,14 @@ describe("what a run needs", () => {
     const history = { ...EMPTY_MAPPING, history: { kind: "sheet" as const, name: "h" } };
     expect(missingForRun(history, "browser")).toEqual({ plan: expect.stringMatching(/candidate products/) });
     expect(missingForRun({ ...history, products: { kind: "sheet", name: "p" } }, "browser")).toEqual({});
+  });
+});
+
+describe("product names", () => {
+  it("maps product_id to name when the products table has one", () => {
+    const names = productNames([[" Product_ID", "price", "Name "], ["P1", 3, "Rose cream"], [7, 2, " Lip balm "], ["P3", 1, ""], [null, 1, "x"]]);
+    expect([...names!]).toEqual([["P1", "Rose cream"], ["7", "Lip balm"]]);
+    expect(productNames([["product_id", "price"], ["P1", 3]])).toBeUndefined();
+    expect(productNames(undefined)).toBeUndefined();
   });
 });

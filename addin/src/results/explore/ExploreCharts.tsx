@@ -3,7 +3,9 @@ import { useState } from "react";
 import type { Clusters, ColumnSummary, Correlations, SomResult } from "../../api/types";
 import { fmtInt, fmtPct, fmtValue } from "../../components/format";
 import { binLabels } from "./sheets";
+import { Explain } from "../../components/Explain";
 import { TableHead } from "../../components/TableHead";
+import { GLOSSARY } from "../glossary";
 
 /** white -> amber -> red for 0..1 */
 export function heatColor(t: number): string {
@@ -139,7 +141,8 @@ export function ClusterProfiles({ clusters }: { clusters: Clusters }) {
   return (
     <>
       <p className="small muted">
-        k = {clusters.k} chosen by silhouette ({clusters.scores.map((s) => `k=${s.k}: ${s.silhouette === null ? "–" : s.silhouette.toFixed(2)}`).join(", ")}); cells coloured by
+        k = {clusters.k} chosen by silhouette
+        <Explain term={GLOSSARY.silhouette.term} text={GLOSSARY.silhouette.text} /> ({clusters.scores.map((s) => `k=${s.k}: ${s.silhouette === null ? "–" : s.silhouette.toFixed(2)}`).join(", ")}); cells coloured by
         standardised mean (blue below average, red above).
       </p>
       <div className="table-wrap">

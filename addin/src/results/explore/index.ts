@@ -9,6 +9,7 @@ export const exploreKind: ResultKind<ExploreResult> = {
   View: ExploreView,
   writeLabel: "Write to sheets",
   writeTestId: "write-sheets",
+  announce: (result) => `Explore finished: ${(result.columns ?? []).length} columns, ${(result.findings ?? []).length} findings.`,
   async write(adapter, result, context) {
     const sheets = Object.entries(exploreSheets(result, context.table ?? "history"));
     for (const [i, [name, blocks]] of sheets.entries()) await adapter.writeReport(name, blocks, { activate: i === 0 });

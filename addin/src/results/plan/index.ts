@@ -8,12 +8,14 @@ import type { ResultKind } from "../kind";
 import { CONVERGENCE_CHART, ConvergenceSink } from "./convergenceSink";
 import { PlanView } from "./PlanView";
 import { PLAN_FORMATS, planSummaryBlocks } from "./sheets";
+import { planAnnouncement } from "./words";
 
 export const planKind: ResultKind<PlanResult> = {
   label: "Plan",
   View: PlanView,
   writeLabel: "Write plan to sheets",
   writeTestId: "write-plan",
+  announce: planAnnouncement,
   async write(adapter, plan) {
     if (plan.convergence?.length > 1)
       await adapter.writeTable("Folio Convergence", plan.convergence, { tableName: "FolioConvergence", activate: false, chart: CONVERGENCE_CHART });

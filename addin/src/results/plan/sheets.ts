@@ -6,7 +6,7 @@
 import type { Cell, PlanResult, Table } from "../../api/types";
 import type { ReportBlock } from "../../office/adapter";
 import { describeRules } from "./rules";
-import { boundGap, stoppedByLabel } from "./words";
+import { boundGap, stoppedByLabel, stoppedSentence } from "./words";
 
 export const CURRENCY = '#,##0.00 "€"';
 export const PLAN_FORMATS: Record<string, string> = {
@@ -37,13 +37,19 @@ export function planSummaryBlocks(result: PlanResult): ReportBlock[] {
     ["Forecast units", num(t.units), "#,##0"],
     ["Forecast revenue", num(t.revenue), CURRENCY],
     ["Forecast profit", num(t.profit), CURRENCY],
+    // the honest promise, when the engine gives it (issue 14)
+    ["Expected profit", num(t.expected_profit), CURRENCY],
+    ["Expected profit, low end of its 80 % range", num(t.expected_profit_low), CURRENCY],
+    ["Expected profit, high end of its 80 % range", num(t.expected_profit_high), CURRENCY],
+    ["Rows forecast beyond history", num(t.beyond_history), "0"],
     ["Products", num(t.products), "0"],
     ["Slots used", num(t.slots_used), "0"],
     [`Upper bound on ${objective}`, bound, objective === "units" ? "#,##0" : CURRENCY],
     ["Gap to the bound", gap, objective === "units" ? "#,##0" : CURRENCY],
-    ["Gap to the bound (share)", gap !== null && bound ? gap / Math.abs(bound) : null, "0.0%"],
+    ["Gap to the bound (share)", gap !== null && bound ? gap / Math.abs(bound) : null, "0.00%"],
     ["Anomaly score", num(result.anomaly_score), "0.00"],
     ["Stopped early (cancelled)", result.cancelled ? "yes" : "no", null],
+    ["Why the search stopped", stoppedSentence(result) ?? null, null],
   ];
   const rows = totals.filter(([, v]) => v !== null);
   const blocks: ReportBlock[] = [

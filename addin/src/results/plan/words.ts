@@ -1,6 +1,15 @@
-/** A plan's figures in words: the gap to the bound as a share, why the search stopped. */
-import type { CountryOutcome } from "../../api/types";
-import { isNum } from "../../components/format";
+/**
+ * A plan's figures in words, as pure functions of the job's result: the key numbers (expected
+ * profit and its range when the engine gives them, else the forecast profit), the gap to the
+ * bound as "within X % of the best plan under this forecast", why the search stopped, and how the
+ * live best relates to the final profit (the anomaly penalty).
+ */
+import type { CountryOutcome, PlanResult } from "../../api/types";
+import { fmtInt, fmtMoney, fmtPct, isNum } from "../../components/format";
+import { describeRules } from "./rules";
+
+/** Totals: cents while they matter, whole units from 10,000 on (2,873,456: a planner reads every digit). */
+export const fmtTotal = (v: unknown) => (isNum(v) && Math.abs(v) >= 10_000 ? fmtInt(v) : fmtMoney(v));
 
 /** Gap to the bound as a share: how far below what is possible the plan is. */
 export function boundGap(c: Pick<CountryOutcome, "bound" | "bound_gap" | "objective">): number | null {
@@ -17,3 +26,104 @@ const STOPPED_BY: Record<string, string> = {
 };
 
 export const stoppedByLabel = (v: unknown) => (typeof v === "string" && v ? STOPPED_BY[v] ?? v.replace(/_/g, " ") : "–");
+
+/** A gap to the bound as the sentence the README promises. */
+export function gapSentence(gap: number | null): string | undefined {
+  if (gap === null) return undefined;
+  if (gap < 0.00005) return "As good as the best plan possible under this forecast";
+  return `Within ${fmtPct(gap, gap < 0.01 ? 2 : 1)} of the best plan possible under this forecast`;
+}
+
+const settingOf = (result: PlanResult, key: string): unknown => {
+  const fromResult = result.settings;
+  const fromRun = (result.run?.settings ?? undefined) as Record<string, unknown> | undefined;
+  return fromResult?.[key] ?? fromRun?.[key];
+};
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+
+/** Why the search stopped, in words (result key `stopped_by`). */
+export function stoppedSentence(result: PlanResult): string | undefined {
+  const by = result.stopped_by ?? (result.cancelled ? "cancelled" : undefined);
+  if (typeof by !== "string" || !by) return undefined;
+  const run = result.generations_run;
+  const ran = isNum(run) ? plural(run, "generation") : undefined;
+  const planned = settingOf(result, "generations");
+  const limit = settingOf(result, "time_limit_s");
+  const stuck = settingOf(result, "stagnation_generations");
+  switch (by) {
+    case "generations":
+      return `Ran all ${isNum(planned) ? plural(planned, "generation") : "its generations"}.`;
+    case "stagnation":
+      return `Stopped early${ran ? ` after ${ran}` : ""}: no better plan in the last ${isNum(stuck) ? plural(stuck, "generation") : "generations"}, so more would likely not help.`;
+    case "time_limit":
+      return `Stopped at the time limit${isNum(limit) ? ` of ${limit} s` : ""}${ran ? ` after ${ran}` : ""}: a longer limit may find a better plan.`;
+    case "cancelled":
+      return `Cancelled${ran ? ` after ${ran}` : ""}: this is the best plan found until then.`;
+    default:
+      return `Stopped: ${by.replace(/_/g, " ")}${ran ? ` after ${ran}` : ""}.`;
+  }
+}
+
+export interface KeyFigures {
+  /** expected profit (honest promise) when the engine gives it, else the forecast profit */
+  profit: { value: number | null; low?: number; high?: number; expected: boolean };
+  revenue: number | null;
+  units: number | null;
+  gap: number | null;
+  rules: { kept: number; total: number };
+  stopped?: string;
+  anomaly: number | null;
+  beyondHistory?: number;
+  /** the last live best, when it differs from the final objective by the anomaly penalty */
+  penalty?: { liveBest: number; objective: number };
+}
+
+const num = (v: unknown): number | null => (isNum(v) ? v : null);
+
+export function keyFigures(result: PlanResult): KeyFigures {
+  const t = result.totals ?? {};
+  const expected = num(t.expected_profit);
+  const low = num(t.expected_profit_low);
+  const high = num(t.expected_profit_high);
+  const rules = describeRules(result.rules ?? []);
+  const objective = num(result.objective) ?? num(t.profit);
+  const conv = result.convergence ?? [];
+  const bestAt = (conv[0] ?? []).map((h) => String(h ?? "").toLowerCase()).indexOf("best");
+  const lastBest = bestAt >= 0 && conv.length > 1 ? num(conv[conv.length - 1][bestAt]) : null;
+  const weight = num(settingOf(result, "anomaly_weight"));
+  const penalty =
+    lastBest !== null && objective !== null && (weight ?? 1) > 0 && Math.abs(objective - lastBest) > Math.abs(objective) * 1e-4
+      ? { liveBest: lastBest, objective }
+      : undefined;
+  const beyond = num(t.beyond_history);
+  return {
+    profit: expected !== null
+      ? { value: expected, ...(low !== null ? { low } : {}), ...(high !== null ? { high } : {}), expected: true }
+      : { value: num(t.profit), expected: false },
+    revenue: num(t.revenue),
+    units: num(t.units),
+    gap: boundGap({ bound: result.bound, bound_gap: result.bound_gap, objective }),
+    rules: { kept: rules.filter((r) => r.kept).length, total: rules.length },
+    stopped: stoppedSentence(result),
+    anomaly: num(result.anomaly_score),
+    ...(beyond !== null ? { beyondHistory: beyond } : {}),
+    ...(penalty ? { penalty } : {}),
+  };
+}
+
+/** The live best and the final profit differ by the anomaly penalty: said in one sentence. */
+export function penaltySentence(p: { liveBest: number; objective: number }): string {
+  return `The live best during the search (${fmtTotal(p.liveBest)}) counts the anomaly penalty; the profit above does not, so the two differ by ${fmtTotal(Math.abs(p.objective - p.liveBest))}.`;
+}
+
+/** What a screen reader hears when a plan finishes. */
+export function planAnnouncement(result: PlanResult): string {
+  const k = keyFigures(result);
+  const parts = [
+    `${result.cancelled ? "Plan cancelled, best plan so far" : "Plan ready"}: ${k.profit.expected ? "expected profit" : "forecast profit"} ${fmtTotal(k.profit.value)}`,
+    gapSentence(k.gap)?.toLowerCase(),
+    k.rules.total ? (k.rules.kept === k.rules.total ? `all ${k.rules.total} rules kept` : `${k.rules.total - k.rules.kept} of ${k.rules.total} rules broken`) : undefined,
+  ];
+  return `${parts.filter(Boolean).join(", ")}.`;
+}

@@ -1,7 +1,10 @@
 /** A train job's result on the page and in the pane: every model's holdout accuracy, the champion marked. */
 import type { Metrics, TrainResult } from "../../api/types";
+import { Explain } from "../../components/Explain";
 import { fmtPct } from "../../components/format";
 import { TableHead } from "../../components/TableHead";
+import { GLOSSARY, modelDescription } from "../glossary";
+import type { GlossaryKey } from "../glossary";
 import type { ResultViewProps } from "../kind";
 
 interface MetricRow {
@@ -11,6 +14,17 @@ interface MetricRow {
   metrics: Metrics;
   champion?: boolean;
 }
+
+const metric = (key: GlossaryKey) => ({
+  key,
+  num: true,
+  label: (
+    <>
+      {GLOSSARY[key].term}
+      <Explain term={GLOSSARY[key].term} text={GLOSSARY[key].text} testId={`explain-${key}`} />
+    </>
+  ),
+});
 
 export function TrainView({ result }: ResultViewProps<TrainResult>) {
   const champion = result.champion ?? undefined;
@@ -39,9 +53,9 @@ export function TrainView({ result }: ResultViewProps<TrainResult>) {
           <TableHead
             columns={[
               { label: "Model" },
-              { label: "WAPE", num: true, title: "Weighted absolute percentage error" },
-              { label: "MAPE", num: true, title: "Mean absolute percentage error" },
-              { label: "Bias", num: true, title: "Forecast total / actual total − 1" },
+              metric("wape"),
+              metric("mape"),
+              metric("bias"),
             ]}
           />
           <tbody>
@@ -50,6 +64,7 @@ export function TrainView({ result }: ResultViewProps<TrainResult>) {
                 <td className="model-cell">
                   <span className="model-cell__name">
                     {r.name}
+                    <Explain term={r.name} text={modelDescription(r.name)} />
                     {r.champion && (
                       <span className="tag tag--accent" data-testid="champion">
                         champion

@@ -1,5 +1,6 @@
 /** The train kind: the models' holdout accuracy in the pane, the same table on "Folio Models". */
 import type { TrainResult } from "../../api/types";
+import { fmtPct } from "../../components/format";
 import type { ResultKind } from "../kind";
 import { METRIC_FORMATS, trainMetricsTable } from "./sheets";
 import { TrainView } from "./TrainView";
@@ -9,6 +10,11 @@ export const trainKind: ResultKind<TrainResult> = {
   View: TrainView,
   writeLabel: "Write to sheets",
   writeTestId: "write-sheets",
+  announce(result) {
+    const chosen = (result.candidates ?? []).find((c) => c.chosen) ?? (result.candidates ?? [])[0];
+    const champion = result.champion ? `; champion ${result.champion}` : "";
+    return chosen ? `Training finished: best candidate ${chosen.name}, WAPE ${fmtPct(chosen.metrics?.wape)}${champion}.` : "Training finished.";
+  },
   async write(adapter, result) {
     await adapter.writeTable("Folio Models", trainMetricsTable(result), { tableName: "FolioModels", numberFormats: METRIC_FORMATS });
     return "Model metrics are on the sheet “Folio Models”.";
