@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.data.tables import read_tables, to_values  # noqa: E402
 from engine.demo import demo_truth  # noqa: E402
-from engine.forecast import train  # noqa: E402
+from engine.forecast import Candidate, train  # noqa: E402
 from engine.plan.bound import solve_exact  # noqa: E402
 from engine.plan.instance import build_instance  # noqa: E402
 from engine.plan.planner import plan_catalogue  # noqa: E402
@@ -68,7 +68,23 @@ def dataset_of(tables: dict):
     return read_tables({name: to_values(df) for name, df in tables.items()})
 
 
-def run_case(case: Case, time_limit_s: float, candidates=None) -> dict:
+def _every_candidate(dataset, outcome, truth_inst, settings, optimum: float) -> list[dict]:
+    """Each candidate of the train job refit on all the history (as train refits the winner),
+    its forecast table solved exactly, valued on the truth: which one's plan truly earns most."""
+    b = outcome.report["backtest"]
+    shared = {"min_lag": b["min_lag"], "season": b["season"], "gap": b["gap"], "random_state": 0}
+    out = []
+    for c in outcome.report["candidates"]:
+        model = Candidate(c["name"], dict(c["params"])).estimator(**shared).fit(dataset.history)
+        inst = build_instance(dataset, model, settings)
+        inst.cannibalisation = 1.0
+        plan = solve_exact(inst, lower=0.0)["plan"]
+        out.append({"name": c["name"], "chosen": c["chosen"], "true": value_of(truth_inst, plan) / optimum,
+                    "wape": c["metrics"]["wape"], "decision": (c.get("decision_metrics") or {}).get("decision")})
+    return out
+
+
+def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: bool = False) -> dict:
     tables, truth = demo_truth(seed=case.seed, countries=case.countries, campaigns=case.campaigns,
                                products=case.products)
     dataset = dataset_of(tables)
@@ -91,7 +107,8 @@ def run_case(case: Case, time_limit_s: float, candidates=None) -> dict:
     model_inst.cannibalisation = 1.0
     model_exact = solve_exact(model_inst, lower=0.0)
     model_exact_true = value_of(truth_inst, model_exact["plan"])
-    return {
+    every = _every_candidate(dataset, outcome, truth_inst, settings, optimum["value"]) if every_candidate else None
+    return {"every": every,
         "case": case, "chosen": outcome.best.candidate_name_, "train_s": train_s, "plan_s": plan_s,
         "optimum": optimum["value"], "proved": optimum["proved_optimal"], "plan_true": plan_true,
         "promised": promised, "raw_profit": totals["profit"], "range": (totals.get("expected_profit_low"),
@@ -125,6 +142,15 @@ def print_table(rows: list[dict]) -> None:
               f"{_pct(r['model_exact_true'] / r['optimum']):>16s} "
               f"{r['model_exact_promised'] / r['model_exact_true']:16.3f}x {holds:>16s} "
               f"{'-' if r['beyond'] is None else r['beyond']:>6} {r['train_s']:8.1f} {r['plan_s']:7.1f}")
+    for r in rows:
+        if r.get("every"):
+            best = max(r["every"], key=lambda e: e["true"])
+            chosen = next(e for e in r["every"] if e["chosen"])
+            print(f"  {r['case'].name}: every candidate's exact plan on the truth (backtest WAPE, decision error): "
+                  + ", ".join(f"{e['name']} {100 * e['true']:.1f} % ({e['wape']:.3f}, "
+                              f"{e['decision'] if e['decision'] is None else round(e['decision'], 3)})"
+                              f"{' <- chosen' if e['chosen'] else ''}" for e in r["every"])
+                  + f"; the chosen one earns most: {'yes' if chosen is best else 'NO'}")
     ratios = np.array([r["plan_true"] / r["optimum"] for r in rows])
     promise = np.array([r["promised"] / r["plan_true"] for r in rows])
     print(f"true/opt: min {_pct(ratios.min())}, mean {_pct(ratios.mean())}; promised/true: "
@@ -141,12 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", nargs="*", help=f"case names from {[c.name for c in CASES]}")
     parser.add_argument("--time-limit", type=float, default=20.0, help="plan time_limit_s (default 20)")
     parser.add_argument("--candidates", nargs="*", help="train candidates (default: train's defaults)")
+    parser.add_argument("--every-candidate", action="store_true",
+                        help="also refit every candidate and value its exact plan on the truth")
     args = parser.parse_args(argv)
     names = args.cases or (QUICK if args.quick else [c.name for c in CASES])
     cases = [c for c in CASES if c.name in names]
     rows = []
     for case in cases:
-        rows.append(run_case(case, args.time_limit, args.candidates or None))
+        rows.append(run_case(case, args.time_limit, args.candidates or None, args.every_candidate))
         r = rows[-1]
         if "error" in r:
             print(f"  {case.name}: {r['error']}", flush=True)

@@ -20,6 +20,7 @@ from engine.data.columns import canonical_columns
 from engine.errors import FolioError, Problem, settings_error, table_error
 
 from . import backtest
+from .decision import decision_metrics
 from .model import FAMILIES, MAX_COUNTRY_MODELS, Forecaster, _is_int
 
 # -- candidates ---------------------------------------------------------------------------------
@@ -37,7 +38,7 @@ PRESETS = {
     # category/brand by variances estimated from the data; its own market terms.
     "pooled": {"family": "pooled"},
 }
-SELECT_BY = ("wape", "mape")
+SELECT_BY = ("decision", "wape", "mape")
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _rank_value(metrics: dict, key: str) -> float:
 
 
 def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int = 2, folds: int = 3,
-          gap: int = 0, season: int = backtest.DEFAULT_SEASON, candidates=None, select_by: str = "wape",
+          gap: int = 0, season: int = backtest.DEFAULT_SEASON, candidates=None, select_by: str = "decision",
           seed: int = 0, progress: Progress = None, should_stop: ShouldStop = None) -> TrainOutcome:
     """Rolling-origin backtest of the candidates, then the winner refit on every row.
 
@@ -139,7 +140,9 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     its origin and forecasts the ``holdout_campaigns`` campaigns that follow ``gap`` skipped ones
     (lags are read at least ``gap + holdout_campaigns`` campaigns back, as they would be in
     use). Metrics are pooled over the rows of every fold; the candidate with the lowest
-    ``select_by`` wins. ``holdout`` in the report is the newest fold (what the registry uses).
+    ``select_by`` wins: by default ``decision`` (engine.forecast.decision: how well it predicts
+    the differences a plan decides on, each product's lift from a placement or discount and
+    which products sell more), or ``wape`` / ``mape``. ``holdout`` in the report is the newest fold (what the registry uses).
     """
     history = check_history(history)
     _check_settings(seed, season, select_by)
@@ -160,7 +163,9 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     forecasts = {c.name: np.full(len(history), np.nan) for c in cands}
     base = {name: np.full(len(history), np.nan) for name in backtest.BASELINES}
     fold_rows = []
+    fold_of = np.full(len(history), -1)
     for fold in splits:
+        fold_of[fold.split.holdout] = fold.number
         split = fold.split
         step(fold.number, f"fold {fold.number + 1} of {len(splits)}: fitting {len(cands)} candidates on "
                           f"campaigns up to {fold.origin}, forecasting {split.holdout_campaigns}")
@@ -183,9 +188,10 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     # fit that needs a strong scale is not beaten by one that merely needs less of it.
     scales = {name: (calibrate_scale(y[tested], pred[tested]) if select_by == "mape" else 1.0)
               for name, pred in forecasts.items()}
+    decisions = {name: decision_metrics(history, y, pred, fold_of) for name, pred in forecasts.items()}
     ranked = {name: (backtest.metrics(y[tested], pred[tested] * scales[name]) if select_by == "mape"
                      else pooled[name]) for name, pred in forecasts.items()}
-    chosen = int(np.argmin([_rank_value(ranked[c.name], select_by) for c in cands]))
+    chosen = int(np.argmin([_rank_value({**ranked[c.name], **decisions[c.name]}, select_by) for c in cands]))
     winner = cands[chosen]
     step(len(splits), f"refitting {winner.name} on all campaigns")
     best = winner.estimator(**shared).fit(history)
@@ -201,7 +207,8 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
         "candidates": [
             {"name": c.name, "family": c.params.get("family", "gbm"),
              "per_country": bool(c.params.get("per_country", False)), "params": _json_params(c.params),
-             "metrics": pooled[c.name], "scale": scales[c.name], "scaled_metrics": ranked[c.name],
+             "metrics": pooled[c.name], "decision_metrics": decisions[c.name], "scale": scales[c.name],
+             "scaled_metrics": ranked[c.name],
              "holdout_metrics": backtest.metrics(y[newest.holdout], forecasts[c.name][newest.holdout]),
              "n_train": n_train, "n_holdout": int(newest.holdout.sum()), "n_backtest": int(tested.sum()),
              "chosen": i == chosen}
@@ -210,6 +217,7 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
         "baselines": [
             {"name": name, **({"season": season or backtest.DEFAULT_SEASON} if name == "seasonal_naive" else {}),
              "metrics": backtest.metrics(y[tested], pred[tested]),
+             "decision_metrics": decision_metrics(history, y, pred, fold_of),
              "holdout_metrics": backtest.metrics(y[newest.holdout], pred[newest.holdout])}
             for name, pred in base.items()
         ],

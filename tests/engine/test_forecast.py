@@ -47,7 +47,7 @@ def test_report_is_json_ready_and_complete(outcome, history):
     assert [f["campaigns"] for f in report["folds"]] == [order[-4:-2], order[-2:]]
     assert [f["origin"] for f in report["folds"]] == [order[-5], order[-3]]
     assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 17,
-                                  "select_by": "wape", "scale": 1.0, "rows": tested,
+                                  "select_by": "decision", "scale": 1.0, "rows": tested,
                                   "metrics": "pooled over the rows of every fold"}
     lagged = any(f.startswith("lag_own_") for f in report["features"])
     assert lagged or outcome.best.family == "pooled" and "product_discount" in report["features"]
@@ -56,7 +56,9 @@ def test_report_is_json_ready_and_complete(outcome, history):
 def test_chosen_model_beats_every_baseline_in_the_backtest(outcome):
     report = outcome.report
     chosen = next(c for c in report["candidates"] if c["chosen"])
-    assert chosen["metrics"]["wape"] == min(c["metrics"]["wape"] for c in report["candidates"])
+    decision = [c["decision_metrics"]["decision"] for c in report["candidates"]]
+    assert chosen["decision_metrics"]["decision"] == min(decision)  # chosen by how it serves decisions
+    assert set(chosen["decision_metrics"]) == {"lift_error", "level_error", "rank_corr", "decision"}
     for baseline in ("naive", "seasonal_naive", "mean"):
         assert chosen["metrics"]["wape"] < 0.8 * _metric(report["baselines"], baseline)
         assert chosen["metrics"]["mape"] < _metric(report["baselines"], baseline, "mape")
@@ -232,3 +234,27 @@ def test_naive_baseline_uses_last_training_campaign():
     assert list(backtest.naive_forecast(history, split)) == [7.0, 3.0, 4.0]  # c: global mean
     assert list(backtest.mean_forecast(history, split)) == [6.0, 2.0, 4.0]
     assert backtest.metrics([10, 0], [5, 1]) == {"wape": 0.6, "mape": 0.5, "bias": -0.4}
+
+
+def test_decision_metrics_reward_the_right_differences():
+    """A forecast with every product's level right but no response to discounts loses to one
+    that gets each product's lift right with levels a little off; WAPE says the opposite."""
+    from engine.forecast.decision import decision_metrics
+
+    rng = np.random.default_rng(0)
+    products = np.repeat([f"P{i}" for i in range(60)], 8)
+    level = np.repeat(rng.normal(4.0, 0.8, 60), 8)
+    lift = np.repeat(rng.uniform(1.0, 3.2, 60), 8)
+    discount = np.tile([0.0, 0.3, 0.0, 0.1, 0.0, 0.2, 0.0, 0.4], 60)
+    mu = np.exp(level + lift * discount)
+    history = pd.DataFrame({"product_id": products, "campaign": np.tile(np.arange(8), 60), "units": mu})
+    fold = np.zeros(len(history), dtype=int)
+    flat = np.exp(level + lift.mean() * 0.125)  # right level on average, no lift per product
+    responsive = mu * 1.35  # every lift right, 35 % too high
+    a = decision_metrics(history, mu, flat, fold)
+    b = decision_metrics(history, mu, responsive, fold)
+    assert b["lift_error"] < 0.01 < a["lift_error"]
+    assert b["decision"] < a["decision"]
+    assert b["rank_corr"] == pytest.approx(1.0)
+    assert backtest.metrics(mu, responsive)["wape"] > backtest.metrics(mu, flat)["wape"]
+    assert decision_metrics(history, mu, mu, np.full(len(mu), -1))["decision"] is None
