@@ -121,6 +121,11 @@ def plan_figures(result: dict) -> list[Line]:
         lines.append(("Products placed", totals["products"], WHOLE))
     if is_number(totals.get("slots_used")) and totals.get("slots_used") != totals.get("products"):
         lines.append(("Slots used", totals["slots_used"], WHOLE))
+    case_lift = ((result.get("business_case") or {}).get("lift") or {}).get(
+        objective if objective in ("profit", "revenue", "units") else "profit")
+    if is_number(case_lift):
+        lines.append((f"Lift in {objective} over the last catalogue (see Business case)", case_lift,
+                      "+0.0%;-0.0%;0.0%"))
     if is_number(result.get("bound")):
         fmt = WHOLE if objective == "units" else MONEY
         lines.append((f"Upper bound on {objective} (forecast)", result["bound"], fmt))

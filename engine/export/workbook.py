@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from .business_sheet import write_business_case
 from .cells import fit_widths, key_values, print_setup, table_rows
 from .plan_sheets import write_convergence, write_countries, write_plan
 from .summary import write_summary
@@ -85,6 +86,8 @@ def result_workbook(kind: str, result: dict, run: dict | None = None) -> bytes:
         print_setup(ws)
         key_values(ws, 1, f"{kind} result", {k: v for k, v in result.items() if k != "run"})
     write_summary(wb, kind, result, run)
+    if kind == "plan":
+        write_business_case(wb, result.get("business_case"), index=1)
     if kind == "plan":
         wb.active = wb.sheetnames.index("Plan")
     buffer = io.BytesIO()

@@ -21,6 +21,8 @@ import pandas as pd
 from engine.data.dataset import Dataset
 from engine.errors import FolioError, Problem
 
+from .business_case import gather_cases
+
 MAX_COUNTRIES = 200
 SUMMED = ("units", "revenue", "profit", "products", "slots_used")
 
@@ -163,6 +165,8 @@ def gather_plans(outcomes: list[dict]) -> dict:
             o["status"] == "cancelled" for o in outcomes),
         "settings": first.get("settings"),
         "layout": first.get("layout"),
+        "business_case": gather_cases([(o["country"], (o.get("result") or {}).get("business_case"))
+                                       for o in outcomes]),
         "elapsed_s": max((b.get("elapsed_s") or 0.0 for b in planned), default=0.0),
     }
 

@@ -21,6 +21,7 @@ from engine.errors import FolioError
 from . import ga
 from .anomaly import CompositionAnomaly
 from .bound import chromosome_from, lp_bound
+from .business_case import business_case
 from .cannibal import estimate_factor
 from .coevolution import coevolve
 from .instance import PlanInstance, build_instance
@@ -157,7 +158,18 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
         "generations_run": int(generations_run),
         "elapsed_s": round(time.monotonic() - started, 3),
     })
+    result["business_case"] = business_case(dataset.history, inst, best, result["totals"],
+                                            country=_one_country(dataset))
     return result
+
+
+def _one_country(dataset: Dataset) -> str | None:
+    """The country a plan is for when its products name exactly one (a multi-country plan's part)."""
+    products = dataset.products
+    if products is None or "country" not in products.columns:
+        return None
+    names = set(products["country"].dropna().astype(str).str.strip())
+    return names.pop() if len(names) == 1 else None
 
 
 def _layout(dataset: Dataset, inst: PlanInstance) -> dict:

@@ -101,6 +101,31 @@ def _rule_settings() -> dict:
     return out
 
 
+def _business_case() -> dict:
+    """A plan's ``result.business_case`` (engine.plan.business_case; docs/engine-api.md)."""
+    figures = {name: {"type": ["number", "null"]} for name in (
+        "profit", "revenue", "units", "expected_profit", "expected_profit_low",
+        "expected_profit_high", "expected_revenue", "expected_units")}
+    lift = {"type": ["object", "null"], "description": "(plan - last catalogue) / |last catalogue| "
+            "per figure, on expected figures when both have them",
+            "properties": {k: {"type": ["number", "null"]} for k in ("profit", "revenue", "units")}}
+    option = {"type": "object", "required": ["name", "label"], "properties": {
+        "name": {"enum": ["plan", "own", "last_catalogue"]}, "label": {"type": "string"},
+        "campaign": {}, "products": {"type": "integer"}, "lift": lift, **figures}}
+    mapping = {"type": "object", "description": "how the latest campaign's catalogue was mapped "
+               "onto the planned layout (its products in page order fill the slots in order)",
+               "properties": {"campaign": {}, "shown": {"type": "integer"},
+                              "left_out": {"type": "integer"}, "dropped": {"type": "integer"},
+                              "empty_slots": {"type": "integer"},
+                              "discounts_changed": {"type": "integer"}, "reason": {"type": "string"}}}
+    return {"type": ["object", "null"], "required": ["options", "lift"],
+            "description": "the plan beside the last catalogue, both scored by the same model on "
+                           "the same layout; a multi-country plan sums the countries' cases",
+            "properties": {"options": {"type": "array", "items": option}, "lift": lift,
+                           "last_catalogue": mapping, "basis": {"type": "string"},
+                           "countries": {"type": "array", "items": {"type": "object"}}}}
+
+
 def openapi() -> dict:
     from engine.plan.settings import OBJECTIVES, STRATEGIES
 
@@ -130,8 +155,9 @@ def openapi() -> dict:
                                  "description": "upper bound on the objective, when known"},
                        "anomaly_score": {"type": "number"},
                        "countries": {"type": "array", "description": "a multi-country plan: one "
-                                     "entry per country"}}},
-        "components": {"PlanSettings": {"type": "object", "properties": {
+                                     "entry per country"},
+                       "business_case": {"$ref": "#/components/schemas/BusinessCase"}}},
+        "components": {"BusinessCase": _business_case(), "PlanSettings": {"type": "object", "properties": {
             "pages": {"type": "integer", "minimum": 1},
             "slots_per_page": {"type": "integer", "minimum": 1},
             "discount_levels": {"type": "array", "items": {"type": "number", "minimum": 0,

@@ -106,6 +106,16 @@ def planner_result(slots: int = 32, generations: int = 60, seed: int = 0) -> dic
         "layout": {"source": "slots", "slots": slots, "pages": (slots + 3) // 4},
         "objective": profit, "greedy_objective": profit * 0.988, "generations_run": generations,
         "elapsed_s": 12.345,
+        "business_case": {
+            "options": [{"name": "plan", "label": "This plan", "profit": profit, "revenue": 2 * profit,
+                         "units": 5_000.0, "products": slots},
+                        {"name": "last_catalogue", "label": "Last catalogue (2024-06)",
+                         "campaign": "2024-06", "profit": profit / 1.25, "revenue": 1.8 * profit,
+                         "units": 4_000.0, "products": slots - 2}],
+            "lift": {"profit": 0.25, "revenue": 2 / 1.8 - 1, "units": 0.25},
+            "last_catalogue": {"campaign": "2024-06", "shown": 40, "left_out": 1, "dropped": 7,
+                               "empty_slots": 0, "discounts_changed": 3},
+            "basis": "the same model, layout and cannibalisation factor value every option"},
     }
 
 
@@ -339,3 +349,34 @@ def test_convergence_chart_names_its_lines():
     titles = [s.tx.v for s in chart.series]
     assert titles == ["best plan", "population mean"]
     assert wb["Convergence"]["B2"].number_format == "#,##0"
+
+
+def test_business_case_sheet_sets_the_plan_beside_the_last_catalogue():
+    wb = load(result_workbook("plan", planner_result(), RUN))
+    assert wb.sheetnames[:2] == ["Summary", "Business case"] and wb.active.title == "Plan"
+    ws = wb["Business case"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0]}
+    header = next(r for r in ws.iter_rows(values_only=True) if r[-1] == "Lift" or "Lift" in r)
+    assert [h for h in header if h] == ["This plan", "Last catalogue (2024-06)", "Lift"]
+    profit = rows["Profit (forecast)"]
+    assert profit[3] == pytest.approx(0.25) and profit[1] == pytest.approx(1.25 * profit[2])
+    assert rows["Products placed"][1:3] == (32, 30)
+    texts = sheet_texts(ws)
+    assert "1 of its 40 products is no longer a candidate (not in the products table): left out." in texts
+    assert "7 of its products found no slot: this layout is smaller." in texts
+    assert "3 of its discounts are not allowed now: moved to the nearest allowed level." in texts
+    assert len(ws._charts) == 1
+
+
+def test_business_case_with_the_honest_promise_compares_expected_figures():
+    result = planner_result()
+    plan, old = result["business_case"]["options"]
+    plan.update(expected_profit=90.0, expected_profit_low=70.0, expected_profit_high=99.0)
+    old.update(expected_profit=60.0, expected_profit_low=50.0, expected_profit_high=66.0)
+    result["business_case"]["lift"]["profit"] = 0.5
+    ws = load(result_workbook("plan", result, RUN))["Business case"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0]}
+    assert rows["Expected profit"][1:4] == (90.0, 60.0, 0.5)
+    assert rows["   low end of the range"][1:3] == (70.0, 50.0)
+    assert rows["Profit (forecast)"][3] is None  # the lift stands beside the expected figure
+    assert any("optimizer's curse" in str(t) for t in sheet_texts(ws))

@@ -56,12 +56,14 @@ def printed(data: bytes, tmp_path: Path, name: str) -> tuple[int, list[str]]:
 def test_a_32_slot_plan_prints_as_a_short_report(tmp_path):
     pages, text = printed(result_workbook("plan", planner_result(slots=32, generations=60), RUN),
                           tmp_path, "plan32")
-    assert pages <= 6, pages  # Summary, Plan, Convergence (before: 20 pages)
+    assert pages <= 6, pages  # Summary, Business case, Plan, Convergence x 2 (before: 11 pages)
     assert not any("###" in page for page in text)
     summary = text[0]
     for label, value in (("Profit (forecast)", r"[\d,]+\.\d\d"), ("Gap to the bound", r"0\.07%"),
                          ("Anomaly score", r"0\.64"), ("Discount levels", r"0 %, 10 %, 20 %, 30 %")):
         assert re.search(re.escape(label) + r".*?" + value, summary), (label, summary)
+    case = [page for page in text if "Business case" in page]
+    assert len(case) == 1 and re.search(r"Profit \(forecast\).*\+25\.0%", case[0]), case  # one page
     plan_pages = [page for page in text if "forecast_profit" in page]
     assert plan_pages and all("product_id" in page for page in plan_pages)  # header on each page
     assert "cannibalisation" not in "".join(plan_pages)  # an all-1 column says nothing

@@ -6,6 +6,7 @@ import io
 import time
 
 import openpyxl
+import pytest
 
 from api_helpers import finish, post_json
 
@@ -122,8 +123,15 @@ def test_plan_keeps_the_rules_and_exports_a_workbook(client, dataset_id, demo_ra
     response = client.get(f"/api/jobs/{job['id']}/result.xlsx")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert {"Plan", "Summary", "Convergence"} <= set(book.sheetnames)
+    assert {"Plan", "Summary", "Convergence", "Business case"} <= set(book.sheetnames)
     assert book["Plan"].max_row == len(rows) + 1
+    case = result["business_case"]  # the plan beside the demo's latest catalogue, same model
+    assert [o["name"] for o in case["options"]] == ["plan", "last_catalogue"]
+    assert case["options"][0]["profit"] == pytest.approx(result["totals"]["profit"])
+    assert set(case["lift"]) == {"profit", "revenue", "units"}
+    schema = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    assert set(case) <= set(schema["BusinessCase"]["properties"])
+    assert set(case["options"][0]) <= set(schema["BusinessCase"]["properties"]["options"]["items"]["properties"])
 
 
 def _must_include(products: list) -> set:
