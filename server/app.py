@@ -36,9 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security(app)
     register_gzip(app)
     from . import pages
-    from .api import datasets, health, jobs, models, workbooks
+    from .api import datasets, health, jobs, models, shares, workbooks
 
-    for module in (health, datasets, jobs, models, workbooks):
+    for module in (health, datasets, jobs, models, workbooks, shares):
         app.register_blueprint(module.bp)
     register_ws(app)
     app.register_blueprint(pages.bp)  # last: its catch-all path must not shadow the API

@@ -14,7 +14,7 @@ TABLE = {"type": "array", "description": "Excel range values: header row, then o
 PROBLEM_CODES = ["invalid_json", "invalid_table", "invalid_request", "invalid_job", "invalid_settings",
                  "invalid_encoding", "invalid_workbook", "payload_too_large", "queue_full", "storage_full", "unsupported_encoding",
                  "not_found", "conflict", "infeasible", "unauthorized", "forbidden", "rate_limited",
-                 "method_not_allowed", "internal", "worker_lost", "not_built"]
+                 "method_not_allowed", "internal", "worker_lost", "not_built", "invalid_share"]
 
 
 def _ref(name: str) -> dict:
@@ -123,6 +123,13 @@ def _shared_schemas(parts: dict) -> dict:
                                "description": "the job this one is part of (e.g. one country "
                                               "of a multi-country plan)"},
                     **_merged(parts, "record")}},
+        "Share": {"type": "object", "required": ["id", "job", "created_at", "expires_at", "active"],
+                  "properties": {"id": {"type": "string"}, "job": {"type": "string"},
+                                 "created_at": {"type": "string"}, "expires_at": {"type": "string"},
+                                 "revoked_at": {"type": ["string", "null"]},
+                                 "active": {"type": "boolean"}}},
+        "ShareCreated": {"allOf": [_ref("Share"), {"type": "object", "required": ["url"],
+                                                   "properties": {"url": {"type": "string"}}}]},
         "Model": {"type": "object", "required": ["id", "metrics", "champion"], "properties": {
             "id": {"type": "string"}, "dataset": {"type": "string"}, "name": {"type": "string"},
             "family": {"type": "string"}, "metrics": {"type": "object"},
@@ -195,10 +202,42 @@ def openapi_document(version: str) -> dict:
                 **ERRORS}}},
         "/api/demo/workbook.xlsx": {"get": {"operationId": "demoWorkbook", "responses": {
             "200": {"description": "The demo workbook", "content": xlsx}}}},
+        "/api/jobs/{job_id}/shares": {
+            "post": {"operationId": "shareJob", "parameters": [JOB_ID],
+                     "description": "A read-only page of this finished plan behind an unguessable "
+                                    "link (`url`, shown once) that needs no API token, expires and "
+                                    "can be revoked; it opens that page and nothing else.",
+                     "requestBody": {"required": False, "content": {"application/json": {
+                         "schema": {"type": "object", "properties": {"expires_in_days": {
+                             "type": "number", "exclusiveMinimum": 0, "maximum": 90,
+                             "default": 7}}}}}},
+                     "responses": {"201": _json("The link", _ref("ShareCreated")),
+                                   "409": _problem("Not a finished plan"),
+                                   "422": _problem("Invalid expiry"), **ERRORS}},
+            "get": {"operationId": "listShares", "parameters": [JOB_ID],
+                    "responses": {"200": _json("The job's links (without their tokens)", {
+                        "type": "object", "properties": {"shares": {
+                            "type": "array", "items": _ref("Share")}}}), **ERRORS}}},
+        "/api/jobs/{job_id}/shares/{share_id}": {"delete": {
+            "operationId": "revokeShare", "parameters": [JOB_ID, {
+                "name": "share_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _json("Revoked: the link answers 404 from now on", _ref("Share")),
+                          **ERRORS}}},
+        "/s/{token}": {"get": {
+            "operationId": "sharedPage", "security": [],
+            "description": "The read-only page of one shared plan (HTML; no API token). A wrong, "
+                           "expired or revoked token answers 404.",
+            "parameters": [{"name": "token", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The page", "content": {"text/html": {
+                "schema": {"type": "string"}}}}, "404": {
+                "description": "No such link (a short HTML page for browsers, else a problem)",
+                "content": {"text/html": {"schema": {"type": "string"}},
+                            "application/problem+json": {"schema": _ref("Problem")}}}}}},
     }
     for path, operations in paths.items():  # every guarded route may answer these
         for operation in operations.values():
-            if path != "/api/health":
+            if path.startswith("/api/") and path != "/api/health":
                 for status in ("401", "429"):
                     operation["responses"].setdefault(status, ERRORS[status])
     return {
