@@ -18,7 +18,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .store import new_id, write_atomic
+from .blobs import new_id, write_atomic
 
 TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # token_urlsafe(32): 43 characters

@@ -29,15 +29,16 @@ header,main{max-width:1100px;margin:0 auto;padding:0 16px}
 header{padding-top:18px}h1{font-size:1.6em;margin:.2em 0;color:#5b2c6f}
 h2{font-size:1.2em;color:#5b2c6f;margin:1.6em 0 .5em}
 .note{color:#555;font-size:.92em}
-.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:8px;margin:0}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:0}
 .figures div{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 10px}
-.figures dt{font-size:.85em;color:#555}.figures dd{margin:0;font-size:1.25em;font-weight:600}
+.figures dt{font-size:.85em;color:#555}.figures dd{margin:0;font-size:1.2em;font-weight:600;overflow-wrap:anywhere}
 table{border-collapse:collapse;background:#fff;font-size:.93em}
 th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}
 thead th{background:#5b2c6f;color:#fff;position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.lift{font-weight:700}
 .broken{color:#c00000;font-weight:700}.scroll{overflow-x:auto}
-.charts{display:flex;flex-wrap:wrap;gap:12px}svg{background:#fff;border:1px solid #ddd;border-radius:6px}
+.charts{display:flex;flex-wrap:wrap;gap:12px}
+svg{background:#fff;border:1px solid #ddd;border-radius:6px;max-width:100%;height:auto}
 svg text{font:12px system-ui,sans-serif;fill:#333}
 """.strip()
 STYLE_CSP_SOURCE = "'sha256-" + base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode() + "'"
@@ -112,9 +113,9 @@ def _case(case: dict | None) -> dict | None:
     notes = []
     if last.get("reason"):
         notes.append(f"No last catalogue to compare with: {last['reason']}.")
-    for key, text in (("left_out", "of its products no longer a candidate (not in the products table): left out"),
-                      ("empty_slots", "of this layout's slots empty for it: it had fewer products"),
-                      ("dropped", "of its products without a slot: this layout is smaller"),
+    for key, text in (("left_out", "of its products are no longer candidates (not in the products table): left out"),
+                      ("empty_slots", "of this layout's slots stay empty for it: it had fewer products"),
+                      ("dropped", "of its products found no slot: this layout is smaller"),
                       ("discounts_changed", "of its discounts moved to the nearest allowed level")):
         if last.get(key):
             notes.append(f"Last catalogue: {last[key]} {text}.")

@@ -30,7 +30,7 @@ ENGINE_LAYERS = [
 # and sockets sit on top, the app factory joins everything.
 SERVER_LAYERS = [
     {"server.config", "server.jobs", "server.wire", "server.blobs"},
-    {"server.store", "server.jobstore_redis", "server.validated"},
+    {"server.store", "server.jobstore_redis", "server.validated", "server.shares"},
     {"server.kinds"},
     {"server.lifecycle", "server.hub"},
     {"server.runners", "server.celery_app"},
