@@ -9,6 +9,41 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# One title per code, in a planner's words: what a person reads first in the pane's message bar.
+# The ``detail`` says what exactly happened, ``errors`` where; the code stays for programs.
+TITLES = {
+    "invalid_table": "Some cells in your tables need fixing",
+    "insufficient_data": "Not enough sales history for this yet",
+    "invalid_settings": "Check the plan settings",
+    "infeasible": "No plan can keep all your rules",
+    "invalid_job": "This run cannot start as set up",
+    "invalid_request": "This request cannot be used as sent",
+    "invalid_json": "The request is not valid JSON",
+    "invalid_encoding": "The compressed request cannot be read",
+    "unsupported_encoding": "The request's compression is not supported",
+    "invalid_workbook": "The file cannot be read",
+    "payload_too_large": "The data is too large to send in one go",
+    "not_found": "Not found: it may have been deleted or never existed",
+    "conflict": "This changed meanwhile: try again",
+    "model_incompatible": "The saved forecast model cannot be used: train again",
+    "cancelled": "Cancelled",
+    "unauthorized": "The server asks for its access token",
+    "forbidden": "Not allowed from here",
+    "method_not_allowed": "That action is not available here",
+    "rate_limited": "Too many requests at once: wait a moment",
+    "queue_full": "The server is busy: try again in a minute",
+    "storage_full": "The server's disk is full",
+    "worker_lost": "The run was lost with its worker: start it again",
+    "not_built": "The add-in is not built on this server",
+    "invalid_share": "This plan cannot be shared as asked",
+    "internal": "Something went wrong on the server",
+}
+
+
+def title_for(code: str) -> str:
+    """The planner-worded title of ``code`` (a readable fallback for a code without one)."""
+    return TITLES.get(code) or code.replace("_", " ").capitalize()
+
 
 def column_letter(index: int) -> str:
     """Excel column letters for a 0-based column index (0 -> A, 26 -> AA)."""
@@ -48,11 +83,13 @@ class FolioError(Exception):
     code: str
     detail: str
     status: int = 400
-    title: str = "Request failed"
+    title: str | None = None  # None: the code's title in TITLES
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__(self.detail)
+        if self.title is None:
+            self.title = title_for(self.code)
 
     def __str__(self) -> str:  # dataclass would print the repr otherwise
         return self.detail
@@ -75,7 +112,6 @@ def table_error(problems: list[Problem], detail: str | None = None) -> FolioErro
     return FolioError(
         code="invalid_table",
         status=422,
-        title="The tables do not match the contract",
         detail=detail or (first if count == 1 else f"{count} problems in the tables; first: {first}"),
         problems=list(problems),
     )
@@ -87,7 +123,6 @@ def settings_error(problems: list[Problem]) -> FolioError:
     return FolioError(
         code="invalid_settings",
         status=422,
-        title="Invalid settings",
         detail=first if len(problems) == 1 else f"{len(problems)} invalid settings; first: {first}",
         problems=list(problems),
     )
@@ -98,7 +133,6 @@ def infeasible(rule: str, detail: str) -> FolioError:
     return FolioError(
         code="infeasible",
         status=422,
-        title="The business rules cannot all be met",
         detail=detail,
         problems=[Problem(message=detail, column=rule)],
     )

@@ -18,7 +18,7 @@ CHUNK = 64 * 1024
 
 
 def too_large(detail: str) -> FolioError:
-    return FolioError(code="payload_too_large", status=413, title="Payload too large", detail=detail)
+    return FolioError(code="payload_too_large", status=413, detail=detail)
 
 
 def read_raw_body(limit: int) -> bytes:
@@ -62,7 +62,7 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
         if not inflater.eof:
             raise zlib.error("truncated gzip stream")
     except zlib.error as exc:
-        raise FolioError(code="invalid_encoding", status=400, title="Invalid gzip body",
+        raise FolioError(code="invalid_encoding", status=400,
                          detail=f"the body is marked Content-Encoding: gzip but is not valid gzip ({exc})")
     return b"".join(out)
 
@@ -79,7 +79,7 @@ def decoded_body(max_decoded: int | None = None) -> bytes:
         return raw
     if encoding in ("gzip", "x-gzip"):
         return gunzip_capped(raw, limit)
-    raise FolioError(code="unsupported_encoding", status=415, title="Unsupported encoding",
+    raise FolioError(code="unsupported_encoding", status=415,
                      detail=f"Content-Encoding {encoding!r} is not supported; send gzip or none")
 
 
@@ -87,10 +87,10 @@ def json_body() -> object:
     """The decoded JSON body; a clear ``invalid_json`` error otherwise."""
     data = decoded_body()
     if not data.strip():
-        raise FolioError(code="invalid_json", status=400, title="Invalid JSON",
+        raise FolioError(code="invalid_json", status=400,
                          detail="the request body is empty; a JSON object was expected")
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise FolioError(code="invalid_json", status=400, title="Invalid JSON",
+        raise FolioError(code="invalid_json", status=400,
                          detail=f"the request body is not valid JSON: {exc}")

@@ -94,7 +94,7 @@ class JobLife:
         idempotency key returns its job. 503 ``queue_full`` past ``max_queued`` waiting jobs."""
         adds = kinds.get(body["kind"]).queued_jobs(body)
         if len(self.store.jobs_with_status("queued")) + adds > max_queued:
-            raise FolioError(code="queue_full", status=503, title="Queue full",
+            raise FolioError(code="queue_full", status=503,
                              detail=f"{max_queued} jobs are already waiting; retry in a little while")
         job, created = self.store.create_job(body["kind"], body, idempotency_key)
         if created and self._coordinator_of(job):
@@ -109,7 +109,7 @@ class JobLife:
         so far), a parent's children too. 409 ``conflict`` for a job already finished otherwise."""
         job_id = job["id"]
         if job["status"] in FINISHED and job["status"] != "cancelled":
-            raise FolioError(code="conflict", status=409, title="Conflict",
+            raise FolioError(code="conflict", status=409,
                              detail=f"job {job_id} has already finished as {job['status']}")
         self.store.request_cancel(job_id)
         coordinator = self._coordinator_of(job)
@@ -133,7 +133,7 @@ class JobLife:
         try:
             kind = kinds.KINDS.get(job["kind"])
             if kind is None:  # recorded by a version that had this kind
-                raise FolioError(code="invalid_job", status=422, title="Invalid job request",
+                raise FolioError(code="invalid_job", status=422,
                                  detail=f"this server has no job kind {job['kind']!r}")
             result = kind.run(ctx, job["body"])
             if result.get("cancelled") or ctx.cancelled:

@@ -19,9 +19,9 @@ def _serve(name: str):
     folder = _static_dir()
     if not (folder / name).is_file():
         if name.endswith(".html"):
-            raise FolioError(code="not_built", status=404, title="The add-in is not built",
+            raise FolioError(code="not_built", status=404,
                              detail="static/ has no build of the add-in: run 'npm ci && npm run build'")
-        raise FolioError(code="not_found", status=404, title="Not found", detail=f"no file {name!r}")
+        raise FolioError(code="not_found", status=404, detail=f"no file {name!r}")
     response = send_from_directory(folder, name, max_age=0 if name.endswith(".html") else 3600)
     return response
 

@@ -47,8 +47,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         status = exc.code or 500
-        response = problem_response(status, HTTP_CODES.get(status, "error"),
-                                    exc.description or exc.name, title=exc.name)
+        code = HTTP_CODES.get(status)
+        response = problem_response(status, code or "error", exc.description or exc.name,
+                                    title=None if code else exc.name)
         if status == 405 and exc.get_response().headers.get("Allow"):
             response.headers["Allow"] = exc.get_response().headers["Allow"]
         return response
@@ -56,5 +57,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return problem_response(500, "internal", "an unexpected error occurred; it has been logged",
-                                title="Internal error")
+        return problem_response(500, "internal", "an unexpected error occurred; it has been logged")

@@ -58,8 +58,7 @@ def _too_many(limit) -> object:
     """The answer to a client over its budget, with the seconds until the window lets it in."""
     wait = max(1, math.ceil(limit.window[0] - time.time()))  # window[0]: when the oldest hit expires
     return problem_response(429, "rate_limited",
-                            f"too many requests from this client; retry in {wait} s",
-                            title="Too many requests", headers={"Retry-After": str(wait)})
+                            f"too many requests from this client; retry in {wait} s", headers={"Retry-After": str(wait)})
 
 
 def storage_uri(config: dict) -> str:
@@ -87,7 +86,6 @@ def register_rate_limits(app: Flask) -> Limiter:
     def _rate_limited(exc: RateLimitExceeded):
         if exc.response is not None:  # built by _too_many with the window's Retry-After
             return exc.response
-        return problem_response(429, "rate_limited", "too many requests from this client",
-                                title="Too many requests", headers={"Retry-After": "1"})
+        return problem_response(429, "rate_limited", "too many requests from this client", headers={"Retry-After": "1"})
 
     return limiter

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-from engine.errors import FolioError
+from engine.errors import FolioError, title_for
 
 # Body fields of a job shown on its record: a child job names the job it is part of.
 CHILD_FIELDS = ("parent",)
@@ -24,7 +24,7 @@ CHILD_FIELDS = ("parent",)
 def problem(code: str, detail: str, *, status: int, title: str | None = None,
             errors: list | tuple = ()) -> dict:
     """One error in the contract's problem shape (without ``type``/``instance``)."""
-    return {"title": title or code.replace("_", " ").capitalize(), "status": status,
+    return {"title": title or title_for(code), "status": status,
             "detail": detail, "code": code, "errors": list(errors)}
 
 
@@ -35,19 +35,18 @@ def problem_of(exc: FolioError) -> dict:
 
 def internal(exc: BaseException) -> dict:
     """A job that failed unexpectedly: the type of the error only, the traceback stays in the log."""
-    return problem("internal", f"the job failed unexpectedly ({type(exc).__name__})", status=500,
-                   title="Internal error")
+    return problem("internal", f"the job failed unexpectedly ({type(exc).__name__})", status=500)
 
 
 def worker_lost(detail: str) -> dict:
     """A job whose worker process or machine died more often than it is retried."""
-    return problem("worker_lost", detail, status=500, title="Worker failure")
+    return problem("worker_lost", detail, status=500)
 
 
 STORAGE_FULL = problem(
     "storage_full", "the server's disk is full: the job's result could not be stored and nothing "
                     "else was changed. Free some space and run the job again.",
-    status=507, title="Storage full")
+    status=507)
 
 
 # ---------------------------------------------------------------- job record

@@ -68,7 +68,7 @@ def save_model(model, path: Path | str, **info) -> dict:
 
 
 def incompatible(model_id: str, reason: str) -> FolioError:
-    return FolioError(code="model_incompatible", status=409, title="The model file cannot be used",
+    return FolioError(code="model_incompatible", status=409,
                       detail=f"model {model_id} cannot be used: {reason}; train a new model")
 
 

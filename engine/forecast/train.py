@@ -101,7 +101,7 @@ ShouldStop = Callable[[], bool] | None
 
 def cancelled_error() -> FolioError:
     """The error a cancelled training raises (the job ends as cancelled, not failed)."""
-    return FolioError(code="cancelled", status=409, title="Cancelled", detail="the training was cancelled")
+    return FolioError(code="cancelled", status=409, detail="the training was cancelled")
 
 
 def check_history(history: pd.DataFrame) -> pd.DataFrame:

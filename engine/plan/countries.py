@@ -65,7 +65,7 @@ def check_countries(known: list[str], countries) -> list[str]:
 
 
 def _bad(message: str) -> FolioError:
-    return FolioError(code="invalid_job", status=422, title="Invalid job request", detail=message,
+    return FolioError(code="invalid_job", status=422, detail=message,
                       problems=[Problem(message=message, column="countries")])
 
 
@@ -86,13 +86,13 @@ def for_country(dataset: Dataset, country: str) -> Dataset:
     the anomaly detector learn from every market)."""
     products = _rows_for(dataset.products, country, add_column=True)
     if products is not None and products.empty:
-        raise FolioError(code="infeasible", status=422, title="No plan keeps every rule",
+        raise FolioError(code="infeasible", status=422,
                          detail=f"the products table has no candidate for {country!r}",
                          problems=[Problem(message="no products for this country", table="products",
                                            column="country")])
     if products is not None and products["product_id"].duplicated().any():
         twice = products.loc[products["product_id"].duplicated(), "product_id"].iloc[0]
-        raise FolioError(code="invalid_table", status=422, title="The tables do not match the contract",
+        raise FolioError(code="invalid_table", status=422,
                          detail=f"product {twice!r} is listed twice for {country!r} (once for it and "
                                 "once for every country?)",
                          problems=[Problem(message="duplicate product for one country", table="products",

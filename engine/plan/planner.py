@@ -195,7 +195,7 @@ def _checked(inst: PlanInstance, best: np.ndarray, fallback: np.ndarray) -> np.n
                 and evaluate(inst, chromosome[None, :]).violations[0] == 0:
             return chromosome
     broken = [r["rule"] for r in rule_report(inst, best) if not r["kept"]]
-    raise FolioError(code="internal", status=500, title="Planner error",
+    raise FolioError(code="internal", status=500,
                      detail=f"the planner produced no plan that keeps every rule (broken: {broken})")
 
 

@@ -25,7 +25,7 @@ def life() -> JobLife:
 
 
 def not_found(what: str, ident: str) -> FolioError:
-    return FolioError(code="not_found", status=404, title="Not found",
+    return FolioError(code="not_found", status=404,
                       detail=f"{what} {ident!r} does not exist")
 
 

@@ -17,7 +17,7 @@ bp = Blueprint("datasets", __name__)
 
 
 def _invalid(message: str, column: str) -> FolioError:
-    return FolioError(code="invalid_request", status=422, title="Invalid request", detail=message,
+    return FolioError(code="invalid_request", status=422, detail=message,
                       problems=[Problem(message=message, column=column)])
 
 

@@ -40,7 +40,7 @@ def create_job():
     body = kinds.check_request(json_body(), store())
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 200:
-        raise FolioError(code="invalid_request", status=422, title="Invalid request",
+        raise FolioError(code="invalid_request", status=422,
                          detail="Idempotency-Key must be 1 to 200 characters")
     job, location = accept_job(body, key)
     return json_response(job, 201, {"Location": location, "Retry-After": "1"})
@@ -68,7 +68,7 @@ def cancel_job(job_id: str):
 def result_workbook(job_id: str):
     job = _load_job(job_id)
     if not job["has_result"]:
-        raise FolioError(code="conflict", status=409, title="Conflict",
+        raise FolioError(code="conflict", status=409,
                          detail=f"job {job_id} has no result yet (status {job['status']})")
     path = store().result_path(job_id, "xlsx")
     if not path.exists():

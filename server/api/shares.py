@@ -41,7 +41,7 @@ def _days() -> float:
     body = json_body()
     days = body.get("expires_in_days", DEFAULT_DAYS) if isinstance(body, dict) else None
     if isinstance(days, bool) or not isinstance(days, (int, float)) or not 0 < days <= MAX_DAYS:
-        raise FolioError(code="invalid_share", status=422, title="Invalid share request",
+        raise FolioError(code="invalid_share", status=422,
                          detail=f"expires_in_days must be a number > 0 and <= {MAX_DAYS:g}",
                          problems=[Problem(message="expires_in_days out of range",
                                            column="expires_in_days")])

@@ -75,12 +75,12 @@ class JobKind:
 # ------------------------------------------------------------------ checks
 def bad(message: str, column: str) -> FolioError:
     """A request field that breaks its rule: 422 ``invalid_job`` naming the field."""
-    return FolioError(code="invalid_job", status=422, title="Invalid job request", detail=message,
+    return FolioError(code="invalid_job", status=422, detail=message,
                       problems=[Problem(message=message, column=column)])
 
 
 def unknown(what: str, value, column: str) -> FolioError:
-    return FolioError(code="not_found", status=404, title="Not found",
+    return FolioError(code="not_found", status=404,
                       detail=f"{what} {value!r} does not exist",
                       problems=[Problem(message=f"unknown {what}", column=column)])
 

@@ -23,7 +23,7 @@ def run(ctx, body: dict) -> dict:
     dataset = load_validated(ctx.store, body["dataset"])
     table = getattr(dataset, body.get("table", "history"), None)
     if table is None:
-        raise FolioError(code="invalid_job", status=422, title="Invalid job request",
+        raise FolioError(code="invalid_job", status=422,
                          detail=f"the dataset has no {body['table']!r} table")
     result = explore_table(table, progress=ctx.progress)
     result["run"] = run_record(ctx.job, ctx.store, table=body.get("table", "history"))

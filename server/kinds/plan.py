@@ -63,7 +63,7 @@ def run(ctx, body: dict) -> dict:
 
     dataset = load_validated(ctx.store, body["dataset"])
     if dataset.products is None:
-        raise FolioError(code="invalid_table", status=422, title="The tables do not match the contract",
+        raise FolioError(code="invalid_table", status=422,
                          detail="a plan needs a 'products' table in the dataset")
     settings = stored_settings(body.get("settings") or {})
     model, model_id = resolve_model(ctx, body, dataset)

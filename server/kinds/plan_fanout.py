@@ -78,8 +78,7 @@ def _pinned_model(life: Life, parent: dict) -> str | None:
         cancelled = train["status"] == "cancelled"
         life.finish(parent["id"], "cancelled" if cancelled else "failed", error=None if cancelled else
                     wire.problem(error.get("code", "internal"),
-                                 f"no model to plan with: {error.get('detail')}", status=422,
-                                 title="Training failed", errors=error.get("errors", [])))
+                                 f"no model to plan with: {error.get('detail')}", status=422, errors=error.get("errors", [])))
     return model
 
 
