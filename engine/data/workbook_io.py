@@ -25,7 +25,7 @@ import math
 import re
 import zipfile
 from pathlib import PurePath
-from typing import Any, Iterable
+from typing import Any
 
 from engine.errors import FolioError
 
