@@ -4,9 +4,14 @@ catalogues (engine.plan.quality), for three demo seeds (32 slots, 24 campaigns, 
 
     .venv/bin/python bench/bench_business_case.py     # about 1.5 minutes on 2 cores
 """
-import sys, time
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
-import pandas as pd
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pandas as pd  # noqa: E402
 from engine.demo import demo_truth
 from engine.data.tables import read_tables, to_values
 from engine.forecast import train
