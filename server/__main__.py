@@ -63,6 +63,10 @@ def serve(args: argparse.Namespace) -> None:
             options = {
                 "bind": f"{args.host}:{args.port}", "workers": web_workers, "worker_class": "gthread",
                 "threads": args.threads, "timeout": 120, "graceful_timeout": 10,
+                # gunicorn closes an idle keep-alive connection after 2 s by default; a client that
+                # polls every second or so on a loaded machine then sends on a socket the server
+                # is closing and gets "connection reset" (seen in test_load at load average 15)
+                "keepalive": 15,
                 "accesslog": "-", "errorlog": "-", "loglevel": "info",
                 "worker_exit": _stop_runner, "control_socket_disable": True,
             }
