@@ -151,3 +151,26 @@ def test_only_a_finished_plan_can_be_shared(client, jobs):
         response = post_json(client, f"/api/jobs/{jobs['plan']['id']}/shares", bad, headers=AUTH)
         assert response.status_code == 422 and response.get_json()["code"] == "invalid_share", bad
     assert post_json(client, "/api/jobs/job_0000000000000000/shares", {}, headers=AUTH).status_code == 404
+
+
+def test_a_link_works_the_same_on_the_celery_runner(celery_cluster, demo_raw):
+    """Web nodes share nothing but Redis and the data folder: the link's record lives in the
+    data folder, so any web node opens it."""
+    config = {"DATA_DIR": str(celery_cluster["data"]), "RUNNER": "celery", "TOKEN": TOKEN,
+              "REDIS_URL": celery_cluster["redis"].url, "LEASE_S": 3, "PROGRESS_DB_INTERVAL_S": 0.1}
+    first, second = create_app(config), create_app(config)  # two web nodes
+    try:
+        one, other = first.test_client(), second.test_client()
+        ds = post_json(one, "/api/datasets", {"name": "demo", "tables": demo_raw}, headers=AUTH).get_json()["id"]
+        started = post_json(one, "/api/jobs", {"kind": "plan", "dataset": ds, "settings": SMALL_PLAN},
+                            headers=AUTH)
+        job = _finish(one, started.get_json()["id"])
+        assert job["status"] == "succeeded", job.get("error")
+        share = _share(one, job["id"])
+        page = other.get(_path(share))
+        assert page.status_code == 200 and "Business case" in page.get_data(as_text=True)
+        assert other.delete(f"/api/jobs/{job['id']}/shares/{share['id']}", headers=AUTH).status_code == 200
+        assert one.get(_path(share)).status_code == 404
+    finally:
+        first.extensions["folio.runner"].stop()
+        second.extensions["folio.runner"].stop()
