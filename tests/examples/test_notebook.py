@@ -34,4 +34,4 @@ def test_the_engine_notebook_runs(tmp_path, monkeypatch):
     assert not [out for out in outputs if out.output_type == "error"]
     text = "\n".join(out.get("text", "") for out in outputs if out.output_type == "stream")
     assert "invalid_table" in text  # the bad cell was reported
-    assert "products placed in" in text and "['Summary', 'Plan', 'Convergence']" in text
+    assert "products placed in" in text and "['Summary', 'Business case', 'Plan', 'Convergence']" in text
