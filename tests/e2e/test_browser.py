@@ -118,6 +118,7 @@ def test_demo_train_plan_download(page, live_server, tmp_path):
     for testid in KEY_NUMBERS:
         _inside_horizontally(page, page.get_by_test_id(testid), testid)
     assert not page.get_by_test_id("plan-compact").is_visible()
+    _business_case_reads(page)
     headers = plan_table.locator("thead th").all_inner_texts()
     first = plan_table.locator("tbody tr").first
     for label in ("Product", "Name", "Discount", "Units", "Profit"):
@@ -152,6 +153,21 @@ def test_demo_train_plan_download(page, live_server, tmp_path):
 # each row the product, discount, units and profit.
 KEY_NUMBERS = ("key-profit", "key-revenue", "key-units", "key-gap", "key-rules", "key-stopped")
 ROW_PARTS = ("plan-row-product", "plan-row-discount", "plan-row-units", "plan-row-profit")
+# The business case (issue 16 part 3): the lift first, each figure beside the last catalogue's,
+# the last catalogue in words
+BUSINESS_CASE = ("case-lift", "case-profit-plan", "case-profit-last_catalogue", "case-revenue-plan",
+                 "case-units-last_catalogue", "case-basis")
+
+
+def _business_case_reads(page) -> None:
+    """The business case's parts lie inside the window, and say what they compare."""
+    for testid in BUSINESS_CASE:
+        _inside_horizontally(page, page.get_by_test_id(testid), testid)
+    lift = page.get_by_test_id("case-lift").inner_text()
+    assert lift.startswith(("+", "−")) and lift.endswith("%"), lift
+    assert "over the last catalogue" in page.get_by_test_id("case-headline").inner_text()
+    basis = page.get_by_test_id("case-basis").inner_text()
+    assert "“Last catalogue” is campaign" in basis and "in page order" in basis, basis
 
 
 def _inside_horizontally(page, locator, what: str) -> dict:
@@ -203,6 +219,7 @@ def test_a_finished_plan_reads_at_320_px(browser, live_server):
         assert page.get_by_test_id("key-rules").inner_text().startswith("✓ All")
         stopped = page.get_by_test_id("key-stopped").inner_text()
         assert stopped.startswith(("Ran all", "Stopped", "Cancelled")), stopped
+        _business_case_reads(page)
         rows = page.get_by_test_id("plan-row")
         assert rows.count() > 10
         for i in range(3):
@@ -401,6 +418,15 @@ def test_task_pane_in_a_fake_excel_host(browser, live_server):
         assert "0%" in state["formats"] and any("€" in f for f in state["formats"])
         assert "Gap to the bound" in state["summary"] and "Rules" in state["summary"]
         assert ["Folio Convergence", "Line"] in state["charts"]
+        # the business case: its sheet, lift first, a native column chart of plan vs last catalogue
+        case = page.evaluate("""() => {
+            const s = window.__fakeExcel.sheets.get('Folio Business case');
+            return s && {grid: s.grid.map(r => r && r[0]), charts: s.charts.map(c => [c.type, c.series.length])};
+        }""")
+        assert case, "no Folio Business case sheet"
+        assert case["grid"][0] == "Business case: this plan against the last catalogue"
+        assert "Lift in profit" in case["grid"] and "Profit and revenue" in case["grid"]
+        assert case["charts"] == [["ColumnClustered", 2]], case["charts"]
         assert not page.evaluate("localStorage.getItem('fake-office-document-settings')").count(
             '"folio.job":{')
 

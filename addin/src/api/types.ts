@@ -200,6 +200,66 @@ export interface PlanResult {
   generations_run?: number | null;
   /** the settings the plan ran with (engine's view, defaults filled in) */
   settings?: Record<string, unknown>;
+  /** the layout the plan filled: from the slots table or pages x slots per page */
+  layout?: { source?: string; slots?: number; pages?: number | null } | null;
+  /** the plan beside the last catalogue (and the planner's own plan), issue 16 part 3 */
+  business_case?: BusinessCase | null;
+}
+
+// ---------- a plan's business case (engine.plan.business_case) ----------
+
+/** A relative change per figure: (option - last catalogue) / |last catalogue|. */
+export interface CaseLift {
+  profit?: number | null;
+  revenue?: number | null;
+  units?: number | null;
+}
+
+/** One option of a business case (this plan, the planner's own plan, the last catalogue). */
+export interface CaseOption {
+  name: "plan" | "own" | "last_catalogue" | string;
+  label: string;
+  campaign?: Cell;
+  units?: number | null;
+  revenue?: number | null;
+  profit?: number | null;
+  products?: number | null;
+  /** the honest promise when the engine gives it (issue 14), with its 80 % range */
+  expected_profit?: number | null;
+  expected_profit_low?: number | null;
+  expected_profit_high?: number | null;
+  expected_revenue?: number | null;
+  expected_units?: number | null;
+  /** the own plan's lift over the last catalogue */
+  lift?: CaseLift | null;
+  /** multi-country sums: how many countries the sum covers, and whether some lack this option */
+  countries?: number;
+  partial?: boolean;
+  [extra: string]: unknown;
+}
+
+/** How the latest campaign's catalogue was mapped onto the planned layout (counts). */
+export interface CatalogueMapping {
+  campaign?: Cell;
+  /** multi-country sums: each country's latest campaign */
+  campaigns?: string[];
+  shown?: number;
+  left_out?: number;
+  dropped?: number;
+  empty_slots?: number;
+  discounts_changed?: number;
+  /** why there is no last catalogue to compare with */
+  reason?: string;
+}
+
+export interface BusinessCase {
+  options: CaseOption[];
+  /** this plan over the last catalogue; null when there is none to compare with */
+  lift: CaseLift | null;
+  last_catalogue?: CatalogueMapping;
+  basis?: string;
+  /** multi-country plans: each country's own case (the options above are their sums) */
+  countries?: (Omit<BusinessCase, "countries"> & { country: string })[];
 }
 
 export interface Histogram {

@@ -54,6 +54,9 @@ export interface ChartSpec {
 /** One block of a report sheet: a small table, optionally an Excel table, a colour scale, a chart. */
 export interface ReportBlock {
   title: string;
+  /** sentences under the title, one per row in the first column, left to run over the empty
+   * cells to their right (they do not widen the column) */
+  lines?: string[];
   table: Table;
   /** make it a formatted Excel table (default true) */
   asTable?: boolean;

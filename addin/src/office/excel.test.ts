@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { PlanResult } from "../api/types";
 import { CONVERGENCE_CHART } from "../results/plan/convergenceSink";
-import { PLAN_FORMATS, planSummaryBlocks } from "../results/plan/sheets";
+import { PLAN_FORMATS, businessCaseBlocks, planSummaryBlocks } from "../results/plan/sheets";
 import { excelSerialToIso, isDateFormat } from "./adapter";
 import { ExcelAdapter, asCellText, safeSheetName, safeTableName } from "./excel";
 import { makeFakeExcel, makeFakeSettings } from "./testing/fakeExcel";
@@ -258,6 +258,56 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     expect([scaled.row, scaled.column, scaled.rows, scaled.columns]).toEqual([25, 1, 2, 2]);
     expect(scale.cf.colorScale.criteria.maximum.type).toBe("HighestValue");
     expect(log.activated).toEqual(["Folio Explore"]);
+  });
+
+  it("writes the business case: lift first, a column chart of plan against last catalogue, sentences that do not widen columns", async () => {
+    const { excel, log, written, ranges } = workbook();
+    const result: PlanResult = {
+      plan: [["page"]],
+      totals: { profit: 1312395.4, revenue: 2132510.6, units: 120194.7, products: 144, slots_used: 144 },
+      rules: [],
+      convergence: [],
+      layout: { slots: 144 },
+      business_case: {
+        options: [
+          { name: "plan", label: "This plan", units: 120194.7, revenue: 2132510.6, profit: 1312395.4, products: 144 },
+          { name: "last_catalogue", label: "Last catalogue (2025-01)", campaign: "2025-01", units: 75644, revenue: 954293.5, profit: 599504, products: 144 },
+        ],
+        last_catalogue: { campaign: "2025-01", shown: 287, left_out: 17, dropped: 126, discounts_changed: 16 },
+        lift: { profit: 1.18914, revenue: 1.23465, units: 0.58895 },
+        basis: "the same model, layout and cannibalisation factor value every option",
+      },
+    };
+    await new ExcelAdapter(excel).writeReport("Folio Business case", businessCaseBlocks(result), { activate: false });
+    const sheet = written("Folio Business case");
+    expect(sheet[0][0]).toBe("Business case: this plan against the last catalogue");
+    expect(sheet[1][0]).toMatch(/^On the same layout, the forecast gives this plan 712,891 more profit/);
+    expect(sheet[2]).toEqual(["figure", "lift"]);
+    expect(sheet[3]).toEqual(["Lift in profit", 1.18914]);
+    const lift = ranges.find((r) => r.sheet === "Folio Business case" && r.row === 3 && r.column === 1 && r.rows === 1);
+    expect(lift?.mock.numberFormat).toEqual([["+0.0%;-0.0%;0.0%"]]);
+    const moneyRow = sheet.findIndex((r) => r?.[0] === "Profit and revenue");
+    expect(sheet[moneyRow + 1]).toEqual(["figure", "This plan", "Last catalogue (2025-01)"]);
+    expect(sheet[moneyRow + 2]).toEqual(["Profit (forecast)", 1312395.4, 599504]);
+    // a native clustered column chart: one series per option over the profit and revenue rows, figures as categories
+    expect(log.charts.map((c) => [c.sheet, c.type, c.chart.title.text])).toEqual([["Folio Business case", "ColumnClustered", "This plan against the last catalogue"]]);
+    const chart = log.charts[0];
+    expect(block(ranges, chart.source)).toEqual({ sheet: "Folio Business case", row: moneyRow + 1, column: 1, rows: 3, columns: 1 });
+    const added = log.series.filter((x) => x.chart === chart.chart);
+    expect(added.map((x) => [x.name, block(ranges, x.values)])).toEqual([
+      ["Last catalogue (2025-01)", { sheet: "Folio Business case", row: moneyRow + 2, column: 2, rows: 2, columns: 1 }],
+    ]);
+    const categories = log.categories.find((x) => x.chart === chart.chart)!;
+    expect(block(ranges, categories.range)).toEqual({ sheet: "Folio Business case", row: moneyRow + 2, column: 0, rows: 2, columns: 1 });
+    // formatted Excel tables for the figures, the words below as sentences
+    expect(log.addedTables.filter((t) => t.sheet === "Folio Business case")).toHaveLength(2);
+    const wordsRow = sheet.findIndex((r) => r?.[0] === "What “last catalogue” means");
+    expect(sheet[wordsRow + 1][0]).toMatch(/^“Last catalogue” is campaign 2025-01/);
+    // titles and sentences are written after the columns were fitted: they run over, not widen
+    const fitted = ranges.findIndex((r) => r.mock === log.autofit.at(-1));
+    const sentence = ranges.findIndex((r) => r.sheet === "Folio Business case" && r.row === wordsRow + 1 && r.column === 0 && r.rows === 1 && r.columns === 1 && r.mock.values !== r.initial);
+    expect(fitted).toBeGreaterThan(-1);
+    expect(sentence).toBeGreaterThan(fitted);
   });
 
   it("keeps settings in the workbook's document settings", async () => {

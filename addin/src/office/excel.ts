@@ -187,13 +187,20 @@ export class ExcelAdapter implements WorkbookAdapter {
       const sheet = await freshSheet(context, name);
       let row = 0;
       let widest = 1;
+      // titles and sentences are written after the columns are fitted to the tables, so a long
+      // sentence runs over the empty cells to its right instead of widening its column
+      const texts: [number, string][] = [];
       for (const [i, block] of blocks.entries()) {
         const cols = Math.max(0, ...block.table.map((r) => r.length));
         const title = sheet.getRangeByIndexes(row, 0, 1, 1);
-        title.values = [[block.title]];
+        texts.push([row, block.title]);
         title.format.font.bold = true;
         title.format.font.size = 13;
         row += 1;
+        for (const line of block.lines ?? []) {
+          texts.push([row, line]);
+          row += 1;
+        }
         const n = block.table.length;
         if (n > 0 && cols > 0) {
           widest = Math.max(widest, cols);
@@ -230,6 +237,7 @@ export class ExcelAdapter implements WorkbookAdapter {
         row += 1;
       }
       sheet.getRangeByIndexes(0, 0, Math.max(1, row), widest).format.autofitColumns();
+      for (const [at, text] of texts) sheet.getRangeByIndexes(at, 0, 1, 1).values = [[asCellText(text) as string]];
       if (opts.activate !== false) sheet.activate();
       await context.sync();
     });

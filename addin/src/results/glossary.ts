@@ -54,6 +54,13 @@ export const GLOSSARY = {
       "Rows whose forecast is higher than anything this product (or its peers) sold in a comparable placement. Such " +
       "forecasts are flagged and shrunk rather than trusted: check them before you promise their numbers.",
   },
+  lift: {
+    term: "Lift",
+    text:
+      "How much more this plan brings than the last catalogue would on the same layout, as a share of the last " +
+      "catalogue's figure: (plan − last) ÷ last. +50 % means one and a half times as much. Both are scored by the same " +
+      "forecast, so the lift is the plan's doing, not the model's.",
+  },
   wape: {
     term: "WAPE",
     text:

@@ -1,11 +1,12 @@
 /**
- * A plan job's result, section by section (`PLAN_SECTIONS`): the key numbers, the countries side
- * by side, the rules kept, the plan's rows. A new block of the plan's result (the business case
- * of issue 16) is one more section here and its rows in `sheets.ts`.
+ * A plan job's result, section by section (`PLAN_SECTIONS`): the key numbers, the business case,
+ * the countries side by side, the rules kept, the plan's rows. A new block of the plan's result
+ * is one more section here and its rows in `sheets.ts`.
  */
 import type { ComponentType } from "react";
 import type { PlanResult } from "../../api/types";
 import type { ResultContext, ResultViewProps } from "../kind";
+import { BusinessCaseView } from "./BusinessCase";
 import { CountryTable } from "./CountryTable";
 import { KeyNumbers } from "./KeyNumbers";
 import { PlanRows } from "./PlanRows";
@@ -20,7 +21,7 @@ export interface PlanSection {
 
 export const PLAN_SECTIONS: PlanSection[] = [
   { id: "key-numbers", show: () => true, View: ({ result }) => <KeyNumbers result={result} /> },
-  // the business case (plan against the last catalogue, issue 16 part 3) goes here
+  { id: "business-case", show: (r) => (r.business_case?.options ?? []).length > 0, View: ({ result }) => <BusinessCaseView result={result} /> },
   { id: "countries", show: (r) => (r.countries ?? []).length > 0, View: ({ result }) => <CountryTable countries={result.countries!} /> },
   {
     id: "rules",

@@ -1,14 +1,18 @@
 /**
- * The plan kind: the plan in the pane; in Excel the plan table, its Summary and the convergence
- * sheet with a native chart, written live while the search runs (one catalogue) or once from the
+ * The plan kind: the plan in the pane; in Excel the plan table, its Summary, the business case
+ * (plan against the last catalogue, with a native column chart) and the convergence sheet with a
+ * native chart, written live while the search runs (one catalogue) or once from the
  * gathered result (one per country).
  */
 import type { PlanResult } from "../../api/types";
 import type { ResultKind } from "../kind";
 import { CONVERGENCE_CHART, ConvergenceSink } from "./convergenceSink";
 import { PlanView } from "./PlanView";
-import { PLAN_FORMATS, planSummaryBlocks } from "./sheets";
+import { PLAN_FORMATS, businessCaseBlocks, planSummaryBlocks } from "./sheets";
 import { planAnnouncement } from "./words";
+
+/** The pane's sheets carry "Folio" in their names, so a planner's own "Business case" sheet is never replaced. */
+export const BUSINESS_SHEET = "Folio Business case";
 
 export const planKind: ResultKind<PlanResult> = {
   label: "Plan",
@@ -20,10 +24,13 @@ export const planKind: ResultKind<PlanResult> = {
     if (plan.convergence?.length > 1)
       await adapter.writeTable("Folio Convergence", plan.convergence, { tableName: "FolioConvergence", activate: false, chart: CONVERGENCE_CHART });
     await adapter.writeReport("Folio Summary", planSummaryBlocks(plan), { activate: false });
+    const business = businessCaseBlocks(plan);
+    if (business.length) await adapter.writeReport(BUSINESS_SHEET, business, { activate: false });
     if (plan.plan?.length) await adapter.writeTable("Folio Plan", plan.plan, { tableName: "FolioPlan", numberFormats: PLAN_FORMATS });
     const perCountry = plan.countries?.length ? ", the countries side by side" : "";
+    const caseSheet = business.length ? `, the comparison with the last catalogue on “${BUSINESS_SHEET}”` : "";
     return adapter.kind === "excel"
-      ? `The plan is on the sheet “Folio Plan”, totals${perCountry} and rules on “Folio Summary”.`
+      ? `The plan is on the sheet “Folio Plan”, totals${perCountry} and rules on “Folio Summary”${caseSheet}.`
       : "Plan kept: download result.xlsx to open it in Excel.";
   },
   // one catalogue per country: live rows would be revised as countries catch up, so the
