@@ -124,6 +124,10 @@ def test_demo_train_plan_download(page, live_server, tmp_path):
     for label in ("Product", "Name", "Discount", "Units", "Profit"):
         _inside_horizontally(page, first.locator("td").nth(headers.index(label)), f"first row's {label}")
     _doc_shot(page.get_by_test_id("results"), "page-plan")
+    # a link for colleagues, at 1280 px, copied through the clipboard
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    _share_a_plan(page, live_server.url)
+    assert page.evaluate("navigator.clipboard.readText()").startswith(live_server.url + "/s/")
     # the train tab's scores explained on hover, inside the window
     page.get_by_role("tab", name="Train").click()
     page.get_by_test_id("explain-wape").hover()
@@ -189,6 +193,41 @@ def _in_viewport(page, locator, what: str) -> None:
     assert box["y"] >= -0.5 and box["y"] + box["height"] <= size["height"] + 0.5, f"{what} sticks out vertically: {box}"
 
 
+SHARE_PARTS = ("share-panel", "share-expiry", "share-create", "share-url", "share-copy", "share-copied")
+
+
+def _share_a_plan(page, base_url: str, shot: str | None = None) -> None:
+    """Share the shown plan: a link with an expiry, copied (clipboard or selected for Ctrl+C),
+    opened without the API token, listed live, then revoked: the same link answers 404."""
+    page.get_by_test_id("share-open").click()
+    page.get_by_test_id("share-panel").wait_for()
+    page.get_by_test_id("share-none").wait_for(timeout=30_000)
+    page.get_by_test_id("share-expiry").select_option("1")
+    page.get_by_test_id("share-create").click()
+    url = page.get_by_test_id("share-url")
+    url.wait_for(timeout=30_000)
+    link = url.input_value()
+    assert "/s/" in link, link
+    page.get_by_test_id("share-copy").click()
+    page.wait_for_function(
+        "() => /Link copied|Ctrl\\+C/.test(document.querySelector('[data-testid=share-copied]').textContent)",
+        timeout=10_000)
+    for testid in SHARE_PARTS:
+        _inside_horizontally(page, page.get_by_test_id(testid), testid)
+    live = page.get_by_test_id("share-link")
+    assert live.count() == 1 and "expires in 24 hours" in live.first.inner_text(), live.first.inner_text()
+    _inside_horizontally(page, live.first.get_by_test_id("share-revoke"), "the link's Revoke")
+    opened = requests.get(link, timeout=30)
+    assert opened.status_code == 200 and "Business case" in opened.text, opened.status_code
+    if shot:
+        _doc_shot(page.get_by_test_id("share-panel"), shot)
+    live.first.get_by_test_id("share-revoke").click()
+    page.get_by_test_id("share-revoke-confirm").click()
+    page.get_by_test_id("share-none").wait_for(timeout=30_000)
+    assert requests.get(link, timeout=30).status_code == 404
+    page.get_by_test_id("share-close").click()
+
+
 def _wait_results_in_view(page) -> None:
     """A finished job scrolls its results into view (smoothly): their top is on screen."""
     page.wait_for_function(
@@ -249,6 +288,9 @@ def test_a_finished_plan_reads_at_320_px(browser, live_server):
         page.mouse.move(0, 0)
         page.get_by_test_id("results").scroll_into_view_if_needed()
         _doc_shot(page.get_by_test_id("results"), "pane-plan")
+        # a link for colleagues, at 320 px (no clipboard permission: the fallback selects it)
+        _share_a_plan(page, live_server.url, shot="pane-share")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
@@ -427,6 +469,8 @@ def test_task_pane_in_a_fake_excel_host(browser, live_server):
         assert case["grid"][0] == "Business case: this plan against the last catalogue"
         assert "Lift in profit" in case["grid"] and "Profit and revenue" in case["grid"]
         assert case["charts"] == [["ColumnClustered", 2]], case["charts"]
+        # a cancelled plan keeps its best plan: it can be shared from the pane as well
+        _share_a_plan(page, live_server.url)
         assert not page.evaluate("localStorage.getItem('fake-office-document-settings')").count(
             '"folio.job":{')
 

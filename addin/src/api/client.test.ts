@@ -42,6 +42,29 @@ describe("gzip", () => {
 });
 
 describe("ApiClient", () => {
+  it("makes, lists and revokes a plan's share links with the API token", async () => {
+    const share = { id: "sh_1", job: "job 1", created_at: "2026-12-01T10:00:00Z", expires_at: "2026-12-08T10:00:00Z", revoked_at: null, active: true };
+    const f = fakeFetch((call) =>
+      call.init.method === "POST"
+        ? json({ ...share, url: "http://folio.test/s/tok" }, 201)
+        : call.init.method === "GET"
+          ? json({ shares: [share] })
+          : json({ ...share, revoked_at: "2026-12-01T11:00:00Z", active: false }),
+    );
+    const api = new ApiClient({ baseUrl: "http://folio.test", token: "s3cret", fetchImpl: f.fn });
+    expect((await api.createShare("job 1", 30)).url).toBe("http://folio.test/s/tok");
+    expect(f.calls[0].url).toBe("http://folio.test/api/jobs/job%201/shares");
+    expect(JSON.parse(bodyText(f.calls[0].init))).toEqual({ expires_in_days: 30 });
+    expect(await api.listShares("job 1")).toEqual([share]);
+    expect((await api.revokeShare("job 1", "sh_1")).active).toBe(false);
+    expect(f.calls.map((c) => [c.init.method, c.url])).toEqual([
+      ["POST", "http://folio.test/api/jobs/job%201/shares"],
+      ["GET", "http://folio.test/api/jobs/job%201/shares"],
+      ["DELETE", "http://folio.test/api/jobs/job%201/shares/sh_1"],
+    ]);
+    for (const c of f.calls) expect((c.init.headers as Record<string, string>).Authorization).toBe("Bearer s3cret");
+  });
+
   it("posts a dataset as gzipped JSON with the bearer token", async () => {
     const f = fakeFetch(() => json({ id: "ds1", name: "demo" }, 201, { Location: "/api/datasets/ds1" }));
     const api = new ApiClient({ baseUrl: "http://folio.test/", token: "s3cret", fetchImpl: f.fn });

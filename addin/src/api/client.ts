@@ -5,6 +5,8 @@ import type {
   DatasetRecord,
   JobRecord,
   JobRequest,
+  Share,
+  ShareCreated,
   Tables,
   WorkbookSheets,
 } from "./types";
@@ -140,6 +142,21 @@ export class ApiClient {
   /** The job's result as a workbook (fetched with the token, so it works with auth). */
   resultWorkbook(id: string): Promise<Blob> {
     return this.request<Blob>("GET", `/api/jobs/${encodeURIComponent(id)}/result.xlsx`, { as: "blob" }).then((r) => r.data);
+  }
+
+  /** A read-only link to a finished plan, valid for `days` (the server allows up to 90). */
+  createShare(jobId: string, days: number): Promise<ShareCreated> {
+    return this.request<ShareCreated>("POST", `/api/jobs/${encodeURIComponent(jobId)}/shares`, { json: { expires_in_days: days } }).then((r) => r.data);
+  }
+
+  /** A job's links, revoked and expired ones included (never their tokens). */
+  listShares(jobId: string): Promise<Share[]> {
+    return this.request<{ shares: Share[] }>("GET", `/api/jobs/${encodeURIComponent(jobId)}/shares`).then((r) => r.data?.shares ?? []);
+  }
+
+  /** Revoke one link: it answers 404 from now on. */
+  revokeShare(jobId: string, shareId: string): Promise<Share> {
+    return this.request<Share>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}/shares/${encodeURIComponent(shareId)}`).then((r) => r.data);
   }
 
   /** Let the server parse an uploaded xlsx/csv into sheets of 2-D arrays. */

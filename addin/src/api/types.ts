@@ -334,6 +334,23 @@ export interface ExploreResult {
 
 export type JobResult = TrainResult | PlanResult | ExploreResult | Record<string, unknown>;
 
+// ---------- share links (a read-only page of one finished plan) ----------
+
+export interface Share {
+  id: string;
+  job: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at?: string | null;
+  /** not expired and not revoked */
+  active: boolean;
+}
+
+/** A link just made: its `url` is shown this once (the server keeps only the token's hash). */
+export interface ShareCreated extends Share {
+  url: string;
+}
+
 // ---------- uploads ----------
 
 export interface WorkbookSheets {

@@ -136,6 +136,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
             busy={!!s.busy}
             context={{ productNames: s.productNames }}
             latestJobId={s.latest?.jobId}
+            shares={s.shares}
           />
         </div>
       </main>

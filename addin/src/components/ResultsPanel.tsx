@@ -1,8 +1,10 @@
 import { useEffect, useRef } from "react";
 import type { JobKind } from "../api/types";
 import type { FinishedResult } from "../hooks/useJob";
+import type { ShareControls } from "../hooks/useShares";
 import type { ResultContext } from "../results/kind";
 import { RESULT_ORDER, resultKind } from "../results/registry";
+import { SharePanel } from "./SharePanel";
 
 export interface ResultsPanelProps {
   mode: "excel" | "browser";
@@ -16,10 +18,12 @@ export interface ResultsPanelProps {
   context: ResultContext;
   /** the result that came in last: the panel scrolls to it when it arrives */
   latestJobId?: string;
+  /** share links of a finished plan (a kind that is `shareable`) */
+  shares?: ShareControls;
 }
 
 /** The finished jobs' results, one tab per kind; before any, the three steps to get there. */
-export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDownload, busy, context, latestJobId }: ResultsPanelProps) {
+export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDownload, busy, context, latestJobId, shares }: ResultsPanelProps) {
   const ref = useRef<HTMLElement>(null);
   // a job just finished: its results into view (in the pane they are below the settings)
   useEffect(() => {
@@ -47,11 +51,14 @@ export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDown
     );
   }
   const View = kind.View;
+  // a finished plan (a cancelled one keeps its best plan) can be shared
+  const canShare = !!shares && !!kind.shareable && (shown.status === "succeeded" || shown.status === "cancelled");
+  const sharing = canShare && shares!.jobId === shown.jobId;
   return (
     <section ref={ref} className="card slot-results" aria-label="Results" data-testid="results">
       <div className="card__head">
         <h2>Results</h2>
-        <div className="row">
+        <div className="row row--wrap">
           {mode === "excel" && (
             <button type="button" className="button" data-testid={kind.writeTestId} onClick={() => onWrite(shown)} disabled={busy}>
               {kind.writeLabel}
@@ -60,8 +67,20 @@ export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDown
           <button type="button" className="button" data-testid="download-xlsx" onClick={() => onDownload(shown.jobId, shown.kind)}>
             Download result.xlsx
           </button>
+          {canShare && (
+            <button
+              type="button"
+              className={`button${sharing ? " button--pressed" : ""}`}
+              aria-expanded={sharing}
+              data-testid="share-open"
+              onClick={() => (sharing ? shares!.close() : shares!.open(shown.jobId))}
+            >
+              Share
+            </button>
+          )}
         </div>
       </div>
+      {sharing && <SharePanel controls={shares!} />}
       {kinds.length > 1 && (
         <div className="tabs" role="tablist">
           {kinds.map((k) => (

@@ -26,6 +26,7 @@ export const PLANNER_TITLES: Record<string, string> = {
   conflict: "This changed meanwhile: try again",
   worker_lost: "The job stopped unexpectedly: run it again",
   storage_full: "The server has no room left to store this",
+  invalid_share: "This link cannot be made as asked",
   cancelled: "Cancelled",
   internal: "Something went wrong on the server",
   failed: "The job failed",

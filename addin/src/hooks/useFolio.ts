@@ -15,6 +15,7 @@ import { useConnection } from "./useConnection";
 import type { FolioServices } from "./useConnection";
 import { useDataset } from "./useDataset";
 import { useJob } from "./useJob";
+import { useShares } from "./useShares";
 import type { FinishedResult, SavedJob } from "./useJob";
 import { SETTINGS_PROBLEM, usePlanSettings } from "./usePlanSettings";
 import { useTableMapping } from "./useTableMapping";
@@ -59,6 +60,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   );
 
   const jobs = useJob(adapter, api, conn.watcherRef, { setProblem, setNotice, writeResult });
+  const shares = useShares(api);
   const page = adapter.kind === "browser";
   const tables = useTableMapping(adapter, api, { setProblem, setBusy }, {
     countries: page || settings.countriesForm.mode !== "one",
@@ -182,6 +184,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     announcement: jobs.latest ? resultKind(jobs.latest.kind)?.announce(jobs.latest.result as never) ?? "" : "",
     download,
     writeResult,
+    shares,
   };
 }
 

@@ -35,6 +35,8 @@ export interface ResultKind<R = never> {
   /** the Excel button: its label and test id */
   writeLabel: string;
   writeTestId: string;
+  /** The server can make a read-only share link of this kind's finished job (a plan). */
+  shareable?: boolean;
   /** What a screen reader hears when the job finishes: the result in one sentence. */
   announce(result: R): string;
   /** Write the result as sheets; returns the notice that says where it went. */

@@ -19,6 +19,7 @@ export const planKind: ResultKind<PlanResult> = {
   View: PlanView,
   writeLabel: "Write plan to sheets",
   writeTestId: "write-plan",
+  shareable: true,
   announce: planAnnouncement,
   async write(adapter, plan) {
     if (plan.convergence?.length > 1)
