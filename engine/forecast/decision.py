@@ -63,3 +63,21 @@ def decision_metrics(history: pd.DataFrame, y: np.ndarray, forecast: np.ndarray,
     decision = lift + level if math.isfinite(lift) else level
     return {"lift_error": _clean(lift), "level_error": _clean(level), "rank_corr": _clean(rank),
             "decision": _clean(decision)}
+
+
+def catalogue_error(history: pd.DataFrame, y: np.ndarray, forecast: np.ndarray, fold: np.ndarray) -> float | None:
+    """How far a whole held-out catalogue's units were from its forecast: the root mean square
+    of ``log(sum units / sum forecast)`` over the held-out campaigns (per market). A plan's
+    range starts from it (engine.plan.promise): errors of one catalogue's rows share their
+    causes (the season, the level of the campaign), so they do not average out row by row."""
+    rows = (np.asarray(fold) >= 0) & np.isfinite(np.asarray(forecast, dtype=float))
+    if not rows.any():
+        return None
+    key = history["campaign"].astype(str).to_numpy()[rows] + "|" + text_column(history, "country")[rows]
+    frame = pd.DataFrame({"k": key, "y": np.asarray(y, dtype=float)[rows],
+                          "f": np.clip(np.asarray(forecast, dtype=float)[rows], 0.0, None)})
+    sums = frame.groupby("k")[["y", "f"]].sum()
+    sums = sums[(sums["y"] > 0) & (sums["f"] > 0)]
+    if sums.empty:
+        return None
+    return _clean(float(np.sqrt(np.mean(np.log(sums["y"] / sums["f"]) ** 2))))

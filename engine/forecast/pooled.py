@@ -383,11 +383,23 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
         design, _ = self._rows(canonical_columns(X))
         eta = design.eta(self.coef_dense_, self.coef_block_)
         if mean:
-            for term, factor in zip(self.terms_, design.terms):  # an unseen level: its prior variance
-                unseen = factor.codes < 0
-                eta += np.where(unseen, 0.5 * self.variances_[term.name] * (factor.values ** 2).sum(axis=1), 0.0)
-            eta += 0.5 * self._block_variance(design)
+            eta += 0.5 * self._variance(design)
         return eta
+
+    def _variance(self, design: Design) -> np.ndarray:
+        """Posterior variance of each row's log mean: its product terms' (``_block_variance``)
+        plus the prior variance of every shared term whose level it has never seen."""
+        var = self._block_variance(design)
+        for term, factor in zip(self.terms_, design.terms):
+            unseen = factor.codes < 0
+            var += np.where(unseen, self.variances_[term.name] * (factor.values ** 2).sum(axis=1), 0.0)
+        return var
+
+    def log_variance(self, X: pd.DataFrame) -> np.ndarray:
+        """How uncertain each row's forecast is, as the posterior variance of its log mean (a
+        launch: its category's spread of products; a product with long history: little)."""
+        check_is_fitted(self, "coef_dense_")
+        return self._variance(self._rows(canonical_columns(X))[0])
 
     def _block_variance(self, design: Design) -> np.ndarray:
         """``x' C_p x`` per row: the posterior variance of the row's product terms (the prior's for

@@ -20,7 +20,7 @@ from engine.data.columns import canonical_columns
 from engine.errors import FolioError, Problem, settings_error, table_error
 
 from . import backtest
-from .decision import decision_metrics
+from .decision import catalogue_error, decision_metrics
 from .model import FAMILIES, MAX_COUNTRY_MODELS, Forecaster, _is_int
 
 # -- candidates ---------------------------------------------------------------------------------
@@ -199,6 +199,11 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
         best.scale_ = scales[winner.name]
     best.set_interval(y[tested], forecasts[winner.name][tested] * best.scale_, source="backtest")
     best.candidate_name_ = winner.name
+    # How far held-out catalogues' totals were from each candidate's forecast (log, RMS): where a
+    # plan's range starts (engine.plan.promise), also for a plan valued by another candidate.
+    best.catalogue_errors_ = {name: catalogue_error(history, y, pred * scales[name], fold_of)
+                              for name, pred in forecasts.items()}
+    best.catalogue_error_ = best.catalogue_errors_[winner.name]
     if progress is not None:
         progress({"phase": "train", "generation": steps, "of": steps, "message": "done"})
 
@@ -229,7 +234,7 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
                      "scale": best.scale_,
                      "rows": int(tested.sum()), "metrics": "pooled over the rows of every fold"},
         "interval": {"level": best.interval, "log_errors": list(best.interval_), "source": "backtest",
-                     "n": best.interval_n_},
+                     "n": best.interval_n_, "catalogue_log_error": best.catalogue_error_},
         "features": list(best.feature_names_),
     }
     return TrainOutcome(best=best, report=report, holdout_rows=newest.holdout.copy(),

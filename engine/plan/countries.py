@@ -24,7 +24,10 @@ from engine.errors import FolioError, Problem
 from .business_case import gather_cases
 
 MAX_COUNTRIES = 200
-SUMMED = ("units", "revenue", "profit", "products", "slots_used")
+SUMMED = ("units", "revenue", "profit", "products", "slots_used", "beyond_history")
+# Expected figures and their ranges: summed too (the ends of the ranges as if the countries' errors
+# moved together: wider than the truth when they do not, never narrower).
+EXPECTED = tuple(f"expected_{k}{end}" for k in ("units", "revenue", "profit") for end in ("", "_low", "_high"))
 
 
 def _names(column: pd.Series) -> pd.Series:
@@ -115,6 +118,7 @@ def gather_plans(outcomes: list[dict]) -> dict:
     rules: list[dict] = []
     breakdown: list[dict] = []
     totals = {key: 0.0 for key in SUMMED}
+    expected: dict[str, float | None] = {key: 0.0 for key in EXPECTED}
     profit_known = True
     bounds: list[float | None] = []
     for outcome in outcomes:
@@ -133,6 +137,9 @@ def gather_plans(outcomes: list[dict]) -> dict:
                     profit_known = False
                     continue
                 totals[key] += float(part.get(key) or 0.0)
+            for key in EXPECTED:
+                value = part.get(key)
+                expected[key] = None if value is None or expected[key] is None else expected[key] + float(value)
             if result.get("convergence") and len(result["convergence"]) > 1:
                 curves[country] = result["convergence"]
             rules.extend({**rule, "country": country} for rule in result.get("rules") or [])
@@ -144,8 +151,10 @@ def gather_plans(outcomes: list[dict]) -> dict:
             bounds.append(None)
         breakdown.append(entry)
     totals["profit"] = totals["profit"] if profit_known else None
-    for key in ("products", "slots_used"):
+    for key in ("products", "slots_used", "beyond_history"):
         totals[key] = int(totals[key])
+    if any(b.get("totals") for b in breakdown):
+        totals.update(expected)
     planned = [b for b in breakdown if "totals" in b]
     objective = float(sum(b["objective"] or 0.0 for b in planned))
     bound = float(sum(bounds)) if bounds and all(b is not None for b in bounds) else None
@@ -167,6 +176,7 @@ def gather_plans(outcomes: list[dict]) -> dict:
         "layout": first.get("layout"),
         "business_case": gather_cases([(o["country"], (o.get("result") or {}).get("business_case"))
                                        for o in outcomes]),
+        "bound_note": first.get("bound_note"),
         "elapsed_s": max((b.get("elapsed_s") or 0.0 for b in planned), default=0.0),
     }
 

@@ -25,6 +25,7 @@ from engine.data.columns import MISSING, canonical_columns
 from engine.data.dataset import Dataset
 from engine.errors import Problem, infeasible, settings_error, table_error
 
+from .history_bounds import reference_units
 from .settings import PlanSettings
 
 PREDICT_THREADS = 1  # jobs run side by side in worker processes: do not oversubscribe the cores
@@ -52,6 +53,10 @@ class PlanInstance:
     objective: str
     page_index: np.ndarray | None = None  # (S,) int: the slot's page as 0..n_pages-1
     cannibalisation: float = 1.0  # per-sibling sales factor (engine.plan.cannibal); 1 = none
+    beyond: np.ndarray | None = None  # (P, T, D) bool: the forecast went beyond history, shrunk
+    reference: np.ndarray | None = None  # (P, T, D, K) the best ever sold, moved to the cell, per market
+    stock: np.ndarray | None = None  # (P,) max_units (inf = no cap)
+    products: pd.DataFrame | None = None  # the products table as the forecast saw it
 
     @property
     def n_pages(self) -> int:
@@ -228,42 +233,56 @@ def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInsta
         page_index=pd.factorize(slots["page"], sort=True)[0].astype(int),
     )
     check_feasible(inst)
-    inst.units = forecast_table(model, products, types, levels)
+    inst.products = products
+    per_market = forecast_table(model, products, types, levels, per_market=True)  # (P, T, D, K)
+    reference = reference_units(dataset.history, products, types, levels, forecast_markets(model, products))
+    inst.beyond = (per_market > reference).any(axis=3)
+    inst.reference = reference
+    inst.units = np.minimum(per_market, reference).sum(axis=3)
     _cap(inst, products)
     inst.value = _value(inst)
     return inst
 
 
+def forecast_markets(model, products: pd.DataFrame) -> list[str]:
+    """The markets a plan's forecast is summed over: the model's, unless the products table names
+    its country (then none: each row is forecast for its own)."""
+    return [] if "country" in products.columns else list(getattr(model, "countries_", []) or [])
+
+
 def forecast_table(model, products: pd.DataFrame, slot_types: pd.DataFrame, levels: np.ndarray,
-                   chunk_rows: int = CHUNK_ROWS) -> np.ndarray:
+                   chunk_rows: int = CHUNK_ROWS, per_market: bool = False) -> np.ndarray:
     """Units for every (product, slot type, level), summed over the model's markets when the
-    products table names none (one catalogue for every market).
+    products table names none (one catalogue for every market); ``per_market``: not summed,
+    (P, T, D, K) with K = the markets (1 without).
 
     Forecasts depend on (product, page, slot_size, featured, discount), never on the slot's
     index, so slots are deduplicated into types first. The rows are built and predicted in
     chunks of whole products (about ``chunk_rows`` rows each): 2,000 products x 200 slot types x
     5 levels x 3 markets would be 6 M rows, too much memory as one DataFrame. Chunks give the
     same numbers as one call (the model is per row)."""
-    countries = [] if "country" in products.columns else list(getattr(model, "countries_", []) or [])
+    countries = forecast_markets(model, products)
     T, D, K = len(slot_types), len(levels), max(len(countries), 1)
     per_product = max(T * D * K, 1)
     step = max(1, chunk_rows // per_product)
-    out = np.zeros((len(products), T, D))
+    out = np.zeros((len(products), T, D, K) if per_market else (len(products), T, D))
     with threadpool_limits(limits=PREDICT_THREADS):
         for start in range(0, len(products), step):
             part = products.iloc[start:start + step]
             rows = _candidate_rows(part, slot_types, levels, countries)
             units = np.asarray(model.predict(rows), dtype=float)
             units = np.nan_to_num(np.clip(units, 0.0, None), nan=0.0)
-            out[start:start + len(part)] = units.reshape(len(part), T, D, K).sum(axis=3)
+            units = units.reshape(len(part), T, D, K)
+            out[start:start + len(part)] = units if per_market else units.sum(axis=3)
     return out
 
 
 def _cap(inst: PlanInstance, products: pd.DataFrame) -> None:
+    inst.stock = np.full(inst.n_products, np.inf)
     if "max_units" in products.columns:
         cap = pd.to_numeric(products["max_units"], errors="coerce").to_numpy(dtype=float)
-        cap = np.where(np.isfinite(cap) & (cap > 0), cap, np.inf)
-        inst.units = np.minimum(inst.units, cap[:, None, None])
+        inst.stock = np.where(np.isfinite(cap) & (cap > 0), cap, np.inf)
+        inst.units = np.minimum(inst.units, inst.stock[:, None, None])
 
 
 def _value(inst: PlanInstance) -> np.ndarray:

@@ -28,15 +28,20 @@ from .instance import PlanInstance, build_instance
 from .local import LocalSearch
 from .moves import Mutator, assignment_plan, greedy_plan, perturbed
 from .progress import Monitor
+from .promise import plan_promise, valuer_for
 from .rules import Repairer, evaluate, rule_report
 from .settings import PlanSettings
 
 __all__ = ["PlanSettings", "plan_catalogue"]
 
 PLAN_HEADER = ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue",
-               "forecast_profit", "category", "slot_size", "featured", "cannibalisation"]
+               "forecast_profit", "category", "slot_size", "featured", "cannibalisation", "beyond_history"]
 BOUND_TIME_SHARE = 0.2  # of time_limit_s spent at most on the LP bound
 MAX_BOUND_S = 15.0
+UNLIMITED_GENERATIONS = 1_000_000  # generations=None: the time limit (or the bound, or stagnation) ends the search
+BOUND_NOTE = ("The bound is the most any plan could earn if this forecast were exact: the gap to it says how "
+              "close the search came under the forecast, not how accurate the forecast is. What the plan can be "
+              "expected to earn is expected_profit, with its 80 % range.")
 
 
 class PlanFitness:
@@ -103,6 +108,7 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
     repairer = Repairer(inst)
     mutator = Mutator(inst, repairer)
     rng = np.random.default_rng(settings.seed)
+    valuer = valuer_for(model, dataset.history)  # values the plan found (engine.plan.promise)
 
     greedy = greedy_plan(inst, repairer)
     greedy_objective = float(evaluate(inst, greedy[None, :]).objective[0])
@@ -122,13 +128,15 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
 
     monitor = Monitor(inst, generations=settings.generations, time_limit_s=settings.time_limit_s,
                       stagnation=settings.stagnation_generations, started=started,
-                      progress=progress, should_stop=should_stop)
+                      progress=progress, should_stop=should_stop,
+                      bound=float(bound) if np.isfinite(bound) else None)
+    generations = settings.generations or UNLIMITED_GENERATIONS
     if settings.strategy == "coevolution":
         coevolve(start, fitness, inst=inst, repairer=repairer, mutator=mutator, local=local,
-                 monitor=monitor, generations=settings.generations, seed=settings.seed)
+                 monitor=monitor, generations=generations, seed=settings.seed)
         generations_run = monitor.generations_seen
     else:
-        outcome = ga.evolve(start, fitness, generations=settings.generations, seed=settings.seed,
+        outcome = ga.evolve(start, fitness, generations=generations, seed=settings.seed,
                             repair=repairer, mutate=mutator, keep_elitism=max(2, settings.population // 10),
                             report=lambda g: monitor.observe(g.generation, g.population, g.fitness),
                             improve=_improver(local, monitor, rng))
@@ -138,8 +146,12 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
     best = _checked(inst, monitor.best, greedy)
     ev, score = fitness.details(best[None, :])
     result = _result(inst, best, ev.factor[0])
+    honest = plan_promise(inst, dataset, inst.products, best, ev.factor[0], model, valuer)
+    result["totals"].update(honest["totals"])
     objective = float(ev.objective[0])
     result.update({
+        "promise": honest["promise"],
+        "bound_note": BOUND_NOTE,
         "rules": rule_report(inst, best),
         "convergence": monitor.rows,
         "diversity": monitor.diversity,
@@ -158,8 +170,13 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
         "generations_run": int(generations_run),
         "elapsed_s": round(time.monotonic() - started, 3),
     })
+    def promise(instance: PlanInstance, chromosome: np.ndarray) -> dict:
+        """The same honest valuation for another plan on this instance (the last catalogue)."""
+        factor = evaluate(instance, chromosome[None, :]).factor[0]
+        return plan_promise(instance, dataset, instance.products, chromosome, factor, model, valuer)["totals"]
+
     result["business_case"] = business_case(dataset.history, inst, best, result["totals"],
-                                            country=_one_country(dataset))
+                                            country=_one_country(dataset), promise=promise)
     return result
 
 
@@ -209,6 +226,7 @@ def _result(inst: PlanInstance, chromosome: np.ndarray, factor: np.ndarray) -> d
     revenue = inst.revenue(p, t, d) * f
     profit = inst.profit(p, t, d)
     profit = None if profit is None else profit * f
+    beyond = inst.beyond[p, t, d] if inst.beyond is not None else np.zeros(len(p), bool)
     rows = [PLAN_HEADER]
     for i, s in enumerate(slots):
         rows.append([
@@ -216,10 +234,12 @@ def _result(inst: PlanInstance, chromosome: np.ndarray, factor: np.ndarray) -> d
             float(inst.levels[d[i]]), float(units[i]), float(revenue[i]),
             None if profit is None else float(profit[i]), inst.categories[inst.category[p[i]]],
             float(inst.slots["slot_size"].iat[s]), int(inst.slots["featured"].iat[s]), float(f[i]),
+            int(beyond[i]),
         ])
     totals = {
         "units": float(units.sum()), "revenue": float(revenue.sum()),
         "profit": None if profit is None else float(profit.sum()),
         "products": int(len(slots)), "slots_used": int(len(slots)),
+        "beyond_history": int(beyond.sum()),  # plan rows whose forecast went beyond history (shrunk)
     }
     return {"plan": rows, "totals": totals}

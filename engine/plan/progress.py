@@ -1,5 +1,5 @@
 """Per-generation bookkeeping of a plan search: progress events, convergence rows, best plan so
-far, and the three ways a search stops early (cancel, time limit, stagnation).
+far, and the ways a search stops early (cancel, time limit, the bound reached, stagnation).
 
 Both strategies (plain GA and coevolution) hand every finished generation to ``Monitor.observe``
 and stop when it returns True, so progress, cancel and limits behave the same whatever searches.
@@ -24,10 +24,11 @@ def diversity(population: np.ndarray, best: np.ndarray) -> float:
 
 
 class Monitor:
-    def __init__(self, inst: PlanInstance, *, generations: int, time_limit_s: float, stagnation: int,
+    def __init__(self, inst: PlanInstance, *, generations: int | None, time_limit_s: float, stagnation: int,
                  started: float, progress: Callable[[dict], None] | None,
-                 should_stop: Callable[[], bool] | None):
+                 should_stop: Callable[[], bool] | None, bound: float | None = None):
         self.inst, self.generations, self.time_limit_s = inst, generations, time_limit_s
+        self.bound = bound  # the search stops when its best plan reaches it (nothing better exists)
         self.stagnation, self.started = stagnation, started
         self.progress, self.should_stop = progress, should_stop
         self.rows: list[list] = [HEADER]
@@ -63,12 +64,16 @@ class Monitor:
         self.diversity.append(div)
         if self.progress is not None:
             self.progress({"phase": "plan", "generation": int(generation), "of": self.generations,
+                           "time_limit_s": self.time_limit_s,
                            "best": best, "mean": mean, "feasible_share": feasible, "diversity": div,
                            "elapsed_s": round(time.monotonic() - self.started, 3)})
         if self.should_stop is not None and self.should_stop():
             self.cancelled, self.stopped_by = True, "cancelled"
         elif time.monotonic() - self.started >= self.time_limit_s:
             self.stopped_by = "time_limit"
+        elif self.stagnation and self.bound is not None and np.isfinite(self.bound) \
+                and self.best_fitness >= self.bound - 1e-9 * max(abs(self.bound), 1.0):
+            self.stopped_by = "bound"  # nothing better exists (stagnation 0: never stop early at all)
         elif self.stagnation and self.since_better >= self.stagnation:
             self.stopped_by = "stagnation"
         return self.stopped_by is not None

@@ -32,8 +32,10 @@ class PlanSettings:
     Additions to the contract's settings: ``strategy`` "ga" (one population over the whole plan)
     or "coevolution" (sub-populations per group of pages, engine.plan.coevolution);
     ``cannibalisation``: the per-sibling sales factor of engine.plan.cannibal, None = estimated
-    from the history, 1 = off; ``stagnation_generations``: stop after this many generations
-    without a better plan (0 = never); ``local_search``: improve the best plan every generation
+    from the history, 1 = off; ``generations``: a cap on generations, by default none: the search
+    uses the ``time_limit_s`` it is given and stops early only when its plan reaches the bound
+    (nothing better exists under this forecast) or stagnates; ``stagnation_generations``: stop after this many generations
+    without a better plan (0 = never stop early: not on stagnation, not at the bound); ``local_search``: improve the best plan every generation
     with batched structured moves (engine.plan.local).
     """
 
@@ -44,7 +46,7 @@ class PlanSettings:
     max_discounted_share: float = 1.0
     anomaly_weight: float = 0.0
     population: int = 40
-    generations: int = 60
+    generations: int | None = None  # None: as many as the time limit allows (see the docstring)
     time_limit_s: float = 30.0
     seed: int = 0
     strategy: str = "ga"

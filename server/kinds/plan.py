@@ -104,8 +104,8 @@ def _rule_settings() -> dict:
 def _business_case() -> dict:
     """A plan's ``result.business_case`` (engine.plan.business_case; docs/engine-api.md)."""
     figures = {name: {"type": ["number", "null"]} for name in (
-        "profit", "revenue", "units", "expected_profit", "expected_profit_low",
-        "expected_profit_high", "expected_revenue", "expected_units")}
+        "profit", "revenue", "units", *(f"expected_{k}{end}" for k in ("profit", "revenue", "units")
+                                         for end in ("", "_low", "_high")))}
     lift = {"type": ["object", "null"], "description": "(plan - last catalogue) / |last catalogue| "
             "per figure, on expected figures when both have them",
             "properties": {k: {"type": ["number", "null"]} for k in ("profit", "revenue", "units")}}
@@ -148,7 +148,28 @@ def openapi() -> dict:
         "result": {"type": "object", "description": "plan: the catalogue and how good it is",
                    "properties": {
                        "plan": {"$ref": "#/components/schemas/Table"},
-                       "totals": {"type": "object"},
+                       "totals": {"type": "object", "description": (
+                           "`units`, `revenue`, `profit`: the plan under the forecast it was searched on "
+                           "(its own figure, overstated by the optimizer's curse); `expected_units`, "
+                           "`expected_revenue`, `expected_profit` (each with `_low`/`_high`, the 80 % "
+                           "range): what it can be expected to earn, valued by the pooled model; "
+                           "`beyond_history`: plan rows whose forecast went beyond what the product or "
+                           "its peers ever sold in a comparable placement (shrunk); `products`, "
+                           "`slots_used`"),
+                           "properties": {k: {"type": ["number", "null"]} for k in (
+                               "units", "revenue", "profit", "expected_units", "expected_units_low",
+                               "expected_units_high", "expected_revenue", "expected_revenue_low",
+                               "expected_revenue_high", "expected_profit", "expected_profit_low",
+                               "expected_profit_high")} | {
+                               "beyond_history": {"type": "integer", "minimum": 0},
+                               "products": {"type": "integer"}, "slots_used": {"type": "integer"}}},
+                       "bound_gap": {"type": ["number", "null"],
+                                     "description": "how far below the bound the plan is (share of the bound)"},
+                       "bound_note": {"type": "string", "description": "the bound is about the "
+                                      "forecast, not the future: what the gap to it means"},
+                       "promise": {"type": "object", "description": "how the expected figures were "
+                                   "made: `valued_by`, `log_sigma` (the range's spread), `level`, "
+                                   "`catalogue_log_error` (backtest)"},
                        "rules": {"type": "array", "description": "each hard rule: limit, value, kept"},
                        "convergence": {"$ref": "#/components/schemas/Table"},
                        "bound": {"type": ["number", "null"],
@@ -166,7 +187,8 @@ def openapi() -> dict:
             "max_discounted_share": {"type": "number", "minimum": 0, "maximum": 1},
             "anomaly_weight": {"type": "number", "minimum": 0},
             "population": {"type": "integer", "minimum": 4},
-            "generations": {"type": "integer", "minimum": 1},
+            "generations": {"type": ["integer", "null"], "minimum": 1,
+                            "description": "a cap on generations; default none: the time limit"},
             "time_limit_s": {"type": "number", "exclusiveMinimum": 0},
             "seed": {"type": "integer"},
             "strategy": {"enum": list(STRATEGIES)},

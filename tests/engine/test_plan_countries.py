@@ -73,7 +73,10 @@ def _result(country_rows, profit, bound, curve):
               "forecast_profit"]
     return {"plan": [header] + country_rows,
             "totals": {"units": 10.0, "revenue": 20.0, "profit": profit, "products": len(country_rows),
-                       "slots_used": len(country_rows)},
+                       "slots_used": len(country_rows), "beyond_history": 1,
+                       **{f"expected_{k}{end}": (profit if k == "profit" else 10.0) * scale
+                          for k in ("units", "revenue", "profit")
+                          for end, scale in (("", 0.9), ("_low", 0.8), ("_high", 1.0))}},
             "rules": [{"rule": "must_include", "kept": True}], "bound": bound, "bound_gap": 0.0,
             "objective": profit, "anomaly_score": profit / 100, "convergence": curve,
             "settings": {"seed": 1}, "elapsed_s": 1.0, "cancelled": False}
@@ -90,7 +93,11 @@ def test_gathering_sums_the_countries_and_keeps_a_failed_one_out_of_the_totals()
     out = gather_plans([{"country": "DE", "status": "succeeded", "result": de, "job": "j1"},
                         {"country": "PL", "status": "succeeded", "result": pl, "job": "j2"}])
     assert out["plan"][0][-1] == "country" and [r[-1] for r in out["plan"][1:]] == ["DE", "DE", "PL"]
-    assert out["totals"] == {"units": 20.0, "revenue": 40.0, "profit": 40.0, "products": 3, "slots_used": 3}
+    totals = out["totals"]
+    assert {k: totals[k] for k in ("units", "revenue", "profit", "products", "slots_used", "beyond_history")} \
+        == {"units": 20.0, "revenue": 40.0, "profit": 40.0, "products": 3, "slots_used": 3, "beyond_history": 2}
+    assert (totals["expected_profit_low"], totals["expected_profit"], totals["expected_profit_high"]) \
+        == pytest.approx((32.0, 36.0, 40.0))  # summed: the range as if the countries moved together
     assert out["bound"] == 45.0 and out["bound_gap"] == pytest.approx(5.0 / 45.0)
     assert out["anomaly_score"] == 0.3  # the most unusual country's
     assert [r["country"] for r in out["rules"]] == ["DE", "PL"]

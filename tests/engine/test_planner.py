@@ -89,8 +89,12 @@ def test_small_plan_keeps_must_include_and_category_limits():
     json.dumps(result, allow_nan=False)
     assert result["plan"][0] == ["page", "slot", "product_id", "discount", "forecast_units",
                                  "forecast_revenue", "forecast_profit", "category", "slot_size", "featured",
-                                 "cannibalisation"]
-    assert set(result["totals"]) == {"units", "revenue", "profit", "products", "slots_used"}
+                                 "cannibalisation", "beyond_history"]
+    expected = {f"expected_{k}{end}" for k in ("units", "revenue", "profit") for end in ("", "_low", "_high")}
+    assert set(result["totals"]) == {"units", "revenue", "profit", "products", "slots_used", "beyond_history"} | expected
+    assert result["totals"]["expected_profit_low"] <= result["totals"]["expected_profit"] \
+        <= result["totals"]["expected_profit_high"]
+    assert "not how accurate the forecast is" in result["bound_note"]
     assert result["totals"]["profit"] == pytest.approx(plan["forecast_profit"].sum())
     assert result["bound"] >= result["objective"] - 1e-6
     assert result["convergence"][0] == ["generation", "best", "mean", "feasible_share"]
@@ -144,14 +148,25 @@ def test_cancel_returns_the_best_plan_so_far(demo):
     def progress(p):
         seen.append(p)
 
-    result = plan_catalogue(dataset, model, {**FAST, "generations": 100}, progress=progress,
-                            should_stop=lambda: len(seen) >= 4)
+    # cannibalisation makes the objective non-separable: the bound is not reached at once
+    result = plan_catalogue(dataset, model, {**FAST, "generations": 100, "cannibalisation": 0.9},
+                            progress=progress, should_stop=lambda: len(seen) >= 4)
     assert result["cancelled"] is True
     assert [p["generation"] for p in seen] == [0, 1, 2, 3]
     assert result["generations_run"] <= 4
     assert_plan_keeps_rules(result, dataset)
-    keys = {"phase", "generation", "of", "best", "mean", "feasible_share", "diversity", "elapsed_s"}
+    keys = {"phase", "generation", "of", "best", "mean", "feasible_share", "diversity", "elapsed_s", "time_limit_s"}
     assert all(set(p) == keys and p["phase"] == "plan" and p["of"] == 100 for p in seen)
+
+
+def test_the_search_stops_when_it_reaches_the_bound(demo):
+    """Without cannibalisation the assignment bound is exact on the demo: nothing better exists
+    under the forecast, so the search does not spend the rest of its time."""
+    dataset, model = demo
+    result = plan_catalogue(dataset, model, {"population": 12, "seed": 1, "cannibalisation": 1.0,
+                                             "time_limit_s": 60})
+    assert result["stopped_by"] == "bound" and result["bound_gap"] < 1e-6
+    assert result["settings"]["generations"] is None
 
 
 def test_time_limit_stops_early(demo):
@@ -171,7 +186,7 @@ def test_fitness_is_called_once_per_generation_with_the_population(demo, monkeyp
             return super().__call__(population)
 
     monkeypatch.setattr(planner_module, "PlanFitness", Counting)
-    result = plan_catalogue(dataset, model, FAST)
+    result = plan_catalogue(dataset, model, {**FAST, "cannibalisation": 0.9, "stagnation_generations": 0})
     assert len(batches) == result["generations_run"] + 1 == FAST["generations"] + 1
     assert batches[0] == FAST["population"]
     assert all(n <= FAST["population"] for n in batches)
