@@ -136,3 +136,15 @@ def infeasible(rule: str, detail: str) -> FolioError:
         detail=detail,
         problems=[Problem(message=detail, column=rule)],
     )
+
+
+def insufficient_data(problems: list[Problem], detail: str | None = None) -> FolioError:
+    """Valid tables that hold too little to learn from (one campaign, no unit ever sold): says
+    what is missing, with the table and column, so the user knows what to add."""
+    first = problems[0].message if problems else "the data hold too little to learn from"
+    return FolioError(
+        code="insufficient_data",
+        status=422,
+        detail=detail or first,
+        problems=list(problems),
+    )

@@ -91,6 +91,11 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
 
     def fit(self, X: pd.DataFrame, y=None):
         """Learn columns, price levels, lag tables and target orderings from training rows."""
+        self._fit(X, y)
+        return self
+
+    def _fit(self, X: pd.DataFrame, y) -> pd.DataFrame:
+        """``fit``, returning the transformed training rows (so ``fit_transform`` derives them once)."""
         self._validate()
         X = canonical_columns(X)
         cols = set(X.columns)
@@ -118,7 +123,21 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             self._fit_orderings(X, target)
             self._fit_lags(X, target)
         self.numeric_ = self._numeric_names()
-        return self
+        self.empty_ = []
+        return self._drop_empty(self.transform(X))
+
+    def _drop_empty(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Drop the numeric features that have no value in any training row (a lag longer than the
+        history, a season the history does not cover, an extra column left blank): they carry
+        nothing to learn, and gradient boosting cannot even bin a column without values. The
+        names are kept in ``empty_`` so a report can say which features the history could not
+        support."""
+        empty = [c for c in self.numeric_ if not np.isfinite(frame[c].to_numpy(dtype=float)).any()]
+        if empty:
+            self.empty_ = sorted(set(self.empty_) | set(empty))
+            self.numeric_ = [c for c in self.numeric_ if c not in empty]
+            frame = frame.drop(columns=empty)
+        return frame
 
     @staticmethod
     def _target(X: pd.DataFrame, y) -> np.ndarray | None:
@@ -227,8 +246,7 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
     def fit_transform(self, X: pd.DataFrame, y=None, **fit_params) -> pd.DataFrame:
         """Fit, then transform the training rows with CROSS-FITTED target orderings: each row's
         ordering is learned from the other folds, so a model cannot read its own target back."""
-        self.fit(X, y)
-        frame = self.transform(X)
+        frame = self._fit(X, y)
         if not self.ordered_:
             return frame
         X = canonical_columns(X)

@@ -171,8 +171,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
         else:
             model = self._build_gbm(numeric, categorical)
         if not self._log_target():
-            return model.fit(frame, y), 1.0
-        model.fit(frame, np.log1p(y))
+            return _fit_or_constant(model, frame, y), 1.0
+        model = _fit_or_constant(model, frame, np.log1p(y))
         if self.family != "linear":
             return model, 1.0  # "log" gbm: a median-like forecast on purpose (MAPE)
         # A log-scale linear fit forecasts a median: scale back to the training rows' total units
@@ -195,8 +195,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
         y = np.asarray(pd.to_numeric(pd.Series(np.asarray(y)), errors="coerce"), dtype=float)
         _check("y", "non-finite or negative values", bool(np.all(np.isfinite(y)) and np.all(y >= 0)),
                "finite numbers >= 0")
-        if len(y) < 2:
-            raise ValueError(f"fit needs at least 2 rows, got {len(y)}")
+        if len(y) < 1:
+            raise ValueError("fit needs at least 1 row, got 0")
         if self.family == "pooled":
             return self._fit_pooled(X, y)
         self.features_ = CatalogueFeatures(
@@ -287,13 +287,32 @@ class _Bag:
 
     def fit(self, frame: pd.DataFrame, y: np.ndarray):
         rng = np.random.default_rng(self.seed)
-        for model in self.models:
+        for k, model in enumerate(self.models):
             rows = np.arange(len(y))
             if self.subsample < 1:
-                rows = np.sort(rng.choice(len(y), size=max(2, int(round(self.subsample * len(y)))),
-                                          replace=False))
-            model.fit(frame.iloc[rows], y[rows])
+                size = min(len(y), max(2, int(round(self.subsample * len(y)))))
+                rows = np.sort(rng.choice(len(y), size=size, replace=False))
+            self.models[k] = _fit_or_constant(model, frame.iloc[rows], y[rows])
         return self
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         return np.mean([model.predict(frame) for model in self.models], axis=0)
+
+
+class _Constant:
+    """The model for a target with one value in every training row (all zero, or all 5): it
+    forecasts that value. Nothing else can be learned from it, and Poisson boosting refuses an
+    all-zero target outright (``sum(y) > 0``)."""
+
+    def __init__(self, value: float):
+        self.value = float(value)
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        return np.full(len(frame), self.value)
+
+
+def _fit_or_constant(model, frame: pd.DataFrame, y: np.ndarray):
+    """``model`` fitted on ``(frame, y)``, or a :class:`_Constant` when ``y`` has one value only."""
+    if len(y) == 0 or np.all(y == y[0]):
+        return _Constant(y[0] if len(y) else 0.0)
+    return model.fit(frame, y)

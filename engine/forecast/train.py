@@ -19,7 +19,7 @@ import pandas as pd
 from engine.data.columns import canonical_columns
 from engine.errors import FolioError, Problem, settings_error, table_error
 
-from . import backtest
+from . import adapt, backtest
 from .decision import catalogue_error, decision_metrics
 from .model import FAMILIES, MAX_COUNTRY_MODELS, Forecaster, _is_int
 
@@ -117,7 +117,7 @@ def _check_settings(seed, season, select_by) -> None:
     problems = []
     if not _is_int(seed) or not 0 <= seed < 2**32:
         problems.append(Problem(message=f"seed must be an integer in [0, 2**32), got {seed!r}", column="seed"))
-    if not _is_int(season) or season < 0:
+    if season is not None and (not _is_int(season) or season < 0):
         problems.append(Problem(message=f"season must be an integer >= 0, got {season!r}", column="season"))
     if select_by not in SELECT_BY:
         problems.append(Problem(message=f"select_by must be one of {list(SELECT_BY)}, got {select_by!r}",
@@ -131,8 +131,9 @@ def _rank_value(metrics: dict, key: str) -> float:
     return math.inf if value is None else float(value)
 
 
-def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int = 2, folds: int = 3,
-          gap: int = 0, season: int = backtest.DEFAULT_SEASON, candidates=None, select_by: str = "decision",
+def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int | None = None,
+          folds: int = 3, gap: int = 0, season: int | None = None, candidates=None,
+          select_by: str = "decision",
           seed: int = 0, progress: Progress = None, should_stop: ShouldStop = None) -> TrainOutcome:
     """Rolling-origin backtest of the candidates, then the winner refit on every row.
 
@@ -143,12 +144,31 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     ``select_by`` wins: by default ``decision`` (engine.forecast.decision: how well it predicts
     the differences a plan decides on, each product's lift from a placement or discount and
     which products sell more), or ``wape`` / ``mape``. ``holdout`` in the report is the newest fold (what the registry uses).
+
+    Left unset, ``holdout_campaigns`` (2, or 1 on fewer than 4 campaigns) and ``season`` (the
+    cadence read from the data, :mod:`engine.forecast.cadence`) are chosen from the history; how
+    the training adapted to a short or flat history is the report's ``degraded`` list
+    (:mod:`engine.forecast.adapt`), and ``season`` says what season was found and how.
     """
     history = check_history(history)
     _check_settings(seed, season, select_by)
+    for name, value, low in (("folds", folds, 1), ("gap", gap, 0)):
+        if not _is_int(value) or value < low:
+            raise settings_error([Problem(message=f"{name} must be an integer >= {low}, got {value!r}",
+                                          column=name)])
+    if holdout_campaigns is not None and (not _is_int(holdout_campaigns) or holdout_campaigns < 1):
+        raise settings_error([Problem(message=f"holdout_campaigns must be an integer >= 1, got "
+                                              f"{holdout_campaigns!r}", column="holdout_campaigns")])
+    shape = adapt.shape_training(history, holdout_campaigns=holdout_campaigns, folds=int(folds),
+                                 gap=int(gap), season=season)
+    holdout_campaigns, season = shape.holdout_campaigns, shape.season
+    baseline_season = shape.cadence.season or backtest.DEFAULT_SEASON
     n_countries = int(history["country"].nunique()) if "country" in history.columns else 0
     cands = _candidates(family, candidates, n_countries)
-    splits = backtest.rolling_origins(history, folds, holdout_campaigns, gap)
+    splits = backtest.rolling_origins(history, shape.folds, holdout_campaigns, gap,
+                                      min_train_campaigns=shape.min_train_campaigns)
+    cands = adapt.applicable_candidates(cands, history, int(splits[0].split.train.sum()), shape,
+                                        chosen_by_user=candidates is not None)
     shared = {"min_lag": int(gap) + int(holdout_campaigns), "season": int(season), "gap": int(gap),
               "random_state": int(seed)}
     y = history["units"].to_numpy(dtype=float)
@@ -162,7 +182,7 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
 
     forecasts = {c.name: np.full(len(history), np.nan) for c in cands}
     base = {name: np.full(len(history), np.nan) for name in backtest.BASELINES}
-    fold_rows = []
+    fold_rows, fold_empty = [], set()
     fold_of = np.full(len(history), -1)
     for fold in splits:
         fold_of[fold.split.holdout] = fold.number
@@ -175,7 +195,8 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
                 raise cancelled_error()
             model = cand.estimator(**shared).fit(train_rows)
             forecasts[cand.name][split.holdout] = model.predict(test_rows)
-        for name, pred in backtest.baseline_forecasts(history, split, season or backtest.DEFAULT_SEASON).items():
+            fold_empty.update(adapt.empty_features(model))
+        for name, pred in backtest.baseline_forecasts(history, split, baseline_season).items():
             base[name][split.holdout] = pred
         fold_rows.append(_fold_entry(fold, y, forecasts, base))
 
@@ -204,6 +225,7 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     best.catalogue_errors_ = {name: catalogue_error(history, y, pred * scales[name], fold_of)
                               for name, pred in forecasts.items()}
     best.catalogue_error_ = best.catalogue_errors_[winner.name]
+    adapt.note_model(shape, best, y, fold_empty)
     if progress is not None:
         progress({"phase": "train", "generation": steps, "of": steps, "message": "done"})
 
@@ -220,7 +242,7 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
             for i, c in enumerate(cands)
         ],
         "baselines": [
-            {"name": name, **({"season": season or backtest.DEFAULT_SEASON} if name == "seasonal_naive" else {}),
+            {"name": name, **({"season": baseline_season} if name == "seasonal_naive" else {}),
              "metrics": backtest.metrics(y[tested], pred[tested]),
              "decision_metrics": decision_metrics(history, y, pred, fold_of),
              "holdout_metrics": backtest.metrics(y[newest.holdout], pred[newest.holdout])}
@@ -236,6 +258,8 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
         "interval": {"level": best.interval, "log_errors": list(best.interval_), "source": "backtest",
                      "n": best.interval_n_, "catalogue_log_error": best.catalogue_error_},
         "features": list(best.feature_names_),
+        "season": shape.season_report(),
+        "degraded": list(shape.notes),
     }
     return TrainOutcome(best=best, report=report, holdout_rows=newest.holdout.copy(),
                         holdout_forecast=forecasts[winner.name][newest.holdout].copy())

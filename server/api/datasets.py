@@ -117,5 +117,5 @@ def append_history(dataset_id: str):
     if not record["auto_retrain"]:
         return json_response(payload, 200)
     job, location = accept_job({"kind": "train", "dataset": dataset_id, "model": "champion",
-                                "family": "auto", "holdout_campaigns": 2})
+                                "family": "auto"})
     return json_response({**payload, "job": job}, 201, {"Location": location, "Retry-After": "1"})

@@ -85,7 +85,7 @@ def _pinned_model(life: Life, parent: dict) -> str | None:
 def _start_training(life: Life, parent: dict) -> None:
     train, created = _child(life.store, parent["id"], "train",
                             {"kind": "train", "dataset": parent["body"]["dataset"], "family": "auto",
-                             "holdout_campaigns": 2, "parent": parent["id"]})
+                             "parent": parent["id"]})
     life.store.start_parent(parent["id"])
     if created:
         life.submit(train["id"])

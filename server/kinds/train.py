@@ -11,8 +11,14 @@ from __future__ import annotations
 from ..blobs import new_id
 from .base import JobKind, bad, integer, load_model, model_for, one_of, run_record, workbook
 
-# Optional integer options with their ranges, passed to ``engine.forecast.train``.
-INTEGER_OPTIONS = (("folds", 1, 20), ("gap", 0, 52), ("season", 1, 104))
+# Optional integer options with their ranges, passed to ``engine.forecast.train``. Left out,
+# holdout_campaigns and season are chosen from the data (engine.forecast.adapt, .cadence).
+INTEGER_OPTIONS = (("holdout_campaigns", 1, 52), ("folds", 1, 20), ("gap", 0, 52), ("season", 0, 104))
+DESCRIPTIONS = {
+    "holdout_campaigns": "campaigns each backtest fold tests; unset = 2, or 1 on fewer than 4 campaigns",
+    "season": "campaigns per year for the seasonal features (0 = none); unset = read from the data "
+              "(dates in campaign ids or a date column), reported in the result's `season`",
+}
 TRAIN_SETTINGS = ("folds", "gap", "candidates", "season", "select_by")
 
 
@@ -25,8 +31,7 @@ def _families() -> tuple[str, ...]:
 def check(body: dict, base: dict, store) -> dict:
     from engine.forecast import PRESETS, SELECT_BY
 
-    options = {"family": one_of(body, "family", _families(), "auto"),
-               "holdout_campaigns": integer(body, "holdout_campaigns", 1, 52, 2)}
+    options = {"family": one_of(body, "family", _families(), "auto")}
     for name, low, high in INTEGER_OPTIONS:
         if name in body:
             options[name] = integer(body, name, low, high)
@@ -47,14 +52,14 @@ def run(ctx, body: dict) -> dict:
     dataset = load_validated(ctx.store, body["dataset"])
     settings = {k: body[k] for k in TRAIN_SETTINGS if k in body}
     result = train_and_register(ctx, body["dataset"], dataset, family=body.get("family", "auto"),
-                                holdout_campaigns=body.get("holdout_campaigns", 2), **settings)
+                                holdout_campaigns=body.get("holdout_campaigns"), **settings)
     result["run"] = run_record(ctx.job, ctx.store, seed=0, family=body.get("family", "auto"),
-                               holdout_campaigns=body.get("holdout_campaigns", 2), **settings)
+                               holdout_campaigns=result["backtest"]["horizon"], **settings)
     return result
 
 
 def train_and_register(ctx, dataset_id: str, dataset, *, family: str = "auto",
-                       holdout_campaigns: int = 2, **train_settings) -> dict:
+                       holdout_campaigns: int | None = None, **train_settings) -> dict:
     """Backtest the candidates, register the refit winner, and let it replace the champion only if
     it beats it on rows neither was trained on (``engine.forecast.champion``)."""
     from engine import forecast
@@ -112,8 +117,8 @@ def openapi() -> dict:
     return {
         "request": {
             "family": {"enum": list(_families())},
-            "holdout_campaigns": {"type": "integer", "minimum": 1, "maximum": 52},
-            **{name: {"type": "integer", "minimum": low, "maximum": high}
+            **{name: {"type": "integer", "minimum": low, "maximum": high,
+                      **({"description": DESCRIPTIONS[name]} if name in DESCRIPTIONS else {})}
                for name, low, high in INTEGER_OPTIONS},
             "select_by": {"enum": list(SELECT_BY)},
             "candidates": {"type": "array", "minItems": 1, "items": {"enum": list(PRESETS)}},
@@ -127,7 +132,12 @@ def openapi() -> dict:
                        "registered": {"type": "array", "description": "the models already "
                                       "registered, scored on the same rows where that is honest"},
                        "models": {"type": "array", "items": {"type": "string"}},
-                       "champion": {"type": "string"}, "decision": {"type": "object"}}},
+                       "champion": {"type": "string"}, "decision": {"type": "object"},
+                       "season": {"type": "object", "description": "campaigns per year: `value`, "
+                                  "`source` (user, campaign ids, date column, none), `detail`, "
+                                  "`used` (seasonal features need more than one season of history)"},
+                       "degraded": {"type": "array", "description": "how a short or flat history "
+                                    "was handled: {code, message} (engine/forecast/adapt.py)"}}},
     }
 
 

@@ -46,9 +46,12 @@ def test_report_is_json_ready_and_complete(outcome, history):
         assert set(c["metrics"]) == set(c["holdout_metrics"]) == {"wape", "mape", "bias"}
     assert [f["campaigns"] for f in report["folds"]] == [order[-4:-2], order[-2:]]
     assert [f["origin"] for f in report["folds"]] == [order[-5], order[-3]]
-    assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 17,
+    # season read from the ids: 2023-01 .. 2023-18 then 2024-01 (the demo's three-week catalogues)
+    assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 18,
                                   "select_by": "decision", "scale": 1.0, "rows": tested,
                                   "metrics": "pooled over the rows of every fold"}
+    assert report["season"]["value"] == 18 and report["season"]["source"] == "campaign ids"
+    assert report["season"]["used"] is True
     lagged = any(f.startswith("lag_own_") for f in report["features"])
     assert lagged or outcome.best.family == "pooled" and "product_discount" in report["features"]
 
@@ -99,14 +102,13 @@ def test_candidates_never_see_the_rows_they_are_scored_on(history, monkeypatch):
 
 
 def test_model_learned_that_featured_and_front_pages_sell_more(outcome, history):
-    base = history[history["page"].notna()].iloc[[0]].copy()
-    rows = pd.concat([base] * 4, ignore_index=True)
-    rows["page"] = [1, 1, 20, 20]
-    rows["featured"] = [1, 0, 0, 0]
-    rows["discount"] = [0.0, 0.0, 0.0, 0.3]
-    units = outcome.best.predict(rows)
-    assert units[0] > units[1] > units[2]  # featured > plain front page > page 20
-    assert units[3] > units[2]  # a discount lifts units
+    """Summed over 40 placed products (a tree may be flat for any single one)."""
+    base = history[history["page"].notna()].drop_duplicates("product_id").head(40)
+    def total(page, featured, discount):
+        return outcome.best.predict(base.assign(page=page, featured=featured, discount=discount)).sum()
+    featured, front, late = total(1, 1, 0.0), total(1, 0, 0.0), total(20, 0, 0.0)
+    assert featured > front > late  # featured > plain front page > page 20
+    assert total(20, 0, 0.3) > late  # a discount lifts units
 
 
 def test_plan_rows_without_campaign_or_units_are_forecast(outcome, history):

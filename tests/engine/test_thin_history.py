@@ -1,0 +1,119 @@
+"""Short, flat and tiny histories train on purpose (engine.forecast.adapt), or are refused with
+``insufficient_data`` naming what is missing; never a library error from deep inside a fit."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.demo import make_demo
+from engine.errors import FolioError
+from engine.forecast import Forecaster, train
+
+
+@pytest.fixture(scope="module")
+def demo_history():
+    return make_demo(seed=5, countries=("DE", "PL"), campaigns=20, products=40)["history"]
+
+
+def _first(history, n):
+    order = sorted(history["campaign"].unique())
+    return history[history["campaign"].isin(order[:n])].reset_index(drop=True)
+
+
+def _codes(report):
+    return [d["code"] for d in report["degraded"]]
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 8, 17])
+def test_a_short_history_trains_and_says_how_it_degraded(demo_history, n):
+    history = _first(demo_history, n)
+    outcome = train(history, seed=0)
+    report = outcome.report
+    chosen = next(c for c in report["candidates"] if c["chosen"])
+    mean = next(b for b in report["baselines"] if b["name"] == "mean")
+    assert chosen["metrics"]["wape"] < mean["metrics"]["wape"]  # still better than a plain average
+    assert report["backtest"]["horizon"] == (2 if n >= 4 else 1)
+    assert ("shorter_holdout" in _codes(report)) == (n < 4)
+    assert ("fewer_folds" in _codes(report)) == (n < 8)
+    assert report["season"]["used"] is False  # 2023-01 .. 2023-17: no year complete, no season
+    assert not any(f.endswith("_season") or f == "season_phase" for f in report["features"])
+    if hasattr(outcome.best, "features_"):  # the families that read CatalogueFeatures (not pooled)
+        frame = outcome.best.features_.transform(history)
+        numeric = outcome.best.features_.numeric_
+        assert np.isfinite(frame[numeric].to_numpy(dtype=float)).any(axis=0).all()  # no empty column
+    forecast = outcome.best.predict(history)
+    assert np.all(np.isfinite(forecast)) and np.all(forecast >= 0)
+
+
+def test_four_campaigns_fit_their_backtest_fold_without_lags_and_say_so(demo_history):
+    report = train(_first(demo_history, 4), seed=0).report
+    note = next(d["message"] for d in report["degraded"] if d["code"] == "features_dropped")
+    assert "backtest folds" in note and "lag_own_mean3" in note
+
+
+def test_a_history_covering_more_than_a_season_gets_seasonal_features():
+    history = make_demo(seed=5, countries=("DE",), campaigns=24, products=30)["history"]
+    report = train(history, seed=0, candidates=["linear"]).report
+    assert report["season"] == {**report["season"], "value": 18, "source": "campaign ids", "used": True}
+    assert "lag_own_season" in report["features"] and "season_phase" in report["features"]
+    short = train(history, seed=0, candidates=["linear"], season=30).report
+    assert short["season"]["source"] == "user" and short["season"]["used"] is False
+    assert "no_seasonal_features" in _codes(short) and "season_phase" not in short["features"]
+
+
+def test_one_campaign_is_refused_naming_the_campaign_column(demo_history):
+    with pytest.raises(FolioError) as info:
+        train(_first(demo_history, 1))
+    assert info.value.code == "insufficient_data" and info.value.status == 422
+    problem = info.value.problems[0]
+    assert (problem.table, problem.column) == ("history", "campaign")
+    assert "at least 2" in problem.message
+
+
+def test_no_unit_ever_sold_is_refused_naming_the_units_column(demo_history):
+    history = _first(demo_history, 6).assign(units=0)
+    with pytest.raises(FolioError) as info:
+        train(history)
+    assert info.value.code == "insufficient_data"
+    assert (info.value.problems[0].table, info.value.problems[0].column) == ("history", "units")
+
+
+def test_constant_units_forecast_that_constant_and_say_so(demo_history):
+    history = _first(demo_history, 6).assign(units=7)
+    outcome = train(history, seed=0)
+    assert "constant_units" in _codes(outcome.report)
+    assert np.allclose(outcome.best.predict(history.head(20)), 7.0)
+
+
+def test_sales_that_start_late_still_train(demo_history):
+    """The first backtest fold sees only zeros (a new market): Poisson boosting would refuse it."""
+    history = _first(demo_history, 8).copy()
+    early = history["campaign"].isin(sorted(history["campaign"].unique())[:4])
+    history.loc[early, "units"] = 0
+    outcome = train(history, seed=0, candidates=["gbm", "linear"])
+    assert outcome.report["backtest"]["folds"] >= 1
+    assert np.all(np.isfinite(outcome.best.predict(history)))
+
+
+def test_tiny_tables_train_with_the_simple_candidates():
+    history = pd.DataFrame({"campaign": [1, 1, 2, 2, 3, 3], "product_id": ["a", "b"] * 3,
+                            "units": [3, 5, 4, 6, 2, 7]})
+    report = train(history, seed=0).report
+    assert {c["name"] for c in report["candidates"]} == {"linear", "pooled"}  # no gbm on 4 rows
+    assert "candidates_skipped" in _codes(report)
+
+
+def test_a_forecaster_fits_one_row_and_a_constant_poisson_target():
+    one = pd.DataFrame({"campaign": [1], "product_id": ["a"], "units": [4.0]})
+    assert Forecaster(family="gbm").fit(one).predict(one) == pytest.approx([4.0])
+    zeros = pd.DataFrame({"campaign": [1, 2, 3], "product_id": ["a", "b", "c"], "units": [0, 0, 0]})
+    assert Forecaster(family="gbm", loss="poisson").fit(zeros).predict(zeros).tolist() == [0, 0, 0]
+
+
+def test_a_holdout_the_user_set_too_long_for_the_history_is_refused(demo_history):
+    with pytest.raises(FolioError) as info:
+        train(_first(demo_history, 3), holdout_campaigns=3)
+    assert info.value.code == "invalid_settings"
+    assert info.value.problems[0].column == "holdout_campaigns"
+    assert "leave holdout_campaigns unset" in info.value.problems[0].message
+
