@@ -42,6 +42,7 @@ class CompositionAnomaly:
         h = canonical_columns(history)
         self.categories_ = list(inst.categories)
         self.forest_ = None
+        self.catalogues_ = 0  # past catalogues (campaigns with placed products) the forest knows
         if not {"campaign", "page"} <= set(h.columns):
             return self
         h = h[pd.to_numeric(h["page"], errors="coerce").notna()].copy()
@@ -55,6 +56,7 @@ class CompositionAnomaly:
         self.reference_price_ = float(price[price > 0].median()) if self.use_price_ else 1.0
         rows = [self._describe_campaign(part) for _, part in h.groupby("campaign", sort=True)]
         self.names_ = self._names()
+        self.catalogues_ = len(rows)
         if len(rows) < MIN_CATALOGUES:
             return self
         table = np.array(rows, dtype=float)

@@ -30,16 +30,27 @@ MIN_ROWS = 200  # below this many placed rows the estimate is too noisy: no effe
 DEMEAN_ROUNDS = 8
 
 
-def estimate_factor(history: pd.DataFrame) -> float:
-    """The per-sibling sales factor in [MIN_FACTOR, 1] estimated from ``history`` (1.0 = none)."""
+def placed_rows(history: pd.DataFrame) -> tuple[pd.DataFrame | None, str | None]:
+    """The history rows the estimate learns from (placed on a page, units known), or None and,
+    in words, why the history cannot support an estimate (a column missing, too few rows)."""
     h = canonical_columns(history)
     needed = {"campaign", "product_id", "category", "page", "units"}
     if not needed <= set(h.columns):
-        return 1.0
+        missing = ", ".join(sorted(needed - set(h.columns)))
+        return None, f"the history has no {missing} column: no cannibalisation assumed"
     h = h[pd.to_numeric(h["page"], errors="coerce").notna()].copy()
     h["units"] = pd.to_numeric(h["units"], errors="coerce")
     h = h[h["units"].notna() & (h["units"] >= 0)]
     if len(h) < MIN_ROWS:
+        return None, (f"{len(h)} history rows placed on a page, fewer than the {MIN_ROWS} an estimate "
+                      "needs: no cannibalisation assumed")
+    return h, None
+
+
+def estimate_factor(history: pd.DataFrame) -> float:
+    """The per-sibling sales factor in [MIN_FACTOR, 1] estimated from ``history`` (1.0 = none)."""
+    h, _ = placed_rows(history)
+    if h is None:
         return 1.0
     market = h["country"].astype(str) if "country" in h.columns else pd.Series("", index=h.index)
     page_key = h["campaign"].astype(str) + "|" + market + "|" + h["page"].astype(str)

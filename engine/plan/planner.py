@@ -19,10 +19,10 @@ from engine.data.dataset import Dataset
 from engine.errors import FolioError
 
 from . import ga
-from .anomaly import CompositionAnomaly
+from .anomaly import MIN_CATALOGUES, CompositionAnomaly
 from .bound import chromosome_from, lp_bound
 from .business_case import business_case
-from .cannibal import estimate_factor
+from .cannibal import estimate_factor, placed_rows
 from .coevolution import coevolve
 from .instance import PlanInstance, build_instance
 from .local import LocalSearch
@@ -165,6 +165,7 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
         "stopped_by": monitor.stopped_by or "generations",
         "settings": settings.to_dict(),
         "layout": _layout(dataset, inst),
+        "degraded": _thin_history_notes(dataset, settings, anomaly),
         "objective": objective,
         "greedy_objective": greedy_objective,
         "generations_run": int(generations_run),
@@ -196,6 +197,25 @@ def _layout(dataset: Dataset, inst: PlanInstance) -> dict:
     from_table = dataset.slots is not None and len(dataset.slots) > 0
     return {"source": "slots" if from_table else "pages", "slots": int(inst.n_slots),
             "pages": int(inst.slots["page"].nunique())}
+
+
+def _thin_history_notes(dataset: Dataset, settings: PlanSettings, anomaly: CompositionAnomaly) -> list[dict]:
+    """What the plan had to do without because the history is too short for it (``degraded``)."""
+    notes = []
+    if settings.cannibalisation is None:
+        _, why = placed_rows(dataset.history)
+        if why:
+            notes.append(_note("no_cannibalisation_estimate", why))
+    if settings.anomaly_weight > 0 and anomaly.forest_ is None:
+        notes.append(_note("no_anomaly_basis", (
+            f"{anomaly.catalogues_} past catalogue(s) with placed products, fewer than {MIN_CATALOGUES}: "
+            "no basis to call a plan unusual, so the anomaly penalty is off")))
+    return notes
+
+
+def _note(code: str, message: str) -> dict:
+    """One ``degraded`` entry: a note on the result, not an error (the job succeeded)."""
+    return {"code": code, "message": message}
 
 
 def _gap(objective: float, bound: float) -> float | None:

@@ -117,3 +117,17 @@ def test_a_holdout_the_user_set_too_long_for_the_history_is_refused(demo_history
     assert info.value.problems[0].column == "holdout_campaigns"
     assert "leave holdout_campaigns unset" in info.value.problems[0].message
 
+
+def test_a_plan_on_two_campaigns_says_what_it_could_not_estimate():
+    from engine.data.dataset import Dataset
+    from engine.plan.planner import plan_catalogue
+
+    tables = make_demo(seed=5, countries=("DE",), campaigns=2, products=30)
+    model = train(tables["history"], seed=0, candidates=["linear"]).best
+    dataset = Dataset(history=tables["history"], products=tables["products"], slots=tables["slots"].head(12))
+    result = plan_catalogue(dataset, model, {"time_limit_s": 2, "generations": 5, "population": 8,
+                                             "anomaly_weight": 0.5})
+    codes = {d["code"]: d["message"] for d in result["degraded"]}
+    assert set(codes) == {"no_cannibalisation_estimate", "no_anomaly_basis"}
+    assert "fewer than the 200" in codes["no_cannibalisation_estimate"]
+    assert result["cannibalisation_factor"] == 1.0 and result["anomaly_score"] == 0.0
