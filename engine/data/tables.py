@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -495,6 +495,50 @@ def read_tables(raw: dict[str, Any]) -> Dataset:
     return Dataset(history=tables["history"], products=tables.get("products"),
                    slots=tables.get("slots"), category_limits=tables.get("category_limits"),
                    warnings=warnings)
+
+
+# Rows to forecast (the forecast job's ``rows``): history's columns, none required, typed and
+# checked the same way; every row kept, in order, so the answer lines up with what was sent.
+ROWS_SCHEMA = {name: replace(spec, required=False) for name, spec in SCHEMAS["history"].items()}
+
+
+def read_rows(raw: Any, table: str = "rows") -> pd.DataFrame:
+    """History-like rows to forecast -> a typed DataFrame (same rows, same order), or
+    ``FolioError('invalid_table')`` with every problem located in ``table`` (A1 cells as sent)."""
+    out = _Collector()
+    rows = _check_shape(table, raw, out)
+    if rows is None:
+        raise _error(out)
+    names = _header(table, rows[0], out)
+    width = len(names)
+    data = []
+    for i, row in enumerate(rows[1:]):
+        sheet_row = i + 2
+        cut = [k for k in range(width, len(row)) if not _is_empty(row[k])]
+        if cut:
+            out.add(f"row has {len(row)} cells but the header has {width} columns",
+                    table, sheet_row, None, a1_cell(sheet_row, cut[0]))
+        data.append(list(row[:width]) + [None] * (width - len(row)))
+    if not data:
+        out.add("the table has no data rows", table, 2)
+    sheet_rows = list(range(2, len(data) + 2))
+    columns: dict[str, pd.Series] = {}
+    for j, name in enumerate(names):
+        if name is None or name in columns:
+            continue
+        values = [r[j] for r in data]
+        spec = ROWS_SCHEMA.get(name)
+        if spec is None:
+            columns[name] = _extra_column(values)
+        elif spec.kind == KEY:
+            columns[name] = _key_column(table, name, values, j, sheet_rows, out)
+        elif spec.kind == TEXT:
+            columns[name] = pd.Series([_as_text(v) for v in values], dtype="str")
+        else:
+            columns[name] = _finish_numeric(_numeric_column(table, name, spec, values, j, sheet_rows, out), spec)
+    if out.count:
+        raise _error(out)
+    return pd.DataFrame(columns) if columns else pd.DataFrame(index=range(len(data)))
 
 
 def _error(out: _Collector) -> FolioError:

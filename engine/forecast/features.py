@@ -166,22 +166,28 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
         return smoothed.to_dict()
 
     def _keys(self, X: pd.DataFrame) -> dict[str, pd.DataFrame]:
-        """Key frames of the lag tables: own (product x country), product, country, all rows."""
+        """Key frames of the lag tables: own (product x country), product, country, all rows.
+
+        Laid out as in the fitted history, whatever ``X`` holds: rows without a ``country``
+        column for a model that knows markets read as an unknown market (no own or country lag,
+        the product's lag over all markets), rather than as a different table layout."""
+        layout = getattr(self, "key_columns_", None) or {c: c in X.columns for c in ("product_id", "country")}
         keys = {}
-        if "product_id" in X.columns:
+        if layout["product_id"]:
             own = {"product_id": text_column(X, "product_id")}
-            if "country" in X.columns:
+            if layout["country"]:
                 own["country"] = text_column(X, "country")
             keys["own"] = pd.DataFrame(own)
-            if "country" in X.columns:
+            if layout["country"]:
                 keys["product"] = pd.DataFrame({"product_id": own["product_id"]})
-        if "country" in X.columns:
+        if layout["country"]:
             keys["country"] = pd.DataFrame({"country": text_column(X, "country")})
         keys["total"] = pd.DataFrame({"all": np.zeros(len(X), dtype=int)})
         return keys
 
     def _fit_lags(self, X: pd.DataFrame, target: np.ndarray) -> None:
         self.lags_ = {}
+        self.key_columns_ = {c: c in X.columns for c in ("product_id", "country")}
         if "campaign" not in X.columns:
             return
         self.clock_ = CampaignClock(X["campaign"], gap=self.gap)

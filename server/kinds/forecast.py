@@ -14,17 +14,14 @@ def check(body: dict, base: dict, store) -> dict:
 
 
 def run(ctx, body: dict) -> dict:
-    import pandas as pd
-
-    from engine.data.tables import to_values
+    from engine.data.tables import read_rows, to_values
     from engine.forecast import forecast_rows
 
     from ..validated import load_validated
 
+    rows = read_rows(body["rows"])  # typed like history, every problem located in table 'rows'
     dataset = load_validated(ctx.store, body["dataset"])
     model, model_id = resolve_model(ctx, body, dataset)
-    header = [str(h).strip().lower() for h in body["rows"][0]]
-    rows = pd.DataFrame(body["rows"][1:], columns=header)
     out = forecast_rows(model, rows)
     return {"rows": to_values(out), "run": run_record(ctx.job, ctx.store, model=model_id)}
 

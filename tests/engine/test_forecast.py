@@ -260,3 +260,16 @@ def test_decision_metrics_reward_the_right_differences():
     assert b["rank_corr"] == pytest.approx(1.0)
     assert backtest.metrics(mu, responsive)["wape"] > backtest.metrics(mu, flat)["wape"]
     assert decision_metrics(history, mu, mu, np.full(len(mu), -1))["decision"] is None
+
+
+@pytest.mark.parametrize("family", ["linear", "pooled"])
+def test_rows_without_a_country_column_read_as_an_unknown_market(history, family):
+    """A multi-market model asked about rows with no country column (a forecast job's rows):
+    the product's lags over all markets, no own or country lag; never a KeyError."""
+    model = Forecaster(family=family, min_lag=2).fit(history)
+    rows = history.drop(columns=["country", "units", "campaign"]).head(20)  # the next catalogue
+    if family == "linear":
+        frame = model.features_.transform(rows)
+        assert frame["lag_own_mean3"].isna().all() and frame["lag_product_mean8"].notna().any()
+    units = model.predict(rows)
+    assert np.all(np.isfinite(units)) and np.all(units >= 0)

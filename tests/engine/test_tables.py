@@ -168,3 +168,22 @@ def test_library_versions():
     v = library_versions()
     assert v["pandas"] == pd.__version__ and v["numpy"] == np.__version__
     assert {"python", "scikit-learn", "pygad", "openpyxl"} <= set(v)
+
+
+def test_rows_to_forecast_are_typed_like_history_and_keep_every_row():
+    from engine.data.tables import read_rows
+
+    rows = read_rows([["Product_ID", "page", "discount", "note"], ["a", "3", "20%", None],
+                      [None, None, None, None], ["b", 2, 0.1, "x"]])
+    assert rows["page"].tolist()[::2] == [3, 2] and rows["discount"].tolist() == [0.2, 0.0, 0.1]
+    assert len(rows) == 3  # an empty row stays, so the answer lines up with the rows sent
+
+
+@pytest.mark.parametrize("raw, cell", [([["page"], [0]], "A2"), ([["a"], [1, 2]], "B2")])
+def test_bad_rows_to_forecast_are_located(raw, cell):
+    from engine.data.tables import read_rows
+
+    with pytest.raises(FolioError) as info:
+        read_rows(raw)
+    assert info.value.code == "invalid_table"
+    assert [(p.table, p.cell) for p in info.value.problems] == [("rows", cell)]
