@@ -14,7 +14,9 @@ reports every concession in the result's ``degraded`` list, each ``{"code", "mes
   (:class:`engine.forecast.features.CatalogueFeatures` ``empty_``);
 * ``candidates_skipped``: candidates the data cannot support are not tried (per-country models
   where no country has enough rows; gradient boosting on fewer rows than it needs to split once);
-* ``constant_units``: every row sold the same number of units: the model forecasts that number.
+* ``constant_units``: every row sold the same number of units: the model forecasts that number;
+* ``baseline_not_beaten``: the chosen candidate's backtest WAPE is no better than a naive
+  baseline's (too little history to learn more than an average): the plan will rest on it.
 
 What cannot be helped is refused with ``insufficient_data`` naming the table and column: a single
 campaign (nothing to check a forecast against) or no unit sold in any row (nothing to learn a
@@ -178,3 +180,15 @@ def note_model(shape: TrainingShape, best, units: np.ndarray, fold_empty: set) -
     if units.size and np.all(units == units[0]):
         shape.note("constant_units", f"every history row sold {units[0]:g} units: the model forecasts "
                                      "that for every product and placement (no effect can be learned)")
+
+
+def note_baselines(shape: TrainingShape, name: str, chosen: dict, baselines: dict) -> None:
+    """Say so when the chosen candidate does not beat every baseline on the backtest rows: a
+    planner should know the forecast is no better than, say, each product's average."""
+    wape = chosen.get("wape")
+    beaten_by = [b for b, m in baselines.items()
+                 if wape is not None and m.get("wape") is not None and m["wape"] <= wape]
+    if beaten_by:
+        best = min(beaten_by, key=lambda b: baselines[b]["wape"])
+        shape.note("baseline_not_beaten", f"{name} (backtest WAPE {wape:.1%}) is no better than the {best} "
+                                          f"baseline ({baselines[best]['wape']:.1%}): more history would help")

@@ -226,6 +226,8 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
                               for name, pred in forecasts.items()}
     best.catalogue_error_ = best.catalogue_errors_[winner.name]
     adapt.note_model(shape, best, y, fold_empty)
+    adapt.note_baselines(shape, winner.name, pooled[winner.name],
+                         {name: backtest.metrics(y[tested], pred[tested]) for name, pred in base.items()})
     if progress is not None:
         progress({"phase": "train", "generation": steps, "of": steps, "message": "done"})
 

@@ -131,3 +131,12 @@ def test_a_plan_on_two_campaigns_says_what_it_could_not_estimate():
     assert set(codes) == {"no_cannibalisation_estimate", "no_anomaly_basis"}
     assert "fewer than the 200" in codes["no_cannibalisation_estimate"]
     assert result["cannibalisation_factor"] == 1.0 and result["anomaly_score"] == 0.0
+
+
+def test_a_forecast_no_better_than_a_baseline_says_so():
+    """Units that are pure noise around 20: no candidate can beat an average; the result says so."""
+    rng = np.random.default_rng(0)
+    history = pd.DataFrame({"campaign": np.repeat(np.arange(8), 5), "product_id": list("abcde") * 8,
+                            "units": rng.poisson(20, 40)})
+    notes = {d["code"]: d["message"] for d in train(history, seed=0).report["degraded"]}
+    assert "no better than the naive baseline" in notes["baseline_not_beaten"]
