@@ -14,7 +14,27 @@ TABLE = {"type": "array", "description": "Excel range values: header row, then o
 PROBLEM_CODES = ["invalid_json", "invalid_table", "invalid_request", "invalid_job", "invalid_settings",
                  "invalid_encoding", "invalid_workbook", "payload_too_large", "queue_full", "storage_full", "unsupported_encoding",
                  "not_found", "conflict", "infeasible", "unauthorized", "forbidden", "rate_limited",
-                 "method_not_allowed", "internal", "worker_lost", "not_built", "invalid_share"]
+                 "method_not_allowed", "internal", "worker_lost", "not_built", "invalid_share",
+                 "insufficient_data",
+                 "model_incompatible"]
+
+# Every code a failed job's `error` may carry, and what the user can do about it. `internal` is a
+# bug of ours (tests/hardening/test_odd_datasets.py fails on it); the others are the user's to act on.
+JOB_ERROR_CODES = {
+    "invalid_table": "the stored tables break the contract, or a table the job needs is missing "
+                     "(a plan needs `products`); `errors` locates each problem",
+    "invalid_settings": "a setting does not fit the data (e.g. holdout_campaigns or gap longer than "
+                        "the history); `errors[].column` names the setting",
+    "invalid_job": "the job asks for something the dataset does not have (explore of an absent table)",
+    "insufficient_data": "valid tables that hold too little to learn from: one campaign, or no unit "
+                         "sold in any row; `errors` names the table and column",
+    "infeasible": "the plan's hard rules cannot all be met; `errors[].column` names the rule",
+    "model_incompatible": "the model file was refused (other library versions, checksum, class)",
+    "not_found": "the model or dataset named was deleted after the job was accepted",
+    "worker_lost": "the job's worker died on every attempt (Celery runner)",
+    "storage_full": "the server's disk is full: the result could not be stored",
+    "internal": "a bug: the traceback is in the server log",
+}
 
 
 def _ref(name: str) -> dict:
@@ -115,7 +135,13 @@ def _shared_schemas(parts: dict) -> dict:
                     "progress": {"type": ["object", "null"]},
                     "result": {"anyOf": [_ref(_result_name(name)) for name in parts],
                                "description": "the result of the job's kind"},
-                    "error": {"type": "object"}, "dataset": {"type": ["string", "null"]},
+                    "error": {"type": "object", "description": "why a failed job failed (problem "
+                              "fields without `type`)", "required": ["code", "detail"], "properties": {
+                                  "code": {"enum": list(JOB_ERROR_CODES), "description": "; ".join(
+                                      f"`{code}`: {meaning}" for code, meaning in JOB_ERROR_CODES.items())},
+                                  "title": {"type": "string"}, "status": {"type": "integer"},
+                                  "detail": {"type": "string"}, "errors": {"type": "array"}}},
+                    "dataset": {"type": ["string", "null"]},
                     "created_at": {"type": "string"},
                     "started_at": {"type": ["string", "null"]},
                     "finished_at": {"type": ["string", "null"]},

@@ -1,0 +1,100 @@
+"""Short histories through the product: the demo cut to its first N campaigns, trained and planned.
+
+Run: ``.venv/bin/python bench/bench_thin_history.py`` (embedded runner, one worker process).
+For each N (``--campaigns 1,2,3,4,8,12,17,24,36``) it uploads the demo's first N campaigns
+(``make_demo(seed=7)``: 3 countries, 300 products) with its products, slots and category limits,
+runs a ``train`` job with the defaults, then a ``plan`` job (short time limit), and prints one line
+per N: how each job ended (``succeeded`` or the failure code and detail), the chosen candidate,
+the inferred season and the train result's ``degraded`` notes.
+
+What a new user with one year of catalogues gets (17 campaigns) is the line to look at.
+Options: ``--products 300 --time-limit 5``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import orjson  # noqa: E402
+
+from bench.runner_app import folio_app  # noqa: E402
+
+FINISHED = ("succeeded", "failed", "cancelled")
+
+
+def cut(tables: dict, n: int) -> dict:
+    """The demo's tables with only the first ``n`` campaigns of history, as Excel-style arrays."""
+    from engine.data.tables import to_values
+
+    history = tables["history"]
+    order = sorted(history["campaign"].unique())[:n]
+    out = dict(tables, history=history[history["campaign"].isin(order)])
+    return {name: to_values(df) for name, df in out.items()}
+
+
+def run_job(client, store, body: dict, timeout: float = 1800) -> dict:
+    response = client.post("/api/jobs", data=orjson.dumps(body), content_type="application/json")
+    if response.status_code != 201:
+        return {"status": "refused", "error": response.get_json()}
+    job_id = response.get_json()["id"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}").get_json()
+        if job["status"] in FINISHED:
+            return job
+        time.sleep(0.2)
+    raise TimeoutError(job_id)
+
+
+def outcome(job: dict) -> str:
+    if job["status"] == "succeeded":
+        return "succeeded"
+    error = job.get("error") or {}
+    return f"{job['status']} {error.get('code')}: {str(error.get('detail'))[:90]}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--campaigns", default="1,2,3,4,8,12,17,24,36")
+    parser.add_argument("--products", type=int, default=300)
+    parser.add_argument("--time-limit", type=float, default=5.0)
+    args = parser.parse_args(argv)
+    from engine.demo import make_demo
+
+    tables = make_demo(seed=7, campaigns=36, products=args.products)
+    with tempfile.TemporaryDirectory() as tmp, \
+            folio_app("embedded", 1, Path(tmp) / "data") as (app, client, store):
+        for n in (int(x) for x in args.campaigns.split(",")):
+            raw = cut(tables, n)
+            response = client.post("/api/datasets", data=orjson.dumps({"name": f"demo-{n}", "tables": raw}),
+                                   content_type="application/json")
+            if response.status_code != 201:
+                print(f"{n:>3} campaigns: dataset refused {response.get_json().get('code')}", flush=True)
+                continue
+            ds = response.get_json()["id"]
+            start = time.perf_counter()
+            train = run_job(client, store, {"kind": "train", "dataset": ds})
+            train_s = time.perf_counter() - start
+            start = time.perf_counter()
+            plan = run_job(client, store, {"kind": "plan", "dataset": ds,
+                                           "settings": {"time_limit_s": args.time_limit, "seed": 1}})
+            plan_s = time.perf_counter() - start
+            result = train.get("result") or {}
+            chosen = next((c["name"] for c in result.get("candidates", []) if c.get("chosen")), "-")
+            season = result.get("season") or {}
+            print(f"{n:>3} campaigns ({len(raw['history']) - 1} rows): train {outcome(train)} "
+                  f"[{train_s:.1f} s, {chosen}, season {season.get('value', '-')} {season.get('source', '')}] | "
+                  f"plan {outcome(plan)} [{plan_s:.1f} s]", flush=True)
+            for note in result.get("degraded", []):
+                print(f"      degraded: {note.get('code')}: {note.get('message')}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
