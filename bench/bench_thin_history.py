@@ -3,9 +3,12 @@
 Run: ``.venv/bin/python bench/bench_thin_history.py`` (embedded runner, one worker process).
 For each N (``--campaigns 1,2,3,4,8,12,17,24,36``) it uploads the demo's first N campaigns
 (``make_demo(seed=7)``: 3 countries, 300 products) with its products, slots and category limits,
-runs a ``train`` job with the defaults, then a ``plan`` job (short time limit), and prints one line
-per N: how each job ended (``succeeded`` or the failure code and detail), the chosen candidate,
-the inferred season and the train result's ``degraded`` notes.
+runs a ``train`` job with the defaults, a ``forecast`` job for the two campaigns that follow the cut
+(their real rows, units withheld) and a ``plan`` job (short time limit), and prints one line per N:
+how each job ended (``succeeded`` or the failure code and detail), the chosen candidate, its
+backtest WAPE, the WAPE of its forecast of the next two campaigns against what they really sold
+(next to the per-product-and-country mean of the cut history on the same rows), the inferred
+season and the train result's ``degraded`` notes.
 
 What a new user with one year of catalogues gets (17 campaigns) is the line to look at.
 Options: ``--products 300 --time-limit 5``.
@@ -36,6 +39,32 @@ def cut(tables: dict, n: int) -> dict:
     order = sorted(history["campaign"].unique())[:n]
     out = dict(tables, history=history[history["campaign"].isin(order)])
     return {name: to_values(df) for name, df in out.items()}
+
+
+def next_campaigns(tables: dict, n: int, count: int = 2):
+    """The real rows of the ``count`` campaigns after the first ``n`` (None past the end)."""
+    history = tables["history"]
+    order = sorted(history["campaign"].unique())
+    if n + count > len(order):
+        return None
+    return history[history["campaign"].isin(order[n:n + count])].reset_index(drop=True)
+
+
+def wape(actual, forecast) -> float:
+    import numpy as np
+
+    actual, forecast = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
+    return float(np.abs(actual - forecast).sum() / actual.sum())
+
+
+def mean_forecast(tables: dict, n: int, rows):
+    """Each product's (and country's) mean units over the first ``n`` campaigns; else the global mean."""
+    history = tables["history"]
+    order = sorted(history["campaign"].unique())[:n]
+    cut = history[history["campaign"].isin(order)]
+    means = cut.groupby(["product_id", "country"])["units"].mean()
+    keyed = rows.set_index(["product_id", "country"]).index
+    return means.reindex(keyed).fillna(cut["units"].mean()).to_numpy()
 
 
 def run_job(client, store, body: dict, timeout: float = 1800) -> dict:
@@ -81,16 +110,30 @@ def main(argv=None) -> int:
             start = time.perf_counter()
             train = run_job(client, store, {"kind": "train", "dataset": ds})
             train_s = time.perf_counter() - start
+            ahead, accuracy = next_campaigns(tables, n), ""
+            if ahead is not None and train["status"] == "succeeded":
+                from engine.data.tables import to_values
+
+                job = run_job(client, store, {"kind": "forecast", "dataset": ds,
+                                              "rows": to_values(ahead.drop(columns=["units"]))})
+                if job["status"] == "succeeded":
+                    out = job["result"]["rows"]
+                    column = out[0].index("forecast_units")
+                    accuracy = (f", next 2 campaigns WAPE {wape(ahead['units'], [r[column] for r in out[1:]]):.1%}"
+                                f" (mean of the cut {wape(ahead['units'], mean_forecast(tables, n, ahead)):.1%})")
+                else:
+                    accuracy = f", forecast {outcome(job)}"
             start = time.perf_counter()
             plan = run_job(client, store, {"kind": "plan", "dataset": ds,
                                            "settings": {"time_limit_s": args.time_limit, "seed": 1}})
             plan_s = time.perf_counter() - start
             result = train.get("result") or {}
-            chosen = next((c["name"] for c in result.get("candidates", []) if c.get("chosen")), "-")
+            chosen = next((c for c in result.get("candidates", []) if c.get("chosen")), None)
+            backtest = f"{chosen['name']}, backtest WAPE {chosen['metrics']['wape']:.1%}" if chosen else "-"
             season = result.get("season") or {}
             print(f"{n:>3} campaigns ({len(raw['history']) - 1} rows): train {outcome(train)} "
-                  f"[{train_s:.1f} s, {chosen}, season {season.get('value', '-')} {season.get('source', '')}] | "
-                  f"plan {outcome(plan)} [{plan_s:.1f} s]", flush=True)
+                  f"[{train_s:.1f} s, {backtest}{accuracy}, season {season.get('value', '-')} "
+                  f"{season.get('source', '')}] | plan {outcome(plan)} [{plan_s:.1f} s]", flush=True)
             for note in result.get("degraded", []):
                 print(f"      degraded: {note.get('code')}: {note.get('message')}", flush=True)
     return 0
