@@ -35,6 +35,9 @@ def test_one_catalogue_per_country(page, live_server):  # noqa: F811
     assert page.get_by_test_id("country-progress-FR").count() == 0
     page.get_by_test_id("job-status").filter(has_text="succeeded").wait_for(timeout=240_000)
 
+    # why the run as a whole stopped, not only each country (the countries' own reasons, in words)
+    stopped = page.get_by_test_id("key-stopped").inner_text()
+    assert stopped == "Every country (DE and PL) ran all 8 generations.", stopped
     bar = page.get_by_test_id("progress-bar")
     assert bar.get_attribute("aria-valuetext") == "Succeeded · 2 of 2 countries finished"
     for country in ("DE", "PL"):

@@ -163,6 +163,33 @@ describe("a plan's figures in words", () => {
     expect(keyFigures({ ...base, bound_gap: null }).gap).toBeCloseTo(300 / 3300);
   });
 
+  it("says why a multi-country plan as a whole stopped, from its countries", () => {
+    const settings = { generations: 20, stagnation_generations: 30, time_limit_s: 60 };
+    const country = (c: string, stopped_by: string, extra = {}) => ({ country: c, status: "succeeded" as const, stopped_by, generations_run: 20, ...extra });
+    const multi = (countries: ReturnType<typeof country>[], extra = {}): PlanResult => ({ plan: [], totals: {}, rules: [], convergence: [], settings, countries, ...extra });
+    expect(stoppedSentence(multi([country("DE", "generations"), country("PL", "generations")]))).toBe("Every country (DE and PL) ran all 20 generations.");
+    expect(stoppedSentence(multi([country("DE", "stagnation"), country("FR", "stagnation"), country("PL", "stagnation")]))).toBe(
+      "Every country (DE, FR and PL) stopped early: no better plan in the last 30 generations. More generations would likely not help.",
+    );
+    expect(stoppedSentence(multi([country("DE", "generations"), country("FR", "generations"), country("PL", "time_limit")]))).toBe(
+      "The run ended when its last country did: DE and FR ran all 20 generations; PL stopped at the time limit of 60 s. A longer time limit may find better plans.",
+    );
+    expect(
+      stoppedSentence(multi([country("DE", "cancelled", { status: "cancelled", cancelled: true }), country("PL", "cancelled", { status: "cancelled" })], { cancelled: true })),
+    ).toBe("Every country (DE and PL) was cancelled, keeping its best plan so far.");
+    expect(stoppedSentence(multi([country("DE", "cancelled", { status: "cancelled" }), country("FR", "cancelled", { status: "cancelled" }), country("PL", "generations")]))).toBe(
+      "The run ended when its last country did: DE and FR were cancelled, keeping their best plans so far; PL ran all 20 generations.",
+    );
+    expect(stoppedSentence(multi([country("DE", "generations"), { country: "PL", status: "failed" as const, stopped_by: "", generations_run: 0 }]))).toBe(
+      "The run ended when its last country did: DE ran all 20 generations; PL failed (see the country's reason below).",
+    );
+    // many countries are counted, not listed
+    const many = "ABCDEFGH".split("").map((c) => country(c, "generations"));
+    expect(stoppedSentence(multi(many))).toBe("Each of the 8 countries ran all 20 generations.");
+    // the engine's own stopped_by wins when it gives one
+    expect(stoppedSentence(multi([country("DE", "generations")], { stopped_by: "time_limit", generations_run: 5 }))).toMatch(/^Stopped at the time limit of 60 s after 5 generations/);
+  });
+
   it("says the gap to the bound and why the search stopped", () => {
     expect(gapSentence(0.0013)).toBe("Within 0.13 % of the best plan possible under this forecast");
     expect(gapSentence(0.083)).toBe("Within 8.3 % of the best plan possible under this forecast");

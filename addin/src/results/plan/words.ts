@@ -42,8 +42,62 @@ const settingOf = (result: PlanResult, key: string): unknown => {
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
-/** Why the search stopped, in words (result key `stopped_by`). */
+/** Country names in a sentence: "DE", "DE and PL", "DE, FR and PL"; many as "12 countries". */
+function namesWords(names: string[]): string {
+  if (names.length > 6) return `${names.length} countries`;
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/**
+ * Why a multi-country plan as a whole stopped: it ends when its last country ends, so the
+ * sentence says how each group of countries ended (all generations, no better plan, the time
+ * limit, cancelled, failed), from each country's own `stopped_by`.
+ */
+function countriesStoppedSentence(result: PlanResult): string | undefined {
+  const countries = result.countries ?? [];
+  if (!countries.length) return undefined;
+  const planned = settingOf(result, "generations");
+  const limit = settingOf(result, "time_limit_s");
+  const stuck = settingOf(result, "stagnation_generations");
+  const groups = new Map<string, string[]>();
+  for (const c of countries) {
+    const how = c.status === "failed" ? "failed" : c.status === "cancelled" || c.cancelled ? "cancelled" : c.stopped_by || c.status;
+    groups.set(how, [...(groups.get(how) ?? []), c.country]);
+  }
+  const one = groups.size === 1;
+  const phrase = (how: string, names: string[]): string => {
+    const all = one && names.length > 1;
+    const who = all ? (names.length > 6 ? `Each of the ${names.length} countries` : `Every country (${namesWords(names)})`) : namesWords(names);
+    // "every country" and "each of" take the singular
+    const many = names.length > 1 && !all;
+    switch (how) {
+      case "generations":
+        return `${who} ran all ${isNum(planned) ? plural(planned, "generation") : "its generations"}`;
+      case "stagnation":
+        return `${who} stopped early: no better plan in the last ${isNum(stuck) ? plural(stuck, "generation") : "generations"}`;
+      case "time_limit":
+        return `${who} stopped at the time limit${isNum(limit) ? ` of ${limit} s` : ""}`;
+      case "cancelled":
+        return `${who} ${many ? "were" : "was"} cancelled, keeping ${many ? "their best plans" : "its best plan"} so far`;
+      case "failed":
+        return `${who} failed (see the country's reason below)`;
+      default:
+        return `${who} ended: ${how.replace(/_/g, " ")}`;
+    }
+  };
+  const parts = [...groups.entries()].map(([how, names]) => phrase(how, names));
+  const advice = groups.has("time_limit")
+    ? " A longer time limit may find better plans."
+    : one && groups.has("stagnation")
+      ? " More generations would likely not help."
+      : "";
+  const lead = one ? "" : "The run ended when its last country did: ";
+  return `${lead}${parts.join("; ")}.${advice}`;
+}
+
+/** Why the search stopped, in words (result key `stopped_by`; a multi-country plan: its countries'). */
 export function stoppedSentence(result: PlanResult): string | undefined {
+  if (!result.stopped_by && result.countries?.length) return countriesStoppedSentence(result);
   const by = result.stopped_by ?? (result.cancelled ? "cancelled" : undefined);
   if (typeof by !== "string" || !by) return undefined;
   const run = result.generations_run;
