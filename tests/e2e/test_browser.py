@@ -95,6 +95,8 @@ def test_demo_train_plan_download(page, live_server, tmp_path):
     train_table = page.get_by_test_id("train-table")
     train_table.wait_for()
     assert "naive" in train_table.inner_text().lower()
+    # at 1280 px the full table, not the narrow cards
+    assert not page.get_by_test_id("train-cards").is_visible()
     _shot(page, "02-trained")
 
     _fill(page, "setting-population", "16")
@@ -291,6 +293,17 @@ def test_a_finished_plan_reads_at_320_px(browser, live_server):
         # a link for colleagues, at 320 px (no clipboard permission: the fallback selects it)
         _share_a_plan(page, live_server.url, shot="pane-share")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+        # the models' scores read at 320 px too: one card per model, WAPE first
+        page.get_by_test_id("run-train").click()
+        page.get_by_test_id("train-cards").wait_for(timeout=300_000)
+        cards = page.get_by_test_id("train-card")
+        assert cards.count() >= 3
+        for i in range(cards.count()):
+            _inside_horizontally(page, cards.nth(i), f"model card {i + 1}")
+        assert "WAPE" in cards.first.inner_text()
+        assert not page.get_by_test_id("train-table").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
@@ -368,8 +381,11 @@ def test_explore_charts_then_plan_progress_and_cancel(page, live_server):
     page.get_by_test_id("explore-result").wait_for(timeout=120_000)
     assert page.get_by_test_id("histogram").count() >= 4
     assert "featured rows sold" in page.get_by_test_id("findings").inner_text()
-    for testid in ("correlation-heatmap", "cluster-table", "som-umatrix", "som-plane"):
+    for testid in ("explore-table", "correlation-heatmap", "cluster-table", "som-umatrix", "som-plane"):
         assert page.get_by_test_id(testid).is_visible(), testid
+    # wide: the tables themselves, not the narrow cards or the list of strongest pairs
+    for testid in ("explore-cards", "correlation-pairs", "cluster-cards", "explore-columns-toggle"):
+        assert not page.get_by_test_id(testid).is_visible(), testid
     page.get_by_test_id("som-feature").select_option("units")
     _doc_shot(page.locator("section[aria-label=Results]"), "page-explore")
 
@@ -476,6 +492,22 @@ def test_task_pane_in_a_fake_excel_host(browser, live_server):
             '"folio.job":{')
 
         page.get_by_test_id("run-explore").click()
+        # at 340 px the explore tables read without sideways scrolling: cards, strongest pairs
+        page.get_by_test_id("explore-cards").wait_for(timeout=120_000)
+        for testid in ("explore-card", "cluster-card"):
+            items = page.get_by_test_id(testid)
+            assert items.count() >= 2, testid
+            for i in range(items.count()):
+                _inside_horizontally(page, items.nth(i), f"{testid} {i + 1}")
+        _inside_horizontally(page, page.get_by_test_id("correlation-pairs"), "correlation pairs")
+        for testid in ("explore-table", "cluster-table", "correlation-heatmap"):
+            assert not page.get_by_test_id(testid).is_visible(), testid
+        assert page.evaluate("document.documentElement.scrollWidth") <= 340
+        # the full table is there on demand, scrolling inside its own box
+        page.get_by_test_id("explore-columns-toggle").click()
+        assert page.get_by_test_id("explore-table").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 340
+        page.get_by_test_id("explore-columns-toggle").click()
         # the SOM sheet's colour scale is the last thing written for an explore result
         page.wait_for_function(
             "() => window.__fakeExcel.log.some(e => e[0] === 'conditionalFormat' && e[1] === 'Folio SOM')",

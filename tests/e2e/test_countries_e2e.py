@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 # the page fixtures and helpers of the other browser tests (Debian's chromium, no download)
-from tests.e2e.test_browser import _doc_shot, _fill, _shot, browser, page  # noqa: F401
+from tests.e2e.test_browser import (  # noqa: F401
+    _doc_shot, _fill, _inside_horizontally, _shot, browser, page)
 
 pytestmark = pytest.mark.browser
 
@@ -55,3 +56,13 @@ def test_one_catalogue_per_country(page, live_server):  # noqa: F811
     assert countries == {"DE", "PL"}
     _shot(page, "06-countries")
     _doc_shot(page.locator("section[aria-label=Results]"), "page-countries")
+
+    # at 320 px: each country as a card (status, profit, why it ended), no sideways scrolling
+    page.set_viewport_size({"width": 320, "height": 720})
+    for country in ("DE", "PL"):
+        card = page.get_by_test_id(f"country-card-{country}")
+        _inside_horizontally(page, card, f"{country}'s card")
+        assert "profit" in card.inner_text() and "ended: all generations" in card.inner_text()
+        _inside_horizontally(page, page.get_by_test_id(f"case-country-{country}"), f"{country}'s business case")
+    _inside_horizontally(page, page.get_by_test_id("key-stopped"), "why the run stopped")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

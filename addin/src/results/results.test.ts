@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import type { ExploreResult, PlanResult } from "../api/types";
+import type { CountryOutcome, ExploreResult, PlanResult } from "../api/types";
 import { binLabels, exploreSheets, gridTable } from "./explore/sheets";
 import { modelDescription } from "./glossary";
 import { describeRules } from "./plan/rules";
@@ -165,8 +165,8 @@ describe("a plan's figures in words", () => {
 
   it("says why a multi-country plan as a whole stopped, from its countries", () => {
     const settings = { generations: 20, stagnation_generations: 30, time_limit_s: 60 };
-    const country = (c: string, stopped_by: string, extra = {}) => ({ country: c, status: "succeeded" as const, stopped_by, generations_run: 20, ...extra });
-    const multi = (countries: ReturnType<typeof country>[], extra = {}): PlanResult => ({ plan: [], totals: {}, rules: [], convergence: [], settings, countries, ...extra });
+    const country = (c: string, stopped_by: string, extra: Partial<CountryOutcome> = {}): CountryOutcome => ({ country: c, status: "succeeded", stopped_by, generations_run: 20, ...extra });
+    const multi = (countries: CountryOutcome[], extra = {}): PlanResult => ({ plan: [], totals: {}, rules: [], convergence: [], settings, countries, ...extra });
     expect(stoppedSentence(multi([country("DE", "generations"), country("PL", "generations")]))).toBe("Every country (DE and PL) ran all 20 generations.");
     expect(stoppedSentence(multi([country("DE", "stagnation"), country("FR", "stagnation"), country("PL", "stagnation")]))).toBe(
       "Every country (DE, FR and PL) stopped early: no better plan in the last 30 generations. More generations would likely not help.",
@@ -180,7 +180,7 @@ describe("a plan's figures in words", () => {
     expect(stoppedSentence(multi([country("DE", "cancelled", { status: "cancelled" }), country("FR", "cancelled", { status: "cancelled" }), country("PL", "generations")]))).toBe(
       "The run ended when its last country did: DE and FR were cancelled, keeping their best plans so far; PL ran all 20 generations.",
     );
-    expect(stoppedSentence(multi([country("DE", "generations"), { country: "PL", status: "failed" as const, stopped_by: "", generations_run: 0 }]))).toBe(
+    expect(stoppedSentence(multi([country("DE", "generations"), country("PL", "", { status: "failed", generations_run: 0 })]))).toBe(
       "The run ended when its last country did: DE ran all 20 generations; PL failed (see the country's reason below).",
     );
     // many countries are counted, not listed

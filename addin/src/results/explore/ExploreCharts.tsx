@@ -4,6 +4,7 @@ import type { Clusters, ColumnSummary, Correlations, SomResult } from "../../api
 import { fmtInt, fmtPct, fmtValue } from "../../components/format";
 import { binLabels } from "./sheets";
 import { Explain } from "../../components/Explain";
+import { NarrowSwitch } from "../../components/NarrowSwitch";
 import { TableHead } from "../../components/TableHead";
 import { GLOSSARY } from "../glossary";
 
@@ -50,6 +51,46 @@ export function HistogramChart({ summary }: { summary: ColumnSummary }) {
         <text x={w} y={ht + 12} className="axis" textAnchor="end">{fmtValue(h.edges[h.edges.length - 1])}</text>
       </svg>
     </figure>
+  );
+}
+
+/** The pairs of columns that move together most (|r| largest first), each pair once. */
+export function strongestPairs(corr: Correlations, count = 8): { a: string; b: string; r: number }[] {
+  const pairs: { a: string; b: string; r: number }[] = [];
+  corr.columns.forEach((a, i) =>
+    corr.columns.forEach((b, j) => {
+      const r = corr.matrix[i]?.[j];
+      if (j > i && typeof r === "number" && Number.isFinite(r)) pairs.push({ a, b, r });
+    }),
+  );
+  return pairs.sort((x, y) => Math.abs(y.r) - Math.abs(x.r)).slice(0, count);
+}
+
+/** Narrow: the strongest pairs as a list; wide (and on demand): the whole heatmap. */
+export function CorrelationView({ corr }: { corr: Correlations }) {
+  const pairs = strongestPairs(corr);
+  return (
+    <NarrowSwitch
+      testId="explore-correlations"
+      what="correlation"
+      compact={
+        <>
+          <p className="small muted">The pairs that move together most (r from −1 to 1; blue: one up, the other down).</p>
+          <ul className="pairs" data-testid="correlation-pairs">
+            {pairs.map((p) => (
+              <li key={`${p.a}\u0000${p.b}`} className="pair">
+                <span className="pair__swatch" style={{ background: divergingColor(p.r) }} aria-hidden="true" />
+                <span className="pair__names" title={`${p.a} × ${p.b}`}>
+                  {p.a} × {p.b}
+                </span>
+                <span className="pair__r">{`${p.r < 0 ? "−" : "+"}${Math.abs(p.r).toFixed(2)}`}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      }
+      table={<CorrelationHeatmap corr={corr} />}
+    />
   );
 }
 
@@ -137,6 +178,69 @@ export function SomView({ som }: { som: SomResult }) {
   );
 }
 
+/** Narrow: each cluster as a card, its features as coloured chips (the same colours as the table). */
+function ClusterCards({ clusters }: { clusters: Clusters }) {
+  return (
+    <ul className="cards" data-testid="cluster-cards">
+      {clusters.profiles.map((p) => (
+        <li key={p.cluster} className="card-row" data-testid="cluster-card">
+          <div className="card-row__head">
+            <span className="card-row__name">Cluster #{p.cluster + 1}</span>
+            <span>
+              {fmtInt(p.size)} rows <span className="muted">{fmtPct(p.share, 0)}</span>
+            </span>
+          </div>
+          <div className="chips">
+            {clusters.features.map((f) => {
+              const z = p.z_means[f];
+              return (
+                <span key={f} className="chip" style={{ background: typeof z === "number" ? divergingColor(z / 2) : undefined }} title={typeof z === "number" ? `${z >= 0 ? "+" : ""}${z.toFixed(1)} standard deviations from the mean` : undefined}>
+                  {f} {fmtValue(p.means[f])}
+                </span>
+              );
+            })}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Wide: one row per cluster, a column per feature. */
+function ClusterTable({ clusters }: { clusters: Clusters }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="cluster-table">
+        <TableHead
+          columns={[
+            { label: "Cluster" },
+            { label: "Rows", num: true },
+            ...clusters.features.map((f) => ({ label: f, key: f, num: true })),
+          ]}
+        />
+        <tbody>
+          {clusters.profiles.map((p) => (
+            <tr key={p.cluster}>
+              <td>#{p.cluster + 1}</td>
+              <td className="num">
+                {fmtInt(p.size)} <span className="muted small">{fmtPct(p.share, 0)}</span>
+              </td>
+              {clusters.features.map((f) => {
+                const z = p.z_means[f];
+                return (
+                  <td key={f} className="num" style={{ background: typeof z === "number" ? divergingColor(z / 2) : undefined }}>
+                    {fmtValue(p.means[f])}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function ClusterProfiles({ clusters }: { clusters: Clusters }) {
   return (
     <>
@@ -145,35 +249,12 @@ export function ClusterProfiles({ clusters }: { clusters: Clusters }) {
         <Explain term={GLOSSARY.silhouette.term} text={GLOSSARY.silhouette.text} /> ({clusters.scores.map((s) => `k=${s.k}: ${s.silhouette === null ? "–" : s.silhouette.toFixed(2)}`).join(", ")}); cells coloured by
         standardised mean (blue below average, red above).
       </p>
-      <div className="table-wrap">
-        <table className="data" data-testid="cluster-table">
-          <TableHead
-            columns={[
-              { label: "Cluster" },
-              { label: "Rows", num: true },
-              ...clusters.features.map((f) => ({ label: f, key: f, num: true })),
-            ]}
-          />
-          <tbody>
-            {clusters.profiles.map((p) => (
-              <tr key={p.cluster}>
-                <td>#{p.cluster + 1}</td>
-                <td className="num">
-                  {fmtInt(p.size)} <span className="muted small">{fmtPct(p.share, 0)}</span>
-                </td>
-                {clusters.features.map((f) => {
-                  const z = p.z_means[f];
-                  return (
-                    <td key={f} className="num" style={{ background: typeof z === "number" ? divergingColor(z / 2) : undefined }}>
-                      {fmtValue(p.means[f])}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <NarrowSwitch
+        testId="explore-clusters"
+        what="cluster"
+        compact={<ClusterCards clusters={clusters} />}
+        table={<ClusterTable clusters={clusters} />}
+      />
     </>
   );
 }

@@ -1,9 +1,10 @@
 /** An explore job's result: findings, per-column statistics with sparklines, histograms, correlations, clusters, SOM. */
 import type { ColumnSummary, ExploreResult } from "../../api/types";
 import { fmtInt, fmtValue } from "../../components/format";
+import { NarrowSwitch } from "../../components/NarrowSwitch";
 import { TableHead } from "../../components/TableHead";
 import type { ResultViewProps } from "../kind";
-import { ClusterProfiles, CorrelationHeatmap, HistogramChart, SomView } from "./ExploreCharts";
+import { ClusterProfiles, CorrelationView, HistogramChart, SomView } from "./ExploreCharts";
 import { findingText } from "./sheets";
 
 function Histogram({ summary }: { summary: ColumnSummary }) {
@@ -37,11 +38,84 @@ function topLabel(t: unknown): string {
   return String(t);
 }
 
+/** Each column as a card: its name and distribution, its count, then its figures (or top values). */
+function ColumnCards({ columns }: { columns: ColumnSummary[] }) {
+  return (
+    <ul className="cards" data-testid="explore-cards">
+      {columns.map((c) => {
+        const numeric = typeof c.mean === "number";
+        return (
+          <li key={c.column} className="card-row" data-testid="explore-card">
+            <div className="card-row__head">
+              <span className="card-row__name" title={c.column}>
+                {c.column}
+              </span>
+              {numeric && <Histogram summary={c} />}
+            </div>
+            <div className="card-row__line">
+              <span>{fmtInt(c.count)} values</span>
+              {c.missing > 0 && <span className="muted">{fmtInt(c.missing)} missing</span>}
+            </div>
+            {numeric ? (
+              <div className="card-row__line" data-testid="explore-card-figures">
+                <span>mean {fmtValue(c.mean)}</span>
+                <span>median {fmtValue(c.median)}</span>
+                <span>
+                  {fmtValue(c.min)} to {fmtValue(c.max)}
+                </span>
+              </div>
+            ) : (
+              (c.top ?? []).length > 0 && (
+                <div className="card-row__line card-row__line--wrap">
+                  <span className="muted">most often</span> <Histogram summary={c} />
+                </div>
+              )
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function ColumnTable({ columns }: { columns: ColumnSummary[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="explore-table">
+        <TableHead
+          columns={[
+            { label: "Column" },
+            ...["Count", "Missing", "Mean", "Median", "Std", "Min", "Max"].map((label) => ({ label, num: true })),
+            { label: "Distribution" },
+          ]}
+        />
+        <tbody>
+          {columns.map((c) => (
+            <tr key={c.column}>
+              <td>{c.column}</td>
+              <td className="num">{fmtInt(c.count)}</td>
+              <td className="num">{fmtInt(c.missing)}</td>
+              <td className="num">{fmtValue(c.mean)}</td>
+              <td className="num">{fmtValue(c.median)}</td>
+              <td className="num">{fmtValue(c.std)}</td>
+              <td className="num">{fmtValue(c.min)}</td>
+              <td className="num">{fmtValue(c.max)}</td>
+              <td>
+                <Histogram summary={c} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function ExploreView({ result }: ResultViewProps<ExploreResult>) {
   const findings = result.findings ?? [];
   const numeric = (result.columns ?? []).filter((c) => c.histogram?.counts?.length);
   return (
-    <div className="result" data-testid="explore-result">
+    <div className="result result--explore" data-testid="explore-result">
       {findings.length > 0 && (
         <>
           <h3>Findings</h3>
@@ -53,34 +127,7 @@ export function ExploreView({ result }: ResultViewProps<ExploreResult>) {
         </>
       )}
       <h3>Columns</h3>
-      <div className="table-wrap">
-        <table className="data" data-testid="explore-table">
-          <TableHead
-            columns={[
-              { label: "Column" },
-              ...["Count", "Missing", "Mean", "Median", "Std", "Min", "Max"].map((label) => ({ label, num: true })),
-              { label: "Distribution" },
-            ]}
-          />
-          <tbody>
-            {(result.columns ?? []).map((c) => (
-              <tr key={c.column}>
-                <td>{c.column}</td>
-                <td className="num">{fmtInt(c.count)}</td>
-                <td className="num">{fmtInt(c.missing)}</td>
-                <td className="num">{fmtValue(c.mean)}</td>
-                <td className="num">{fmtValue(c.median)}</td>
-                <td className="num">{fmtValue(c.std)}</td>
-                <td className="num">{fmtValue(c.min)}</td>
-                <td className="num">{fmtValue(c.max)}</td>
-                <td>
-                  <Histogram summary={c} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <NarrowSwitch testId="explore-columns" what="statistics" compact={<ColumnCards columns={result.columns ?? []} />} table={<ColumnTable columns={result.columns ?? []} />} />
       {numeric.length > 0 && (
         <>
           <h3>Histograms</h3>
@@ -94,7 +141,7 @@ export function ExploreView({ result }: ResultViewProps<ExploreResult>) {
       {result.correlations && result.correlations.columns.length > 1 && (
         <>
           <h3>Correlations</h3>
-          <CorrelationHeatmap corr={result.correlations} />
+          <CorrelationView corr={result.correlations} />
         </>
       )}
       {result.clusters && result.clusters.profiles?.length > 0 && (

@@ -2,6 +2,7 @@
 import type { Metrics, TrainResult } from "../../api/types";
 import { Explain } from "../../components/Explain";
 import { fmtPct } from "../../components/format";
+import { NarrowSwitch } from "../../components/NarrowSwitch";
 import { TableHead } from "../../components/TableHead";
 import { GLOSSARY, modelDescription } from "../glossary";
 import type { GlossaryKey } from "../glossary";
@@ -26,6 +27,87 @@ const metric = (key: GlossaryKey) => ({
   ),
 });
 
+function ModelName({ row, championId = "champion" }: { row: MetricRow; championId?: string }) {
+  return (
+    <>
+      {row.name}
+      <Explain term={row.name} text={modelDescription(row.name)} />
+      {row.champion && (
+        <span className="tag tag--accent" data-testid={championId}>
+          champion
+        </span>
+      )}
+    </>
+  );
+}
+
+/** Narrow: each model as a card, WAPE first; the scores explained once above the cards. */
+function ModelCards({ rows }: { rows: MetricRow[] }) {
+  const term = (key: GlossaryKey) => (
+    <span>
+      {GLOSSARY[key].term}
+      <Explain term={GLOSSARY[key].term} text={GLOSSARY[key].text} testId={`explain-${key}-card`} />
+    </span>
+  );
+  return (
+    <>
+      <p className="small muted card-legend">
+        Scored on held-out campaigns: {term("wape")} {term("mape")} {term("bias")}
+      </p>
+      <ul className="cards" data-testid="train-cards">
+        {rows.map((r) => (
+          <li key={r.key} className={`card-row${r.champion ? " card-row--accent" : ""}`} data-testid="train-card">
+            <div className="card-row__head">
+              <span className="card-row__name card-row__name--wrap">
+                <ModelName row={r} championId="champion-card" />
+              </span>
+              <span className="card-row__figure">WAPE {fmtPct(r.metrics.wape)}</span>
+            </div>
+            <div className="card-row__line">
+              <span className={r.kind === "baseline" ? "muted is-baseline" : "muted"}>{r.kind}</span>
+              <span>MAPE {fmtPct(r.metrics.mape)}</span>
+              <span>bias {fmtPct(r.metrics.bias)}</span>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** Wide: the full table, one row per model. */
+function ModelTable({ rows }: { rows: MetricRow[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="train-table">
+        <TableHead
+          columns={[
+            { label: "Model" },
+            metric("wape"),
+            metric("mape"),
+            metric("bias"),
+          ]}
+        />
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key} className={r.champion ? "is-champion" : r.kind === "baseline" ? "is-baseline" : undefined}>
+              <td className="model-cell">
+                <span className="model-cell__name">
+                  <ModelName row={r} />
+                </span>
+                <span className="model-cell__kind">{r.kind}</span>
+              </td>
+              <td className="num">{fmtPct(r.metrics.wape)}</td>
+              <td className="num">{fmtPct(r.metrics.mape)}</td>
+              <td className="num">{fmtPct(r.metrics.bias)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function TrainView({ result }: ResultViewProps<TrainResult>) {
   const champion = result.champion ?? undefined;
   const rows: MetricRow[] = [
@@ -48,39 +130,7 @@ export function TrainView({ result }: ResultViewProps<TrainResult>) {
   return (
     <div className="result">
       <h3>Holdout accuracy</h3>
-      <div className="table-wrap">
-        <table className="data" data-testid="train-table">
-          <TableHead
-            columns={[
-              { label: "Model" },
-              metric("wape"),
-              metric("mape"),
-              metric("bias"),
-            ]}
-          />
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key} className={r.champion ? "is-champion" : r.kind === "baseline" ? "is-baseline" : undefined}>
-                <td className="model-cell">
-                  <span className="model-cell__name">
-                    {r.name}
-                    <Explain term={r.name} text={modelDescription(r.name)} />
-                    {r.champion && (
-                      <span className="tag tag--accent" data-testid="champion">
-                        champion
-                      </span>
-                    )}
-                  </span>
-                  <span className="model-cell__kind">{r.kind}</span>
-                </td>
-                <td className="num">{fmtPct(r.metrics.wape)}</td>
-                <td className="num">{fmtPct(r.metrics.mape)}</td>
-                <td className="num">{fmtPct(r.metrics.bias)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <NarrowSwitch testId="train-models" what="accuracy" compact={<ModelCards rows={rows} />} table={<ModelTable rows={rows} />} />
       {champion && (
         <p className="small muted">
           Champion model: <span className="mono">{champion}</span>
