@@ -31,10 +31,64 @@ def text_column(frame: pd.DataFrame, name: str) -> np.ndarray:
     """A column as Python strings with one token for missing values (encoders need that)."""
     if name not in frame.columns:
         return np.full(len(frame), MISSING, dtype=object)
+    codes, labels = text_codes(frame, name)
+    return labels[codes]
+
+
+def text_codes(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, labels)`` of a column read as text: ``labels`` sorted and distinct, and
+    ``labels[codes]`` the trimmed strings of the values (``MISSING`` for empty or missing cells).
+
+    The values are hashed first (``pandas.factorize``) and only the distinct ones turned into
+    strings: planner tables have millions of rows and few products. Object columns that mix
+    types are converted value by value (1 and 1.0 hash alike but read "1" and "1.0")."""
+    if name not in frame.columns:
+        return np.zeros(len(frame), dtype=np.int64), np.array([MISSING], dtype=object)
     column = frame[name]
-    values = column.astype(object).to_numpy(dtype=object)
-    missing = column.isna().to_numpy()
-    out = np.array([str(v).strip() for v in values], dtype=object)
-    out[missing] = MISSING
-    out[out == ""] = MISSING
-    return out
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if column.dtype == object and not all(isinstance(v, str) for v in uniques):
+        values = column.astype(object).to_numpy(dtype=object)
+        missing = column.isna().to_numpy()
+        text = np.array([str(v).strip() for v in values], dtype=object)
+        text[missing | (text == "")] = MISSING
+        labels, inverse = np.unique(text, return_inverse=True)
+        return inverse.astype(np.int64), labels
+    names = np.array([str(v).strip() or MISSING for v in uniques] + [MISSING], dtype=object)
+    labels, inverse = np.unique(names, return_inverse=True)  # "a" and " a" are one label
+    return inverse[np.where(codes < 0, len(uniques), codes)].astype(np.int64), labels
+
+
+class TextColumns:
+    """The text columns of one frame, each hashed once (:func:`text_codes`).
+
+    A transform reads ``product_id`` for several features; planner tables have millions of rows
+    and few distinct values, so per-value work (mapping to a learned number, say) is done on the
+    distinct values and broadcast by code."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        if name not in self._codes:
+            self._codes[name] = text_codes(self.frame, name)
+        return self._codes[name]
+
+    def values(self, name: str) -> np.ndarray:
+        """What :func:`text_column` gives."""
+        codes, labels = self.codes(name)
+        return labels[codes]
+
+    def map(self, name: str, mapping: dict, default: float = np.nan) -> np.ndarray:
+        """``mapping[value]`` per row as floats (``default`` for values it lacks)."""
+        codes, labels = self.codes(name)
+        return np.array([mapping.get(label, default) for label in labels], dtype=float)[codes]
+
+    def lookup(self, name: str, known: np.ndarray) -> np.ndarray:
+        """Index of each row's value in the sorted labels ``known`` (-1 where it is not there)."""
+        codes, labels = self.codes(name)
+        if not len(known):
+            return np.full(len(codes), -1, dtype=np.int64)
+        where = np.minimum(np.searchsorted(known, labels), len(known) - 1)
+        return np.where(known[where] == labels, where, -1)[codes]

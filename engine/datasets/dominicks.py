@@ -7,13 +7,15 @@ that package with ``apt-get download`` (no R needed), unpack it with ``dpkg-deb 
 folder and read the file with the ``rdata`` package. The data are for research use: fetched at
 set-up/test time, never committed.
 
-Mapping: campaign = week, country = store, product_id = brand, units = exp(logmove), price = the
-brand's own price, discount = 0 (a deal is a flag, not a fraction: kept as ``deal``), featured =
-feature advertising > 0, every brand's price as ``price_bNN`` (competitor prices), the own price
-relative to the mean shelf price of the week (``price_ratio``), how many other brands of the
-store-week run a deal (``others_deal``) or feature advertising (``others_featured``), own deal and
-feature as one code (``deal_featured``) and the store demographics.
-``profit`` is left out: it is measured in the week being forecast.
+Mapping (shape only: the loader computes no feature; the pipeline derives the context itself,
+see engine.forecast.context): campaign = week, country = store, product_id = brand, units =
+exp(logmove) rounded, price = the brand's own shelf price, featured = feature advertising > 0
+(``feat`` is a share; 0 or 1 in all but 1.5 % of the rows), ``deal`` = the in-store deal flag as an
+extra 0/1 column (it is a flag, not the contract's ``discount`` fraction: the data do not say how
+much a deal takes off, and the shelf price already carries any price cut), and every brand's
+shelf price that week as ``price_b01`` .. ``price_b11`` (what a user of this data has at hand).
+Not sent: ``profit`` (measured in the week being forecast) and, unless asked for
+(``demographics=True``), the store demographics.
 
 This module does I/O on purpose (subprocess, files); the engine proper never imports it.
 """
@@ -92,37 +94,22 @@ def read_raw(path: str | os.PathLike | None = None) -> tuple[pd.DataFrame, pd.Da
 
 
 def to_history(yx: pd.DataFrame, demo: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The ``history`` table (contract columns first, then extra feature columns)."""
+    """The ``history`` table: the contract's columns, then ``deal`` and the brands' prices (and
+    the store demographics as ``store_*`` columns when ``demo`` is given), sorted by week, store
+    and brand."""
     brand = yx["brand"].astype(int).to_numpy()
     prices = yx[[f"price{b}" for b in range(1, N_BRANDS + 1)]].to_numpy(dtype=float)
-    own = prices[np.arange(len(yx)), brand - 1]
     history = pd.DataFrame({
         "campaign": yx["week"].astype(int).to_numpy(),
         "country": yx["store"].astype(int).map(lambda s: f"store {s:03d}").to_numpy(dtype=object),
         "product_id": [f"brand {b:02d}" for b in brand],
         "units": np.rint(np.exp(yx["logmove"].to_numpy(dtype=float))),
-        "price": own,
-        "discount": 0.0,
+        "price": prices[np.arange(len(yx)), brand - 1],
         "featured": (yx["feat"].to_numpy(dtype=float) > 0).astype(int),
         "deal": yx["deal"].astype(int).to_numpy(),
-        "price_ratio": own / prices.mean(axis=1),
     })
     for b in range(N_BRANDS):
         history[f"price_b{b + 1:02d}"] = prices[:, b]
-    # The cheapest competitor and where the own price ranks among all brands' prices that week.
-    others = prices.copy()
-    others[np.arange(len(yx)), brand - 1] = np.inf
-    cheapest_other = others.min(axis=1)
-    history["min_other_price"] = cheapest_other
-    history["own_vs_cheapest"] = own / cheapest_other
-    history["price_rank"] = (prices < own[:, None]).sum(axis=1)
-    # The promotion plan of the other brands in the same store and week (known when the week is
-    # planned, like their prices; never their units): how many run a deal or feature advertising.
-    week_store = history.groupby(["campaign", "country"], sort=False)
-    history["others_deal"] = week_store["deal"].transform("sum").to_numpy() - history["deal"].to_numpy()
-    history["others_featured"] = (week_store["featured"].transform("sum").to_numpy()
-                                  - history["featured"].to_numpy())
-    history["deal_featured"] = 2 * history["deal"].to_numpy() + history["featured"].to_numpy()
     if demo is not None:
         demo = demo.rename(columns=lambda c: str(c).lower())
         stores = demo.set_index(demo["store"].astype(int).map(lambda s: f"store {s:03d}"))
@@ -131,10 +118,10 @@ def to_history(yx: pd.DataFrame, demo: pd.DataFrame | None = None) -> pd.DataFra
     return history.sort_values(["campaign", "country", "product_id"], kind="stable").reset_index(drop=True)
 
 
-def load_history(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Fetch if needed, read and map: the orange-juice ``history`` table."""
+def load_history(path: str | os.PathLike | None = None, *, demographics: bool = False) -> pd.DataFrame:
+    """Fetch if needed, read and map: the orange-juice ``history`` table (raw columns only)."""
     yx, demo = read_raw(path)
-    return to_history(yx, demo)
+    return to_history(yx, demo if demographics else None)
 
 
 if __name__ == "__main__":  # python -m engine.datasets.dominicks: fetch into the cache, print a summary

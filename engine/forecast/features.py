@@ -12,6 +12,9 @@ What it derives, and why (the business lives in these columns, more than in the 
   share of the catalogue, slot size, featured/cover;
 * price: price, discount, effective price (and their logs), price relative to the product's own
   usual price (a promotion reads as a low index);
+* the market context (:mod:`engine.forecast.context`): the price against the product's usual
+  price in that market and against the other products of the same campaign and market (and
+  category), its rank there, the share of the others discounted, featured or flagged;
 * the product's own recent sales, its sales a season ago, the product's level over all markets,
   its country's level and the whole business's level: LAGS, read from the fitted history only and
   at least ``min_lag`` campaigns before the row (see :mod:`engine.forecast.lags`). Rows of future campaigns
@@ -33,8 +36,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
-from engine.data.columns import canonical_columns, numeric_column, text_column
+from engine.data.columns import TextColumns, canonical_columns, numeric_column, text_column
 
+from .context import MarketContext
 from .lags import CampaignClock, LagTable
 
 # Columns with a meaning in the contract; everything numeric outside these is an "extra" feature.
@@ -113,6 +117,9 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             and X[c].nunique(dropna=True) <= MAX_EXTRA_LEVELS
         )
         self.extra_categorical_ = [c for c in text if c not in CATEGORICAL]
+        self.context_ = MarketContext().fit(X, self.extra_numeric_)
+        derived = set(self.context_.numeric_)  # a sent column of the same name gives way
+        self.extra_numeric_ = [c for c in self.extra_numeric_ if c not in derived]
         levels = {c: X[c].nunique(dropna=True) for c in text}
         target = self._target(X, y)
         self.has_target_ = target is not None
@@ -165,23 +172,24 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
         smoothed = (stats["sum"] + m * self.global_mean_) / (stats["count"] + m)
         return smoothed.to_dict()
 
-    def _keys(self, X: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    def _keys(self, X: pd.DataFrame, text: TextColumns | None = None) -> dict[str, pd.DataFrame]:
         """Key frames of the lag tables: own (product x country), product, country, all rows.
 
         Laid out as in the fitted history, whatever ``X`` holds: rows without a ``country``
         column for a model that knows markets read as an unknown market (no own or country lag,
         the product's lag over all markets), rather than as a different table layout."""
+        text = text if text is not None else TextColumns(X)
         layout = getattr(self, "key_columns_", None) or {c: c in X.columns for c in ("product_id", "country")}
         keys = {}
         if layout["product_id"]:
-            own = {"product_id": text_column(X, "product_id")}
+            own = {"product_id": text.values("product_id")}
             if layout["country"]:
-                own["country"] = text_column(X, "country")
+                own["country"] = text.values("country")
             keys["own"] = pd.DataFrame(own)
             if layout["country"]:
                 keys["product"] = pd.DataFrame({"product_id": own["product_id"]})
         if layout["country"]:
-            keys["country"] = pd.DataFrame({"country": text_column(X, "country")})
+            keys["country"] = pd.DataFrame({"country": text.values("country")})
         keys["total"] = pd.DataFrame({"all": np.zeros(len(X), dtype=int)})
         return keys
 
@@ -227,26 +235,35 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             if self.price_level_ is not None:
                 names.append("price_index")
         names += list(self.extra_numeric_)
+        names += self.context_.numeric_
         names += [f"{c}_order" for c in self.ordered_]
         if self.has_target_:
             names += self._lag_names()
         return names
 
     # -- transform --------------------------------------------------------------------------
-    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        """The feature frame for ``X``; never reads ``X['units']`` (lags come from fit)."""
+    def transform(self, X: pd.DataFrame, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The feature frame for ``X``; never reads ``X['units']`` (lags come from fit).
+
+        The rows of one campaign and market are each other's context; with ``reference`` (the
+        candidate products of a plan) each row is judged against that catalogue instead
+        (:mod:`engine.forecast.context`)."""
         check_is_fitted(self, "numeric_")
         X = canonical_columns(X)
-        out = self._placement_and_price(X)
+        text = TextColumns(X)  # each text column hashed once for all the features below
+        out = self._placement_and_price(X, text)
         for name in self.extra_numeric_:
             out[name] = numeric_column(X, name)
+        context = getattr(self, "context_", None)  # None: a model file saved before it existed
+        if context is not None:
+            out.update(context.features(X, reference, text))
         for c in self.ordered_:
-            out[f"{c}_order"] = self._order(X, c)
+            out[f"{c}_order"] = self._order(X, c, text)
         if self.has_target_:
-            out.update(self._lag_features(X))
+            out.update(self._lag_features(X, text))
         frame = pd.DataFrame({k: out[k] for k in self.numeric_}, index=X.index)
         for name in self.categorical_:
-            frame[name] = pd.Series(text_column(X, name), index=X.index, dtype=object)
+            frame[name] = pd.Series(text.values(name), index=X.index, dtype=object)
         return frame
 
     def fit_transform(self, X: pd.DataFrame, y=None, **fit_params) -> pd.DataFrame:
@@ -267,11 +284,10 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             frame[f"{c}_order"] = column
         return frame
 
-    def _order(self, X: pd.DataFrame, column: str) -> np.ndarray:
-        values = pd.Series(text_column(X, column))
-        return values.map(self.orderings_[column]).fillna(self.global_mean_).to_numpy(dtype=float)
+    def _order(self, X: pd.DataFrame, column: str, text: TextColumns) -> np.ndarray:
+        return text.map(column, self.orderings_[column], self.global_mean_)
 
-    def _placement_and_price(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+    def _placement_and_price(self, X: pd.DataFrame, text: TextColumns) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         page = numeric_column(X, "page")
         shown = np.isfinite(page)
@@ -301,18 +317,18 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
                     effective > 0, np.log(np.where(effective > 0, effective, 1.0)), np.nan)
             out["effective_price"] = effective
             if self.price_level_ is not None:
-                usual = pd.Series(text_column(X, "product_id")).map(self.price_level_).to_numpy(dtype=float)
+                usual = text.map("product_id", self.price_level_)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     out["price_index"] = np.where(usual > 0, effective / usual, np.nan)
         return out
 
-    def _lag_features(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+    def _lag_features(self, X: pd.DataFrame, text: TextColumns) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         if not self.lags_:
             return out
         campaigns = X["campaign"] if "campaign" in X.columns else None
         positions = self.clock_.positions(campaigns, len(X))
-        for name, keys in self._keys(X).items():
+        for name, keys in self._keys(X, text).items():
             if name not in self.lags_:
                 continue
             for feature, value in self.lags_[name].rows(keys, positions, int(self.min_lag)).items():

@@ -14,9 +14,18 @@ country:
   columns itself (no lags: the product's own level is a coefficient) and has its own market
   terms, so ``per_country`` does not apply.
 * ``"gbm"``: ``HistGradientBoostingRegressor``, Poisson loss on units (``loss="poisson"``) or
-  squared error on ``log1p(units)`` (``loss="log"``: a median-like forecast, lower MAPE);
+  squared error on ``log1p(units)`` (``loss="log"``: a median-like forecast, lower MAPE) or the
+  ``quantile`` of ``log1p(units)`` (``loss="log_quantile"``: a low quantile is what MAPE wants,
+  see below);
   ``n_models > 1`` averages that many fits (own seeds, each on a ``subsample`` of the rows and a
   ``max_features`` share of the features per split): bagging, a steadier forecast.
+
+Why a low quantile serves MAPE: the forecast with the lowest expected absolute percentage error
+is the median of the units weighted by 1/units. With log-normal errors of spread ``s`` that is
+``exp(mu - s**2)``, the ``Phi(-s)`` quantile: the more uncertain a row, the lower its forecast
+should sit. A quantile fitted per row learns that; a global factor (``train``'s MAPE scale)
+moves every row alike. On Dominick's orange juice (3 TSPerf rounds, one fit each, best global
+factor for both) the 0.25 quantile scored 34.7 % MAPE against 37.9 % for the mean of log units.
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from .features import CatalogueFeatures
 from .pooled import PooledRegressor
 
 FAMILIES = ("linear", "gbm", "pooled")
-LOSSES = ("poisson", "log")
+LOSSES = ("poisson", "log", "log_quantile")
 MAX_COUNTRY_MODELS = 20  # more markets than this: per-country candidates are not tried
 MIN_COUNTRY_ROWS = 50  # a country with fewer training rows is forecast by the global model
 
@@ -81,7 +90,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
                  min_samples_leaf: int = 20, l2_regularization: float = 0.0, loss: str = "poisson",
                  front_pages: int = 2, min_lag: int = 1, windows: tuple = (3, 8), season: int = 0,
                  gap: int = 0, interval: float = 0.8, threads: int = 1, random_state: int = 0,
-                 n_models: int = 1, subsample: float = 1.0, max_features: float = 1.0):
+                 n_models: int = 1, subsample: float = 1.0, max_features: float = 1.0,
+                 quantile: float = 0.5):
         self.family = family
         self.per_country = per_country
         self.alpha = alpha
@@ -102,6 +112,7 @@ class Forecaster(RegressorMixin, BaseEstimator):
         self.n_models = n_models
         self.subsample = subsample
         self.max_features = max_features
+        self.quantile = quantile
 
     # -- parameters -------------------------------------------------------------------------
     def _validate_params(self) -> None:
@@ -127,11 +138,13 @@ class Forecaster(RegressorMixin, BaseEstimator):
                "a number in (0, 1]")
         _check("max_features", self.max_features,
                _is_number(self.max_features) and 0 < self.max_features <= 1, "a number in (0, 1]")
+        _check("quantile", self.quantile, _is_number(self.quantile) and 0 < self.quantile < 1,
+               "a number in (0, 1)")
         _check("random_state", self.random_state,
                _is_int(self.random_state) and 0 <= self.random_state < 2**32, "an integer in [0, 2**32)")
 
     def _log_target(self) -> bool:
-        return self.family == "linear" or self.loss == "log"
+        return self.family == "linear" or self.loss in ("log", "log_quantile")
 
     # -- model ------------------------------------------------------------------------------
     def _build_linear(self, numeric: list[str], categorical: list[str]) -> Pipeline:
@@ -149,8 +162,9 @@ class Forecaster(RegressorMixin, BaseEstimator):
             parts.append(("categorical", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1,
                                                         max_categories=250, dtype=float), categorical))
         mask = [False] * len(numeric) + [True] * len(categorical)
+        loss = {"poisson": "poisson", "log": "squared_error", "log_quantile": "quantile"}[self.loss]
         model = HistGradientBoostingRegressor(
-            loss="poisson" if self.loss == "poisson" else "squared_error",
+            loss=loss, **({"quantile": float(self.quantile)} if loss == "quantile" else {}),
             max_features=float(self.max_features),
             max_iter=int(self.max_iter), learning_rate=float(self.learning_rate),
             max_leaf_nodes=int(self.max_leaf_nodes), min_samples_leaf=int(self.min_samples_leaf),
@@ -174,7 +188,7 @@ class Forecaster(RegressorMixin, BaseEstimator):
             return _fit_or_constant(model, frame, y), 1.0
         model = _fit_or_constant(model, frame, np.log1p(y))
         if self.family != "linear":
-            return model, 1.0  # "log" gbm: a median-like forecast on purpose (MAPE)
+            return model, 1.0  # "log" gbm: a median-like (or lower quantile) forecast on purpose (MAPE)
         # A log-scale linear fit forecasts a median: scale back to the training rows' total units
         # (measured on the demo holdout: bias -0.21 -> -0.11 and a slightly lower WAPE).
         fitted = np.expm1(model.predict(frame)).clip(0).sum()
@@ -249,13 +263,18 @@ class Forecaster(RegressorMixin, BaseEstimator):
                     units[rows] = self._units(model, level, frame[rows])
         return np.clip(units, 0.0, None)
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """Units (>= 0) for each row of ``X``; missing optional columns are handled like unseen values."""
+    def predict(self, X: pd.DataFrame, reference: pd.DataFrame | None = None) -> np.ndarray:
+        """Units (>= 0) for each row of ``X``; missing optional columns are handled like unseen values.
+
+        The rows of one campaign and market are read as one catalogue (each row's context is the
+        others); ``reference``, a products table, makes every row a planned row judged against
+        that catalogue instead (:mod:`engine.forecast.context`)."""
         check_is_fitted(self, "model_")
         with threadpool_limits(limits=int(getattr(self, "threads", 1))):
             if self.family == "pooled":
                 return np.clip(self.model_.predict(canonical_columns(X)) * getattr(self, "scale_", 1.0), 0.0, None)
-            return self._predict_frame(self.features_.transform(canonical_columns(X)))
+            frame = self.features_.transform(canonical_columns(X), reference=reference)
+            return self._predict_frame(frame)
 
     def set_interval(self, y_true, y_pred, *, source: str) -> None:
         """Store the band's log-error quantiles from actuals and forecasts the model did not fit on
@@ -267,9 +286,10 @@ class Forecaster(RegressorMixin, BaseEstimator):
         self.interval_source_ = source
         self.interval_n_ = int(errors.size)
 
-    def predict_interval(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def predict_interval(self, X: pd.DataFrame, reference: pd.DataFrame | None = None
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(forecast, low, high): the band around the forecast in log space, back in units."""
-        units = self.predict(X)
+        units = self.predict(X, reference=reference)
         base = np.log1p(units)
         low = np.clip(np.expm1(base + self.interval_[0]), 0.0, None)
         high = np.expm1(base + self.interval_[1])

@@ -15,6 +15,7 @@ the rule that cannot be met.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -266,15 +267,30 @@ def forecast_table(model, products: pd.DataFrame, slot_types: pd.DataFrame, leve
     per_product = max(T * D * K, 1)
     step = max(1, chunk_rows // per_product)
     out = np.zeros((len(products), T, D, K) if per_market else (len(products), T, D))
+    predict = _planned_predict(model, products)
     with threadpool_limits(limits=PREDICT_THREADS):
         for start in range(0, len(products), step):
             part = products.iloc[start:start + step]
             rows = _candidate_rows(part, slot_types, levels, countries)
-            units = np.asarray(model.predict(rows), dtype=float)
+            units = np.asarray(predict(rows), dtype=float)
             units = np.nan_to_num(np.clip(units, 0.0, None), nan=0.0)
             units = units.reshape(len(part), T, D, K)
             out[start:start + len(part)] = units if per_market else units.sum(axis=3)
     return out
+
+
+def _planned_predict(model, products: pd.DataFrame):
+    """``rows -> units`` for planned rows. A model that reads the market context (Folio's
+    Forecaster: ``predict(rows, reference=...)``) judges each row against the whole candidate
+    products table, the catalogue being planned, rather than against the other rows of its chunk
+    (engine.forecast.context); any other model is asked ``predict(rows)``."""
+    try:
+        takes_reference = "reference" in inspect.signature(model.predict).parameters
+    except (TypeError, ValueError):
+        takes_reference = False
+    if takes_reference:
+        return lambda rows: model.predict(rows, reference=products)
+    return model.predict
 
 
 def _cap(inst: PlanInstance, products: pd.DataFrame) -> None:

@@ -183,7 +183,8 @@ def test_bad_train_settings_are_invalid_settings(history, kwargs, column):
 
 @pytest.mark.parametrize("param, value", [("alpha", -1), ("family", "tree"), ("max_iter", 0),
                                           ("interval", 1.5), ("loss", "l1"), ("min_lag", 0),
-                                          ("n_models", 0), ("subsample", 0.0), ("max_features", 1.5)])
+                                          ("n_models", 0), ("subsample", 0.0), ("max_features", 1.5),
+                                          ("quantile", 1.0)])
 def test_forecaster_validates_params_at_fit_naming_them(history, param, value):
     model = Forecaster(**{param: value})  # the constructor only stores
     assert model.get_params()[param] == value
@@ -224,6 +225,30 @@ def test_select_by_mape_judges_each_candidate_after_its_own_scale(history):
     chosen = next(c for c in cands if c["chosen"])
     assert chosen["scaled_metrics"]["mape"] == min(scaled)
     assert out.best.scale_ == chosen["scale"] == out.report["backtest"]["scale"]
+
+
+def test_quantile_of_log_units_forecasts_lower_than_their_mean(history):
+    past = history[history["campaign"] < history["campaign"].max()]
+    rows = history[history["campaign"] == history["campaign"].max()]
+    low = Forecaster(family="gbm", loss="log_quantile", quantile=0.25, max_iter=40).fit(past).predict(rows)
+    mean = Forecaster(family="gbm", loss="log", max_iter=40).fit(past).predict(rows)
+    assert np.median(low / np.maximum(mean, 1e-9)) < 0.95
+
+
+def test_judged_by_mape_the_defaults_add_the_log_presets_and_latest_lags_read_gap_plus_one():
+    from engine.forecast.train import MAPE_DEFAULTS, PRESETS, _candidates
+
+    names = [c.name for c in _candidates("auto", None, 3, "mape")]
+    assert names == ["linear", "linear_by_country", "gbm", "gbm_by_country", "pooled", *MAPE_DEFAULTS]
+    assert [c.name for c in _candidates("auto", None, 3)] == names[:5]
+    assert [c.name for c in _candidates("linear", None, 1, "mape")] == ["linear"]
+    latest = _candidates("auto", ["gbm_mape"], 1)[0]
+    assert PRESETS["gbm_mape"]["lags"] == "latest"
+    assert latest.estimator(min_lag=4, gap=3).min_lag == 4  # gap + 1
+    assert _candidates("auto", ["gbm"], 1)[0].estimator(min_lag=5, gap=3).min_lag == 5
+    with pytest.raises(FolioError) as info:
+        _candidates("auto", [{"name": "x", "lags": "oldest"}], 1)
+    assert info.value.problems[0].column == "candidates"
 
 
 def test_naive_baseline_uses_last_training_campaign():
