@@ -55,13 +55,15 @@ def post(client, path: str, body: dict) -> dict:
     return response.get_json()
 
 
-def wait(client, job_id: str, poll_s: float = 1.0) -> dict:
+def next_finished(client, job_ids, poll_s: float = 1.0) -> tuple[str, dict]:
+    """The first of ``job_ids`` to finish, with its record (GET /api/jobs/{id} polled)."""
     while True:
-        job = client.get(f"/api/jobs/{job_id}").get_json()
-        if job["status"] in FINISHED:
-            if job["status"] != "succeeded":
-                raise SystemExit(f"job {job_id} ({job['kind']}) {job['status']}: {job.get('error')}")
-            return job
+        for job_id in job_ids:
+            job = client.get(f"/api/jobs/{job_id}").get_json()
+            if job["status"] in FINISHED:
+                if job["status"] != "succeeded":
+                    raise SystemExit(f"job {job_id} ({job['kind']}) {job['status']}: {job.get('error')}")
+                return job_id, job
         time.sleep(poll_s)
 
 
@@ -97,23 +99,28 @@ def main() -> int:
     history = dominicks.load_history(demographics=args.demographics)
     print(f"train options: {train_body(args, '...')}", flush=True)
     per_round, ys, forecasts, covered, naive = {}, [], [], [], []
+    plan = {number: (end, weeks) for number, end, weeks in rounds(numbers)}
     with tempfile.TemporaryDirectory() as tmp, folio_app("embedded", args.workers, Path(tmp) / "data") as (_, client, _s):
-        jobs = {}
-        for number, end, weeks in rounds(numbers):  # every round queued at once: the runner paces them
-            past = history[history["campaign"] <= end]
-            dataset = post(client, "/api/datasets", {"name": f"dominicks to week {end}",
-                                                     "tables": {"history": to_values(past)}})["id"]
-            jobs[number] = (dataset, post(client, "/api/jobs", train_body(args, dataset))["id"])
-        for number, end, weeks in rounds(numbers):
-            dataset, train_id = jobs[number]
-            trained = wait(client, train_id)
-            result = trained["result"]
-            chosen = next(c for c in result["candidates"] if c.get("chosen"))
+        waiting, running = list(plan), {}  # running: job id -> (round, kind, dataset, train job)
+        while waiting or running:
+            # At most one job per worker in flight, a round's forecast as soon as its model exists:
+            # rounds then finish (and print) one after another instead of all at the end.
+            while waiting and len(running) < args.workers:
+                number = waiting.pop(0)
+                past = history[history["campaign"] <= plan[number][0]]
+                dataset = post(client, "/api/datasets", {"name": f"dominicks to week {plan[number][0]}",
+                                                         "tables": {"history": to_values(past)}})["id"]
+                running[post(client, "/api/jobs", train_body(args, dataset))["id"]] = (number, "train", dataset, None)
+            job_id, job = next_finished(client, running)
+            number, kind, dataset, trained = running.pop(job_id)
+            end, weeks = plan[number]
             future = history[history["campaign"].isin(weeks)]
-            rows = to_values(future.drop(columns=["units"]))
-            done = wait(client, post(client, "/api/jobs", {"kind": "forecast", "dataset": dataset,
-                                                           "model": result["models"][0], "rows": rows})["id"])
-            header, *values = done["result"]["rows"]
+            if kind == "train":
+                rows = to_values(future.drop(columns=["units"]))
+                body = {"kind": "forecast", "dataset": dataset, "model": job["result"]["models"][0], "rows": rows}
+                running[post(client, "/api/jobs", body)["id"]] = (number, "forecast", dataset, job)
+                continue
+            header, *values = job["result"]["rows"]
             table = {name: np.array([row[i] for row in values], dtype=float)
                      for i, name in enumerate(header) if name.startswith("forecast_")}
             y = future["units"].to_numpy(dtype=float)
@@ -126,9 +133,10 @@ def main() -> int:
                                           holdout=data["campaign"].isin(weeks).to_numpy(),
                                           train_campaigns=[], holdout_campaigns=weeks, order={})
             naive.append(backtest.naive_forecast(data, split))
+            chosen = next(c for c in trained["result"]["candidates"] if c.get("chosen"))
             print(f"round {number:2d}: train weeks 40-{end}, forecast {weeks}: MAPE {per_round[number]:5.1f} %  "
                   f"({chosen['name']}, scale {chosen['scale']:.2f}; train job {seconds(trained):.0f} s, "
-                  f"forecast job {seconds(done):.1f} s)", flush=True)
+                  f"forecast job {seconds(job):.1f} s)", flush=True)
     label = "Folio through the API (" + ("defaults" if args.defaults else "pane options") + ")"
     print(summary(label, per_round, ys, forecasts, covered, naive))
     print(f"{time.monotonic() - started:.0f} s in all, {args.workers} worker(s)")

@@ -7,8 +7,8 @@ winner refit, scoring), ``registry`` (model files checked before they are truste
 """
 
 from .model import FAMILIES, Forecaster, _Bag  # noqa: F401  (_Bag: model files before 2026-12 name it here)
-from .train import (PRESETS, SELECT_BY, Candidate, TrainOutcome, calibrate_scale, check_history,
+from .train import (PRESET_NOTES, PRESETS, SELECT_BY, Candidate, TrainOutcome, calibrate_scale, check_history,
                     forecast_rows, score, train)
 
-__all__ = ["FAMILIES", "PRESETS", "SELECT_BY", "Candidate", "Forecaster", "TrainOutcome",
+__all__ = ["FAMILIES", "PRESET_NOTES", "PRESETS", "SELECT_BY", "Candidate", "Forecaster", "TrainOutcome",
            "calibrate_scale", "check_history", "forecast_rows", "score", "train"]

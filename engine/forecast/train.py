@@ -43,6 +43,21 @@ PRESETS = {
     "gbm_mape_bag": {"family": "gbm", "loss": "log_quantile", "quantile": 0.25, "lags": "latest",
                      "n_models": 5, "subsample": 0.7, "max_features": 0.8},
 }
+# Each preset in a planner's words (the OpenAPI document carries them for the pane's choices).
+PRESET_NOTES = {
+    "linear": "Regularised linear model on log units, one for all markets.",
+    "linear_by_country": "Regularised linear model on log units, one per market.",
+    "gbm": "Gradient-boosted trees on units, one for all markets.",
+    "gbm_by_country": "Gradient-boosted trees on units, one per market.",
+    "gbm_log": "Gradient-boosted trees on log units: a median-like forecast, lower MAPE.",
+    "gbm_log_by_country": "Gradient-boosted trees on log units, one per market.",
+    "gbm_log_bag": "gbm_log averaged over five fits on parts of the data: steadier, about 3.5x the time.",
+    "pooled": ("Each product's own level and discount response, shrunk toward its category and brand "
+               "by amounts estimated from the data (partial pooling)."),
+    "gbm_mape": ("Aimed at MAPE: trees fitted to a low quantile of log units, reading the latest sales; "
+                 "best on frequent campaigns such as weekly sales."),
+    "gbm_mape_bag": "gbm_mape averaged over five fits on parts of the data: steadier, about 3.5x the time.",
+}
 SELECT_BY = ("decision", "wape", "mape")
 # Judged by MAPE, the default candidates include these: a log-scale fit forecasts a median and
 # the quantile fit lower still, where MAPE's optimum lies (demo: MAPE after each one's scale

@@ -14,10 +14,14 @@ from .base import JobKind, bad, integer, load_model, model_for, one_of, run_reco
 # Optional integer options with their ranges, passed to ``engine.forecast.train``. Left out,
 # holdout_campaigns and season are chosen from the data (engine.forecast.adapt, .cadence).
 INTEGER_OPTIONS = (("holdout_campaigns", 1, 52), ("folds", 1, 20), ("gap", 0, 52), ("season", 0, 104))
+# What each option means, for the OpenAPI document (and the pane that shows the choices).
 DESCRIPTIONS = {
     "holdout_campaigns": "campaigns each backtest fold tests; unset = 2, or 1 on fewer than 4 campaigns",
-    "season": "campaigns per year for the seasonal features (0 = none); unset = read from the data "
-              "(dates in campaign ids or a date column), reported in the result's `season`",
+    "folds": "forecast origins of the backtest (default 3)",
+    "gap": ("campaigns between the last sales in the history and the first campaign to forecast "
+            "(default 0); the backtest skips as many"),
+    "season": "campaigns per year for the seasonal features, e.g. 52 for weekly sales (0 = none); unset = "
+              "read from the data (dates in campaign ids or a date column), reported in the result's `season`",
 }
 TRAIN_SETTINGS = ("folds", "gap", "candidates", "season", "select_by")
 
@@ -112,16 +116,20 @@ def _plain(value):
 
 
 def openapi() -> dict:
-    from engine.forecast import PRESETS, SELECT_BY
+    from engine.forecast import PRESET_NOTES, PRESETS, SELECT_BY
 
     return {
         "request": {
             "family": {"enum": list(_families())},
-            **{name: {"type": "integer", "minimum": low, "maximum": high,
-                      **({"description": DESCRIPTIONS[name]} if name in DESCRIPTIONS else {})}
+            **{name: {"type": "integer", "minimum": low, "maximum": high, "description": DESCRIPTIONS[name]}
                for name, low, high in INTEGER_OPTIONS},
-            "select_by": {"enum": list(SELECT_BY)},
-            "candidates": {"type": "array", "minItems": 1, "items": {"enum": list(PRESETS)}},
+            "select_by": {"enum": list(SELECT_BY),
+                          "description": ("the metric the backtest picks the model by (default wape); "
+                                          "mape also fits a factor on the forecasts that lowers MAPE")},
+            "candidates": {"type": "array", "minItems": 1, "items": {"enum": list(PRESETS)},
+                           "description": "the presets to compare in the backtest (default: every "
+                                          "family; judged by MAPE also gbm_log and gbm_mape)",
+                           "x-presets": {name: PRESET_NOTES.get(name, "") for name in PRESETS}},
         },
         "result": {"type": "object", "description": "train: candidates compared on held-out campaigns",
                    "properties": {

@@ -249,6 +249,9 @@ def test_judged_by_mape_the_defaults_add_the_log_presets_and_latest_lags_read_ga
     with pytest.raises(FolioError) as info:
         _candidates("auto", [{"name": "x", "lags": "oldest"}], 1)
     assert info.value.problems[0].column == "candidates"
+    from engine.forecast import PRESET_NOTES
+
+    assert set(PRESET_NOTES) == set(PRESETS)  # every preset said in words (the pane shows them)
 
 
 def test_naive_baseline_uses_last_training_campaign():

@@ -34,8 +34,9 @@ def test_openapi_document_lists_every_route(client, app):
             assert path in documented, f"{path} is served but not in the OpenAPI document"
     from engine.forecast import PRESETS
 
-    candidates = doc["components"]["schemas"]["JobCreate"]["properties"]["candidates"]["items"]["enum"]
-    assert set(candidates) == set(PRESETS)  # every preset the server accepts is documented
+    candidates = doc["components"]["schemas"]["JobCreate"]["properties"]["candidates"]
+    assert set(candidates["items"]["enum"]) == set(PRESETS)  # every preset the server accepts is documented
+    assert set(candidates["x-presets"]) == set(PRESETS) and all(candidates["x-presets"].values())  # in words
 
 
 def test_missing_column_is_located(client, demo_raw):
