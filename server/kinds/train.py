@@ -124,8 +124,10 @@ def openapi() -> dict:
             **{name: {"type": "integer", "minimum": low, "maximum": high, "description": DESCRIPTIONS[name]}
                for name, low, high in INTEGER_OPTIONS},
             "select_by": {"enum": list(SELECT_BY),
-                          "description": ("the metric the backtest picks the model by (default wape); "
-                                          "mape also fits a factor on the forecasts that lowers MAPE")},
+                          "description": ("what the backtest picks the model by: decision (the default: "
+                                          "how well it predicts the differences placements and discounts "
+                                          "make), wape, or mape (which also fits a factor on the forecasts "
+                                          "that lowers MAPE)")},
             "candidates": {"type": "array", "minItems": 1, "items": {"enum": list(PRESETS)},
                            "description": "the presets to compare in the backtest (default: every "
                                           "family; judged by MAPE also gbm_log and gbm_mape)",
