@@ -355,6 +355,40 @@ def test_task_pane_width(page, live_server):
     _shot(page, "05-narrow")
 
 
+def test_forecast_settings_at_320_px_reach_the_train_job(browser, live_server):
+    """The pane's forecast settings (what the README's Dominick's figure sets) fit the 320 px
+    pane and are what the train job runs with: only the models ticked compete."""
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(live_server.url + "/")
+        page.get_by_test_id("load-demo").click()
+        page.get_by_test_id("rows-history").filter(has_text="rows").wait_for(timeout=30_000)
+        settings = page.get_by_test_id("train-settings")
+        assert not page.get_by_test_id("train-gap").is_visible()  # folded away by default
+        settings.locator("summary").click()
+        page.get_by_test_id("train-select_by").select_option("mape")
+        _fill(page, "train-gap", "1")
+        _fill(page, "train-holdout_campaigns", "2")
+        page.get_by_test_id("train-candidate-linear").check()
+        assert page.get_by_test_id("train-summary").inner_text() == "by MAPE, 2 ahead, gap 1, 1 model"
+        for testid in ("train-select_by", "train-gap", "train-season", "train-folds", "train-candidates",
+                       "train-candidate-gbm_mape_bag"):
+            _inside_horizontally(page, page.get_by_test_id(testid), testid)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        ARTIFACTS.mkdir(exist_ok=True)
+        settings.screenshot(path=str(ARTIFACTS / "pane-forecast-settings.png"))
+        page.get_by_test_id("run-train").click()
+        page.get_by_test_id("train-cards").wait_for(timeout=300_000)
+        names = page.get_by_test_id("train-card").locator(".card-row__name").all_inner_texts()
+        assert [n.split()[0] for n in names if not n.startswith(("naive", "seasonal", "mean"))] == ["linear"], names
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
 def _small_plan(page, generations: str = "40", time_limit: str = "60",
                 stagnation: str = "30") -> None:
     _fill(page, "setting-population", "16")

@@ -71,9 +71,22 @@ export interface PlanSettings {
   seed: number;
 }
 
+/** What the backtest picks the model by (engine.forecast.SELECT_BY). */
+export type SelectBy = "decision" | "wape" | "mape";
+
+/** A train job's options (server/kinds/train.py); left out, the server decides. */
+export interface TrainOptions {
+  select_by?: SelectBy;
+  holdout_campaigns?: number;
+  gap?: number;
+  season?: number;
+  folds?: number;
+  candidates?: string[];
+}
+
 export type JobRequest =
   | { kind: "explore"; dataset: string; table: Role }
-  | { kind: "train"; dataset: string; family?: string; holdout_campaigns?: number; candidates?: string[] }
+  | ({ kind: "train"; dataset: string; family?: string } & TrainOptions)
   | { kind: "forecast"; dataset: string; model?: string; rows: Table }
   | { kind: "plan"; dataset: string; model?: string; settings: PlanSettings; countries?: CountriesChoice };
 

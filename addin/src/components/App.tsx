@@ -101,6 +101,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
               availableCountries: s.historyCountries,
               onCountriesChange: s.changeCountries,
             }}
+            train={{ form: s.trainForm, errors: s.trainErrors, onChange: s.changeTrain }}
           />
           <ConnectionPanel
             className="slot-connection"

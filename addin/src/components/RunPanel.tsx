@@ -4,6 +4,8 @@ import type { RunKind } from "../state/mapping";
 import { ROLE_INFO } from "./DataPanel";
 import { SettingsFormView } from "./SettingsFormView";
 import type { SettingsFormProps } from "./SettingsFormView";
+import { TrainSettingsView } from "./TrainSettingsView";
+import type { TrainSettingsProps } from "./TrainSettingsView";
 
 export interface RunPanelProps {
   /** what the app is busy with, shown beside the title */
@@ -16,10 +18,12 @@ export interface RunPanelProps {
   onExploreTable(role: Role): void;
   onRun(kind: RunKind): void;
   settings: Omit<SettingsFormProps, "disabled">;
+  /** the forecast settings a Train job sends (none given: the section is not shown) */
+  train?: Omit<TrainSettingsProps, "disabled">;
 }
 
-/** The buttons that start jobs, and the plan settings. */
-export function RunPanel({ busy, disabled, missing = {}, exploreTable, onExploreTable, onRun, settings }: RunPanelProps) {
+/** The buttons that start jobs, the plan settings and the forecast settings. */
+export function RunPanel({ busy, disabled, missing = {}, exploreTable, onExploreTable, onRun, settings, train }: RunPanelProps) {
   // one hint: the first thing missing (the history before the products)
   const hint = missing.explore ?? missing.train ?? missing.plan;
   const button = (kind: RunKind) => ({
@@ -69,6 +73,7 @@ export function RunPanel({ busy, disabled, missing = {}, exploreTable, onExplore
         </p>
       )}
       <SettingsFormView {...settings} disabled={disabled} />
+      {train && <TrainSettingsView {...train} disabled={disabled} />}
     </section>
   );
 }

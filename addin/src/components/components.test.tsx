@@ -284,6 +284,40 @@ describe("App (standalone page)", () => {
     expect(screen.queryByText("Generations must be a whole number")).toBeNull();
   });
 
+  it("sends the forecast settings a user picks with Train (the Dominick's options), nothing when left alone", async () => {
+    const { api } = await loadDemo();
+    expect(screen.getByTestId("train-summary")).toHaveTextContent("Folio's defaults");
+    fireEvent.change(screen.getByTestId("train-select_by"), { target: { value: "mape" } });
+    fireEvent.change(screen.getByTestId("train-gap"), { target: { value: "1" } });
+    fireEvent.change(screen.getByTestId("train-season"), { target: { value: " 52 " } });
+    fireEvent.change(screen.getByTestId("train-holdout_campaigns"), { target: { value: "2" } });
+    fireEvent.click(screen.getByTestId("train-candidate-gbm_mape_bag"));
+    fireEvent.click(screen.getByTestId("train-candidate-gbm_mape"));
+    expect(screen.getByTestId("train-summary")).toHaveTextContent("by MAPE, 2 ahead, gap 1, 52 a year, 2 models");
+    fireEvent.click(screen.getByTestId("run-train"));
+    await waitFor(() => expect(api.createJob).toHaveBeenCalledTimes(1));
+    // presets in the engine's order, whatever the order they were ticked in
+    expect(api.createJob.mock.calls[0][0]).toEqual({
+      kind: "train", dataset: "ds-1", select_by: "mape", gap: 1, season: 52, holdout_campaigns: 2,
+      candidates: ["gbm_mape", "gbm_mape_bag"],
+    });
+  });
+
+  it("refuses bad forecast settings inline and opens them", async () => {
+    const { api } = await loadDemo();
+    fireEvent.change(screen.getByTestId("train-gap"), { target: { value: "-1" } });
+    fireEvent.change(screen.getByTestId("train-folds"), { target: { value: "two" } });
+    fireEvent.click(screen.getByTestId("run-train"));
+    expect(await screen.findByText("Gap must be between 0 and 52 (or blank)")).toBeInTheDocument();
+    expect(screen.getByText("Backtest origins must be a whole number (or blank)")).toBeInTheDocument();
+    expect(screen.getByTestId("train-settings")).toHaveAttribute("open");
+    expect(screen.getByTestId("error-bar")).toHaveTextContent(/forecast settings/);
+    expect(api.createDataset).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByTestId("train-gap"), { target: { value: "" } });
+    expect(screen.queryByText("Gap must be between 0 and 52 (or blank)")).toBeNull();
+    expect(screen.getByText("Backtest origins must be a whole number (or blank)")).toBeInTheDocument();
+  });
+
   it("runs a plan: dataset, job, live progress, result", async () => {
     const scrolled: Element[] = [];
     Element.prototype.scrollIntoView = function (this: Element) {

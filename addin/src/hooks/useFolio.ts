@@ -18,6 +18,7 @@ import { useJob } from "./useJob";
 import { useShares } from "./useShares";
 import type { FinishedResult, SavedJob } from "./useJob";
 import { SETTINGS_PROBLEM, usePlanSettings } from "./usePlanSettings";
+import { TRAIN_PROBLEM, useTrainSettings } from "./useTrainSettings";
 import { useTableMapping } from "./useTableMapping";
 
 export type { FolioServices, JobWatcher } from "./useConnection";
@@ -41,6 +42,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   const conn = useConnection(services, setProblem);
   const { api } = conn;
   const settings = usePlanSettings();
+  const forecastSettings = useTrainSettings();
 
   /** Results where planners want them: sheets with formatted tables and native charts. */
   const writeResult = useCallback(
@@ -76,6 +78,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
 
   const { ensureDataset, datasetFailed } = data;
   const { checkSettings, showServerErrors } = settings;
+  const { checkTrain, showTrainErrors } = forecastSettings;
   const { historyCountries } = tables;
   const { follow } = jobs;
 
@@ -84,6 +87,14 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
       setProblem(null);
       setNotice(null);
       let plan: ReturnType<typeof checkSettings>;
+      let trainOptions: ReturnType<typeof checkTrain>;
+      if (kind === "train") {
+        trainOptions = checkTrain();
+        if (!trainOptions) {
+          setProblem(TRAIN_PROBLEM);
+          return;
+        }
+      }
       if (kind === "plan") {
         plan = checkSettings(historyCountries);
         if (!plan) {
@@ -97,7 +108,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         let request: JobRequest;
         if (kind === "plan") request = { kind, dataset, settings: plan!.settings, ...(plan!.countries ? { countries: plan!.countries } : {}) };
         else if (kind === "explore") request = { kind, dataset, table: exploreTable };
-        else request = { kind: "train", dataset };
+        else request = { kind: "train", dataset, ...trainOptions };
         const created = await api.createJob(request, newKey());
         const saved: SavedJob = { id: created.id, kind, ...(kind === "explore" ? { table: exploreTable } : {}) };
         follow(saved, created);
@@ -105,12 +116,13 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         const p = toProblem(err);
         setProblem(p);
         datasetFailed();
-        showServerErrors(p);
+        if (kind === "train") showTrainErrors(p);
+        else showServerErrors(p);
       } finally {
         setBusy(null);
       }
     },
-    [api, checkSettings, datasetFailed, ensureDataset, exploreTable, follow, historyCountries, showServerErrors],
+    [api, checkSettings, checkTrain, datasetFailed, ensureDataset, exploreTable, follow, historyCountries, showServerErrors, showTrainErrors],
   );
 
   const download = useCallback(
@@ -168,6 +180,9 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     changeSetting: settings.changeSetting,
     countriesForm: settings.countriesForm,
     changeCountries: settings.changeCountries,
+    trainForm: forecastSettings.trainForm,
+    trainErrors: forecastSettings.trainErrors,
+    changeTrain: forecastSettings.changeTrain,
     exploreTable,
     setExploreTable,
     missing: missingForRun(tables.mapping, adapter.kind),

@@ -97,6 +97,8 @@ const BASELINES: Record<string, string> = {
 export function modelDescription(name: string): string {
   const n = name.trim().toLowerCase();
   if (BASELINES[n]) return BASELINES[n];
+  if (n === "pooled")
+    return "Each product's own level and response to discounts, shrunk toward its category and brand by amounts learned from the data (partial pooling).";
   const family = n.startsWith("linear")
     ? "A regularised linear model: each feature (page, discount, category, past sales…) adds or takes away units"
     : n.startsWith("gbm")
@@ -105,6 +107,7 @@ export function modelDescription(name: string): string {
   if (!family) return `A forecast model named ${name}.`;
   const parts = [family];
   if (n.includes("_log")) parts.push("learned on the logarithm of units, so big and small sellers weigh alike");
+  if (n.includes("_mape")) parts.push("aimed at MAPE: a low quantile of log units, reading the latest sales");
   if (n.includes("_bag")) parts.push("the average of five fits on parts of the data, for a steadier forecast");
   if (n.includes("by_country")) parts.push("one model per country, each learning its own market");
   else parts.push("one model for all countries");

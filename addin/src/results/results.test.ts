@@ -214,6 +214,8 @@ describe("a plan's figures in words", () => {
   it("explains model names in words", () => {
     expect(modelDescription("linear_by_country")).toMatch(/^A regularised linear model.*one model per country/);
     expect(modelDescription("gbm_log_bag")).toMatch(/^Gradient-boosted trees.*logarithm.*average of five fits.*one model for all countries/);
+    expect(modelDescription("gbm_mape_bag")).toMatch(/^Gradient-boosted trees.*aimed at MAPE.*average of five fits/);
+    expect(modelDescription("pooled")).toMatch(/partial pooling/);
     expect(modelDescription("seasonal_naive")).toMatch(/one season/);
     expect(modelDescription("m-20261201")).toBe("A forecast model named m-20261201.");
   });
