@@ -1,7 +1,8 @@
 """Planning: which product goes in which slot at which discount, with the forecast in the loop.
 
 The parts: ``settings`` (what the planner is asked), ``instance`` (the problem built once per run:
-forecast table, rules' data), ``rules`` (evaluation and repair of the hard rules), ``moves``
+forecast table), ``rules`` (the hard rules, one unit each, with the shared evaluation and repair;
+engine/plan/rules/__init__.py says how to add one), ``moves``
 (greedy start and structured mutations), ``local`` (local search), ``ga`` (PyGAD, behind this one
 module), ``coevolution`` (the cooperative variant), ``cannibal`` (products of a category competing
 on a page), ``anomaly`` (how unlike past catalogues a plan is), ``bound`` (LP upper bound, exact

@@ -54,11 +54,21 @@ class BoundResult:
     reduced: np.ndarray | None = None  # (P, T, Z) reduced costs at the last duals
 
 
+def _share(inst: PlanInstance) -> float:
+    rule = inst.rules.get("max_discounted_share")
+    return rule.share if rule is not None else 1.0
+
+
 def columns(inst: PlanInstance) -> Columns:
+    """The columns' values and levels, among the levels the rules allow each product (a product
+    with none allowed gets -inf: its columns are never in a plan)."""
     value = inst.value if inst.cannibalisation >= 1.0 else np.maximum(inst.value, 0.0)
+    mask = inst.rules.level_mask
+    if mask is not None:
+        value = np.where(mask[:, None, :], value, -np.inf)
     zero = inst.zero_level
     cap = np.bincount(inst.slot_type, minlength=value.shape[1]).astype(float)
-    if inst.max_discounted_share >= 1.0 or zero is None:
+    if _share(inst) >= 1.0 or zero is None:
         level = value.argmax(axis=2)[:, :, None]
         disc = np.array([0.0])
     else:
@@ -67,72 +77,45 @@ def columns(inst: PlanInstance) -> Columns:
         level = np.stack([np.full(best_disc.shape, zero), best_disc], axis=2)
         disc = np.array([0.0, 1.0])
     c = np.take_along_axis(value, level, axis=2)
+    if inst.rules.slot_mask is not None:
+        allowed = np.zeros((inst.n_products, value.shape[1]), dtype=bool)
+        for t in range(value.shape[1]):
+            allowed[:, t] = inst.rules.slot_mask[:, inst.slot_type == t].any(axis=1)
+        c = np.where(allowed[:, :, None], c, -np.inf)
     return Columns(c=c, level=level, discounted=disc, cap=cap)
 
 
 class _Rows:
-    """The constraint rows, as index arrays, so A (restricted) and A^T y (all columns) are cheap."""
+    """The constraint rows ``A x <= b``: every rule unit's row families (engine.plan.rules), so
+    A on the kept columns and ``A^T y`` on all columns are cheap index operations."""
 
     def __init__(self, inst: PlanInstance, cols: Columns):
-        P, T, Z = cols.c.shape
-        self.P, self.T, self.Z = P, T, Z
-        self.limited = np.flatnonzero(inst.limited)
-        self.has_min = self.limited[inst.cat_min[self.limited] > 0]
-        self.must = np.flatnonzero(inst.must)
-        self.category = inst.category
-        self.share = inst.max_discounted_share if Z == 2 else None
-        self.b = np.concatenate([np.ones(P), cols.cap, inst.cat_max[self.limited].astype(float),
-                                 -inst.cat_min[self.has_min].astype(float), -np.ones(len(self.must)),
-                                 [0.0] if self.share is not None else []])
-        self.disc = cols.discounted
-        cat_max_row = -np.ones(len(inst.categories), int)
-        cat_max_row[self.limited] = np.arange(len(self.limited))
-        cat_min_row = -np.ones(len(inst.categories), int)
-        cat_min_row[self.has_min] = np.arange(len(self.has_min))
-        must_row = -np.ones(P, int)
-        must_row[self.must] = np.arange(len(self.must))
-        self.cat_max_row, self.cat_min_row, self.must_row = cat_max_row, cat_min_row, must_row
-
-    def offsets(self):
-        o_t = self.P
-        o_max = o_t + self.T
-        o_min = o_max + len(self.limited)
-        o_must = o_min + len(self.has_min)
-        o_share = o_must + len(self.must)
-        return o_t, o_max, o_min, o_must, o_share
+        self.P, self.T, self.Z = cols.c.shape
+        self.families = inst.rules.lp_rows(inst, cols)
+        self.b = np.concatenate([f.b for f in self.families]) if self.families else np.zeros(0)
+        self.offset = np.cumsum([0] + [len(f.b) for f in self.families])
 
     def matrix(self, keys: np.ndarray) -> csr_matrix:
         p, t, z = keys[:, 0], keys[:, 1], keys[:, 2]
-        o_t, o_max, o_min, o_must, o_share = self.offsets()
-        j = np.arange(len(keys))
-        rows, cols, vals = [p, o_t + t], [j, j], [np.ones(len(j)), np.ones(len(j))]
-        cm = self.cat_max_row[self.category[p]]
-        ok = cm >= 0
-        rows.append(o_max + cm[ok]); cols.append(j[ok]); vals.append(np.ones(ok.sum()))
-        cn = self.cat_min_row[self.category[p]]
-        ok = cn >= 0
-        rows.append(o_min + cn[ok]); cols.append(j[ok]); vals.append(-np.ones(ok.sum()))
-        mr = self.must_row[p]
-        ok = mr >= 0
-        rows.append(o_must + mr[ok]); cols.append(j[ok]); vals.append(-np.ones(ok.sum()))
-        if self.share is not None:
-            rows.append(np.full(len(j), o_share)); cols.append(j); vals.append(self.disc[z] - self.share)
+        rows, cols, vals = [], [], []
+        for family, offset in zip(self.families, self.offset):
+            r, j, v = family.entries(p, t, z)
+            rows.append(offset + np.asarray(r, dtype=int))
+            cols.append(np.asarray(j, dtype=int))
+            vals.append(np.asarray(v, dtype=float))
         return csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                           shape=(len(self.b), len(keys)))
 
     def reduced(self, c: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """c - A^T y for every column (P, T, Z)."""
-        o_t, o_max, o_min, o_must, o_share = self.offsets()
-        per_p = y[: self.P].copy()
-        cm = self.cat_max_row[self.category]
-        per_p += np.where(cm >= 0, y[o_max + np.maximum(cm, 0)], 0.0) if len(self.limited) else 0.0
-        cn = self.cat_min_row[self.category]
-        per_p -= np.where(cn >= 0, y[o_min + np.maximum(cn, 0)], 0.0) if len(self.has_min) else 0.0
-        per_p -= np.where(self.must_row >= 0, y[o_must + np.maximum(self.must_row, 0)], 0.0) if len(self.must) else 0.0
-        r = c - per_p[:, None, None] - y[o_t:o_t + self.T][None, :, None]
-        if self.share is not None:
-            r = r - y[o_share] * (self.disc - self.share)[None, None, :]
-        return r
+        """c - A^T y for every column (P, T, Z): the families' prices summed per shape (products,
+        types, levels, whole), then taken from c."""
+        per = {"p": 0.0, "t": 0.0, "z": 0.0, "ptz": 0.0}
+        for family, offset in zip(self.families, self.offset):
+            per[family.shape] = per[family.shape] + family.price(y[offset:offset + len(family.b)])
+        r = c - np.reshape(per["p"], (-1, 1, 1)) if np.ndim(per["p"]) else c - per["p"]
+        r = r - np.reshape(per["t"], (1, -1, 1)) if np.ndim(per["t"]) else r - per["t"]
+        r = r - np.reshape(per["z"], (1, 1, -1)) if np.ndim(per["z"]) else r - per["z"]
+        return r - per["ptz"]
 
 
 def _initial_keys(inst: PlanInstance, cols: Columns) -> np.ndarray:
@@ -144,14 +127,19 @@ def _initial_keys(inst: PlanInstance, cols: Columns) -> np.ndarray:
         for z in range(Z):
             top = np.argpartition(-cols.c[:, t, z], k - 1)[:k] if k < P else np.arange(P)
             keys.append(np.column_stack([top, np.full(len(top), t), np.full(len(top), z)]))
-    must = np.flatnonzero(inst.must)
+    must = np.flatnonzero(inst.must | inst.rules.protected)
     for p in must:  # every type: the best type alone may have fewer slots than must products
-        keys.append(np.column_stack([np.full(T, p), np.arange(T), np.zeros(T, int)]))
-    for c in np.flatnonzero(inst.cat_min > 0):  # enough spread-out columns to reach each minimum
-        members = np.flatnonzero(inst.category == c)
-        for t in range(T):
-            keys.append(np.column_stack([members, np.full(len(members), t), np.zeros(len(members), int)]))
-    return np.unique(np.vstack(keys), axis=0)
+        z = 0 if np.isfinite(cols.c[p, :, 0]).any() else Z - 1  # a product locked at a discount: z = 1
+        keys.append(np.column_stack([np.full(T, p), np.arange(T), np.full(T, z)]))
+    for rule in inst.rules.active:  # enough spread-out columns to reach each group's minimum
+        low, members = getattr(rule, "low", None), getattr(rule, "members", None)
+        if getattr(rule, "scope", None) != "plan" or low is None:
+            continue
+        for g in np.flatnonzero(low > 0):
+            for t in range(T):
+                keys.append(np.column_stack([members[g], np.full(len(members[g]), t), np.zeros(len(members[g]), int)]))
+    keys = np.unique(np.vstack(keys), axis=0)
+    return keys[np.isfinite(cols.c[keys[:, 0], keys[:, 1], keys[:, 2]])]
 
 
 def lp_bound(inst: PlanInstance, time_limit_s: float = 10.0) -> BoundResult:

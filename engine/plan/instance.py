@@ -16,7 +16,7 @@ the rule that cannot be met.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from engine.data.dataset import Dataset
 from engine.errors import Problem, infeasible, settings_error, table_error
 
 from .history_bounds import reference_units
+from .rules import BuildContext, RuleSet, build_rules
 from .settings import PlanSettings
 
 PREDICT_THREADS = 1  # jobs run side by side in worker processes: do not oversubscribe the cores
@@ -41,16 +42,12 @@ class PlanInstance:
     unit_cost: np.ndarray | None  # (P,) or None when the products table has none
     category: np.ndarray  # (P,) int index into categories
     categories: list[str]
-    must: np.ndarray  # (P,) bool
+    must: np.ndarray  # (P,) bool: the products table's must_include
     slots: pd.DataFrame  # page, slot, slot_size, featured (one row per slot, in plan order)
     slot_type: np.ndarray  # (S,) int index of the slot's type
     levels: np.ndarray  # (D,) discount fractions, ascending
     units: np.ndarray  # (P, T, D) forecast units, capped at max_units
     value: np.ndarray  # (P, T, D) objective contribution of one placement
-    cat_min: np.ndarray  # (C,)
-    cat_max: np.ndarray  # (C,)
-    limited: np.ndarray  # (C,) bool: the category has a row in category_limits
-    max_discounted_share: float
     objective: str
     page_index: np.ndarray | None = None  # (S,) int: the slot's page as 0..n_pages-1
     cannibalisation: float = 1.0  # per-sibling sales factor (engine.plan.cannibal); 1 = none
@@ -58,6 +55,14 @@ class PlanInstance:
     reference: np.ndarray | None = None  # (P, T, D, K) the best ever sold, moved to the cell, per market
     stock: np.ndarray | None = None  # (P,) max_units (inf = no cap)
     products: pd.DataFrame | None = None  # the products table as the forecast saw it
+    rules: RuleSet | None = None  # the hard rules this request uses (engine.plan.rules)
+    brand: np.ndarray | None = None  # (P,) int index into brands, -1 where none
+    brands: list[str] = field(default_factory=list)
+
+    @property
+    def page_numbers(self) -> np.ndarray:
+        """The page number (as in the slots table) of each page index."""
+        return np.unique(self.slots["page"].to_numpy())
 
     @property
     def n_pages(self) -> int:
@@ -134,58 +139,34 @@ def _slots(dataset: Dataset, settings: PlanSettings) -> pd.DataFrame:
                          "featured": (page == 1).astype(int)})  # a generated layout's cover is page 1
 
 
-def _limits(dataset: Dataset, categories: list[str], n_slots: int):
-    count = len(categories)
-    cat_min, cat_max, limited = np.zeros(count, int), np.full(count, n_slots), np.zeros(count, bool)
-    if dataset.category_limits is None:
-        return categories, cat_min, cat_max, limited
-    limits = canonical_columns(dataset.category_limits)
-    for _, row in limits.iterrows():
-        name = str(row["category"]).strip()
-        if name not in categories:
-            categories.append(name)
-            cat_min, cat_max = np.append(cat_min, 0), np.append(cat_max, n_slots)
-            limited = np.append(limited, False)
-        i = categories.index(name)
-        low = row.get("min")
-        high = row.get("max")
-        if low is not None and pd.notna(low):
-            cat_min[i] = int(low)
-        if high is not None and pd.notna(high):
-            cat_max[i] = int(high)
-        limited[i] = True
-    return categories, cat_min, cat_max, limited
+def _categories(products: pd.DataFrame, dataset: Dataset) -> tuple[np.ndarray, list[str]]:
+    """Each product's category index and the category names: the products' (sorted), then any
+    named only by category_limits (a limit on a category without candidates)."""
+    names = _text(products["category"]) if "category" in products.columns else np.full(len(products), MISSING, object)
+    categories = sorted(set(names.tolist()))
+    if dataset.category_limits is not None:
+        for name in canonical_columns(dataset.category_limits)["category"]:
+            name = str(name).strip()
+            if name not in categories:
+                categories.append(name)
+    return np.array([categories.index(c) for c in names], dtype=int), categories
+
+
+def _brands(products: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    if "brand" not in products.columns:
+        return -np.ones(len(products), int), []
+    names = products["brand"].astype("string").str.strip()
+    brands = sorted(set(names.dropna()[names.dropna() != ""].tolist()))
+    index = {b: i for i, b in enumerate(brands)}
+    return np.array([index.get(b, -1) if isinstance(b, str) else -1 for b in names.tolist()], dtype=int), brands
 
 
 def check_feasible(inst: PlanInstance) -> None:
-    """Raise ``infeasible(rule, detail)`` when the hard rules cannot all hold in any plan."""
-    S = inst.n_slots
-    if S == 0:
+    """Raise ``infeasible(rule, detail)`` when the hard rules cannot all hold in any plan: each
+    rule unit checks its own (engine.plan.rules)."""
+    if inst.n_slots == 0:
         raise infeasible("slots", "the catalogue has no slots")
-    n_must = int(inst.must.sum())
-    if n_must > S:
-        raise infeasible("must_include", f"{n_must} products must be included but the catalogue has {S} slots")
-    have = np.bincount(inst.category, minlength=len(inst.categories))
-    must_per_cat = np.bincount(inst.category[inst.must], minlength=len(inst.categories))
-    for c, name in enumerate(inst.categories):
-        if inst.cat_min[c] > inst.cat_max[c]:
-            raise infeasible("category_limits", f"category {name!r}: min {inst.cat_min[c]} > max {inst.cat_max[c]}")
-        if inst.cat_min[c] > have[c]:
-            raise infeasible("category_limits",
-                             f"category {name!r} needs at least {inst.cat_min[c]} products but only {have[c]} are candidates")
-        if must_per_cat[c] > inst.cat_max[c]:
-            raise infeasible("category_limits",
-                             f"category {name!r} has {must_per_cat[c]} must_include products but a max of {inst.cat_max[c]}")
-    if inst.cat_min.sum() > S:
-        raise infeasible("category_limits",
-                         f"category minimums add up to {int(inst.cat_min.sum())} but the catalogue has {S} slots")
-    needed = int(np.maximum(inst.cat_min, must_per_cat).sum())
-    if needed > S:
-        raise infeasible("category_limits",
-                         f"category minimums and must_include products need {needed} slots but the catalogue has {S}")
-    if inst.max_discounted_share < 1.0 and inst.zero_level is None:
-        raise infeasible("max_discounted_share",
-                         "max_discounted_share < 1 needs a discount level of 0 in discount_levels")
+    inst.rules.check(inst)
 
 
 def _candidate_rows(products: pd.DataFrame, slot_types: pd.DataFrame, levels: np.ndarray,
@@ -210,13 +191,12 @@ def _candidate_rows(products: pd.DataFrame, slot_types: pd.DataFrame, levels: np
 
 
 def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInstance:
-    """Arrays, rules and forecast value table for one plan job; raises ``infeasible`` early."""
+    """Arrays, rules and forecast value table for one plan job; raises ``infeasible`` early
+    (before the model is asked anything)."""
     products = _products(dataset, settings)
     slots = _slots(dataset, settings)
-    cat_names = _text(products["category"]) if "category" in products.columns else np.full(len(products), MISSING, object)
-    categories = sorted(set(cat_names.tolist()))
-    categories, cat_min, cat_max, limited = _limits(dataset, categories, len(slots))
-    category = np.array([categories.index(c) for c in cat_names], dtype=int)
+    category, categories = _categories(products, dataset)
+    brand, brands = _brands(products)
     must = (pd.to_numeric(products["must_include"], errors="coerce").fillna(0).to_numpy() > 0) \
         if "must_include" in products.columns else np.zeros(len(products), bool)
     types = slots[["page", "slot_size", "featured"]].drop_duplicates().reset_index(drop=True)
@@ -229,10 +209,12 @@ def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInsta
         product_ids=products["product_id"].astype(str).to_numpy(dtype=object), price=price,
         unit_cost=unit_cost, category=category, categories=categories, must=must, slots=slots,
         slot_type=slot_type.astype(int), levels=levels, units=np.zeros(0), value=np.zeros(0),
-        cat_min=cat_min, cat_max=cat_max, limited=limited,
-        max_discounted_share=settings.max_discounted_share, objective=settings.objective,
-        page_index=pd.factorize(slots["page"], sort=True)[0].astype(int),
+        objective=settings.objective, page_index=pd.factorize(slots["page"], sort=True)[0].astype(int),
+        brand=brand, brands=brands,
     )
+    if inst.n_slots == 0:
+        raise infeasible("slots", "the catalogue has no slots")
+    inst.rules = build_rules(BuildContext(dataset=dataset, settings=settings, products=products, inst=inst))
     check_feasible(inst)
     inst.products = products
     per_market = forecast_table(model, products, types, levels, per_market=True)  # (P, T, D, K)
@@ -241,6 +223,7 @@ def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInsta
     inst.reference = reference
     inst.units = np.minimum(per_market, reference).sum(axis=3)
     _cap(inst, products)
+    inst.rules.prepare(inst)
     inst.value = _value(inst)
     return inst
 

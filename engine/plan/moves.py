@@ -25,32 +25,40 @@ def empty_plan(inst: PlanInstance) -> np.ndarray:
 
 
 def greedy_plan(inst: PlanInstance, repairer: Repairer) -> np.ndarray:
-    """Every (product, slot) pair in order of value while it adds value and the category has room;
-    then the repair step places must_include products and fills category minimums where that
-    loses least. (Placing those first would hand them the best slots: much worse, measured.)"""
-    chromosome = empty_plan(inst)
+    """Every (product, slot) pair in order of value while it adds value and every rule lets it
+    in (engine.plan.rules: each unit's filler); then the repair step places must_include
+    products and fills category minimums where that loses least. (Placing those first would
+    hand them the best slots: much worse, measured.) Starts from what the rules fix (locks)."""
+    chromosome = repairer.base_plan()
     prod, lev = chromosome[0::2], chromosome[1::2]
     best = repairer.best_value  # (P, T)
     types = inst.slot_type
     free = {t: list(np.flatnonzero((types == t) & (prod < 0))) for t in range(best.shape[1])}
     used = np.zeros(inst.n_products, dtype=bool)
     used[prod[prod >= 0]] = True
-    counts = np.bincount(inst.category[prod[prod >= 0]], minlength=len(inst.categories))
+    avail, fillers = repairer.fill_state(chromosome[None, 0::2])
+    avail = avail[0]
+    slot_mask = repairer.slot_mask
     order = np.argsort(-best, axis=None, kind="stable")
     remaining = int((prod < 0).sum())
+    row = np.zeros(1, dtype=int)
     for flat in order:
         if remaining == 0:
             break
         p, t = divmod(int(flat), best.shape[1])
         if best[p, t] <= 0:
             break
-        c = inst.category[p]
-        if used[p] or not free[t] or counts[c] >= inst.cat_max[c]:
+        if used[p] or not free[t]:
             continue
-        s = free[t].pop(0)
-        repairer._place(prod, lev, s, p)
+        s = free[t][0]  # every slot of a type is on one page: any of them answers the same
+        if not avail[p] or (slot_mask is not None and not slot_mask[p, s]) \
+                or not all(f.ok(0, p, s) for f in fillers):
+            continue
+        free[t].pop(0)
+        repairer.place(prod, lev, s, p)
         used[p] = True
-        counts[c] += 1
+        for f in fillers:
+            f.add(avail[None, :], row, np.array([s]), np.array([p]))
         remaining -= 1
     repairer.repair_row(chromosome)
     return chromosome
@@ -84,7 +92,11 @@ class Mutator:
         self.best_level = repairer.best_level
         self.best_value = repairer.best_value
         self.max_moves = max_moves
-        self.slots = None if slots is None else np.asarray(slots, dtype=int)  # moves touch only these
+        movable = np.flatnonzero(~repairer.locked_slot) if repairer.any_locked else None
+        if slots is not None:
+            slots = np.asarray(slots, dtype=int)
+            movable = slots if movable is None else np.intersect1d(slots, movable)
+        self.slots = movable  # moves touch only these (None = every slot); never a locked one
 
     def restricted(self, slots: np.ndarray) -> "Mutator":
         """The same moves, touching only ``slots`` (one group of pages, for coevolution)."""
@@ -93,6 +105,8 @@ class Mutator:
     def _slot(self, rng: np.random.Generator) -> int:
         if self.slots is None:
             return int(rng.integers(self.inst.n_slots))
+        if len(self.slots) == 0:
+            return -1
         return int(self.slots[rng.integers(len(self.slots))])
 
     def __call__(self, offspring: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -107,6 +121,8 @@ class Mutator:
         prod, lev = row[0::2], row[1::2]
         D = len(inst.levels)
         s = self._slot(rng)
+        if s < 0:
+            return
         kind = rng.random()
         if kind < 0.45:  # replace with an unused product: the best one for this slot or any
             unused = np.ones(inst.n_products, dtype=bool)

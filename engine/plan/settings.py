@@ -1,4 +1,9 @@
-"""The settings of a plan job (contract section 3), validated with every problem at once."""
+"""The settings of a plan job (contract section 3), validated with every problem at once.
+
+The search's own settings are fields here; the settings of the hard rules (e.g.
+``max_discounted_share``) are declared by their rule units (engine.plan.rules, ``SETTINGS``) and
+validated here with the others, so a new rule's setting needs no edit in this module.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from engine.errors import Problem, settings_error
+
+from .rules import RULE_SETTINGS
 
 OBJECTIVES = ("profit", "revenue", "units")
 STRATEGIES = ("ga", "coevolution")
@@ -43,7 +50,6 @@ class PlanSettings:
     slots_per_page: int = 6
     discount_levels: tuple[float, ...] = field(default=DEFAULT_LEVELS)
     objective: str = "profit"
-    max_discounted_share: float = 1.0
     anomaly_weight: float = 0.0
     population: int = 40
     generations: int | None = None  # None: as many as the time limit allows (see the docstring)
@@ -53,6 +59,18 @@ class PlanSettings:
     cannibalisation: float | None = None
     stagnation_generations: int = 30
     local_search: bool = True
+    rules: dict = field(default_factory=dict)  # the rule units' settings, by name (RULE_SETTINGS)
+
+    def rule_setting(self, name: str):
+        """A rule's setting: the value asked for, else its declared default."""
+        spec = _RULE_SETTINGS[name]
+        return spec.coerce(self.rules.get(name))
+
+    def __getattr__(self, name: str):
+        # rule settings read like the others (settings.max_discounted_share)
+        if name != "rules" and name in _RULE_SETTINGS:
+            return self.rule_setting(name)
+        raise AttributeError(name)
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "PlanSettings":
@@ -63,10 +81,15 @@ class PlanSettings:
         def bad(name: str, message: str) -> None:
             problems.append(Problem(message=f"{name} {message}, got {d.get(name)!r}", column=name))
 
-        allowed = set(cls.__dataclass_fields__)
+        allowed = (set(cls.__dataclass_fields__) - {"rules"}) | set(_RULE_SETTINGS)
         for key in sorted(set(d) - allowed):
             problems.append(Problem(message=f"unknown setting {key!r}; allowed: {sorted(allowed)}", column=key))
         values = {k: v for k, v in d.items() if k in allowed and v is not None}
+        rules = {k: values.pop(k) for k in list(values) if k in _RULE_SETTINGS}
+        for name, value in rules.items():
+            message = _RULE_SETTINGS[name].problem(value)
+            if message:
+                bad(name, message)
 
         def integer(name, low, high):
             if name in values and not (_is_int(values[name]) and low <= values[name] <= high):
@@ -82,7 +105,6 @@ class PlanSettings:
         integer("population", 4, 2000)
         integer("generations", 1, 100000)
         integer("seed", 0, 2**32 - 1)
-        number("max_discounted_share", 0.0, 1.0)
         number("anomaly_weight", 0.0, 1e6)
         number("time_limit_s", 0.0, 86400.0, low_open=True)
         integer("stagnation_generations", 0, 100000)
@@ -104,12 +126,20 @@ class PlanSettings:
                 values["discount_levels"] = tuple(sorted(float(x) for x in levels))
         if problems:
             raise settings_error(problems)
-        for name in ("max_discounted_share", "anomaly_weight", "time_limit_s", "cannibalisation"):
+        for name in ("anomaly_weight", "time_limit_s", "cannibalisation"):
             if name in values:
                 values[name] = float(values[name])
+        values["rules"] = {name: _RULE_SETTINGS[name].coerce(v) for name, v in rules.items()}
         return cls(**values)
 
     def to_dict(self) -> dict:
+        """Every setting by name, the rules' ones (with their defaults) beside the search's."""
         out = asdict(self)
+        out.pop("rules")
         out["discount_levels"] = list(self.discount_levels)
+        for name in _RULE_SETTINGS:
+            out[name] = self.rule_setting(name)
         return out
+
+
+_RULE_SETTINGS = {spec.name: spec for spec in RULE_SETTINGS}

@@ -1,0 +1,28 @@
+"""Discounts come from the allowed levels (``discount_levels``): the encoding keeps it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import EMPTY, Rule
+
+
+class DiscountLevels(Rule):
+    """A level gene indexes ``discount_levels``; the repair clips genes into their ranges, so
+    only a plan built outside the search (a planner's own) can break it."""
+
+    name = "discount_levels"
+
+    def violations(self, inst, ev):
+        P, _, D = inst.value.shape
+        prod, lev = ev.prod, ev.lev
+        return ((prod < EMPTY) | (prod >= P) | (lev < 0) | (lev >= D)).sum(axis=1)
+
+    def report(self, inst, prod, lev):
+        placed = prod >= 0
+        D = len(inst.levels)
+        inside = (lev[placed] >= 0) & (lev[placed] < D)
+        return [{"rule": self.name, "limit": [float(x) for x in inst.levels],
+                 "value": sorted({float(inst.levels[x]) for x in lev[placed][inside]}),
+                 "kept": bool(np.all(inside)),
+                 "slots": [int(s) for s in np.flatnonzero(placed)[~inside]]}]
