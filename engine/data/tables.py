@@ -27,7 +27,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
+from .dataset import RULE_TABLES, Dataset
 from engine.errors import FolioError, Problem, a1_cell, table_error
 
 MAX_PROBLEMS = 200  # listed in the error; the detail still gives the full count
@@ -97,6 +97,26 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         "category": Column(TEXT, required=True),
         "min": Column(INTEGER, low=0),
         "max": Column(INTEGER, low=0),
+        "max_per_page": Column(INTEGER, low=1),
+    },
+    # plan-rule tables (engine.plan.rules): each row one thing the plan must keep
+    "locks": {
+        "page": Column(INTEGER, required=True, low=1),
+        "slot": Column(INTEGER, low=1),
+        "product_id": Column(TEXT, required=True),
+        "discount": Column(NUMBER, low=0, high=0.9),  # empty = any allowed level
+        "country": Column(TEXT),
+    },
+    "brand_limits": {
+        "brand": Column(TEXT, required=True),
+        "min": Column(INTEGER, low=0),
+        "max": Column(INTEGER, low=0),
+        "country": Column(TEXT),
+    },
+    "page_conflicts": {
+        "group": Column(TEXT, required=True),
+        "product_id": Column(TEXT, required=True),
+        "country": Column(TEXT),
     },
 }
 
@@ -106,6 +126,9 @@ NOT_EMPTY = {
     "products": ("product_id", "price"),
     "slots": ("page", "slot"),
     "category_limits": ("category",),
+    "locks": ("page", "product_id"),
+    "brand_limits": ("brand",),
+    "page_conflicts": ("group", "product_id"),
 }
 
 _MISSING = object()
@@ -350,7 +373,7 @@ def _finish_numeric(arr: np.ndarray, spec: Column) -> pd.Series:
 
 
 def _read_table(table: str, raw: Any, out: _Collector,
-                warnings: list[Problem]) -> tuple[pd.DataFrame, list[int]] | None:
+                warnings: list[Problem]) -> tuple[pd.DataFrame, list[int], list] | None:
     """One table -> typed DataFrame and the sheet row of each of its rows (None if its shape is
     unusable). Problems go to ``out``."""
     schema = SCHEMAS[table]
@@ -398,7 +421,7 @@ def _read_table(table: str, raw: Any, out: _Collector,
     if not columns:
         df = pd.DataFrame(index=range(len(data)))
     _table_rules(table, df, names, sheet_rows, out)
-    return df, sheet_rows
+    return df, sheet_rows, names
 
 
 def _duplicates(table: str, df: pd.DataFrame, keys: list[str], names: list, sheet_rows: list[int],
@@ -433,8 +456,8 @@ def _table_rules(table: str, df: pd.DataFrame, names: list, sheet_rows: list[int
         _duplicates(table, df, per + ["product_id"], names, sheet_rows, out)
     elif table == "slots":
         _duplicates(table, df, per + ["page", "slot"], names, sheet_rows, out)
-    elif table == "category_limits":
-        _duplicates(table, df, per + ["category"], names, sheet_rows, out)
+    elif table in ("category_limits", "brand_limits"):
+        _duplicates(table, df, per + [table.split("_")[0]], names, sheet_rows, out)
         if "min" in df.columns and "max" in df.columns:
             bad = (df["min"] > df["max"]).to_numpy()
             j = names.index("min")
@@ -442,6 +465,69 @@ def _table_rules(table: str, df: pd.DataFrame, names: list, sheet_rows: list[int
                 r = sheet_rows[i]
                 out.add(f"min ({_fmt(df['min'].iloc[i])}) is greater than max "
                         f"({_fmt(df['max'].iloc[i])})", table, r, "min", a1_cell(r, j))
+    elif table == "locks":
+        _duplicates(table, df, per + ["product_id"], names, sheet_rows, out)
+        if "slot" in df.columns:
+            placed = df[df["slot"].notna()] if "slot" in df.columns else df
+            keep = [sheet_rows[i] for i in np.flatnonzero(df["slot"].notna().to_numpy())]
+            _duplicates(table, placed.reset_index(drop=True), per + ["page", "slot"], names, keep, out)
+    elif table == "page_conflicts":
+        _duplicates(table, df, per + ["group", "product_id"], names, sheet_rows, out)
+
+
+def _cross_rules(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], names: dict[str, list],
+                 out: _Collector, warnings: list[Problem]) -> None:
+    """Rule tables against the products (and slots) they name: every problem at once."""
+    products = tables.get("products")
+    known = set(products["product_id"].dropna()) if products is not None and "product_id" in products else None
+    for table in ("locks", "page_conflicts"):
+        df = tables.get(table)
+        if df is None or "product_id" not in df.columns:
+            continue
+        if known is None:
+            out.add(f"{table} names products, so a products table is needed", table, 1, "product_id",
+                    a1_cell(1, names[table].index("product_id")))
+            continue
+        j = names[table].index("product_id")
+        for i, pid in enumerate(df["product_id"]):
+            if isinstance(pid, str) and pid not in known:
+                r = rows[table][i]
+                out.add(f"product '{pid}' is not in the products table", table, r, "product_id", a1_cell(r, j))
+    locks, slots = tables.get("locks"), tables.get("slots")
+    if locks is not None and slots is not None and {"page", "slot"} <= set(slots.columns) \
+            and "country" not in slots.columns and "country" not in locks.columns:
+        pages = set(slots["page"].dropna().astype(int))
+        places = set(zip(slots["page"].dropna().astype(int), slots["slot"].dropna().astype(int)))
+        has_slot = "slot" in locks.columns
+        for i, page in enumerate(locks["page"]):
+            if pd.isna(page):
+                continue
+            r = rows["locks"][i]
+            slot = locks["slot"].iloc[i] if has_slot else None
+            if int(page) not in pages:
+                out.add(f"page {int(page)} is not in the slots table", "locks", r, "page",
+                        a1_cell(r, names["locks"].index("page")))
+            elif slot is not None and pd.notna(slot) and (int(page), int(slot)) not in places:
+                out.add(f"page {int(page)} has no slot {int(slot)} in the slots table", "locks", r, "slot",
+                        a1_cell(r, names["locks"].index("slot")))
+    brands = tables.get("brand_limits")
+    if brands is not None and products is not None:
+        if "brand" not in products.columns:
+            out.add("brand_limits needs a brand column in products", "brand_limits", 1, "brand",
+                    a1_cell(1, names["brand_limits"].index("brand")))
+        else:
+            have = set(products["brand"].dropna())
+            for i, brand in enumerate(brands["brand"]):
+                if isinstance(brand, str) and brand not in have:
+                    warnings.append(Problem(f"brand '{brand}' has no product among the candidates",
+                                            "brand_limits", rows["brand_limits"][i], "brand"))
+    conflicts = tables.get("page_conflicts")
+    if conflicts is not None and {"group", "product_id"} <= set(conflicts.columns):
+        sizes = conflicts.groupby("group")["product_id"].nunique()
+        for group in sizes.index[sizes < 2]:
+            i = int(np.flatnonzero((conflicts["group"] == group).to_numpy())[0])
+            warnings.append(Problem(f"group '{group}' has one product: nothing to keep apart",
+                                    "page_conflicts", rows["page_conflicts"][i], "group"))
 
 
 def _dataset_warnings(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]],
@@ -464,7 +550,8 @@ def read_tables(raw: dict[str, Any]) -> Dataset:
     """Validate and type every table sent; raise ``FolioError('invalid_table')`` with all problems.
 
     ``raw`` maps table names (``history`` required; ``products``, ``slots``,
-    ``category_limits`` optional) to Excel-style 2-D arrays. Table names are matched like
+    ``category_limits`` and the plan-rule tables ``locks``, ``brand_limits``, ``page_conflicts``
+    optional) to Excel-style 2-D arrays. Table names are matched like
     column names (trimmed, case-insensitive); unknown tables are ignored with a warning.
     """
     out = _Collector()
@@ -484,17 +571,23 @@ def read_tables(raw: dict[str, Any]) -> Dataset:
         out.add("the history table is required", "history")
     tables: dict[str, pd.DataFrame] = {}
     sheet_rows: dict[str, list[int]] = {}
+    headers: dict[str, list] = {}
     for name in SCHEMAS:
         if name in given:
             read = _read_table(name, given[name], out, warnings)
             if read is not None:
-                tables[name], sheet_rows[name] = read
+                tables[name], sheet_rows[name], headers[name] = read
+    _cross_rules(tables, sheet_rows, headers, out, warnings)  # cells already refused read as empty
     if out.count:
         raise _error(out)
     _dataset_warnings(tables, sheet_rows, warnings)
+    for name in RULE_TABLES:  # indexed by their sheet rows (engine.data.dataset.RULE_TABLES)
+        if name in tables:
+            tables[name].index = pd.Index(sheet_rows[name], name="row")
     return Dataset(history=tables["history"], products=tables.get("products"),
                    slots=tables.get("slots"), category_limits=tables.get("category_limits"),
-                   warnings=warnings)
+                   locks=tables.get("locks"), brand_limits=tables.get("brand_limits"),
+                   page_conflicts=tables.get("page_conflicts"), warnings=warnings, headers=headers)
 
 
 # Rows to forecast (the forecast job's ``rows``): history's columns, none required, typed and

@@ -7,7 +7,8 @@ independently (in parallel on the job runner); ``gather_plans`` turns their resu
 plan-shaped result: the plan rows with a ``country`` column, totals summed, and a per-country
 breakdown. Pure functions: a notebook can call them around :func:`engine.plan.planner.plan_catalogue`.
 
-A ``country`` column is optional in ``products``, ``slots`` and ``category_limits``: where present,
+A ``country`` column is optional in ``products``, ``slots``, ``category_limits`` and the plan-rule
+tables (``locks``, ``brand_limits``, ``page_conflicts``): where present,
 a row applies to the country it names, and a row with an empty country applies to every country.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from engine.data.dataset import Dataset
+from engine.data.dataset import RULE_TABLES, Dataset
 from engine.errors import FolioError, Problem
 
 from .business_case import gather_cases
@@ -72,7 +73,8 @@ def _bad(message: str) -> FolioError:
                       problems=[Problem(message=message, column="countries")])
 
 
-def _rows_for(table: pd.DataFrame | None, country: str, add_column: bool) -> pd.DataFrame | None:
+def _rows_for(table: pd.DataFrame | None, country: str, add_column: bool,
+              keep_index: bool = False) -> pd.DataFrame | None:
     if table is None:
         return None
     if "country" not in table.columns:
@@ -80,7 +82,7 @@ def _rows_for(table: pd.DataFrame | None, country: str, add_column: bool) -> pd.
     names = _names(table["country"])
     picked = table[(names == country) | (names == "")].copy()
     picked["country"] = country
-    return picked.reset_index(drop=True)
+    return picked if keep_index else picked.reset_index(drop=True)
 
 
 def for_country(dataset: Dataset, country: str) -> Dataset:
@@ -100,9 +102,11 @@ def for_country(dataset: Dataset, country: str) -> Dataset:
                                 "once for every country?)",
                          problems=[Problem(message="duplicate product for one country", table="products",
                                            column="product_id")])
+    rules = {name: _rows_for(getattr(dataset, name), country, add_column=False, keep_index=True)
+             for name in RULE_TABLES}  # sheet rows kept: plan-time problems name their cells
     return replace(dataset, products=products,
                    slots=_rows_for(dataset.slots, country, add_column=False),
-                   category_limits=_rows_for(dataset.category_limits, country, add_column=False))
+                   category_limits=_rows_for(dataset.category_limits, country, add_column=False), **rules)
 
 
 def gather_plans(outcomes: list[dict]) -> dict:

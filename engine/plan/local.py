@@ -46,6 +46,7 @@ class LocalSearch:
         prod, lev = base[0::2], base[1::2]
         types = inst.slot_type
         current = self._current(prod, lev)
+        locked = self.repairer.locked_slot if self.repairer.any_locked else None
         out: list[np.ndarray] = []
         # replace: the best unused product per slot type
         unused = np.ones(inst.n_products, dtype=bool)
@@ -55,6 +56,8 @@ class LocalSearch:
             per_type = self.best_value[idx]  # (U, T)
             top = idx[np.argmax(per_type, axis=0)]  # (T,)
             gain = self.best_value[top[types], types] - current
+            if locked is not None:
+                gain = np.where(locked, -np.inf, gain)
             for s in np.argsort(-gain, kind="stable")[:k]:
                 if gain[s] <= 0:
                     break
@@ -67,6 +70,9 @@ class LocalSearch:
         moved = np.where(placed[:, None], self.best_value[p][:, types], 0.0)  # value of s's product in slot o
         gain = moved + moved.T - current[:, None] - current[None, :]
         np.fill_diagonal(gain, -np.inf)
+        if locked is not None:
+            gain[locked, :] = -np.inf
+            gain[:, locked] = -np.inf
         gain = np.triu(gain, 1) + np.tril(np.full_like(gain, -np.inf))
         flat = np.argsort(-gain, axis=None, kind="stable")[:k]
         for f in flat:

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from engine.data.dataset import Dataset
-from engine.errors import FolioError
+from engine.errors import infeasible
 
 from . import ga
 from .anomaly import MIN_CATALOGUES, CompositionAnomaly
@@ -232,8 +232,9 @@ def _checked(inst: PlanInstance, best: np.ndarray, fallback: np.ndarray) -> np.n
                 and evaluate(inst, chromosome[None, :]).violations[0] == 0:
             return chromosome
     broken = [r["rule"] for r in rule_report(inst, best) if not r["kept"]]
-    raise FolioError(code="internal", status=500,
-                     detail=f"the planner produced no plan that keeps every rule (broken: {broken})")
+    named = list(dict.fromkeys(broken))  # the rules together admit no plan the search could find
+    raise infeasible(named[0] if named else "rules",
+                     f"no plan found that keeps every rule together; still broken: {', '.join(named)}")
 
 
 def _result(inst: PlanInstance, chromosome: np.ndarray, factor: np.ndarray) -> dict:

@@ -239,3 +239,68 @@ def test_train_options_reach_the_backtest(client, dataset_id):
     assert job["status"] == "succeeded", job.get("error")
     assert [c["name"] for c in job["result"]["candidates"]] == ["linear"]
     assert job["result"]["run"]["folds"] == 1
+
+
+def test_plan_rule_tables_and_settings_reach_the_planner(client, dataset_id, demo_raw):
+    """locks, brand_limits and page_conflicts stored with the dataset, min_margin and
+    max_same_category_per_page in the settings: the plan table keeps each (checked on the table)."""
+    products = demo_raw["products"]
+    header = [str(h).lower() for h in products[0]]
+    pid, brand = header.index("product_id"), header.index("brand")
+    first, second, third = (row[pid] for row in products[1:4])
+    some_brand = products[1][brand]
+    tables = {**demo_raw,
+              "locks": [["page", "slot", "product_id", "discount"], [1, 1, first, 0.2], [3, None, second, None]],
+              "brand_limits": [["brand", "min", "max"], [some_brand, 0, 3]],
+              "page_conflicts": [["group", "product_id"], ["g", second], ["g", third]]}
+    created = post_json(client, "/api/datasets", {"name": "rules", "tables": tables})
+    assert created.status_code == 201, created.get_json()
+    champion = next(m["id"] for m in client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
+                    if m["champion"])
+    settings = {**SMALL_PLAN, "min_margin": 0.2, "max_same_category_per_page": 3}
+    job = finish(client, _start(client, {"kind": "plan", "dataset": created.get_json()["id"],
+                                         "model": champion, "settings": settings})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    plan_header, *rows = job["result"]["plan"]
+    col = {name: i for i, name in enumerate(plan_header)}
+    where = {row[col["product_id"]]: row for row in rows}
+    assert (where[first][col["page"]], where[first][col["slot"]], where[first][col["discount"]]) == (1, 1, 0.2)
+    assert where[second][col["page"]] == 3
+    assert third not in where or where[third][col["page"]] != 3
+    brands = {row[pid]: row[brand] for row in products[1:]}
+    assert sum(brands[p] == some_brand for p in where) <= 3
+    per_page: dict = {}
+    for row in rows:
+        key = (row[col["page"]], row[col["category"]])
+        per_page[key] = per_page.get(key, 0) + 1
+    assert max(per_page.values()) <= 3
+    assert {r["rule"] for r in job["result"]["rules"]} >= {"locks", "brand_limits", "page_conflicts",
+                                                         "min_margin", "category_per_page"}
+    assert all(r["kept"] for r in job["result"]["rules"])
+    assert job["result"]["settings"]["min_margin"] == 0.2
+
+
+def test_a_lock_that_cannot_hold_fails_the_job_with_its_cell(client, dataset_id, demo_raw):
+    products = demo_raw["products"]
+    pid = [str(h).lower() for h in products[0]].index("product_id")
+    tables = {**demo_raw, "locks": [["product_id", "page", "discount"], [products[1][pid], 2, 0.15]]}
+    created = post_json(client, "/api/datasets", {"name": "bad lock", "tables": tables})
+    assert created.status_code == 201, created.get_json()
+    champion = next(m["id"] for m in client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
+                    if m["champion"])
+    job = finish(client, _start(client, {"kind": "plan", "dataset": created.get_json()["id"],
+                                         "model": champion, "settings": SMALL_PLAN})["id"])
+    assert job["status"] == "failed" and job["error"]["code"] == "infeasible"
+    rule, located = job["error"]["errors"][:2]
+    assert rule["column"] == "locks"
+    assert (located["table"], located["row"], located["cell"]) == ("locks", 2, "C2")
+    assert "0.15" in located["message"]
+
+
+def test_rule_tables_with_a_wrong_cell_are_refused_with_every_cell(client, demo_raw):
+    tables = {**demo_raw, "locks": [["page", "product_id"], [0, "P0001"], [2, "nobody"]],
+              "page_conflicts": [["group", "product_id"], ["g", "ghost"]]}
+    response = post_json(client, "/api/datasets", {"name": "bad", "tables": tables})
+    assert response.status_code == 422
+    cells = {(e["table"], e["cell"]) for e in response.get_json()["errors"]}
+    assert {("locks", "A2"), ("locks", "B3"), ("page_conflicts", "B2")} <= cells  # all at once

@@ -16,20 +16,30 @@ phases and of the report.
 from __future__ import annotations
 
 from .base import EMPTY, BuildContext, Rule, Setting
+from .brand_limits import BrandLimits
 from .category_limits import CategoryLimits
+from .category_per_page import CategoryPerPage
 from .discounted_share import MaxDiscountedShare
 from .evaluate import Evaluation, evaluate, rule_report, split
 from .levels import DiscountLevels
+from .locks import Locks
+from .min_margin import MinMargin
 from .must_include import MustInclude
+from .page_conflicts import PageConflicts
 from .repair import Repairer
 from .ruleset import RuleSet
 from .unique import UniqueProducts
 
 REGISTRY: tuple[type[Rule], ...] = (
+    Locks,
     UniqueProducts,
     MustInclude,
     DiscountLevels,
     CategoryLimits,
+    BrandLimits,
+    CategoryPerPage,
+    PageConflicts,
+    MinMargin,
     MaxDiscountedShare,
 )
 

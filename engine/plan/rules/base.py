@@ -122,10 +122,6 @@ class Rule:
         """(P,) int: the page index a rule puts the product on (-1 = anywhere), or None."""
         return None
 
-    def fixed_levels(self, inst) -> np.ndarray | None:
-        """(S,) int: the level index a rule fixes in the slot (-1 = free), or None."""
-        return None
-
     def prepare(self, inst) -> None:
         """Adjust the forecast table once it is built (``inst.units``), before values."""
 

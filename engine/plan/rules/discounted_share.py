@@ -29,12 +29,13 @@ class MaxDiscountedShare(Rule):
     def check(self, inst):
         if self.share < 1.0 and inst.zero_level is None:
             raise infeasible(self.name, "max_discounted_share < 1 needs a discount level of 0 in discount_levels")
-        fixed = inst.rules.fixed_level
-        if self.share < 1.0 and (fixed >= 0).any():
-            discounted = int(((fixed >= 0) & (inst.levels[np.maximum(fixed, 0)] > 0)).sum())
+        mask = inst.rules.level_mask
+        if self.share < 1.0 and mask is not None:  # products the plan must hold at a discount
+            discounted = int((inst.rules.protected & ~mask[:, inst.zero_level]).sum())
             if discounted > self.allowed(inst.n_slots):
-                raise infeasible(self.name, f"{discounted} locked slots carry a discount but max_discounted_share "
-                                            f"{self.share:g} allows at most {int(self.allowed(inst.n_slots))}")
+                raise infeasible(self.name, f"{discounted} products are locked at a discount but "
+                                            f"max_discounted_share {self.share:g} allows at most "
+                                            f"{int(self.allowed(inst.n_slots))} in this catalogue")
 
     def finish(self, rep, prod, lev):
         inst = rep.inst
@@ -47,8 +48,9 @@ class MaxDiscountedShare(Rule):
         if not (excess > 0).any():
             return
         disc &= (excess > 0)[:, None]
-        if rep.any_fixed_level:
-            disc &= rep.fixed_level[None, :] < 0
+        zero = inst.zero_level
+        if rep.level_mask is not None:  # never a discount a rule fixes (a locked one)
+            disc &= rep.level_mask[prod, zero]
         r, s = np.nonzero(disc)
         zero = inst.zero_level
         p, t = prod[r, s], inst.slot_type[s]

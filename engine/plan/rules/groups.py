@@ -84,6 +84,16 @@ class GroupLimits(Rule):
                 raise infeasible(self.name, f"{self.noun} minimums and {self._forced_noun(inst)} need {needed} "
                                             f"slots but the catalogue has {S}")
         pinned = inst.rules.pinned_page
+        if self.scope == "page":  # the forced members must fit on the pages, around the pinned ones
+            for g in np.flatnonzero(self.limited):
+                members = self.members[g]
+                fixed = pinned[members][forced[members] & (pinned[members] >= 0)]
+                loose = int((forced[members] & (pinned[members] < 0)).sum())
+                room = int(np.maximum(self.high[g] - np.bincount(fixed, minlength=inst.n_pages), 0).sum())
+                if loose > room:
+                    raise infeasible(self.name, f"{self.noun} {self.names[g]!r} has {loose + fixed.size} products "
+                                                f"that must be in the plan but at most {self.high[g]} fit on a "
+                                                f"page of the {inst.n_pages}")
         if self.scope == "page" and (pinned >= 0).any():
             for layer in self.layers:
                 on = (pinned >= 0) & (layer >= 0)
@@ -129,14 +139,17 @@ class GroupLimits(Rule):
         """Per row and key over its max, drop its lowest-valued removable products (ties:
         lowest slot), as many as the excess."""
         n = prod.shape[0]
+        limit = self.high_ext
         for layer in range(len(self.layers)):
             keys: list = []
-            excess = np.maximum(self.counts(prod, keys) - self.high_ext, 0)
+            excess = np.maximum(self.counts(prod, keys) - limit, 0)
             if not excess.any():
                 return
             key = keys[layer]
             cand = excess[np.arange(n)[:, None], key] > 0
-            cand &= ~rep.protected_ext[prod]
+            # over a page's max a must_include product may go: its place step puts it on
+            # another page; over the plan's max nothing protected may (it would come back)
+            cand &= ~(rep.protected_ext if self.scope == "plan" else rep.pinned_ext)[prod]
             if rep.any_locked:
                 cand &= ~rep.locked_slot[None, :]
             r, s = np.nonzero(cand)

@@ -39,9 +39,12 @@ class MustInclude(Rule):
         present[prod[prod >= 0]] = True
         missing = np.flatnonzero(self.must & ~present)
         for p in missing[np.argsort(-rep.best_value[missing].max(axis=1), kind="stable")]:
-            s = rep.best_slot_for(prod, lev, p)
-            if s is not None:
-                rep.place(prod, lev, s, p)
+            if not rep.put(prod, lev, p):
+                continue
+        present[:] = False  # forcing one in may have moved another out: once more
+        present[prod[prod >= 0]] = True
+        for p in np.flatnonzero(self.must & ~present):
+            rep.put(prod, lev, p)
 
     def violations(self, inst, ev):
         if self.products.size == 0:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import EMPTY, Filler
+from .evaluate import evaluate
 
 
 class Repairer:
@@ -40,8 +41,8 @@ class Repairer:
         self.protected_ext = np.append(self.protected, False)  # indexable by prod (-1 = empty)
         self.locked_slot = inst.rules.locked  # (S,) bool: content fixed by a rule
         self.any_locked = bool(self.locked_slot.any())
-        self.fixed_level = inst.rules.fixed_level  # (S,) level index a rule fixes, -1 = free
-        self.any_fixed_level = bool((self.fixed_level >= 0).any())
+        pinned = inst.rules.pinned_page >= 0  # products a rule puts on one page (locks)
+        self.pinned_ext = np.append(pinned, False)
         self.n_cat = len(inst.categories)
 
     # -- the phases ---------------------------------------------------------------------------
@@ -201,6 +202,60 @@ class Repairer:
             ok &= ~self.locked_slot
         return np.flatnonzero(ok)
 
+    def put(self, prod, lev, p: int) -> bool:
+        """Place a product a rule needs in one row: where it fits (``best_slot_for``), else by
+        force. True when it is in the row afterwards."""
+        s = self.best_slot_for(prod, lev, p)
+        if s is not None:
+            self.place(prod, lev, s, p)
+            return True
+        return self.force(prod, lev, p)
+
+    _forcing = False
+
+    def force(self, prod, lev, p: int, tries: int = 6) -> bool:
+        """Put ``p`` where one eviction is not enough (its page holds products it conflicts with,
+        its brand is at its max elsewhere): for each of the ``tries`` slots that lose least, put
+        it there and repair the row again with ``p`` pinned to that slot's page (the trims drop
+        whatever now breaks a maximum; a must product pushed out is placed again, without force);
+        keep the trial that breaks the fewest rule units, then has the most value, if it breaks
+        fewer than the row as it is."""
+        if self._forcing:
+            return False
+        inst = self.inst
+        slots = np.flatnonzero(((prod < 0) | ~self.protected_ext[prod]) & ~self.locked_slot)
+        if self.slot_mask is not None:
+            slots = slots[self.slot_mask[p, slots]]
+        if slots.size == 0:
+            return False
+        gain = self.best_value[p, inst.slot_type[slots]]
+        loss = self.values(prod[None, :], lev[None, :])[0][slots] - gain
+        current = _row(prod, lev)
+        best, best_key = None, (int(evaluate(inst, current[None, :]).violations[0]), 0.0)
+        saved = self.protected_ext.copy(), self.pinned_ext.copy(), inst.rules.pinned_page.copy()
+        saved_cache = self._present, self._caching
+        self._forcing = True
+        try:
+            for s in slots[np.argsort(loss, kind="stable")][:tries]:
+                trial = current.copy()
+                trial[2 * s], trial[2 * s + 1] = p, self.best_level[p, inst.slot_type[s]]
+                self.protected_ext[p] = self.pinned_ext[p] = True
+                inst.rules.pinned_page[p] = inst.page_index[s]
+                self(trial[None, :])
+                self.protected_ext[:], self.pinned_ext[:], inst.rules.pinned_page[:] = saved
+                ev = evaluate(inst, trial[None, :])
+                key = (int(ev.violations[0]), -float(ev.objective[0]))
+                if trial[2 * s] == p and key < best_key:
+                    best, best_key = trial, key
+        finally:
+            self.protected_ext[:], self.pinned_ext[:], inst.rules.pinned_page[:] = saved
+            self._present, self._caching = saved_cache
+            self._forcing = False
+        if best is None:
+            return False
+        prod[:], lev[:] = best[0::2], best[1::2]
+        return True
+
     def best_slot_for(self, prod, lev, p: int) -> int | None:
         """Where ``p`` goes in one row: the empty slot every rule admits it into with the best
         value for it, else the admitted replaceable slot that loses least; None when none."""
@@ -217,3 +272,9 @@ class Repairer:
             return None
         loss = self.values(prod[None, :], lev[None, :])[0][slots] - gain[slots]
         return int(slots[np.argmin(loss)])
+
+
+def _row(prod, lev) -> np.ndarray:
+    row = np.empty(2 * prod.size, dtype=np.int64)
+    row[0::2], row[1::2] = prod, lev
+    return row

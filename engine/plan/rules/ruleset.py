@@ -18,7 +18,6 @@ class RuleSet:
         self.protected = np.zeros(0, dtype=bool)  # (P,)
         self.locked = np.zeros(0, dtype=bool)  # (S,)
         self.pinned_page = np.zeros(0, dtype=int)  # (P,) page index a rule puts the product on, -1
-        self.fixed_level = np.zeros(0, dtype=int)  # (S,) level index a rule fixes, -1
 
     @classmethod
     def build(cls, registry, ctx: BuildContext) -> "RuleSet":
@@ -32,7 +31,6 @@ class RuleSet:
         self.protected = np.zeros(P, dtype=bool)
         self.locked = np.zeros(S, dtype=bool)
         self.pinned_page = -np.ones(P, dtype=int)
-        self.fixed_level = -np.ones(S, dtype=int)
         for rule in self.active:
             if rule.protects is not None:
                 self.protected |= rule.protects
@@ -48,9 +46,6 @@ class RuleSet:
             pinned = rule.pinned_pages(inst)
             if pinned is not None:
                 self.pinned_page = np.where(pinned >= 0, pinned, self.pinned_page)
-            fixed = rule.fixed_levels(inst)
-            if fixed is not None:
-                self.fixed_level = np.where(fixed >= 0, fixed, self.fixed_level)
 
     def get(self, name: str) -> Rule | None:
         return next((r for r in self.active if r.name == name), None)
