@@ -131,6 +131,17 @@ NOT_EMPTY = {
     "page_conflicts": ("group", "product_id"),
 }
 
+# Tables a job sends besides its dataset (not stored with it): a planner's own plan to score.
+INPUT_SCHEMAS: dict[str, dict[str, Column]] = {
+    "plan": {
+        "page": Column(INTEGER, required=True, low=1),
+        "slot": Column(INTEGER, required=True, low=1),
+        "product_id": Column(TEXT, required=True),
+        "discount": Column(NUMBER, low=0, high=0.9, fill=0.0),
+    },
+}
+NOT_EMPTY["plan"] = ("page", "slot", "product_id")
+
 _MISSING = object()
 _TRUE = {"true", "wahr", "vrai", "yes"}
 _FALSE = {"false", "falsch", "faux", "no"}
@@ -376,7 +387,7 @@ def _read_table(table: str, raw: Any, out: _Collector,
                 warnings: list[Problem]) -> tuple[pd.DataFrame, list[int], list] | None:
     """One table -> typed DataFrame and the sheet row of each of its rows (None if its shape is
     unusable). Problems go to ``out``."""
-    schema = SCHEMAS[table]
+    schema = SCHEMAS[table] if table in SCHEMAS else INPUT_SCHEMAS[table]
     rows = _check_shape(table, raw, out)
     if rows is None:
         return None
@@ -405,7 +416,7 @@ def _read_table(table: str, raw: Any, out: _Collector,
             warnings.append(Problem(f"unknown column '{name}' kept as an extra feature",
                                     table, 1, name, a1_cell(1, j)))
             continue
-        if name in NOT_EMPTY[table]:
+        if name in NOT_EMPTY.get(table, ()):
             for i, v in enumerate(values):
                 if _is_empty(v):
                     out.add(f"{name} is empty; every row needs one", table, sheet_rows[i], name,
@@ -477,52 +488,59 @@ def _table_rules(table: str, df: pd.DataFrame, names: list, sheet_rows: list[int
 
 def _cross_rules(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], names: dict[str, list],
                  out: _Collector, warnings: list[Problem]) -> None:
-    """Rule tables against the products (and slots) they name: every problem at once."""
-    products = tables.get("products")
-    known = set(products["product_id"].dropna()) if products is not None and "product_id" in products else None
-    for table in ("locks", "page_conflicts"):
+    """Rule tables against the products (and slots) they name: every problem at once. A table
+    that lacks a column (already reported) is not checked for it."""
+
+    def cell(table: str, row: int, column: str) -> str | None:
+        header = names.get(table) or []
+        return a1_cell(row, header.index(column)) if column in header else None
+
+    def has(table: str, *columns: str) -> bool:
         df = tables.get(table)
-        if df is None or "product_id" not in df.columns:
+        return df is not None and all(c in df.columns for c in columns)
+
+    products = tables.get("products")
+    known = set(products["product_id"].dropna()) if has("products", "product_id") else None
+    for table in ("locks", "page_conflicts"):
+        if not has(table, "product_id"):
             continue
         if known is None:
             out.add(f"{table} names products, so a products table is needed", table, 1, "product_id",
-                    a1_cell(1, names[table].index("product_id")))
+                    cell(table, 1, "product_id"))
             continue
-        j = names[table].index("product_id")
-        for i, pid in enumerate(df["product_id"]):
+        for i, pid in enumerate(tables[table]["product_id"]):
             if isinstance(pid, str) and pid not in known:
                 r = rows[table][i]
-                out.add(f"product '{pid}' is not in the products table", table, r, "product_id", a1_cell(r, j))
-    locks, slots = tables.get("locks"), tables.get("slots")
-    if locks is not None and slots is not None and {"page", "slot"} <= set(slots.columns) \
-            and "country" not in slots.columns and "country" not in locks.columns:
+                out.add(f"product '{pid}' is not in the products table", table, r, "product_id",
+                        cell(table, r, "product_id"))
+    if has("locks", "page") and has("slots", "page", "slot") and not has("slots", "country") \
+            and not has("locks", "country"):
+        locks, slots = tables["locks"], tables["slots"]
         pages = set(slots["page"].dropna().astype(int))
-        places = set(zip(slots["page"].dropna().astype(int), slots["slot"].dropna().astype(int)))
-        has_slot = "slot" in locks.columns
+        both = slots[["page", "slot"]].dropna().astype(int)
+        places = set(zip(both["page"], both["slot"]))
         for i, page in enumerate(locks["page"]):
             if pd.isna(page):
                 continue
             r = rows["locks"][i]
-            slot = locks["slot"].iloc[i] if has_slot else None
+            slot = locks["slot"].iloc[i] if "slot" in locks.columns else None
             if int(page) not in pages:
-                out.add(f"page {int(page)} is not in the slots table", "locks", r, "page",
-                        a1_cell(r, names["locks"].index("page")))
+                out.add(f"page {int(page)} is not in the slots table", "locks", r, "page", cell("locks", r, "page"))
             elif slot is not None and pd.notna(slot) and (int(page), int(slot)) not in places:
                 out.add(f"page {int(page)} has no slot {int(slot)} in the slots table", "locks", r, "slot",
-                        a1_cell(r, names["locks"].index("slot")))
-    brands = tables.get("brand_limits")
-    if brands is not None and products is not None:
+                        cell("locks", r, "slot"))
+    if has("brand_limits", "brand") and products is not None:
         if "brand" not in products.columns:
             out.add("brand_limits needs a brand column in products", "brand_limits", 1, "brand",
-                    a1_cell(1, names["brand_limits"].index("brand")))
+                    cell("brand_limits", 1, "brand"))
         else:
             have = set(products["brand"].dropna())
-            for i, brand in enumerate(brands["brand"]):
+            for i, brand in enumerate(tables["brand_limits"]["brand"]):
                 if isinstance(brand, str) and brand not in have:
                     warnings.append(Problem(f"brand '{brand}' has no product among the candidates",
                                             "brand_limits", rows["brand_limits"][i], "brand"))
-    conflicts = tables.get("page_conflicts")
-    if conflicts is not None and {"group", "product_id"} <= set(conflicts.columns):
+    if has("page_conflicts", "group", "product_id"):
+        conflicts = tables["page_conflicts"]
         sizes = conflicts.groupby("group")["product_id"].nunique()
         for group in sizes.index[sizes < 2]:
             i = int(np.flatnonzero((conflicts["group"] == group).to_numpy())[0])
@@ -632,6 +650,48 @@ def read_rows(raw: Any, table: str = "rows") -> pd.DataFrame:
     if out.count:
         raise _error(out)
     return pd.DataFrame(columns) if columns else pd.DataFrame(index=range(len(data)))
+
+
+def read_rule_tables(raw: dict[str, Any], products: pd.DataFrame | None,
+                     slots: pd.DataFrame | None) -> tuple[dict[str, pd.DataFrame], dict[str, list]]:
+    """Rule tables sent apart from a dataset (a scenario's own ``locks`` or ``category_limits``),
+    validated like the dataset's (every problem at once, with its cell) and against its
+    ``products`` and ``slots``; each DataFrame indexed by its sheet rows (as in ``read_tables``).
+    Returns the tables and their headers as sent."""
+    out = _Collector()
+    warnings: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    rows: dict[str, list[int]] = {}
+    headers: dict[str, list] = {}
+    for name, value in raw.items():
+        if name not in SCHEMAS or name in ("history", "products", "slots"):
+            out.add(f"'{name}' cannot be given here", str(name))
+            continue
+        read = _read_table(name, value, out, warnings)
+        if read is not None:
+            tables[name], rows[name], headers[name] = read
+    context = {k: v for k, v in (("products", products), ("slots", slots)) if v is not None}
+    _cross_rules({**context, **tables}, rows, headers, out, warnings)
+    if out.count:
+        raise _error(out)
+    for name in tables:
+        if name in RULE_TABLES:
+            tables[name].index = pd.Index(rows[name], name="row")
+    return tables, headers
+
+
+def read_input_table(name: str, raw: Any) -> tuple[pd.DataFrame, list]:
+    """One table a job sends (``INPUT_SCHEMAS``, e.g. a planner's ``plan``), validated like the
+    dataset's tables (every problem at once, with its cell); the DataFrame is indexed by the
+    sheet row of each line (header = row 1), and the header as sent comes back for A1 cells."""
+    out = _Collector()
+    warnings: list[Problem] = []
+    read = _read_table(name, raw, out, warnings)
+    if out.count or read is None:
+        raise _error(out)
+    df, rows, header = read
+    df.index = pd.Index(rows, name="row")
+    return df, header
 
 
 def _error(out: _Collector) -> FolioError:

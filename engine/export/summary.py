@@ -37,6 +37,10 @@ def write_summary(wb, kind: str, result: dict, run: dict) -> Worksheet:
     elif kind == "explore":
         row = lines(ws, row, "Table", [(label, result.get(key), WHOLE) for key, label in
                                        (("rows", "Rows"), ("sampled", "Rows analysed")) if key in result])
+    elif kind == "score":
+        row = lines(ws, row, "Your plan against Folio's", score_lines(result))
+    elif kind == "scenarios":
+        row = lines(ws, row, "Scenarios (see the Scenarios sheet)", scenario_lines(result))
     else:
         row = lines(ws, row, "Result", [(readable(k), as_text(v), None) for k, v in result.items()
                                         if k != "run" and not isinstance(v, dict)])
@@ -45,7 +49,48 @@ def write_summary(wb, kind: str, result: dict, run: dict) -> Worksheet:
 
 
 TITLES = {"plan": "Folio catalogue plan", "train": "Folio model training",
-          "explore": "Folio data exploration"}
+          "explore": "Folio data exploration", "score": "Your plan, scored by Folio",
+          "scenarios": "Folio what-if scenarios"}
+
+
+def scenario_lines(result: dict) -> list[Line]:
+    """One line per scenario: its expected profit, or why it could not be planned."""
+    header, *rows = result.get("comparison") or [[]]
+    if not header:
+        return []
+    col = {name: i for i, name in enumerate(header)}
+    out: list[Line] = []
+    for row in rows:
+        if row[col["expected_profit"]] is not None:
+            out.append((f"{row[col['scenario']]}: expected profit", row[col["expected_profit"]], "#,##0"))
+        else:
+            out.append((f"{row[col['scenario']]}: {row[col['status']]}", row[col["note"]], None))
+    last = result.get("last_catalogue") or {}
+    if last.get("profit") is not None:
+        out.append((f"Last catalogue ({last.get('campaign')}): profit", last["profit"], "#,##0"))
+    if result.get("best"):
+        out.append(("Best scenario", result["best"], None))
+    return out
+
+
+def score_lines(result: dict) -> list[Line]:
+    """A scored plan in a few lines: what it earns (with its range), Folio's, the lift, rules."""
+    yours, folio = result.get("totals") or {}, (result.get("folio") or {}).get("totals") or {}
+    lift = result.get("lift") or {}
+    money = "#,##0"
+    out: list[Line] = [
+        ("Your plan: expected profit", yours.get("profit"), money),
+        ("   range (every row at the low / high end of its 80 % band)",
+         f"{yours.get('profit_low', 0):,.0f} to {yours.get('profit_high', 0):,.0f}"
+         if yours.get("profit_low") is not None else None, None),
+        ("Folio's plan: expected profit", folio.get("profit"), money),
+        ("   range", f"{folio.get('profit_low', 0):,.0f} to {folio.get('profit_high', 0):,.0f}"
+         if folio.get("profit_low") is not None else None, None),
+        ("Folio earns on top", lift.get("profit"), money),
+        ("   as a share of your plan's profit", lift.get("profit_share"), PERCENT),
+        ("Rules your plan breaks (see Rules)", result.get("broken"), WHOLE),
+    ]
+    return [line for line in out if line[1] is not None]
 
 
 def _plan(ws: Worksheet, result: dict, row: int) -> int:

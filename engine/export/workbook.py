@@ -81,6 +81,14 @@ def result_workbook(kind: str, result: dict, run: dict | None = None) -> bytes:
         _models_sheet(wb, result)
     elif kind == "explore":
         _explore_sheets(wb, result)
+    elif kind == "score":
+        from .score_sheets import write_score
+
+        write_score(wb, result)
+    elif kind == "scenarios":
+        from .scenario_sheets import write_scenarios
+
+        write_scenarios(wb, result)
     else:
         ws = wb.create_sheet("Result")
         print_setup(ws)
@@ -90,6 +98,8 @@ def result_workbook(kind: str, result: dict, run: dict | None = None) -> bytes:
         write_business_case(wb, result.get("business_case"), index=1)
     if kind == "plan":
         wb.active = wb.sheetnames.index("Plan")
+    elif kind == "scenarios" and "Scenarios" in wb.sheetnames:
+        wb.active = wb.sheetnames.index("Scenarios")
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -1,0 +1,135 @@
+"""engine.plan.score: a planner's own plan scored against the rules (with cells) and Folio's plan."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.data.dataset import Dataset
+from engine.demo import make_demo
+from engine.errors import FolioError
+from engine.forecast import train
+from engine.plan.planner import plan_catalogue
+from engine.plan.score import score_plan
+
+from test_planner import FAST, PageModel, small_dataset
+
+SETTINGS = {**FAST, "max_discounted_share": 0.34}
+
+
+def own(result, edit=None):
+    """Folio's plan as the four columns a planner sends, optionally edited."""
+    header, *rows = result["plan"]
+    table = [["page", "slot", "product_id", "discount"]] + [row[:4] for row in rows]
+    if edit:
+        edit(table)
+    return table
+
+
+@pytest.fixture(scope="module")
+def small():
+    ds = small_dataset(must=("p4",), limits=[["skin", 1, 3]])
+    folio = plan_catalogue(ds, PageModel(), SETTINGS)
+    return ds, folio
+
+
+def test_folio_own_plan_scores_as_folio_with_nothing_to_gain(small):
+    ds, folio = small
+    out = score_plan(ds, PageModel(), SETTINGS, own(folio), folio=folio)
+    json.dumps(out, allow_nan=False)
+    assert out["broken"] == 0 and all(r["kept"] for r in out["rules"])
+    assert out["totals"]["profit"] == pytest.approx(folio["totals"]["profit"])
+    assert out["lift"]["profit"] == pytest.approx(0.0, abs=1e-6)
+    assert out["changes"] == [out["changes"][0]]  # the header: no change left
+
+
+def test_the_changes_add_up_to_the_lift_best_first(small):
+    ds, folio = small
+
+    def edit(table):
+        table[1][2], table[6][2] = table[6][2], table[1][2]  # swap the cover with a back-page product
+        table[4][3] = 0.3
+
+    out = score_plan(ds, PageModel(), SETTINGS, own(folio, edit), folio=folio)
+    header, *changes = out["changes"]
+    gains = [row[header.index("gain")] for row in changes]
+    assert out["lift"]["profit"] > 0
+    assert sum(gains) == pytest.approx(out["folio"]["objective"] - out["objective"])
+    assert changes[-1][header.index("share_of_lift")] == pytest.approx(1.0)
+    assert gains[0] == max(gains)  # the change that brings the most comes first
+    comparison = pd.DataFrame(out["comparison"][1:], columns=out["comparison"][0])
+    assert comparison["difference"].sum() == pytest.approx(out["lift"]["profit"])
+    assert set(comparison.query("difference != 0")["slot"]) >= {1}
+
+
+def test_every_broken_rule_points_at_its_cells(small):
+    ds, folio = small
+    header, *rows = folio["plan"]
+    at = {row[2]: i + 1 for i, row in enumerate(rows)}  # table row index of each product (1 = first line)
+
+    def edit(table):
+        table[at["p4"]][2] = next(p for p in ds.products["product_id"] if p not in at)  # the must product out
+        table.append([table[1][0], table[1][1], "p0", 0.0])  # a slot used twice
+        table.append([1, 9, "p1", 0.0])  # a slot outside the layout
+        table.append([2, 2, "ghost", 0.0])  # no such candidate
+        table[2][3] = 0.25  # a discount not among the levels
+
+    table = own(folio, edit)
+    out = score_plan(ds, PageModel(), SETTINGS, table, folio=folio)
+    broken = {r["rule"]: r for r in out["rules"] if not r["kept"]}
+    assert {"must_include", "one_product_per_slot", "layout", "known_products", "discount_levels"} <= set(broken)
+    assert broken["must_include"]["missing"] == ["p4"]
+    n = len(table)
+    assert broken["one_product_per_slot"]["cells"] == [{"row": n - 2, "cell": f"B{n - 2}"}]
+    assert broken["layout"]["cells"] == [{"row": n - 1, "cell": f"A{n - 1}"}]
+    assert broken["known_products"]["cells"] == [{"row": n, "cell": f"C{n}"}]
+    assert broken["discount_levels"]["cells"] == [{"row": 3, "cell": "D3"}]
+    assert out["broken"] == len(broken)
+
+
+def test_a_category_over_its_max_names_the_rows_of_that_category():
+    ds = small_dataset(limits=[["skin", 0, 1]])
+    folio = plan_catalogue(ds, PageModel(), FAST)
+    skins = [p for p, c in zip(ds.products["product_id"], ds.products["category"]) if c == "skin"]
+
+    def edit(table):
+        placed = {row[2] for row in table[1:]}
+        extra = [p for p in skins if p not in placed][:2]
+        table[-1][2], table[-2][2] = extra
+
+    out = score_plan(ds, PageModel(), FAST, own(folio, edit), folio=folio)
+    rule = next(r for r in out["rules"] if r["rule"] == "category_max")
+    assert not rule["kept"] and rule["value"] >= 3
+    rows = {c["row"] for c in rule["cells"]}
+    table = own(folio, edit)
+    assert {table[r - 1][2] for r in rows} <= set(skins) and len(rows) == rule["value"]
+
+
+def test_a_plan_table_with_a_wrong_cell_is_refused_with_every_cell(small):
+    ds, folio = small
+    table = [["page", "slot", "product_id", "discount"], ["one", 1, "p1", 0.1], [1, 2, "", 1.5]]
+    with pytest.raises(FolioError) as info:
+        score_plan(ds, PageModel(), SETTINGS, table, folio=folio)
+    cells = {p.cell for p in info.value.problems}
+    assert info.value.code == "invalid_table" and {"A2", "C3", "D3"} <= cells
+
+
+def test_the_expected_profit_has_a_range_from_the_forecast_band():
+    tables = make_demo(seed=11, campaigns=24, products=120)
+    ds = Dataset(history=tables["history"], products=tables["products"], slots=tables["slots"],
+                 category_limits=tables["category_limits"])
+    model = train(tables["history"], family="linear", holdout_campaigns=2).best
+    settings = {**FAST, "max_discounted_share": 0.3}
+    folio = plan_catalogue(ds, model, settings)
+
+    def edit(table):
+        for row in table[1:]:
+            row[3] = 0.0  # no discount anywhere
+
+    out = score_plan(ds, model, settings, own(folio, edit))  # plans Folio's own again: same seed, same plan
+    assert out["folio"]["plan"] == folio["plan"]
+    for totals in (out["totals"], out["folio"]["totals"]):
+        assert totals["profit_low"] < totals["profit"] < totals["profit_high"]
+    assert out["lift"]["profit"] == pytest.approx(out["folio"]["totals"]["profit"] - out["totals"]["profit"])
+    assert np.isfinite(out["lift"]["profit_share"])

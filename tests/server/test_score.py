@@ -1,0 +1,65 @@
+"""The ``score`` job kind: a planner's own plan scored through the API, on both runners."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from api_helpers import finish, post_json
+
+SMALL_PLAN = {"population": 12, "generations": 10, "time_limit_s": 20, "seed": 5}
+
+
+def _start(client, body) -> dict:
+    response = post_json(client, "/api/jobs", body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _draft(result) -> list[list]:
+    """Folio's plan as a planner would send it back, the first two products swapped."""
+    header, *rows = result["plan"]
+    table = [["page", "slot", "product_id", "discount"]] + [row[:4] for row in rows]
+    table[1][2], table[2][2] = table[2][2], table[1][2]
+    table.append([999, 1, table[3][2], 0.0])  # a page the catalogue does not have
+    return table
+
+
+def test_score_against_a_plan_job(client, dataset_id):
+    plan = finish(client, _start(client, {"kind": "plan", "dataset": dataset_id, "settings": SMALL_PLAN})["id"])
+    assert plan["status"] == "succeeded", plan.get("error")
+    draft = _draft(plan["result"])
+    job = finish(client, _start(client, {"kind": "score", "dataset": dataset_id, "plan": draft,
+                                         "against": plan["id"]})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    assert job["against"] == plan["id"]
+    result = job["result"]
+    assert result["folio"]["plan"] == plan["result"]["plan"]  # compared with that plan, not a new one
+    layout = next(r for r in result["rules"] if r["rule"] == "layout")
+    assert not layout["kept"] and layout["cells"] == [{"row": len(draft), "cell": f"A{len(draft)}"}]
+    assert result["lift"]["profit"] == result["folio"]["totals"]["profit"] - result["totals"]["profit"]
+    assert result["changes"][0][0] == "step" and result["totals"]["profit_low"] <= result["totals"]["profit"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/jobs/{job['id']}/result.xlsx").data))
+    assert {"Summary", "Your plan", "Rules", "Changes", "Comparison"} <= set(book.sheetnames)
+
+
+def test_score_plans_folio_first_when_not_told_against_what(client, dataset_id):
+    plan = finish(client, _start(client, {"kind": "plan", "dataset": dataset_id, "settings": SMALL_PLAN})["id"])
+    job = finish(client, _start(client, {"kind": "score", "dataset": dataset_id, "plan": _draft(plan["result"]),
+                                         "settings": SMALL_PLAN})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    assert job["result"]["folio"]["plan"] == plan["result"]["plan"]  # same seed, same plan
+    assert job["progress"]["generation"] >= 1  # Folio's plan was searched in this job, with progress
+
+
+def test_a_bad_plan_table_is_refused_at_once_with_its_cells(client, dataset_id):
+    response = post_json(client, "/api/jobs", {"kind": "score", "dataset": dataset_id,
+                                               "plan": [["page", "slot", "product_id"], ["x", 1, "P0001"],
+                                                        [1, 0, ""]]})
+    assert response.status_code == 422 and response.get_json()["code"] == "invalid_table"
+    cells = {e["cell"] for e in response.get_json()["errors"]}
+    assert {"A2", "B3", "C3"} <= cells
+    response = post_json(client, "/api/jobs", {"kind": "score", "dataset": dataset_id, "against": "job_nope",
+                                               "plan": [["page", "slot", "product_id"], [1, 1, "P0001"]]})
+    assert response.status_code == 404
