@@ -51,9 +51,10 @@ class JobContext:
         event.setdefault("elapsed_s", round(time.monotonic() - self.started, 3))
         self.publish(wire.progress_event(self.job["id"], event))
         parent = self.job["body"].get("parent")
-        if parent:  # a child job (a country of a multi-country plan): its parent's subscribers follow it
+        if parent:  # a child job (a country, a scenario): its parent's subscribers follow it
+            body = self.job["body"]
             self.publish(wire.progress_event(parent, event, child=self.job["id"],
-                                             country=self.job["body"].get("country")))
+                                             **{k: body[k] for k in ("country", "scenario") if k in body}))
         self.last_progress = event
         now = time.monotonic()
         if now - self._last_saved >= self.progress_interval_s or event.get("generation") == 0:

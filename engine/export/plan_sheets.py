@@ -43,8 +43,8 @@ def _key(value):
     return round(value, 9) if isinstance(value, float) else value
 
 
-def write_plan(wb: Workbook, plan: list[list] | None) -> None:
-    ws = wb.create_sheet("Plan")
+def write_plan(wb: Workbook, plan: list[list] | None, title: str = "Plan", table_name: str = "FolioPlan") -> None:
+    ws = wb.create_sheet(title)
     print_setup(ws, title_rows="1:1")
     if not plan:
         put(ws, 1, 1, "The job returned no plan.")
@@ -57,7 +57,7 @@ def write_plan(wb: Workbook, plan: list[list] | None) -> None:
     fit_widths(ws)
     if last < 2:
         return
-    table = Table(displayName="FolioPlan", ref=f"A1:{get_column_letter(width)}{last}")
+    table = Table(displayName=table_name, ref=f"A1:{get_column_letter(width)}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium9", showRowStripes=True)
     ws.add_table(table)
     lower = [h.lower() for h in header]

@@ -26,7 +26,24 @@ def check(body: dict, base: dict, store) -> dict:
     clean = {"settings": PlanSettings.from_dict(settings).to_dict()}  # invalid_settings names it
     if body.get("countries") is not None:
         clean["countries"] = plan_fanout.check_countries(store, base["dataset"], body["countries"])
+    if body.get("tables") is not None:
+        if body.get("countries") is not None:
+            raise bad("'tables' and 'countries' do not go together: give the tables a country column", "tables")
+        clean["tables"] = check_tables(store, base["dataset"], body["tables"])
     return clean
+
+
+def check_tables(store, dataset_id: str, tables, name: str | None = None) -> dict:
+    """Rule tables that replace the dataset's for one plan (``engine.plan.scenarios.TABLES``; null
+    removes one), read at the door: every problem at once with its cell (422 ``invalid_table``)."""
+    from engine.plan.scenarios import TABLES, scenario_dataset
+
+    from ..validated import load_validated
+
+    if not isinstance(tables, dict) or set(tables) - set(TABLES):
+        raise bad(f"'tables' may replace {', '.join(TABLES)} (a table, or null to leave it out)", "tables")
+    scenario_dataset(load_validated(store, dataset_id), tables, name)
+    return tables
 
 
 def _frozen(value):
@@ -67,6 +84,10 @@ def run(ctx, body: dict) -> dict:
                          detail="a plan needs a 'products' table in the dataset")
     settings = stored_settings(body.get("settings") or {})
     model, model_id = resolve_model(ctx, body, dataset)
+    if body.get("tables"):  # rule tables of this plan (a scenario's): in place of the dataset's
+        from engine.plan.scenarios import scenario_dataset
+
+        dataset = scenario_dataset(dataset, body["tables"], body.get("scenario"))
     country = {}
     if body.get("country") is not None:  # one country of a multi-country plan (plan_fanout)
         from engine.plan.countries import for_country
@@ -75,9 +96,11 @@ def run(ctx, body: dict) -> dict:
         country = {"country": body["country"], "parent": body.get("parent")}
     result = plan_catalogue(dataset, model, settings, progress=ctx.progress,
                             should_stop=ctx.should_stop)
+    scenario = {k: body[k] for k in ("scenario", "parent") if body.get("scenario") is not None}
     result["run"] = run_record(ctx.job, ctx.store, model=model_id,
                                seed=result.get("settings", {}).get("seed"),
-                               settings=result.get("settings"), **country)
+                               settings=result.get("settings"), **country, **scenario,
+                               **({"tables": sorted(body["tables"])} if body.get("tables") else {}))
     return result
 
 
@@ -139,12 +162,19 @@ def openapi() -> dict:
                                "breakdown). \"all\" = every country of the history.",
                 "oneOf": [{"const": "all"}, {"type": "array", "minItems": 1, "maxItems": 200,
                                              "uniqueItems": True,
-                                             "items": {"type": "string", "minLength": 1}}]}},
+                                             "items": {"type": "string", "minLength": 1}}]},
+            "tables": {"type": "object", "description": "plan only: rule tables that replace the "
+                       "dataset's for this plan (category_limits, locks, brand_limits, page_conflicts; "
+                       "null leaves one out), validated like the dataset's, cells and all",
+                       "additionalProperties": False,
+                       "properties": {name: {"oneOf": [{"$ref": "#/components/schemas/Table"}, {"type": "null"}]}
+                                      for name in ("category_limits", "locks", "brand_limits", "page_conflicts")}}},
         "record": {
             "countries": {"type": "array", "items": {"type": "string"},
                           "description": "a multi-country plan: its countries"},
             "country": {"type": "string",
-                        "description": "one country's plan job of a multi-country plan"}},
+                        "description": "one country's plan job of a multi-country plan"},
+            "scenario": {"type": "string", "description": "one scenario's plan job of a scenarios job"}},
         "result": {"type": "object", "description": "plan: the catalogue and how good it is",
                    "properties": {
                        "plan": {"$ref": "#/components/schemas/Table"},
@@ -201,7 +231,7 @@ def openapi() -> dict:
 
 KIND = JobKind(
     name="plan", check=check, run=run, export=workbook("plan"), openapi=openapi,
-    record_fields=("countries", "country"),
+    record_fields=("countries", "country", "scenario"),
     coordinator=Coordinator(is_parent=plan_fanout.is_parent, advance=plan_fanout.advance,
                             cancel=plan_fanout.cancel, queued_jobs=plan_fanout.queued_jobs),
 )

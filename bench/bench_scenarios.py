@@ -1,0 +1,141 @@
+"""Four what-if scenarios of the demo catalogue planned side by side (one job per scenario on the
+runner, 2 workers) against the same four planned one after another in one process.
+
+Run: ``.venv/bin/python bench/bench_scenarios.py [--workers 2] [--runner embedded|celery]
+[--generations 200] [--population 40]`` (Celery: a private ``redis-server`` and a real ``python -m
+server worker`` process are started on a free loopback port).
+
+The scenarios: the base settings; deeper discounts allowed (levels 0-40 %, half of the plan
+discounted); the cover locked to a chosen product; at most two products of a category per page.
+Folio's way: ``POST /api/jobs {"kind": "scenarios", ...}``, timed from submit to the parent's
+``succeeded``. The naive way, measured in the same run: ``plan_catalogue`` on each scenario's
+dataset and settings, one after another, in this process. Fixed generations (no stagnation stop,
+no time limit reached), so both ways do the same work; the plans are the same (checked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import orjson  # noqa: E402
+
+from bench.runner_app import folio_app  # noqa: E402
+
+
+def demo_tables() -> dict:
+    from engine.data.tables import to_values
+    from engine.demo import make_demo
+
+    return {name: to_values(df) for name, df in make_demo(seed=7).items()}
+
+
+def base_settings(args) -> dict:
+    return {"population": args.population, "generations": args.generations, "time_limit_s": 3600,
+            "stagnation_generations": 0, "seed": 3, "max_discounted_share": 0.3}
+
+
+def scenarios(tables: dict) -> list[dict]:
+    header = [str(h).lower() for h in tables["products"][0]]
+    cover = tables["products"][5][header.index("product_id")]
+    return [
+        {"name": "Base"},
+        {"name": "Deeper discounts", "settings": {"discount_levels": [0, 0.1, 0.2, 0.3, 0.4],
+                                                  "max_discounted_share": 0.5}},
+        {"name": "Cover locked", "tables": {"locks": [["page", "slot", "product_id"], [1, 1, cover]]}},
+        {"name": "Two per category and page", "settings": {"max_same_category_per_page": 2}},
+    ]
+
+
+def naive(tables: dict, model_path: Path, args) -> tuple[float, list]:
+    """The four scenarios planned one after another in this process."""
+    from engine.data.tables import read_tables
+    from engine.forecast.registry import load_model
+    from engine.plan.planner import plan_catalogue
+    from engine.plan.scenarios import check_scenarios, scenario_dataset
+
+    dataset = read_tables(tables)
+    model = load_model(model_path, model_path.stem)
+    start, cpu = time.perf_counter(), time.process_time()
+    plans = [plan_catalogue(scenario_dataset(dataset, s["tables"]), model, s["settings"])["plan"]
+             for s in check_scenarios(scenarios(tables), base_settings(args))]
+    return time.perf_counter() - start, plans, time.process_time() - cpu
+
+
+def _worker_cpu(app) -> float | None:
+    """CPU seconds the embedded runner's worker processes have used (from /proc), or None."""
+    pool = getattr(app.extensions["folio.runner"], "_pool", None)
+    try:
+        total = 0.0
+        for pid in (getattr(pool, "_processes", None) or {}):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def side_by_side(runner: str, workers: int, tables: dict, base: Path, args) -> dict:
+    with folio_app(runner, workers, base / f"{runner}-{workers}" / "data") as (app, client, store):
+        def run(body: dict) -> dict:
+            response = client.post("/api/jobs", data=orjson.dumps(body), content_type="application/json")
+            assert response.status_code == 201, response.get_json()
+            job_id = response.get_json()["id"]
+            while store.get_job(job_id)["status"] not in ("succeeded", "failed", "cancelled"):
+                time.sleep(0.01)
+            job = store.get_job(job_id)
+            assert job["status"] == "succeeded", job["error"]
+            return store.load_result(job_id)
+
+        ds = client.post("/api/datasets", data=orjson.dumps({"name": "bench", "tables": tables}),
+                         content_type="application/json").get_json()["id"]
+        trained = run({"kind": "train", "dataset": ds, "family": "linear"})
+        warm = {**base_settings(args), "generations": 2}
+        run({"kind": "scenarios", "dataset": ds, "settings": warm, "scenarios": scenarios(tables)})  # warm workers
+        cpu, start = _worker_cpu(app), time.perf_counter()
+        result = run({"kind": "scenarios", "dataset": ds, "settings": base_settings(args),
+                      "scenarios": scenarios(tables)})
+        elapsed, cpu_after = time.perf_counter() - start, _worker_cpu(app)
+        return {"s": elapsed, "result": result, "model_path": store.model_path(trained["models"][0]),
+                "cpu": cpu_after - cpu if cpu is not None and cpu_after is not None else None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runner", default="embedded", choices=["embedded", "celery"])
+    parser.add_argument("--generations", type=int, default=200)
+    parser.add_argument("--population", type=int, default=40)
+    args = parser.parse_args()
+    tables = demo_tables()
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="folio-bench-scenarios-") as tmp:
+        folio = side_by_side(args.runner, args.workers, tables, Path(tmp), args)
+        naive_s, plans, naive_cpu = naive(tables, Path(folio["model_path"]), args)
+    same = [s["plan"] for s in folio["result"]["scenarios"]] == plans
+    header, *rows = folio["result"]["comparison"]
+    for row in rows:
+        line = dict(zip(header, row))
+        print(f"  {line['scenario']:<28} {line['status']:<10} expected profit {line['expected_profit']:>12,.0f}"
+              f"   lift over the last catalogue {line['lift_profit'] or 0:+.1%}")
+    print(f"4 scenarios of the demo ({len(plans[0]) - 1} slots), population {args.population}, "
+          f"{args.generations} generations; same plans both ways: {same}")
+    busy = sum(s.get("elapsed_s") or 0.0 for s in folio["result"]["scenarios"])
+    print(f"side by side ({args.runner}, {args.workers} workers): {folio['s']:7.2f} s  (the scenarios' plans "
+          f"ran {busy:.1f} s in all: {busy / folio['s']:.2f} at a time on average)")
+    print(f"one after another, one process:          {naive_s:7.2f} s")
+    if folio["cpu"] is not None:
+        print(f"CPU seconds: side by side {folio['cpu']:.1f} (the workers), one after another {naive_cpu:.1f}; "
+              f"on an otherwise idle machine the side-by-side wall time tends to the busiest worker's share")
+    print(f"ratio (one after another / side by side): {naive_s / folio['s']:.2f}x   "
+          f"(load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

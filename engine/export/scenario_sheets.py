@@ -1,0 +1,87 @@
+"""The sheets of a ``scenarios`` result: ``Scenarios`` (one row per scenario: expected profit with
+its range, revenue, units, discounted share, anomaly score, rules kept, lift over the last
+catalogue, and why a scenario failed) with a native bar chart of the expected profit (the range
+as error bars where the plans give one), then one ``Plan <scenario>`` sheet per planned scenario.
+"""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.error_bar import ErrorBars
+from openpyxl.chart.data_source import NumDataSource, NumRef
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from .cells import fit_widths, print_setup, put, table_rows
+from .plan_sheets import write_plan
+from .words import MONEY, PERCENT, SCORE, WHOLE
+
+FORMATS = {"expected_profit": MONEY, "profit_low": MONEY, "profit_high": MONEY, "revenue": MONEY,
+           "units": WHOLE, "discounted_share": PERCENT, "anomaly_score": SCORE, "lift_profit": PERCENT,
+           "lift_revenue": PERCENT, "bound_gap": "0.00%"}
+
+
+def _sheet_name(wb: Workbook, name: str) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", f"Plan {name}")[:31].strip() or "Plan"
+    title, k = base, 1
+    while title in wb.sheetnames:
+        k += 1
+        title = f"{base[:28]} {k}"
+    return title
+
+
+def write_scenarios(wb: Workbook, result: dict) -> None:
+    ws = wb.create_sheet("Scenarios")
+    print_setup(ws, title_rows="1:1")
+    values = result.get("comparison") or []
+    if len(values) < 2:
+        put(ws, 1, 1, "No scenario was planned.")
+        return
+    last, width = table_rows(ws, values)
+    header = [str(h) for h in values[0]]
+    for j, name in enumerate(header, start=1):
+        if name in FORMATS:
+            for i in range(2, last + 1):
+                ws.cell(i, j).number_format = FORMATS[name]
+    ws.freeze_panes = "B2"
+    fit_widths(ws)
+    table = Table(displayName="FolioScenarios", ref=f"A1:{get_column_letter(width)}{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    ws.add_chart(_chart(ws, header, last, values), f"A{last + 3}")
+    for i, scenario in enumerate(result.get("scenarios") or [], start=1):
+        if scenario.get("plan"):
+            write_plan(wb, scenario["plan"], title=_sheet_name(wb, scenario["scenario"]),
+                       table_name=f"FolioScenarioPlan{i}")
+
+
+def _chart(ws, header: list[str], last: int, values: list[list]) -> BarChart:
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "Expected profit by scenario"
+    chart.y_axis.title = "expected profit"
+    chart.y_axis.numFmt = "#,##0"
+    chart.legend = None
+    col = header.index("expected_profit") + 1
+    chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+    low, high = header.index("profit_low"), header.index("profit_high")
+    if all(row[low] is not None and row[high] is not None for row in values[1:] if row[col - 1] is not None):
+        # the range as error bars: plus = high - expected, minus = expected - low, in helper columns
+        helper = len(header) + 2
+        put(ws, 1, helper, "range_plus")
+        put(ws, 1, helper + 1, "range_minus")
+        for i, row in enumerate(values[1:], start=2):
+            if row[col - 1] is not None:
+                put(ws, i, helper, row[high] - row[col - 1])
+                put(ws, i, helper + 1, row[col - 1] - row[low])
+        letter = get_column_letter
+        plus = NumDataSource(numRef=NumRef(f=f"'{ws.title}'!${letter(helper)}$2:${letter(helper)}${last}"))
+        minus = NumDataSource(numRef=NumRef(f=f"'{ws.title}'!${letter(helper + 1)}$2:${letter(helper + 1)}${last}"))
+        chart.series[0].errBars = ErrorBars(errDir="y", errBarType="both", errValType="cust", plus=plus,
+                                            minus=minus, noEndCap=False)
+    chart.height, chart.width = 8, 16
+    return chart

@@ -1,0 +1,188 @@
+"""What-if scenarios: 2 to 8 variants of the same catalogue planned side by side.
+
+A scenario is the base plan settings with some changed (deeper discounts, another share) and/or
+some rule tables replaced (category limits, locks, brand limits, page conflicts). Each is planned
+as an ordinary plan (in parallel, on the job runner); ``gather_scenarios`` then puts them side by
+side: one comparison row per scenario (expected profit with its range where the plan gives one,
+revenue, units, discounted share, anomaly score, rules kept, lift over the last catalogue) and
+each scenario's own plan. A scenario that cannot be planned (its rules are infeasible) shows
+its reason in its row; the others are compared all the same.
+
+Pure functions: ``check_scenarios`` (the request, normalised, every problem named by scenario),
+``scenario_dataset`` (the dataset one scenario plans on), ``last_catalogue`` (what the latest
+campaign of the history sold and earned) and ``gather_scenarios``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from engine.data.columns import canonical_columns
+from engine.data.dataset import Dataset
+from engine.data.tables import read_rule_tables
+from engine.errors import FolioError, Problem
+
+from .settings import PlanSettings
+
+MIN_SCENARIOS, MAX_SCENARIOS = 2, 8
+TABLES = ("category_limits", "locks", "brand_limits", "page_conflicts")  # what a scenario may replace
+COMPARISON_HEADER = ["scenario", "status", "expected_profit", "profit_low", "profit_high", "revenue", "units",
+                     "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue",
+                     "bound_gap", "note"]
+
+
+def _bad(message: str, column: str) -> FolioError:
+    return FolioError(code="invalid_job", status=422, title="Invalid job request", detail=message,
+                      problems=[Problem(message=message, column=column)])
+
+
+def check_scenarios(scenarios, base_settings: dict | None) -> list[dict]:
+    """The scenarios of a request as ``[{"name", "settings", "tables"}]``: names unique (default
+    "Scenario 1", ...), settings the base's with the scenario's on top, validated like any plan's
+    (``invalid_settings`` naming ``scenarios[i].<setting>``), tables among :data:`TABLES` (a
+    table given as null removes it for that scenario). The tables' cells are read by
+    :func:`scenario_dataset` (and by the server when it accepts the request)."""
+    if not isinstance(scenarios, list) or not MIN_SCENARIOS <= len(scenarios) <= MAX_SCENARIOS:
+        raise _bad(f"'scenarios' must be a list of {MIN_SCENARIOS} to {MAX_SCENARIOS} scenarios", "scenarios")
+    base = dict(base_settings or {})
+    out, names = [], set()
+    for i, scenario in enumerate(scenarios):
+        where = f"scenarios[{i}]"
+        if not isinstance(scenario, dict):
+            raise _bad(f"{where} must be an object with 'name', 'settings' and/or 'tables'", where)
+        unknown = sorted(set(scenario) - {"name", "settings", "tables"})
+        if unknown:
+            raise _bad(f"{where} has unknown keys {unknown}; allowed: name, settings, tables", f"{where}.{unknown[0]}")
+        name = scenario.get("name", f"Scenario {i + 1}")
+        if not isinstance(name, str) or not name.strip() or len(name) > 60:
+            raise _bad(f"{where}.name must be a text of 1 to 60 characters", f"{where}.name")
+        name = name.strip()
+        if name in names:
+            raise _bad(f"two scenarios are named {name!r}", f"{where}.name")
+        names.add(name)
+        settings = scenario.get("settings") or {}
+        if not isinstance(settings, dict):
+            raise _bad(f"{where}.settings must be an object", f"{where}.settings")
+        try:
+            merged = PlanSettings.from_dict({**base, **settings}).to_dict()
+        except FolioError as error:
+            error.problems = [replace(p, column=f"{where}.{p.column}") for p in error.problems]
+            error.detail = f"{name}: {error.detail}"
+            raise
+        tables = scenario.get("tables") or {}
+        if not isinstance(tables, dict) or set(tables) - set(TABLES):
+            raise _bad(f"{where}.tables may replace {', '.join(TABLES)}", f"{where}.tables")
+        out.append({"name": name, "settings": merged, "tables": tables})
+    return out
+
+
+def scenario_dataset(dataset: Dataset, tables: dict | None, name: str | None = None) -> Dataset:
+    """The dataset one scenario plans on: ``tables`` (raw 2-D arrays) read like every table (every
+    problem at once with its cell, cross-checked against the dataset's products and slots) and put
+    in place of the dataset's; a table given as None is removed."""
+    if not tables:
+        return dataset
+    given = {k: v for k, v in tables.items() if v is not None}
+    try:
+        read, headers = read_rule_tables(given, dataset.products, dataset.slots)
+    except FolioError as error:
+        if name:
+            error.detail = f"scenario {name!r}: {error.detail}"
+            error.problems = [replace(p, message=f"scenario {name!r}: {p.message}") for p in error.problems]
+        raise
+    removed = {k: None for k, v in tables.items() if v is None}
+    return replace(dataset, **read, **removed, headers={**getattr(dataset, "headers", {}), **headers})
+
+
+def last_catalogue(dataset: Dataset) -> dict | None:
+    """What the latest campaign of the history sold and earned (every market together), the base
+    of a scenario's lift: units, revenue at the price and discount sold, and profit with the
+    products' unit costs (``cost_share``: the share of that revenue whose cost is known; profit
+    is extrapolated from those rows' margin when some costs are missing, None when none is known)."""
+    h = canonical_columns(dataset.history)
+    if not {"campaign", "units", "price"} <= set(h.columns):
+        return None
+    if "page" in h.columns:
+        h = h[pd.to_numeric(h["page"], errors="coerce").notna()]
+    if h.empty:
+        return None
+    last = h["campaign"].max()
+    rows = h[h["campaign"] == last]
+    units = pd.to_numeric(rows["units"], errors="coerce").fillna(0.0).to_numpy()
+    price = pd.to_numeric(rows["price"], errors="coerce").to_numpy(float)
+    discount = pd.to_numeric(rows["discount"], errors="coerce").fillna(0.0).to_numpy() if "discount" in rows else 0.0
+    revenue = units * np.nan_to_num(price) * (1.0 - discount)
+    cost = np.full(len(rows), np.nan)
+    if "unit_cost" in rows.columns:
+        cost = pd.to_numeric(rows["unit_cost"], errors="coerce").to_numpy(float)
+    if dataset.products is not None and "unit_cost" in canonical_columns(dataset.products).columns:
+        products = canonical_columns(dataset.products)
+        known = pd.to_numeric(products["unit_cost"], errors="coerce")
+        by_id = pd.Series(known.to_numpy(), index=products["product_id"].astype(str)).groupby(level=0).first()
+        cost = np.where(np.isfinite(cost), cost, rows["product_id"].astype(str).map(by_id).to_numpy(float))
+    has = np.isfinite(cost)
+    known_revenue = float(revenue[has].sum())
+    profit = None
+    if has.any() and known_revenue > 0:
+        known_profit = float((revenue - units * np.where(has, cost, 0.0))[has].sum())
+        profit = known_profit * float(revenue.sum()) / known_revenue
+    return {"campaign": last.item() if hasattr(last, "item") else last, "units": float(units.sum()),
+            "revenue": float(revenue.sum()), "profit": profit,
+            "cost_share": known_revenue / float(revenue.sum()) if revenue.sum() > 0 else None}
+
+
+def _expected(totals: dict) -> tuple[float | None, float | None, float | None]:
+    """The plan's expected profit and its range: the corrected promise where the plan gives one
+    (``expected_profit`` with ``_low``/``_high``), else the forecast's profit (and ``profit_low``/
+    ``profit_high`` where present)."""
+    if totals.get("expected_profit") is not None:
+        return (totals["expected_profit"], totals.get("expected_profit_low"), totals.get("expected_profit_high"))
+    return totals.get("profit"), totals.get("profit_low"), totals.get("profit_high")
+
+
+def _lift(value, base):
+    return (float(value) / float(base) - 1.0) if value is not None and base else None
+
+
+def gather_scenarios(outcomes: list[dict], last: dict | None = None) -> dict:
+    """The scenarios side by side. ``outcomes``: one ``{"scenario", "status", "job"?, "result"?,
+    "error"?}`` per scenario, in the order asked; ``last``: :func:`last_catalogue`."""
+    table = [COMPARISON_HEADER]
+    scenarios = []
+    for outcome in outcomes:
+        name, result = outcome["scenario"], outcome.get("result") or {}
+        entry = {"scenario": name, "status": outcome["status"], "job": outcome.get("job")}
+        if outcome.get("error"):
+            entry["error"] = {k: outcome["error"].get(k) for k in ("code", "detail")}
+        totals = result.get("totals") or {}
+        profit, low, high = _expected(totals)
+        rules = result.get("rules") or []
+        share = _discounted_share(result.get("plan"))
+        if result.get("plan"):
+            entry.update({"plan": result["plan"], "totals": totals, "rules": rules, "settings": result.get("settings"),
+                          "objective": result.get("objective"), "bound": result.get("bound"),
+                          "bound_gap": result.get("bound_gap"), "anomaly_score": result.get("anomaly_score"),
+                          "discounted_share": share, "stopped_by": result.get("stopped_by"),
+                          "elapsed_s": result.get("elapsed_s"), "generations_run": result.get("generations_run"),
+                          "cancelled": result.get("cancelled")})
+        note = (entry.get("error") or {}).get("detail") or ("stopped early: best plan so far" if result.get("cancelled") else None)
+        table.append([name, outcome["status"], profit, low, high, totals.get("revenue"), totals.get("units"), share,
+                      result.get("anomaly_score"), sum(bool(r.get("kept")) for r in rules) if rules else None,
+                      len(rules) if rules else None, _lift(profit, (last or {}).get("profit")),
+                      _lift(totals.get("revenue"), (last or {}).get("revenue")), result.get("bound_gap"), note])
+        scenarios.append(entry)
+    planned = [s for s in scenarios if "totals" in s]
+    best = max(planned, key=lambda s: _expected(s["totals"])[0] or -np.inf, default=None)
+    return {"comparison": table, "scenarios": scenarios, "last_catalogue": last,
+            "best": best["scenario"] if best else None,
+            "cancelled": any(o["status"] == "cancelled" for o in outcomes) or any(s.get("cancelled") for s in planned)}
+
+
+def _discounted_share(plan: list[list] | None) -> float | None:
+    if not plan or len(plan) < 2:
+        return None
+    j = [str(h) for h in plan[0]].index("discount")
+    return float(np.mean([float(row[j] or 0.0) > 0 for row in plan[1:]]))

@@ -1,0 +1,136 @@
+"""``scenarios``: 2 to 8 variants of one catalogue planned side by side (what if?).
+
+Body: ``{"kind": "scenarios", "dataset", "model"?, "settings"?: the base plan settings,
+"scenarios": [{"name", "settings"?: changes to the base, "tables"?: {"locks" | "category_limits"
+| "brand_limits" | "page_conflicts": table or null}}, ...]}``.
+
+The job is a *parent* (``server/kinds/fanout.py``): each scenario is an ordinary ``plan`` job
+(``scenario`` names it, its ``settings`` merged, its ``tables`` in place of the dataset's), run in
+parallel on the configured runner, every one with the same model; each counts against the
+queue limit. When the last one has finished the parent gathers them
+(``engine.plan.scenarios.gather_scenarios``): the comparison table, each scenario's plan, the lift
+over the last catalogue. A scenario that fails (its rules cannot all hold) fails alone, with its
+reason in its row; the parent fails only when none could be planned. Cancel stops them all.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from .. import wire
+from . import fanout
+from .base import Coordinator, JobKind, bad
+from .plan import check_tables
+
+
+def check(body: dict, base: dict, store) -> dict:
+    from engine.plan.scenarios import check_scenarios
+
+    settings = body.get("settings") or {}
+    if not isinstance(settings, dict):
+        raise bad("'settings' must be an object", "settings")
+    for field in ("countries", "tables"):
+        if body.get(field) is not None:
+            raise bad(f"'{field}' is not for a scenarios job: give each scenario its own tables", field)
+    scenarios = check_scenarios(body.get("scenarios"), settings)  # 422 naming the scenario and setting
+    for scenario in scenarios:
+        if scenario["tables"]:  # every problem with its cell, named by scenario
+            check_tables(store, base["dataset"], scenario["tables"], scenario["name"])
+    return {"settings": settings, "scenarios": scenarios}
+
+
+def run(ctx, body: dict) -> dict:  # pragma: no cover - a parent is advanced, never run
+    raise RuntimeError("a scenarios job is advanced by its coordinator, never run by a worker")
+
+
+def is_parent(job: dict | None) -> bool:
+    return bool(job) and job["kind"] == "scenarios"
+
+
+def queued_jobs(body: dict) -> int:
+    """Queue places a scenarios request takes: one per scenario."""
+    return len(body.get("scenarios") or ()) or 1
+
+
+def _child_body(body: dict, name: str, model: str) -> dict:
+    scenario = next(s for s in body["scenarios"] if s["name"] == name)
+    child = {"kind": "plan", "dataset": body["dataset"], "model": model, "settings": scenario["settings"],
+             "scenario": name}
+    if scenario.get("tables"):
+        child["tables"] = scenario["tables"]
+    return child
+
+
+def _gather(life, parent: dict, outcomes: list[dict], model: str):
+    from engine.plan.scenarios import gather_scenarios, last_catalogue
+
+    from ..validated import load_validated
+
+    try:
+        last = last_catalogue(load_validated(life.store, parent["body"]["dataset"]))
+    except Exception:  # the comparison stands without the lift
+        last = None
+    result = gather_scenarios(outcomes, last)
+    result["settings"] = parent["body"].get("settings") or {}
+    planned = [o for o in outcomes if o.get("result")]
+    if planned or not outcomes:
+        return result, "succeeded", None
+    failed = [o for o in outcomes if o["status"] == "failed"]
+    if not failed:  # every scenario cancelled before it had a plan
+        return result, "cancelled", None
+    first = failed[0]["error"] or {}
+    error = wire.problem(first.get("code", "internal"),
+                         "no scenario could be planned: " + "; ".join(
+                             f"{o['scenario']}: {(o['error'] or {}).get('detail', 'failed')}" for o in failed),
+                         status=first.get("status", 422), title=first.get("title", "Plan failed"),
+                         errors=[{**p, "message": f"{o['scenario']}: {p.get('message', '')}"}
+                                 for o in failed for p in (o["error"] or {}).get("errors", [])][:100])
+    return result, "failed", error
+
+
+SPEC = fanout.FanOut(label="scenario", phase="scenarios",
+                     parts=lambda body: [s["name"] for s in body["scenarios"]],
+                     child_body=_child_body, gather=_gather)
+
+
+def export(result: dict, run: dict) -> bytes:
+    from engine.export import result_workbook
+
+    return result_workbook("scenarios", result, run)
+
+
+def openapi() -> dict:
+    return {
+        "request": {
+            "settings": {"$ref": "#/components/schemas/PlanSettings"},
+            "scenarios": {
+                "type": "array", "minItems": 2, "maxItems": 8,
+                "description": "scenarios only: each variant's name, its changes to the base settings and "
+                               "the rule tables it replaces; each is planned as its own plan job, in parallel",
+                "items": {"type": "object", "additionalProperties": False, "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 60},
+                    "settings": {"$ref": "#/components/schemas/PlanSettings"},
+                    "tables": {"type": "object", "additionalProperties": False, "properties": {
+                        name: {"oneOf": [{"$ref": "#/components/schemas/Table"}, {"type": "null"}]}
+                        for name in ("category_limits", "locks", "brand_limits", "page_conflicts")}}}}}},
+        "record": {"scenarios": {"type": "array", "items": {"type": "object"},
+                                 "description": "a scenarios job: its scenarios (name, settings, tables)"}},
+        "result": {"type": "object", "description": "scenarios: the variants side by side", "properties": {
+            "comparison": {"$ref": "#/components/schemas/Table",
+                           "description": "one row per scenario: status, expected_profit (profit_low, "
+                                          "profit_high where the plan gives a range), revenue, units, "
+                                          "discounted_share, anomaly_score, rules_kept of rules, lift_profit and "
+                                          "lift_revenue over the last catalogue, bound_gap, note (why it failed)"},
+            "scenarios": {"type": "array", "description": "per scenario: scenario, status, job, plan, totals, "
+                          "rules, settings, objective, bound, bound_gap, anomaly_score, discounted_share, error"},
+            "last_catalogue": {"type": ["object", "null"], "description": "the latest campaign of the history: "
+                               "campaign, units, revenue, profit, cost_share"},
+            "best": {"type": ["string", "null"], "description": "the scenario with the highest expected profit"}}},
+    }
+
+
+KIND = JobKind(
+    name="scenarios", check=check, run=run, export=export, openapi=openapi, record_fields=("scenarios",),
+    coordinator=Coordinator(is_parent=is_parent, advance=partial(fanout.advance, SPEC),
+                            cancel=partial(fanout.cancel, SPEC), queued_jobs=queued_jobs),
+)

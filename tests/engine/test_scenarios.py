@@ -1,0 +1,79 @@
+"""engine.plan.scenarios: what-if variants checked, planned on their own tables, side by side."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.data.dataset import Dataset
+from engine.demo import make_demo
+from engine.errors import FolioError
+from engine.plan.planner import plan_catalogue
+from engine.plan.scenarios import check_scenarios, gather_scenarios, last_catalogue, scenario_dataset
+
+from test_planner import FAST, PageModel, small_dataset
+
+
+def test_scenarios_are_checked_naming_the_scenario():
+    merged = check_scenarios([{"name": " Base "}, {"settings": {"max_discounted_share": 0.5}}], {"seed": 4})
+    assert [s["name"] for s in merged] == ["Base", "Scenario 2"]
+    assert merged[1]["settings"]["max_discounted_share"] == 0.5 and merged[1]["settings"]["seed"] == 4
+    for bad, column in (([{}], "scenarios"), ([{}] * 9, "scenarios"), ([{}, {"colour": 1}], "scenarios[1].colour"),
+                        ([{}, {"settings": {"min_margin": 3}}], "scenarios[1].min_margin"),
+                        ([{}, {"tables": {"history": []}}], "scenarios[1].tables")):
+        with pytest.raises(FolioError) as info:
+            check_scenarios(bad, {})
+        assert info.value.problems[0].column == column
+
+
+def test_a_scenario_plans_on_its_own_tables():
+    ds = small_dataset(limits=[["skin", 3, 3]])
+    locked = scenario_dataset(ds, {"locks": [["page", "slot", "product_id"], [1, 1, "p0"]], "category_limits": None})
+    assert ds.locks is None and ds.category_limits is not None  # the dataset itself is untouched
+    assert locked.category_limits is None and list(locked.locks.index) == [2]
+    plan = plan_catalogue(locked, PageModel(), FAST)["plan"]
+    assert [row[2] for row in plan[1:] if (row[0], row[1]) == (1, 1)] == ["p0"]
+    with pytest.raises(FolioError) as info:
+        scenario_dataset(ds, {"locks": [["page", "product_id"], [1, "nobody"], ["x", "p1"]]}, "Cover")
+    cells = {(p.table, p.cell) for p in info.value.problems}
+    assert {("locks", "B2"), ("locks", "A3")} <= cells and info.value.detail.startswith("scenario 'Cover'")
+    assert all(p.message.startswith("scenario 'Cover'") for p in info.value.problems)
+
+
+def test_the_last_catalogue_is_what_the_latest_campaign_earned():
+    tables = make_demo(seed=11, campaigns=24, products=120)
+    ds = Dataset(history=tables["history"], products=tables["products"])
+    last = last_catalogue(ds)
+    h = tables["history"]
+    rows = h[(h["campaign"] == h["campaign"].max()) & h["page"].notna()]
+    revenue = (rows["units"] * rows["price"] * (1 - rows["discount"])).sum()
+    assert last["campaign"] == h["campaign"].max() and last["revenue"] == pytest.approx(revenue)
+    cost = rows["product_id"].map(tables["products"].set_index("product_id")["unit_cost"])
+    known = cost.notna()
+    margin = (rows["units"] * (rows["price"] * (1 - rows["discount"]) - cost))[known].sum()
+    assert last["cost_share"] == pytest.approx(revenue_share := (rows["units"] * rows["price"] * (1 - rows["discount"]))[known].sum() / revenue)
+    assert last["profit"] == pytest.approx(margin / revenue_share)
+    assert last_catalogue(Dataset(history=h.drop(columns="price"))) is None
+
+
+def test_scenarios_side_by_side_one_failed_alone():
+    ds = small_dataset()
+    base = plan_catalogue(ds, PageModel(), FAST)
+    deep = plan_catalogue(ds, PageModel(), {**FAST, "discount_levels": [0, 0.3]})
+    outcomes = [{"scenario": "Base", "status": "succeeded", "job": "j1", "result": base},
+                {"scenario": "Deep", "status": "succeeded", "job": "j2", "result": deep},
+                {"scenario": "Stuck", "status": "failed", "job": "j3",
+                 "error": {"code": "infeasible", "detail": "4 products are locked on page 1"}}]
+    out = gather_scenarios(outcomes, {"campaign": 3, "profit": 1000.0, "revenue": 2000.0, "units": 50.0})
+    json.dumps(out, allow_nan=False)
+    header, *rows = out["comparison"]
+    table = pd.DataFrame(rows, columns=header).set_index("scenario")
+    assert table.loc["Base", "expected_profit"] == pytest.approx(base["totals"]["profit"])
+    assert table.loc["Base", "lift_profit"] == pytest.approx(base["totals"]["profit"] / 1000.0 - 1)
+    assert table.loc["Deep", "discounted_share"] == pytest.approx(
+        np.mean([r[3] > 0 for r in deep["plan"][1:]]))
+    assert table.loc["Stuck", "status"] == "failed" and "locked" in table.loc["Stuck", "note"]
+    assert pd.isna(table.loc["Stuck", "expected_profit"])
+    assert out["best"] == max(("Base", "Deep"), key=lambda n: table.loc[n, "expected_profit"])
+    assert out["scenarios"][0]["plan"] == base["plan"] and "plan" not in out["scenarios"][2]
