@@ -67,7 +67,10 @@ def scenario_lines(result: dict) -> list[Line]:
             out.append((f"{row[col['scenario']]}: {row[col['status']]}", row[col["note"]], None))
     last = result.get("last_catalogue") or {}
     if last.get("profit") is not None:
-        out.append((f"Last catalogue ({last.get('campaign')}): profit", last["profit"], "#,##0"))
+        out.append((f"Last catalogue ({last.get('campaign')}) on this layout: expected profit", last["profit"], "#,##0"))
+    sold = result.get("last_catalogue_sold") or {}
+    if sold.get("profit") is not None:
+        out.append((f"Last catalogue ({sold.get('campaign')}): profit it earned", sold["profit"], "#,##0"))
     if result.get("best"):
         out.append(("Best scenario", result["best"], None))
     return out

@@ -8,8 +8,12 @@ revenue, units, discounted share, anomaly score, rules kept, lift over the last 
 each scenario's own plan. A scenario that cannot be planned (its rules are infeasible) shows
 its reason in its row; the others are compared all the same.
 
+The lift over the last catalogue is each plan's business case (engine.plan.business_case: the
+latest campaign's catalogue mapped onto the same layout and scored by the same model, so the lift
+is the scenario's own doing); what that campaign actually sold is given beside it.
+
 Pure functions: ``check_scenarios`` (the request, normalised, every problem named by scenario),
-``scenario_dataset`` (the dataset one scenario plans on), ``last_catalogue`` (what the latest
+``scenario_dataset`` (the dataset one scenario plans on), ``last_catalogue_sold`` (what the latest
 campaign of the history sold and earned) and ``gather_scenarios``.
 """
 
@@ -97,10 +101,9 @@ def scenario_dataset(dataset: Dataset, tables: dict | None, name: str | None = N
     return replace(dataset, **read, **removed, headers={**getattr(dataset, "headers", {}), **headers})
 
 
-def last_catalogue(dataset: Dataset) -> dict | None:
-    """What the latest campaign of the history sold and earned (every market together), the base
-    of a scenario's lift: units, revenue at the price and discount sold, and profit with the
-    products' unit costs (``cost_share``: the share of that revenue whose cost is known; profit
+def last_catalogue_sold(dataset: Dataset) -> dict | None:
+    """What the latest campaign of the history actually sold and earned (every market together):
+    units, revenue at the price and discount sold, and profit with the products' unit costs (``cost_share``: the share of that revenue whose cost is known; profit
     is extrapolated from those rows' margin when some costs are missing, None when none is known)."""
     h = canonical_columns(dataset.history)
     if not {"campaign", "units", "price"} <= set(h.columns):
@@ -147,9 +150,30 @@ def _lift(value, base):
     return (float(value) / float(base) - 1.0) if value is not None and base else None
 
 
+def _case_lift(result: dict, key: str, last_sold: dict | None, value):
+    """The scenario's lift over the last catalogue: its business case's (same layout, same model),
+    else over what the last catalogue sold."""
+    lift = (result.get("business_case") or {}).get("lift")
+    if lift:
+        return lift.get(key)
+    return _lift(value, (last_sold or {}).get(key))
+
+
+def _last_scored(outcomes: list[dict]) -> dict | None:
+    """The last catalogue as the first planned scenario's business case scored it."""
+    for outcome in outcomes:
+        case = (outcome.get("result") or {}).get("business_case") or {}
+        option = next((o for o in case.get("options") or [] if o.get("name") == "last_catalogue"), None)
+        if option:
+            return {**{k: v for k, v in option.items() if k not in ("name", "label")},
+                    "campaign": (case.get("last_catalogue") or {}).get("campaign")}
+    return None
+
+
 def gather_scenarios(outcomes: list[dict], last: dict | None = None) -> dict:
     """The scenarios side by side. ``outcomes``: one ``{"scenario", "status", "job"?, "result"?,
-    "error"?}`` per scenario, in the order asked; ``last``: :func:`last_catalogue`."""
+    "error"?}`` per scenario, in the order asked; ``last``: :func:`last_catalogue_sold` (the lift
+    where a plan has no business case)."""
     table = [COMPARISON_HEADER]
     scenarios = []
     for outcome in outcomes:
@@ -171,12 +195,13 @@ def gather_scenarios(outcomes: list[dict], last: dict | None = None) -> dict:
         note = (entry.get("error") or {}).get("detail") or ("stopped early: best plan so far" if result.get("cancelled") else None)
         table.append([name, outcome["status"], profit, low, high, totals.get("revenue"), totals.get("units"), share,
                       result.get("anomaly_score"), sum(bool(r.get("kept")) for r in rules) if rules else None,
-                      len(rules) if rules else None, _lift(profit, (last or {}).get("profit")),
-                      _lift(totals.get("revenue"), (last or {}).get("revenue")), result.get("bound_gap"), note])
+                      len(rules) if rules else None, _case_lift(result, "profit", last, profit),
+                      _case_lift(result, "revenue", last, totals.get("revenue")), result.get("bound_gap"), note])
         scenarios.append(entry)
     planned = [s for s in scenarios if "totals" in s]
     best = max(planned, key=lambda s: _expected(s["totals"])[0] or -np.inf, default=None)
-    return {"comparison": table, "scenarios": scenarios, "last_catalogue": last,
+    return {"comparison": table, "scenarios": scenarios, "last_catalogue": _last_scored(outcomes),
+            "last_catalogue_sold": last,
             "best": best["scenario"] if best else None,
             "cancelled": any(o["status"] == "cancelled" for o in outcomes) or any(s.get("cancelled") for s in planned)}
 

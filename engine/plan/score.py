@@ -13,7 +13,8 @@ edited by hand) and:
    make it (their product_id cell; discount rules: the discount cell), plus rows that cannot be
    placed at all (a product that is no candidate, a slot outside the layout, a slot used twice);
 4. plans with Folio (or takes a plan already made, ``folio=``) and compares: totals, the lift,
-   a slot-by-slot table, and the path of single-slot changes that turns the planner's plan into
+   the business case (Folio's plan, the planner's and the last catalogue on the same layout,
+   engine.plan.business_case), a slot-by-slot table, and the path of single-slot changes that turns the planner's plan into
    Folio's, best change first, each gain measured on the whole plan (so the gains add up to the
    total lift exactly, cannibalisation included).
 
@@ -37,6 +38,7 @@ from engine.data.dataset import Dataset
 from engine.data.tables import read_input_table
 from engine.errors import a1_cell
 
+from .business_case import business_case
 from .instance import PLAN_ONLY, PREDICT_THREADS, PlanInstance, build_instance
 from .planner import _result, plan_catalogue
 from .rules import EMPTY, evaluate
@@ -88,6 +90,8 @@ def score_plan(dataset: Dataset, model, settings: PlanSettings | dict, plan, *, 
                   "bound": folio.get("bound"), "rules": folio.get("rules"), "cancelled": folio.get("cancelled")},
         "lift": lift,
         "comparison": _comparison(inst, mine, theirs, ev.factor[0], ev.factor[1]),
+        # Folio's plan, the planner's ("own") and the last catalogue on the same layout and model
+        "business_case": business_case(dataset.history, inst, theirs, folios["totals"], own=mine),
         "changes": _changes(inst, mine, theirs),
         "settings": settings.to_dict(),
         "objective_name": settings.objective,

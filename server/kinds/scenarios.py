@@ -62,12 +62,12 @@ def _child_body(body: dict, name: str, model: str) -> dict:
 
 
 def _gather(life, parent: dict, outcomes: list[dict], model: str):
-    from engine.plan.scenarios import gather_scenarios, last_catalogue
+    from engine.plan.scenarios import gather_scenarios, last_catalogue_sold
 
     from ..validated import load_validated
 
     try:
-        last = last_catalogue(load_validated(life.store, parent["body"]["dataset"]))
+        last = last_catalogue_sold(load_validated(life.store, parent["body"]["dataset"]))
     except Exception:  # the comparison stands without the lift
         last = None
     result = gather_scenarios(outcomes, last)
@@ -123,8 +123,11 @@ def openapi() -> dict:
                                           "lift_revenue over the last catalogue, bound_gap, note (why it failed)"},
             "scenarios": {"type": "array", "description": "per scenario: scenario, status, job, plan, totals, "
                           "rules, settings, objective, bound, bound_gap, anomaly_score, discounted_share, error"},
-            "last_catalogue": {"type": ["object", "null"], "description": "the latest campaign of the history: "
-                               "campaign, units, revenue, profit, cost_share"},
+            "last_catalogue": {"type": ["object", "null"], "description": "the latest campaign's catalogue "
+                               "on the same layout, scored by the same model (the business case's): "
+                               "campaign, units, revenue, profit"},
+            "last_catalogue_sold": {"type": ["object", "null"], "description": "what the latest campaign "
+                                    "actually sold: campaign, units, revenue, profit, cost_share"},
             "best": {"type": ["string", "null"], "description": "the scenario with the highest expected profit"}}},
     }
 

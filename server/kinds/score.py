@@ -101,6 +101,8 @@ def openapi() -> dict:
                                  "keys), objective, bound, rules"},
                        "lift": {"type": "object", "description": "what Folio's plan earns on top: "
                                 "profit, revenue, units, profit_share"},
+                       "business_case": {"type": "object", "description": "Folio's plan, the planner's "
+                                         "(`own`) and the last catalogue on the same layout and model"},
                        "comparison": {"$ref": "#/components/schemas/Table",
                                       "description": "one row per slot: your and Folio's product, "
                                                      "discount, profit, difference"},

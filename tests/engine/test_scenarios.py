@@ -10,7 +10,7 @@ from engine.data.dataset import Dataset
 from engine.demo import make_demo
 from engine.errors import FolioError
 from engine.plan.planner import plan_catalogue
-from engine.plan.scenarios import check_scenarios, gather_scenarios, last_catalogue, scenario_dataset
+from engine.plan.scenarios import check_scenarios, gather_scenarios, last_catalogue_sold, scenario_dataset
 
 from test_planner import FAST, PageModel, small_dataset
 
@@ -44,7 +44,7 @@ def test_a_scenario_plans_on_its_own_tables():
 def test_the_last_catalogue_is_what_the_latest_campaign_earned():
     tables = make_demo(seed=11, campaigns=24, products=120)
     ds = Dataset(history=tables["history"], products=tables["products"])
-    last = last_catalogue(ds)
+    last = last_catalogue_sold(ds)
     h = tables["history"]
     rows = h[(h["campaign"] == h["campaign"].max()) & h["page"].notna()]
     revenue = (rows["units"] * rows["price"] * (1 - rows["discount"])).sum()
@@ -54,7 +54,7 @@ def test_the_last_catalogue_is_what_the_latest_campaign_earned():
     margin = (rows["units"] * (rows["price"] * (1 - rows["discount"]) - cost))[known].sum()
     assert last["cost_share"] == pytest.approx(revenue_share := (rows["units"] * rows["price"] * (1 - rows["discount"]))[known].sum() / revenue)
     assert last["profit"] == pytest.approx(margin / revenue_share)
-    assert last_catalogue(Dataset(history=h.drop(columns="price"))) is None
+    assert last_catalogue_sold(Dataset(history=h.drop(columns="price"))) is None
 
 
 def test_scenarios_side_by_side_one_failed_alone():
@@ -70,7 +70,13 @@ def test_scenarios_side_by_side_one_failed_alone():
     header, *rows = out["comparison"]
     table = pd.DataFrame(rows, columns=header).set_index("scenario")
     assert table.loc["Base", "expected_profit"] == pytest.approx(base["totals"]["profit"])
-    assert table.loc["Base", "lift_profit"] == pytest.approx(base["totals"]["profit"] / 1000.0 - 1)
+    assert table.loc["Base", "lift_profit"] == pytest.approx(base["business_case"]["lift"]["profit"])
+    assert out["last_catalogue"]["profit"] == pytest.approx(next(
+        o["profit"] for o in base["business_case"]["options"] if o["name"] == "last_catalogue"))
+    del deep["business_case"]  # without one, the lift is over what the last catalogue sold
+    again = gather_scenarios(outcomes, {"campaign": 3, "profit": 1000.0, "revenue": 2000.0, "units": 50.0})
+    row = dict(zip(header, again["comparison"][2]))
+    assert row["lift_profit"] == pytest.approx(deep["totals"]["profit"] / 1000.0 - 1)
     assert table.loc["Deep", "discounted_share"] == pytest.approx(
         np.mean([r[3] > 0 for r in deep["plan"][1:]]))
     assert table.loc["Stuck", "status"] == "failed" and "locked" in table.loc["Stuck", "note"]

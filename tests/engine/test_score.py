@@ -133,3 +133,7 @@ def test_the_expected_profit_has_a_range_from_the_forecast_band():
         assert totals["profit_low"] < totals["profit"] < totals["profit_high"]
     assert out["lift"]["profit"] == pytest.approx(out["folio"]["totals"]["profit"] - out["totals"]["profit"])
     assert np.isfinite(out["lift"]["profit_share"])
+    options = {o["name"]: o for o in out["business_case"]["options"]}  # beside the last catalogue too
+    assert set(options) == {"plan", "own", "last_catalogue"}
+    assert options["own"]["profit"] == pytest.approx(out["totals"]["profit"])
+    assert options["plan"]["profit"] == pytest.approx(out["folio"]["totals"]["profit"])
