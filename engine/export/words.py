@@ -164,6 +164,10 @@ def settings_lines(result: dict) -> list[Line]:
         lines.append(("Discount levels", percent_list(s["discount_levels"]), None))
     if is_number(s.get("max_discounted_share")) and s["max_discounted_share"] < 1:
         lines.append(("Most products discounted", s["max_discounted_share"], PERCENT))
+    if is_number(s.get("min_margin")):
+        lines.append(("Margin of every row at least", s["min_margin"], PERCENT))
+    if is_number(s.get("max_same_category_per_page")):
+        lines.append(("Products of one category on a page at most", s["max_same_category_per_page"], WHOLE))
     if is_number(s.get("anomaly_weight")) and s["anomaly_weight"] > 0:
         lines.append(("Anomaly penalty weight", s["anomaly_weight"], SCORE))
     factor = result.get("cannibalisation_factor")
@@ -228,6 +232,9 @@ def rule_lines(rules: list[dict] | None) -> list[dict]:
         elif name == "max_discounted_share":
             line.update(rule="Share of products discounted", limit=f"at most {percent(r.get('limit'))}",
                         plan=r.get("value"), format=PERCENT)
+        elif r.get("label"):  # a rule that says itself in words (engine.plan.rules: label, *_text)
+            line.update(rule=r["label"], limit=r.get("limit_text", as_text(r.get("limit"))),
+                        plan=r.get("value_text", as_text(r.get("value"))))
         else:
             detail = {k: v for k, v in r.items() if k not in ("rule", "limit", "value", "kept", "country")}
             label = readable(name or "rule") + (f" ({as_text(detail)})" if detail else "")

@@ -56,8 +56,8 @@ def test_locks_keep_exactly_the_locked_placements():
     assert at.loc["p5", "page"] == 3 and at.loc["p5", "discount"] == 0.2
     assert (at.loc["p1", "page"], at.loc["p1", "slot"]) == (4, 1)
     assert (table["discount"] > 0).sum() <= int(0.25 * len(table))  # the share held around the locks
-    assert next(r for r in result["rules"] if r["rule"] == "locks") == {"rule": "locks", "limit": 3, "value": 3,
-                                                                        "kept": True}
+    report = next(r for r in result["rules"] if r["rule"] == "locks")
+    assert (report["limit"], report["value"], report["kept"], report["value_text"]) == (3, 3, True, "3 of 3")
 
 
 def test_a_locked_cover_changes_the_plan_and_costs_what_the_bound_says():

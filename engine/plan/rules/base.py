@@ -15,7 +15,9 @@ everything about its rule and nothing else:
   its occupant, for ``place`` steps of every rule) and ``finish`` (last touches, e.g. discounts);
 * **judge** a population (``violations``: broken units per plan, 0 = keeps the rule);
 * **report** one plan (``report``: ``{"rule", "limit", "value", "kept", ...}`` entries, with the
-  slots that break it under ``"slots"`` for callers that point at cells);
+  slots that break it under ``"slots"`` for callers that point at cells, and its words for a
+  planner: ``label``, ``limit_text``, ``value_text``, which the workbook and the pane show as they
+  are, so a new rule needs no label elsewhere);
 * **bound** (``lp_rows``: its rows of the LP relaxation over slot types, engine.plan.bound).
 
 Every hook has a do-nothing default: a unit implements only what its rule needs. The arrays are

@@ -46,5 +46,7 @@ class BrandLimits(GroupLimits):
             broken = not (self.low[g] <= counts[g] <= self.high[g])
             out.append({"rule": "brand_limits", "brand": self.names[g], "limit": [int(self.low[g]), int(self.high[g])],
                         "min": int(self.low[g]), "max": int(self.high[g]), "value": int(counts[g]), "kept": not broken,
+                        "label": f"Products of brand {self.names[g]}",
+                        "limit_text": f"{int(self.low[g])} to {int(self.high[g])}", "value_text": str(int(counts[g])),
                         **({"slots": self.breaking_slots(prod, g)} if counts[g] > self.high[g] else {})})
         return out

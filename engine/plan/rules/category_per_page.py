@@ -40,7 +40,11 @@ class CategoryPerPage(GroupLimits):
             most = int(counts[q, c])
             kept = most <= self.high[c]
             over = np.flatnonzero(counts[:, c] > self.high[c])
+            page = int(inst.page_numbers[q]) if most else None
             out.append({"rule": self.name, "category": self.names[c], "limit": int(self.high[c]), "value": most,
-                        "page": int(inst.page_numbers[q]) if most else None, "kept": bool(kept),
+                        "page": page, "kept": bool(kept),
+                        "label": f"Products of category {self.names[c]} on one page",
+                        "limit_text": f"at most {int(self.high[c])}",
+                        "value_text": f"{most} (page {page})" if page is not None else "0",
                         **({} if kept else {"slots": sorted(s for p in over for s in self.breaking_slots(prod, p * self.G + c))})})
         return out

@@ -181,8 +181,11 @@ class Locks(Rule):
                   **{k: v for k, v in self.rows[i].items() if k in ("table", "row", "cell")}}
                  for i in np.flatnonzero(broken)]
         slots = sorted(int(s) for i in np.flatnonzero(broken) for s in np.flatnonzero(prod == self.product[i]))
-        return [{"rule": self.name, "limit": int(len(self.product)), "value": int((~broken).sum()),
-                 "kept": not broken.any(), **({"broken": wrong, "slots": slots} if broken.any() else {})}]
+        kept = int((~broken).sum())
+        return [{"rule": self.name, "limit": int(len(self.product)), "value": kept,
+                 "kept": not broken.any(), "label": "Locked placements kept",
+                 "limit_text": f"all {len(self.product)}", "value_text": f"{kept} of {len(self.product)}",
+                 **({"broken": wrong, "slots": slots} if broken.any() else {})}]
 
     def lp_rows(self, inst, cols):
         # every locked product is placed (its columns are only its slot's type or page, by the

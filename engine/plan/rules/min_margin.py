@@ -78,6 +78,8 @@ class MinMargin(Rule):
         values = self.margin[prod[placed], np.clip(lev[placed], 0, D - 1)]
         below = np.flatnonzero(self._below(inst, prod[None, :], lev[None, :])[0])
         lowest = float(values.min()) if values.size else None
-        return [{"rule": self.name, "limit": self.minimum,
-                 "value": None if lowest is None or not np.isfinite(lowest) else lowest,
+        shown = None if lowest is None or not np.isfinite(lowest) else lowest
+        return [{"rule": self.name, "limit": self.minimum, "value": shown, "label": "Margin of every row",
+                 "limit_text": f"at least {self.minimum:.1%}",
+                 "value_text": f"lowest {shown:.1%}" if shown is not None else "no row",
                  "kept": below.size == 0, **({"slots": [int(s) for s in below]} if below.size else {})}]

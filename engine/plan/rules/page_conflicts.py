@@ -47,7 +47,10 @@ class PageConflicts(GroupLimits):
         counts = self.counts(prod[None, :])[0][:self.K].reshape(self.n_pages, self.G)
         worst = int(counts.max()) if counts.size else 0
         broken = [(q, g) for q, g in zip(*np.nonzero(counts > 1))]
-        entry = {"rule": self.name, "limit": 1, "value": worst, "groups": self.G, "kept": not broken}
+        entry = {"rule": self.name, "limit": 1, "value": worst, "groups": self.G, "kept": not broken,
+                 "label": f"Products kept apart ({self.G} group{'s' if self.G > 1 else ''})",
+                 "limit_text": "at most 1 of a group on a page",
+                 "value_text": f"{len(broken)} pages break it" if broken else "none share a page"}
         if broken:
             entry["broken"] = [{"group": self.names[g], "page": int(inst.page_numbers[q])} for q, g in broken]
             entry["slots"] = sorted({s for q, g in broken for s in self.breaking_slots(prod, q * self.G + g)})
