@@ -24,6 +24,17 @@ from test_planner import FAST, ExplodingModel, PageModel, small_dataset
 def dataset(n_products=18, pages=4, **kw):
     ds = small_dataset(n_products=n_products, pages=pages, **kw)
     ds.products["brand"] = ["A", "B", "C"] * (n_products // 3) + ["A", "B", "C"][: n_products % 3]
+    return roomy(ds, pages)
+
+
+def roomy(ds, pages):
+    """``ds`` with a history in which every product once sold far more than PageModel forecasts
+    anywhere: no forecast is shrunk to the history (engine.plan.history_bounds), so the rules and
+    the model, not that bound, shape these plans."""
+    ids = ds.products["product_id"]
+    ds.history = pd.DataFrame({"campaign": np.repeat([1, 2, 3], len(ids)), "product_id": np.tile(ids, 3),
+                               "units": 10_000.0, "category": np.tile(ds.products["category"], 3),
+                               "discount": 0.0, "page": np.tile(np.arange(len(ids)) % pages + 1, 3)})
     return ds
 
 

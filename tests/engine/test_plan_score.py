@@ -13,6 +13,7 @@ from engine.forecast import train
 from engine.plan.planner import plan_catalogue
 from engine.plan.score import score_plan
 
+from test_plan_rules import roomy
 from test_planner import FAST, PageModel, small_dataset
 
 SETTINGS = {**FAST, "max_discounted_share": 0.34}
@@ -29,7 +30,7 @@ def own(result, edit=None):
 
 @pytest.fixture(scope="module")
 def small():
-    ds = small_dataset(must=("p4",), limits=[["skin", 1, 3]])
+    ds = roomy(small_dataset(must=("p4",), limits=[["skin", 1, 3]]), pages=3)
     folio = plan_catalogue(ds, PageModel(), SETTINGS)
     return ds, folio
 

@@ -52,7 +52,7 @@ KIND = JobKind(name="echo", check=check, run=run, export=export, openapi=openapi
 
 
 def test_the_registry_holds_every_kind_module():
-    assert set(kinds.NAMES) == {"explore", "forecast", "plan", "train"}
+    assert set(kinds.NAMES) == {"explore", "forecast", "plan", "scenarios", "score", "train"}
     assert all(kinds.get(name).name == name for name in kinds.NAMES)
 
 
@@ -85,7 +85,7 @@ def test_a_new_kind_is_one_new_module(tmp_path, monkeypatch, stored):
     (folder / "echo.py").write_text(textwrap.dedent(ECHO))
     monkeypatch.setattr(kinds, "__path__", [*kinds.__path__, str(folder)])
     found = kinds._discover()
-    assert set(found) == {"echo", "explore", "forecast", "plan", "train"}
+    assert set(found) == {"echo", "explore", "forecast", "plan", "scenarios", "score", "train"}
     monkeypatch.setattr(kinds, "KINDS", found)
     monkeypatch.setattr(kinds, "NAMES", tuple(found))
 
