@@ -683,7 +683,8 @@ def read_rule_tables(raw: dict[str, Any], products: pd.DataFrame | None,
 def read_input_table(name: str, raw: Any) -> tuple[pd.DataFrame, list]:
     """One table a job sends (``INPUT_SCHEMAS``, e.g. a planner's ``plan``), validated like the
     dataset's tables (every problem at once, with its cell); the DataFrame is indexed by the
-    sheet row of each line (header = row 1), and the header as sent comes back for A1 cells."""
+    sheet row of each line (header = row 1), an optional column left out holds its default
+    (a plan without ``discount``: none), and the header as sent comes back for A1 cells."""
     out = _Collector()
     warnings: list[Problem] = []
     read = _read_table(name, raw, out, warnings)
@@ -691,6 +692,9 @@ def read_input_table(name: str, raw: Any) -> tuple[pd.DataFrame, list]:
         raise _error(out)
     df, rows, header = read
     df.index = pd.Index(rows, name="row")
+    for column, spec in INPUT_SCHEMAS[name].items():  # an optional column left out: its default
+        if column not in df.columns and spec.fill is not None:
+            df[column] = spec.fill
     return df, header
 
 

@@ -19,8 +19,8 @@ from .cells import fit_widths, print_setup, put, table_rows
 from .plan_sheets import write_plan
 from .words import MONEY, PERCENT, SCORE, WHOLE
 
-FORMATS = {"expected_profit": MONEY, "profit_low": MONEY, "profit_high": MONEY, "revenue": MONEY,
-           "units": WHOLE, "discounted_share": PERCENT, "anomaly_score": SCORE, "lift_profit": PERCENT,
+FORMATS = {"expected_profit": MONEY, "expected_profit_low": MONEY, "expected_profit_high": MONEY,
+           "expected_revenue": MONEY, "expected_units": WHOLE, "discounted_share": PERCENT, "anomaly_score": SCORE, "lift_profit": PERCENT,
            "lift_revenue": PERCENT, "bound_gap": "0.00%"}
 
 
@@ -68,7 +68,7 @@ def _chart(ws, header: list[str], last: int, values: list[list]) -> BarChart:
     col = header.index("expected_profit") + 1
     chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-    low, high = header.index("profit_low"), header.index("profit_high")
+    low, high = header.index("expected_profit_low"), header.index("expected_profit_high")
     if all(row[low] is not None and row[high] is not None for row in values[1:] if row[col - 1] is not None):
         # the range as error bars: plus = high - expected, minus = expected - low, in helper columns
         helper = len(header) + 2

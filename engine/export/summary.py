@@ -77,20 +77,24 @@ def scenario_lines(result: dict) -> list[Line]:
 
 
 def score_lines(result: dict) -> list[Line]:
-    """A scored plan in a few lines: what it earns (with its range), Folio's, the lift, rules."""
+    """A scored plan in a few lines: what it can be expected to earn (with its 80 % range),
+    Folio's, what Folio's earns on top, the rules it breaks."""
     yours, folio = result.get("totals") or {}, (result.get("folio") or {}).get("totals") or {}
     lift = result.get("lift") or {}
     money = "#,##0"
+
+    def span(totals: dict) -> str | None:
+        low, high = totals.get("expected_profit_low"), totals.get("expected_profit_high")
+        return None if low is None or high is None else f"{low:,.0f} to {high:,.0f}"
+
     out: list[Line] = [
-        ("Your plan: expected profit", yours.get("profit"), money),
-        ("   range (every row at the low / high end of its 80 % band)",
-         f"{yours.get('profit_low', 0):,.0f} to {yours.get('profit_high', 0):,.0f}"
-         if yours.get("profit_low") is not None else None, None),
-        ("Folio's plan: expected profit", folio.get("profit"), money),
-        ("   range", f"{folio.get('profit_low', 0):,.0f} to {folio.get('profit_high', 0):,.0f}"
-         if folio.get("profit_low") is not None else None, None),
-        ("Folio earns on top", lift.get("profit"), money),
-        ("   as a share of your plan's profit", lift.get("profit_share"), PERCENT),
+        ("Your plan: expected profit", yours.get("expected_profit"), money),
+        ("   80 % range", span(yours), None),
+        ("Folio's plan: expected profit", folio.get("expected_profit"), money),
+        ("   80 % range", span(folio), None),
+        ("Folio earns on top (expected)", lift.get("profit"), money),
+        ("   as a share of your plan's expected profit", lift.get("profit_share"), PERCENT),
+        ("   under the forecast the search used", lift.get("forecast_profit"), money),
         ("Rules your plan breaks (see Rules)", result.get("broken"), WHOLE),
     ]
     return [line for line in out if line[1] is not None]

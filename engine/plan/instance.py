@@ -224,7 +224,7 @@ def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInsta
     inst.units = np.minimum(per_market, reference).sum(axis=3)
     _cap(inst, products)
     inst.rules.prepare(inst)
-    inst.value = _value(inst)
+    inst.value = objective_values(inst)
     return inst
 
 
@@ -284,7 +284,8 @@ def _cap(inst: PlanInstance, products: pd.DataFrame) -> None:
         inst.units = np.minimum(inst.units, inst.stock[:, None, None])
 
 
-def _value(inst: PlanInstance) -> np.ndarray:
+def objective_values(inst: PlanInstance) -> np.ndarray:
+    """(P, T, D) the objective one placement adds: its units, revenue or profit."""
     net = inst.price[:, None] * (1.0 - inst.levels[None, :])  # (P, D)
     if inst.objective == "units":
         return inst.units.copy()

@@ -24,13 +24,15 @@ The 80 % range is about what the plan will earn, in log terms around the expecte
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from engine.data.dataset import Dataset
 from engine.forecast import Forecaster
 
-from .instance import PLAN_ONLY, PlanInstance, forecast_markets
+from .instance import PLAN_ONLY, PlanInstance, forecast_markets, forecast_table, objective_values
 
 Z80 = 1.2816  # the 90 % quantile of the normal: 80 % of outcomes lie within +- Z80 sigma
 
@@ -42,6 +44,25 @@ def valuer_for(model, history: pd.DataFrame):
         return model
     return Forecaster(family="pooled", season=int(getattr(model, "season", 0) or 0),
                       gap=int(getattr(model, "gap", 0) or 0)).fit(history)
+
+
+def valued_instance(inst: PlanInstance, valuer) -> PlanInstance:
+    """``inst`` with the valuer's forecast in place of the search's, kept the same way (shrunk to
+    what the product ever sold moved to the cell, stock-capped): a plan's figures on it are the
+    expected figures :func:`plan_promise` sums, so plans and single changes to a plan can be
+    compared one by one on what they can be expected to earn (engine.plan.score), not on the
+    forecast the search chose its cells by (which overrates exactly those cells)."""
+    first = np.unique(inst.slot_type, return_index=True)[1]  # one slot of each type, in type order
+    types = inst.slots.iloc[first][["page", "slot_size", "featured"]].reset_index(drop=True)
+    per_market = forecast_table(valuer, inst.products, types, inst.levels, per_market=True)
+    if inst.reference is not None:
+        per_market = np.minimum(per_market, inst.reference[..., :per_market.shape[3]])
+    units = per_market.sum(axis=3)
+    if inst.stock is not None:
+        units = np.minimum(units, inst.stock[:, None, None])
+    valued = replace(inst, units=units, beyond=None)
+    valued.value = objective_values(valued)
+    return valued
 
 
 def _rows(inst: PlanInstance, products: pd.DataFrame, slots: np.ndarray, p: np.ndarray, d: np.ndarray,

@@ -3,8 +3,9 @@
 A scenario is the base plan settings with some changed (deeper discounts, another share) and/or
 some rule tables replaced (category limits, locks, brand limits, page conflicts). Each is planned
 as an ordinary plan (in parallel, on the job runner); ``gather_scenarios`` then puts them side by
-side: one comparison row per scenario (expected profit with its range where the plan gives one,
-revenue, units, discounted share, anomaly score, rules kept, lift over the last catalogue) and
+side: one comparison row per scenario (what it can be expected to earn, the honest promise of
+every plan (engine.plan.promise): expected profit with its 80 % range, expected revenue and units;
+discounted share, anomaly score, rules kept, lift over the last catalogue) and
 each scenario's own plan. A scenario that cannot be planned (its rules are infeasible) shows
 its reason in its row; the others are compared all the same.
 
@@ -33,13 +34,13 @@ from .settings import PlanSettings
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 8
 TABLES = ("category_limits", "locks", "brand_limits", "page_conflicts")  # what a scenario may replace
-COMPARISON_HEADER = ["scenario", "status", "expected_profit", "profit_low", "profit_high", "revenue", "units",
-                     "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue",
+COMPARISON_HEADER = ["scenario", "status", "expected_profit", "expected_profit_low", "expected_profit_high",
+                     "expected_revenue", "expected_units", "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue",
                      "bound_gap", "note"]
 
 
 def _bad(message: str, column: str) -> FolioError:
-    return FolioError(code="invalid_job", status=422, title="Invalid job request", detail=message,
+    return FolioError(code="invalid_job", status=422, detail=message,
                       problems=[Problem(message=message, column=column)])
 
 
@@ -137,13 +138,13 @@ def last_catalogue_sold(dataset: Dataset) -> dict | None:
             "cost_share": known_revenue / float(revenue.sum()) if revenue.sum() > 0 else None}
 
 
-def _expected(totals: dict) -> tuple[float | None, float | None, float | None]:
-    """The plan's expected profit and its range: the corrected promise where the plan gives one
-    (``expected_profit`` with ``_low``/``_high``), else the forecast's profit (and ``profit_low``/
-    ``profit_high`` where present)."""
-    if totals.get("expected_profit") is not None:
-        return (totals["expected_profit"], totals.get("expected_profit_low"), totals.get("expected_profit_high"))
-    return totals.get("profit"), totals.get("profit_low"), totals.get("profit_high")
+def _expected(totals: dict, key: str = "profit") -> tuple[float | None, float | None, float | None]:
+    """The plan's expected ``key`` (profit, revenue, units) and its 80 % range: the honest promise
+    every plan carries (``expected_<key>`` with ``_low``/``_high``, engine.plan.promise); a result
+    without one (made before it existed) gives the forecast's figure and no range."""
+    if f"expected_{key}" in totals:
+        return (totals[f"expected_{key}"], totals.get(f"expected_{key}_low"), totals.get(f"expected_{key}_high"))
+    return totals.get(key), None, None
 
 
 def _lift(value, base):
@@ -193,10 +194,11 @@ def gather_scenarios(outcomes: list[dict], last: dict | None = None) -> dict:
                           "elapsed_s": result.get("elapsed_s"), "generations_run": result.get("generations_run"),
                           "cancelled": result.get("cancelled")})
         note = (entry.get("error") or {}).get("detail") or ("stopped early: best plan so far" if result.get("cancelled") else None)
-        table.append([name, outcome["status"], profit, low, high, totals.get("revenue"), totals.get("units"), share,
+        revenue, units = _expected(totals, "revenue")[0], _expected(totals, "units")[0]
+        table.append([name, outcome["status"], profit, low, high, revenue, units, share,
                       result.get("anomaly_score"), sum(bool(r.get("kept")) for r in rules) if rules else None,
                       len(rules) if rules else None, _case_lift(result, "profit", last, profit),
-                      _case_lift(result, "revenue", last, totals.get("revenue")), result.get("bound_gap"), note])
+                      _case_lift(result, "revenue", last, revenue), result.get("bound_gap"), note])
         scenarios.append(entry)
     planned = [s for s in scenarios if "totals" in s]
     best = max(planned, key=lambda s: _expected(s["totals"])[0] or -np.inf, default=None)

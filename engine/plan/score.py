@@ -18,10 +18,13 @@ edited by hand) and:
    Folio's, best change first, each gain measured on the whole plan (so the gains add up to the
    total lift exactly, cannibalisation included).
 
-The expected profit's range: each row's units at the low and at the high end of the model's
-80 % band (engine.forecast: conformal, from the backtest), stock-capped and with the page's
-cannibalisation, summed over the rows (every row at its low end together: wider than an 80 %
-range of the total, on purpose a range a planner can bank on).
+What each plan can be expected to earn is the honest promise of every plan (engine.plan.promise):
+its cells valued by the pooled model's posterior mean, shrunk to history and stock-capped like
+the search's, with an 80 % range (``totals.expected_profit`` with ``_low``/``_high``). The lift,
+the slot-by-slot comparison and the changes are valued the same way, on
+:func:`~engine.plan.promise.valued_instance`: Folio's plan was chosen where the search's forecast
+is highest, so under that forecast its gain over the planner's plan would be overstated
+(``lift.forecast_profit`` gives it, for reference).
 """
 
 from __future__ import annotations
@@ -31,16 +34,15 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
-from engine.data.columns import canonical_columns
 from engine.data.dataset import Dataset
 from engine.data.tables import read_input_table
 from engine.errors import a1_cell
 
 from .business_case import business_case
-from .instance import PLAN_ONLY, PREDICT_THREADS, PlanInstance, build_instance
+from .instance import PlanInstance, build_instance
 from .planner import _result, plan_catalogue
+from .promise import plan_promise, valued_instance, valuer_for
 from .rules import EMPTY, evaluate
 from .settings import PlanSettings
 
@@ -65,37 +67,58 @@ def score_plan(dataset: Dataset, model, settings: PlanSettings | dict, plan, *, 
     levels = tuple(sorted(set(allowed) | {float(d) for d in table["discount"]}))
     inst = build_instance(dataset, model, replace(settings, discount_levels=levels))
     inst.cannibalisation = float(folio.get("cannibalisation_factor", 1.0) or 1.0)
+    valuer = valuer_for(model, dataset.history)
+    valued = valued_instance(inst, valuer)  # what each cell can be expected to earn
 
     mine, placed_row, unplaceable = _chromosome(inst, table)
     theirs = _chromosome(inst, _plan_frame(folio["plan"]))[0]
     rules = _rules(inst, mine, placed_row, unplaceable, table, header, allowed)
     ev = evaluate(inst, np.vstack([mine, theirs]))
+    expected = evaluate(valued, np.vstack([mine, theirs])).objective
     yours, folios = _result(inst, mine, ev.factor[0]), _result(inst, theirs, ev.factor[1])
-    products = canonical_columns(dataset.products).reset_index(drop=True)
-    for result, chromosome, factor in ((yours, mine, ev.factor[0]), (folios, theirs, ev.factor[1])):
-        result["totals"].update(_band(inst, model, products, chromosome, factor))
+
+    def promise(instance: PlanInstance, chromosome: np.ndarray) -> dict:
+        factor = evaluate(instance, chromosome[None, :]).factor[0]
+        return plan_promise(instance, dataset, instance.products, chromosome, factor, model, valuer)
+
+    for result, chromosome in ((yours, mine), (folios, theirs)):
+        honest = promise(inst, chromosome)
+        result["totals"].update(honest["totals"])
+        result["promise"] = honest["promise"]
     yours["plan"] = _with_rows(yours["plan"], inst, mine, placed_row)
-    lift = {key: _minus(folios["totals"].get(key), yours["totals"].get(key))
-            for key in ("profit", "revenue", "units")}
-    base = yours["totals"].get("profit")
-    lift["profit_share"] = lift["profit"] / abs(base) if lift["profit"] is not None and base else None
-    objective = (float(ev.objective[0]), float(ev.objective[1]))
     return {
         "plan": yours["plan"],
         "totals": yours["totals"],
-        "objective": objective[0],
+        "promise": yours["promise"],
+        "objective": float(ev.objective[0]),
+        "expected_objective": float(expected[0]),
         "rules": rules,
         "broken": sum(not r["kept"] for r in rules),
-        "folio": {"plan": folio["plan"], "totals": folios["totals"], "objective": objective[1],
-                  "bound": folio.get("bound"), "rules": folio.get("rules"), "cancelled": folio.get("cancelled")},
-        "lift": lift,
-        "comparison": _comparison(inst, mine, theirs, ev.factor[0], ev.factor[1]),
+        "folio": {"plan": folio["plan"], "totals": folios["totals"], "objective": float(ev.objective[1]),
+                  "expected_objective": float(expected[1]), "bound": folio.get("bound"),
+                  "rules": folio.get("rules"), "cancelled": folio.get("cancelled")},
+        "lift": _lift(yours["totals"], folios["totals"]),
+        "comparison": _comparison(valued, mine, theirs),
         # Folio's plan, the planner's ("own") and the last catalogue on the same layout and model
-        "business_case": business_case(dataset.history, inst, theirs, folios["totals"], own=mine),
-        "changes": _changes(inst, mine, theirs),
+        "business_case": business_case(dataset.history, inst, theirs, folios["totals"], own=mine,
+                                       promise=lambda i, c: promise(i, c)["totals"]),
+        "changes": _changes(valued, mine, theirs),
         "settings": settings.to_dict(),
         "objective_name": settings.objective,
     }
+
+
+def _lift(yours: dict, folios: dict) -> dict:
+    """What Folio's plan earns on top: expected figures (the honest promise of each plan, the
+    basis of the changes too); ``forecast_*``: the same under the forecast the search used."""
+    lift: dict = {}
+    for key in ("profit", "revenue", "units"):
+        lift[key] = _minus(folios.get(f"expected_{key}"), yours.get(f"expected_{key}"))
+        lift[f"forecast_{key}"] = _minus(folios.get(key), yours.get(key))
+    base = yours.get("expected_profit")
+    lift["profit_share"] = lift["profit"] / abs(base) if lift["profit"] is not None and base else None
+    lift["basis"] = "expected"
+    return lift
 
 
 # -- the planner's table as a chromosome ----------------------------------------------------------
@@ -134,7 +157,7 @@ def _chromosome(inst: PlanInstance, table: pd.DataFrame):
 # -- rules with cells -------------------------------------------------------------------------------
 
 def _cells(rows, header: list, column: str) -> list[dict]:
-    j = header.index(column) if column in header else 0
+    j = header.index(column if column in header else "product_id")  # no discount column sent: the row's product
     return [{"row": int(r), "cell": a1_cell(int(r), j)} for r in rows]
 
 
@@ -183,46 +206,6 @@ def _with_rows(rows: list[list], inst, chromosome, placed_row) -> list[list]:
     return [[*header, "row"]] + [[*line, int(r)] for r, line in lines]
 
 
-def _band(inst, model, products: pd.DataFrame, chromosome, factor) -> dict:
-    """``units``/``revenue``/``profit`` with every row at the low / high end of its forecast band."""
-    if not hasattr(model, "predict_interval"):
-        return {}
-    prod, lev = chromosome[0::2], chromosome[1::2]
-    slots = np.flatnonzero(prod >= 0)
-    if slots.size == 0:
-        return {"profit_low": 0.0, "profit_high": 0.0, "units_low": 0.0, "units_high": 0.0}
-    p, d = prod[slots], lev[slots]
-    countries = [] if "country" in products.columns else list(getattr(model, "countries_", []) or [])
-    K = max(len(countries), 1)
-    attrs = products.drop(columns=[c for c in PLAN_ONLY if c in products.columns])
-    rows = attrs.iloc[np.repeat(p, K)].reset_index(drop=True)
-    for name in ("page", "slot_size", "featured"):
-        rows[name] = np.repeat(inst.slots[name].to_numpy()[slots], K)
-    rows["discount"] = np.repeat(inst.levels[d], K)
-    if countries:
-        rows["country"] = np.tile(np.asarray(countries, dtype=object), len(p))
-    with threadpool_limits(limits=PREDICT_THREADS):
-        _, low, high = model.predict_interval(rows)
-    out = {}
-    cap = _caps(products)
-    net = inst.price[p] * (1.0 - inst.levels[d])
-    for name, units in (("low", low), ("high", high)):
-        units = np.nan_to_num(np.clip(np.asarray(units, float), 0, None)).reshape(-1, K).sum(axis=1)
-        units = np.minimum(units, cap[p]) * factor[slots]
-        out[f"units_{name}"] = float(units.sum())
-        out[f"revenue_{name}"] = float((units * net).sum())
-        if inst.unit_cost is not None:
-            out[f"profit_{name}"] = float((units * (net - inst.unit_cost[p])).sum())
-    return out
-
-
-def _caps(products: pd.DataFrame) -> np.ndarray:
-    if "max_units" not in products.columns:
-        return np.full(len(products), np.inf)
-    cap = pd.to_numeric(products["max_units"], errors="coerce").to_numpy(dtype=float)
-    return np.where(np.isfinite(cap) & (cap > 0), cap, np.inf)
-
-
 def _slot_profit(inst, chromosome, factor) -> np.ndarray:
     prod, lev = chromosome[0::2], chromosome[1::2]
     p = np.maximum(prod, 0)
@@ -231,9 +214,11 @@ def _slot_profit(inst, chromosome, factor) -> np.ndarray:
     return np.where(prod >= 0, value * factor, 0.0)
 
 
-def _comparison(inst, mine, theirs, factor_mine, factor_theirs) -> list[list]:
-    """One row per slot either plan uses: the planner's and Folio's product, discount and profit."""
-    a, b = _slot_profit(inst, mine, factor_mine), _slot_profit(inst, theirs, factor_theirs)
+def _comparison(inst, mine, theirs) -> list[list]:
+    """One row per slot either plan uses: the planner's and Folio's product, discount and profit
+    (``inst``: the valued instance, so the differences add up to the lift in expected profit)."""
+    ev = evaluate(inst, np.vstack([mine, theirs]))
+    a, b = _slot_profit(inst, mine, ev.factor[0]), _slot_profit(inst, theirs, ev.factor[1])
     rows = [COMPARISON_HEADER]
     for s in np.flatnonzero((mine[0::2] >= 0) | (theirs[0::2] >= 0)):
         line = [int(inst.slots["page"].iat[s]), int(inst.slots["slot"].iat[s])]
@@ -249,7 +234,8 @@ def _changes(inst, mine, theirs) -> list[list]:
     """The single-slot changes that turn the planner's plan into Folio's, best first.
 
     Each step gives one slot Folio's content (a product that sat elsewhere in the planner's plan
-    moves, leaving its old slot empty for a later step); the best remaining step is chosen on
+    moves, leaving its old slot empty for a later step, or, when Folio puts the product it
+    replaces in that old slot, the two swap in one step); the best remaining step is chosen on
     the whole plan's objective, cannibalisation included, so the gains add up to the lift. Plans
     along the way may break a rule; the ends do not (Folio's) or are what the planner sent."""
     current = mine.copy()
@@ -266,6 +252,10 @@ def _changes(inst, mine, theirs) -> list[list]:
             if p >= 0:
                 elsewhere = np.flatnonzero(current[0::2] == p)
                 batch[i, 2 * elsewhere] = EMPTY
+                q = current[2 * s]
+                for m in elsewhere:
+                    if q >= 0 and theirs[2 * m] == q:  # a swap: what s held goes where Folio puts it
+                        batch[i, 2 * m], batch[i, 2 * m + 1] = theirs[2 * m], theirs[2 * m + 1]
             batch[i, 2 * s], batch[i, 2 * s + 1] = theirs[2 * s], theirs[2 * s + 1]
         values = evaluate(inst, batch).objective
         if step >= MAX_CHANGES:  # the rest of the path at once
@@ -313,6 +303,8 @@ def _kind(inst, before, after, s) -> str:
     moved = np.flatnonzero((before[0::2] == now) & (np.arange(inst.n_slots) != s))
     if moved.size:
         m = int(moved[0])
+        if was >= 0 and after[2 * m] == was:
+            return f"swap with page {int(inst.slots['page'].iat[m])} slot {int(inst.slots['slot'].iat[m])}"
         return f"move from page {int(inst.slots['page'].iat[m])} slot {int(inst.slots['slot'].iat[m])}"
     if was < 0:
         return "add"

@@ -117,9 +117,9 @@ def openapi() -> dict:
                                  "description": "a scenarios job: its scenarios (name, settings, tables)"}},
         "result": {"type": "object", "description": "scenarios: the variants side by side", "properties": {
             "comparison": {"$ref": "#/components/schemas/Table",
-                           "description": "one row per scenario: status, expected_profit (profit_low, "
-                                          "profit_high where the plan gives a range), revenue, units, "
-                                          "discounted_share, anomaly_score, rules_kept of rules, lift_profit and "
+                           "description": "one row per scenario: status, expected_profit with "
+                                          "expected_profit_low/_high (its 80 % range: each plan's honest "
+                                          "promise), expected_revenue, expected_units, discounted_share, anomaly_score, rules_kept of rules, lift_profit and "
                                           "lift_revenue over the last catalogue, bound_gap, note (why it failed)"},
             "scenarios": {"type": "array", "description": "per scenario: scenario, status, job, plan, totals, "
                           "rules, settings, objective, bound, bound_gap, anomaly_score, discounted_share, error"},

@@ -11,7 +11,7 @@ inside this job, its progress streamed like a plan's). The engine does the work
 
 from __future__ import annotations
 
-from engine.errors import FolioError
+from engine.errors import FolioError, Problem
 
 from .base import JobKind, bad, run_record, unknown
 from .plan import stored_settings
@@ -54,8 +54,9 @@ def run(ctx, body: dict) -> dict:
 
     dataset = load_validated(ctx.store, body["dataset"])
     if dataset.products is None:
-        raise FolioError(code="invalid_table", status=422, title="The tables do not match the contract",
-                         detail="scoring a plan needs a 'products' table in the dataset")
+        detail = "scoring a plan needs a 'products' table in the dataset"
+        raise FolioError(code="invalid_table", status=422, detail=detail,
+                         problems=[Problem(message=detail, table="products")])
     folio, against = None, body.get("against")
     if against is not None:
         folio = ctx.store.load_result(against)
@@ -91,24 +92,37 @@ def openapi() -> dict:
                        "plan": {"$ref": "#/components/schemas/Table",
                                 "description": "the planner's plan forecast like Folio's (plan columns, "
                                                "plus `row`: its row in the table sent)"},
-                       "totals": {"type": "object", "description": "units, revenue, profit; `*_low`/"
-                                  "`*_high`: every row at the low / high end of its 80 % forecast band"},
+                       "totals": {"type": "object", "description": "as a plan's: units, revenue, profit "
+                                  "under the search's forecast; expected_units/revenue/profit with "
+                                  "`_low`/`_high` (an 80 % range): what the plan can be expected to earn "
+                                  "(the honest promise, see `promise`)"},
+                       "promise": {"type": "object", "description": "how the expected figures were made "
+                                   "(valued_by, log_sigma, level, catalogue_log_error)"},
+                       "objective": {"type": "number", "description": "the plan's objective under the "
+                                     "search's forecast"},
+                       "expected_objective": {"type": "number", "description": "the same, valued like "
+                                              "the expected figures (the changes add up to Folio's minus this)"},
                        "rules": {"type": "array", "description": "each rule: rule, limit, value, kept; a "
                                  "broken one lists `cells` ({row, cell}) of the rows that break it; "
                                  "`known_products` and `layout` for rows that could not be placed"},
                        "broken": {"type": "integer"},
                        "folio": {"type": "object", "description": "Folio's plan: plan, totals (same "
-                                 "keys), objective, bound, rules"},
-                       "lift": {"type": "object", "description": "what Folio's plan earns on top: "
-                                "profit, revenue, units, profit_share"},
+                                 "keys), objective, expected_objective, bound, rules"},
+                       "lift": {"type": "object", "description": "what Folio's plan earns on top, in "
+                                "expected figures: profit, revenue, units, profit_share (of your "
+                                "expected profit); forecast_profit/_revenue/_units: the same under the "
+                                "search's forecast, which overrates the cells the search chose"},
                        "business_case": {"type": "object", "description": "Folio's plan, the planner's "
                                          "(`own`) and the last catalogue on the same layout and model"},
                        "comparison": {"$ref": "#/components/schemas/Table",
                                       "description": "one row per slot: your and Folio's product, "
-                                                     "discount, profit, difference"},
+                                                     "discount, expected profit, difference (the "
+                                                     "differences add up to lift.profit)"},
                        "changes": {"$ref": "#/components/schemas/Table",
-                                   "description": "the single-slot changes from your plan to Folio's, "
-                                                  "best first; gains add up to the lift"}}},
+                                   "description": "the single-slot changes from your plan to Folio's "
+                                                  "(a swapped pair is one change), best first; gain "
+                                                  "(objective) and profit_gain in expected figures: "
+                                                  "they add up to the lift"}}},
         "record": {"against": {"type": "string", "description": "score: the plan job compared with"}},
     }
 

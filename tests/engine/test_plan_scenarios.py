@@ -12,6 +12,7 @@ from engine.errors import FolioError
 from engine.plan.planner import plan_catalogue
 from engine.plan.scenarios import check_scenarios, gather_scenarios, last_catalogue_sold, scenario_dataset
 
+from test_plan_score import sold_like_the_model
 from test_planner import FAST, PageModel, small_dataset
 
 
@@ -58,7 +59,7 @@ def test_the_last_catalogue_is_what_the_latest_campaign_earned():
 
 
 def test_scenarios_side_by_side_one_failed_alone():
-    ds = small_dataset()
+    ds = sold_like_the_model(small_dataset())
     base = plan_catalogue(ds, PageModel(), FAST)
     deep = plan_catalogue(ds, PageModel(), {**FAST, "discount_levels": [0, 0.3]})
     outcomes = [{"scenario": "Base", "status": "succeeded", "job": "j1", "result": base},
@@ -69,14 +70,16 @@ def test_scenarios_side_by_side_one_failed_alone():
     json.dumps(out, allow_nan=False)
     header, *rows = out["comparison"]
     table = pd.DataFrame(rows, columns=header).set_index("scenario")
-    assert table.loc["Base", "expected_profit"] == pytest.approx(base["totals"]["profit"])
+    for key in ("expected_profit", "expected_profit_low", "expected_profit_high", "expected_revenue", "expected_units"):
+        assert table.loc["Base", key] == pytest.approx(base["totals"][key])  # each plan's honest promise
+    assert base["totals"]["expected_profit"] != pytest.approx(base["totals"]["profit"])  # not the forecast
     assert table.loc["Base", "lift_profit"] == pytest.approx(base["business_case"]["lift"]["profit"])
     assert out["last_catalogue"]["profit"] == pytest.approx(next(
         o["profit"] for o in base["business_case"]["options"] if o["name"] == "last_catalogue"))
     del deep["business_case"]  # without one, the lift is over what the last catalogue sold
     again = gather_scenarios(outcomes, {"campaign": 3, "profit": 1000.0, "revenue": 2000.0, "units": 50.0})
     row = dict(zip(header, again["comparison"][2]))
-    assert row["lift_profit"] == pytest.approx(deep["totals"]["profit"] / 1000.0 - 1)
+    assert row["lift_profit"] == pytest.approx(deep["totals"]["expected_profit"] / 1000.0 - 1)
     assert table.loc["Deep", "discounted_share"] == pytest.approx(
         np.mean([r[3] > 0 for r in deep["plan"][1:]]))
     assert table.loc["Stuck", "status"] == "failed" and "locked" in table.loc["Stuck", "note"]

@@ -13,7 +13,6 @@ from engine.forecast import train
 from engine.plan.planner import plan_catalogue
 from engine.plan.score import score_plan
 
-from test_plan_rules import roomy
 from test_planner import FAST, PageModel, small_dataset
 
 SETTINGS = {**FAST, "max_discounted_share": 0.34}
@@ -28,9 +27,26 @@ def own(result, edit=None):
     return table
 
 
+def sold_like_the_model(ds, pages=3, campaigns=6):
+    """``ds`` with a history of every product on varied placements, selling what PageModel says
+    there: the plans' promises (valued by a pooled model of this history) then agree with the
+    model the plans are searched on, and no forecast goes beyond history."""
+    ids, n = ds.products["product_id"], len(ds.products)
+    c = np.repeat(np.arange(campaigns), n)
+    k = np.tile(np.arange(n), campaigns)
+    history = pd.DataFrame({"campaign": c + 1, "product_id": np.tile(ids, campaigns),
+                            "category": np.tile(ds.products["category"], campaigns),
+                            "page": (k + c) % pages + 1, "slot_size": np.array([0.5, 0.25, 0.25])[(k + 2 * c) % 3],
+                            "discount": np.array([0.0, 0.1, 0.3])[(k + c) % 3]})
+    history["featured"] = (history["page"] == 1).astype(int)
+    history["units"] = PageModel().predict(history)
+    ds.history = history
+    return ds
+
+
 @pytest.fixture(scope="module")
 def small():
-    ds = roomy(small_dataset(must=("p4",), limits=[["skin", 1, 3]]), pages=3)
+    ds = sold_like_the_model(small_dataset(must=("p4",), limits=[["skin", 1, 3]]))
     folio = plan_catalogue(ds, PageModel(), SETTINGS)
     return ds, folio
 
@@ -56,9 +72,13 @@ def test_the_changes_add_up_to_the_lift_best_first(small):
     header, *changes = out["changes"]
     gains = [row[header.index("gain")] for row in changes]
     assert out["lift"]["profit"] > 0
-    assert sum(gains) == pytest.approx(out["folio"]["objective"] - out["objective"])
+    # valued like the plans' promises (what each can be expected to earn), so they add up to that lift
+    assert sum(gains) == pytest.approx(out["folio"]["expected_objective"] - out["expected_objective"])
     assert changes[-1][header.index("share_of_lift")] == pytest.approx(1.0)
     assert gains[0] == max(gains)  # the change that brings the most comes first
+    # the swapped pair is one step (not a product taken out, then put back elsewhere), the discount another
+    kinds = sorted(row[header.index("change")].split(" with ")[0] for row in changes)
+    assert kinds == ["change discount", "swap"]
     comparison = pd.DataFrame(out["comparison"][1:], columns=out["comparison"][0])
     assert comparison["difference"].sum() == pytest.approx(out["lift"]["profit"])
     assert set(comparison.query("difference != 0")["slot"]) >= {1}
@@ -116,7 +136,7 @@ def test_a_plan_table_with_a_wrong_cell_is_refused_with_every_cell(small):
     assert info.value.code == "invalid_table" and {"A2", "C3", "D3"} <= cells
 
 
-def test_the_expected_profit_has_a_range_from_the_forecast_band():
+def test_each_plan_carries_its_honest_promise_and_the_lift_is_on_it():
     tables = make_demo(seed=11, campaigns=24, products=120)
     ds = Dataset(history=tables["history"], products=tables["products"], slots=tables["slots"],
                  category_limits=tables["category_limits"])
@@ -130,11 +150,19 @@ def test_the_expected_profit_has_a_range_from_the_forecast_band():
 
     out = score_plan(ds, model, settings, own(folio, edit))  # plans Folio's own again: same seed, same plan
     assert out["folio"]["plan"] == folio["plan"]
+    # Folio's plan, scored here, carries the same promise as when it was planned
+    for key in ("expected_profit", "expected_profit_low", "expected_profit_high"):
+        assert out["folio"]["totals"][key] == pytest.approx(folio["totals"][key])
     for totals in (out["totals"], out["folio"]["totals"]):
-        assert totals["profit_low"] < totals["profit"] < totals["profit_high"]
-    assert out["lift"]["profit"] == pytest.approx(out["folio"]["totals"]["profit"] - out["totals"]["profit"])
+        assert totals["expected_profit_low"] < totals["expected_profit"] < totals["expected_profit_high"]
+    yours, folios = out["totals"], out["folio"]["totals"]
+    assert out["lift"]["profit"] == pytest.approx(folios["expected_profit"] - yours["expected_profit"])
+    assert out["lift"]["forecast_profit"] == pytest.approx(folios["profit"] - yours["profit"])
     assert np.isfinite(out["lift"]["profit_share"])
+    header, *changes = out["changes"]
+    assert sum(row[header.index("profit_gain")] for row in changes) == pytest.approx(out["lift"]["profit"])
     options = {o["name"]: o for o in out["business_case"]["options"]}  # beside the last catalogue too
     assert set(options) == {"plan", "own", "last_catalogue"}
-    assert options["own"]["profit"] == pytest.approx(out["totals"]["profit"])
-    assert options["plan"]["profit"] == pytest.approx(out["folio"]["totals"]["profit"])
+    assert options["own"]["expected_profit"] == pytest.approx(yours["expected_profit"])
+    assert options["plan"]["expected_profit"] == pytest.approx(folios["expected_profit"])
+    assert options["last_catalogue"]["expected_profit"] is not None

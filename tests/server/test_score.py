@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 
 from api_helpers import finish, post_json
 
@@ -26,9 +27,15 @@ def _draft(result) -> list[list]:
     return table
 
 
-def test_score_against_a_plan_job(client, dataset_id):
-    plan = finish(client, _start(client, {"kind": "plan", "dataset": dataset_id, "settings": SMALL_PLAN})["id"])
-    assert plan["status"] == "succeeded", plan.get("error")
+@pytest.fixture(scope="module")
+def plan(client, dataset_id):
+    """A finished plan job of the demo (this module's runner) to score drafts against."""
+    job = finish(client, _start(client, {"kind": "plan", "dataset": dataset_id, "settings": SMALL_PLAN})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    return job
+
+
+def test_score_against_a_plan_job(client, dataset_id, plan):
     draft = _draft(plan["result"])
     job = finish(client, _start(client, {"kind": "score", "dataset": dataset_id, "plan": draft,
                                          "against": plan["id"]})["id"])
@@ -38,14 +45,18 @@ def test_score_against_a_plan_job(client, dataset_id):
     assert result["folio"]["plan"] == plan["result"]["plan"]  # compared with that plan, not a new one
     layout = next(r for r in result["rules"] if r["rule"] == "layout")
     assert not layout["kept"] and layout["cells"] == [{"row": len(draft), "cell": f"A{len(draft)}"}]
-    assert result["lift"]["profit"] == result["folio"]["totals"]["profit"] - result["totals"]["profit"]
-    assert result["changes"][0][0] == "step" and result["totals"]["profit_low"] <= result["totals"]["profit"]
+    yours, folios = result["totals"], result["folio"]["totals"]
+    assert result["lift"]["profit"] == folios["expected_profit"] - yours["expected_profit"]
+    for totals in (yours, folios):  # each plan's honest promise, with its 80 % range
+        assert totals["expected_profit_low"] < totals["expected_profit"] < totals["expected_profit_high"]
+    for key in ("expected_profit", "expected_profit_low", "expected_profit_high"):  # as when it was planned
+        assert abs(folios[key] - plan["result"]["totals"][key]) <= 1e-6 * abs(folios[key])
+    assert result["changes"][0][0] == "step"
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/jobs/{job['id']}/result.xlsx").data))
     assert {"Summary", "Your plan", "Rules", "Changes", "Comparison"} <= set(book.sheetnames)
 
 
-def test_score_plans_folio_first_when_not_told_against_what(client, dataset_id):
-    plan = finish(client, _start(client, {"kind": "plan", "dataset": dataset_id, "settings": SMALL_PLAN})["id"])
+def test_score_plans_folio_first_when_not_told_against_what(client, dataset_id, plan):
     job = finish(client, _start(client, {"kind": "score", "dataset": dataset_id, "plan": _draft(plan["result"]),
                                          "settings": SMALL_PLAN})["id"])
     assert job["status"] == "succeeded", job.get("error")
@@ -63,3 +74,19 @@ def test_a_bad_plan_table_is_refused_at_once_with_its_cells(client, dataset_id):
     response = post_json(client, "/api/jobs", {"kind": "score", "dataset": dataset_id, "against": "job_nope",
                                                "plan": [["page", "slot", "product_id"], [1, 1, "P0001"]]})
     assert response.status_code == 404
+
+
+def test_a_product_placed_twice_is_broken_with_both_cells_and_no_discount_means_none(client, dataset_id, plan):
+    header, *rows = plan["result"]["plan"]
+    first, second = rows[0][2], rows[1][2]
+    draft = [["Page", "Slot", "Product_ID"], [rows[0][0], rows[0][1], first], [rows[1][0], rows[1][1], first],
+             [rows[2][0], rows[2][1], second]]  # no discount column: a draft without discounts
+    job = finish(client, _start(client, {"kind": "score", "dataset": dataset_id, "plan": draft,
+                                         "against": plan["id"]})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    result = job["result"]
+    unique = next(r for r in result["rules"] if r["rule"] == "unique_products")
+    assert not unique["kept"] and unique["cells"] == [{"row": 2, "cell": "C2"}, {"row": 3, "cell": "C3"}]
+    assert {row[3] for row in result["plan"][1:]} == {0.0}
+    assert result["totals"]["expected_profit_low"] < result["totals"]["expected_profit"]
+    assert result["broken"] == sum(not r["kept"] for r in result["rules"])
