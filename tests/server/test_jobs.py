@@ -304,3 +304,12 @@ def test_rule_tables_with_a_wrong_cell_are_refused_with_every_cell(client, demo_
     assert response.status_code == 422
     cells = {(e["table"], e["cell"]) for e in response.get_json()["errors"]}
     assert {("locks", "A2"), ("locks", "B3"), ("page_conflicts", "B2")} <= cells  # all at once
+
+
+def test_a_brand_minimum_no_candidate_can_meet_fails_with_its_cell(client, dataset_id):
+    job = finish(client, _start(client, {"kind": "plan", "dataset": dataset_id, "settings": SMALL_PLAN,
+                                         "tables": {"brand_limits": [["brand", "min", "max"], ["Nobody", 2, 4]]}})["id"])
+    assert job["status"] == "failed" and job["error"]["code"] == "infeasible", job.get("error")
+    rule, located = job["error"]["errors"][:2]
+    assert rule["column"] == "brand_limits" and "'Nobody' needs at least 2 products" in job["error"]["detail"]
+    assert (located["table"], located["row"], located["column"], located["cell"]) == ("brand_limits", 2, "min", "B2")

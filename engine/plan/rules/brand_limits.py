@@ -30,14 +30,16 @@ class BrandLimits(GroupLimits):
                 names.append(str(brand).strip())
         G, S = len(names), inst.n_slots
         low, high, limited = np.zeros(G, int), np.full(G, S), np.zeros(G, bool)
-        for _, row in table.iterrows():
+        where: dict[int, dict] = {}
+        for index, row in table.iterrows():
             g = names.index(str(row["brand"]).strip())
+            where[g] = {col: ctx.where("brand_limits", index, col) for col in ("min", "max")}
             if pd.notna(row.get("min")):
                 low[g] = int(row["min"])
             if pd.notna(row.get("max")):
                 high[g] = int(row["max"])
             limited[g] = True
-        return cls(inst, [layer], names, low, high, limited)
+        return cls(inst, [layer], names, low, high, limited, where)
 
     def report(self, inst, prod, lev):
         counts = self.counts(prod[None, :])[0]

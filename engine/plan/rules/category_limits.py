@@ -22,14 +22,16 @@ class CategoryLimits(GroupLimits):
             return None
         C, S = len(inst.categories), inst.n_slots
         low, high, limited = np.zeros(C, int), np.full(C, S), np.zeros(C, bool)
-        for _, row in canonical_columns(table).iterrows():
+        where: dict[int, dict] = {}
+        for index, row in canonical_columns(table).iterrows():
             c = inst.categories.index(str(row["category"]).strip())
+            where[c] = {col: ctx.where("category_limits", index, col) for col in ("min", "max")}
             if row.get("min") is not None and pd.notna(row.get("min")):
                 low[c] = int(row["min"])
             if row.get("max") is not None and pd.notna(row.get("max")):
                 high[c] = int(row["max"])
             limited[c] = True
-        return cls(inst, [inst.category], inst.categories, low, high, limited)
+        return cls(inst, [inst.category], inst.categories, low, high, limited, where)
 
     def violations(self, inst, ev):
         counts = ev.category_counts  # evaluate counts categories once for every user

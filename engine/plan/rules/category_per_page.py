@@ -23,14 +23,17 @@ class CategoryPerPage(GroupLimits):
         every = ctx.setting("max_same_category_per_page")
         high = np.full(C, S if every is None else int(every))
         limits = ctx.table("category_limits")
+        where: dict[int, dict] = {}
         if limits is not None and "max_per_page" in limits.columns:
-            for _, row in limits.iterrows():
+            for index, row in limits.iterrows():
                 if pd.notna(row["max_per_page"]):
-                    high[inst.categories.index(str(row["category"]).strip())] = int(row["max_per_page"])
+                    c = inst.categories.index(str(row["category"]).strip())
+                    high[c] = int(row["max_per_page"])
+                    where[c] = {"max": ctx.where("category_limits", index, "max_per_page")}
         limited = high < S
         if not limited.any():
             return None
-        return cls(inst, [inst.category], inst.categories, np.zeros(C, int), high, limited)
+        return cls(inst, [inst.category], inst.categories, np.zeros(C, int), high, limited, where)
 
     def report(self, inst, prod, lev):
         counts = self.counts(prod[None, :])[0][:self.K].reshape(self.n_pages, self.G)

@@ -25,7 +25,7 @@ import numpy as np
 
 from engine.errors import infeasible
 
-from .base import Filler, RowFamily, Rule
+from .base import Filler, RowFamily, Rule, problem_at
 
 
 class GroupLimits(Rule):
@@ -33,7 +33,8 @@ class GroupLimits(Rule):
     noun = "group"  # how a message names one group: "category 'skin'"
 
     def __init__(self, inst, layers: list[np.ndarray], names: list[str], low: np.ndarray,
-                 high: np.ndarray, limited: np.ndarray):
+                 high: np.ndarray, limited: np.ndarray, where: dict[int, dict[str, dict]] | None = None):
+        self.where = dict(where or {})  # group -> {"min"/"max": table, row, column, cell of its limit}
         self.layers = [np.asarray(layer, dtype=int) for layer in layers]
         self.names = list(names)
         self.G = len(self.names)
@@ -68,13 +69,13 @@ class GroupLimits(Rule):
         for g in np.flatnonzero(self.limited):
             name = self.names[g]
             if self.low[g] > self.high[g]:
-                raise infeasible(self.name, f"{self.noun} {name!r}: min {self.low[g]} > max {self.high[g]}")
+                raise self._at(g, "min", f"{self.noun} {name!r}: min {self.low[g]} > max {self.high[g]}")
             if self.low[g] > have[g]:
-                raise infeasible(self.name, f"{self.noun} {name!r} needs at least {self.low[g]} products but "
-                                            f"only {have[g]} are candidates")
+                raise self._at(g, "min", f"{self.noun} {name!r} needs at least {self.low[g]} products but "
+                                         f"only {have[g]} are candidates")
             if self.scope == "plan" and held[g] > self.high[g]:
-                raise infeasible(self.name, f"{self.noun} {name!r} has {held[g]} {self._forced_noun(inst)} "
-                                            f"but a max of {self.high[g]}")
+                raise self._at(g, "max", f"{self.noun} {name!r} has {held[g]} {self._forced_noun(inst)} "
+                                         f"but a max of {self.high[g]}")
         if self.scope == "plan" and len(self.layers) == 1:
             if self.low.sum() > S:
                 raise infeasible(self.name, f"{self.noun} minimums add up to {int(self.low.sum())} but the "
@@ -91,7 +92,7 @@ class GroupLimits(Rule):
                 loose = int((forced[members] & (pinned[members] < 0)).sum())
                 room = int(np.maximum(self.high[g] - np.bincount(fixed, minlength=inst.n_pages), 0).sum())
                 if loose > room:
-                    raise infeasible(self.name, f"{self.noun} {self.names[g]!r} has {loose + fixed.size} products "
+                    raise self._at(g, "max", f"{self.noun} {self.names[g]!r} has {loose + fixed.size} products "
                                                 f"that must be in the plan but at most {self.high[g]} fit on a "
                                                 f"page of the {inst.n_pages}")
         if self.scope == "page" and (pinned >= 0).any():
@@ -103,6 +104,15 @@ class GroupLimits(Rule):
                     page, g = divmod(int(over[0]), self.G)
                     raise infeasible(self.name, f"{self.noun} {self.names[g]!r}: the locks put more than "
                                                 f"{self.high[g]} of it on page {inst.page_numbers[page]}")
+
+    def _at(self, g: int, column: str, detail: str):
+        """``infeasible`` naming the rule, with the cell of group ``g``'s ``column`` (min/max) in
+        the rule's table where that is known (``where``: group -> column -> location)."""
+        error = infeasible(self.name, detail)
+        where = (self.where.get(int(g)) or {}).get(column)
+        if where:
+            error.problems.append(problem_at(detail, where, column))
+        return error
 
     @staticmethod
     def _forced_noun(inst) -> str:

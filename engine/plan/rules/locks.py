@@ -91,7 +91,7 @@ class Locks(Rule):
         if problems:
             detail = problems[0].message if len(problems) == 1 else \
                 f"{len(problems)} locks cannot be kept; first: {problems[0].message}"
-            raise FolioError(code="infeasible", status=422, title="The business rules cannot all be met",
+            raise FolioError(code="infeasible", status=422,
                              detail=detail, problems=[Problem(message=detail, column=self.name), *problems])
 
     # -- construction -------------------------------------------------------------------------
