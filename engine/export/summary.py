@@ -45,7 +45,14 @@ def write_summary(wb, kind: str, result: dict, run: dict) -> Worksheet:
         row = lines(ws, row, "Result", [(readable(k), as_text(v), None) for k, v in result.items()
                                         if k != "run" and not isinstance(v, dict)])
     lines(ws, row, "Run record", run_lines(run or result.get("run")))
+    if ws.max_row <= ONE_PAGE_ROWS:
+        ws.page_setup.fitToHeight = 1  # a few lines over one page: shrink them onto it
     return ws
+
+
+# A Summary up to this many rows is shrunk onto one page (at least ~70 % of its size on A4
+# landscape); a longer one (many countries' rules) prints on as many pages as it needs.
+ONE_PAGE_ROWS = 70
 
 
 TITLES = {"plan": "Folio catalogue plan", "train": "Folio model training",

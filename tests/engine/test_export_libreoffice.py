@@ -69,6 +69,23 @@ def test_a_32_slot_plan_prints_as_a_short_report(tmp_path):
     assert "cannibalisation" not in "".join(plan_pages)  # an all-1 column says nothing
 
 
+def test_a_summary_a_little_over_one_page_prints_on_one(tmp_path):
+    """The demo plan's Summary (11 rules, the honest promise's ranges, the settings used) ran three
+    lines onto a second page; a Summary of up to ONE_PAGE_ROWS rows is shrunk onto one."""
+    from engine.export.summary import ONE_PAGE_ROWS
+
+    result = planner_result(slots=32, generations=60)
+    result["rules"] += [{"rule": "category_max", "category": f"line {i:02d}", "limit": 10, "value": 5,
+                         "kept": True} for i in range(25)]
+    workbook = openpyxl.load_workbook(io.BytesIO(result_workbook("plan", result, RUN)))
+    rows = workbook["Summary"].max_row
+    assert 50 <= rows <= ONE_PAGE_ROWS, rows
+    pages, text = printed(result_workbook("plan", result, RUN), tmp_path, "long-summary")
+    summary_pages = [page for page in text if "Folio: Summary" in page]
+    assert len(summary_pages) == 1, [page[:200] for page in summary_pages]
+    assert "line 24" in summary_pages[0] and "Run record" in summary_pages[0]
+
+
 def test_a_multi_country_plan_prints_without_hashes(tmp_path):
     pages, text = printed(result_workbook("plan", countries_result(slots=32), RUN), tmp_path, "countries")
     assert pages <= 8, pages  # 3 x 32 plan rows take three pages of their own
