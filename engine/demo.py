@@ -63,6 +63,8 @@ COUNTRY_LEVEL = {"DE": 1.0, "FR": 0.8, "PL": 0.55, "IT": 0.7, "ES": 0.65, "UK": 
 DISCOUNT_LEVELS = np.array([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
 DISCOUNT_PROBS = np.array([0.5, 0.12, 0.14, 0.12, 0.08, 0.04])
 NB_DISPERSION = 6.0  # gamma shape of the negative-binomial noise: variance = mu + mu^2 / 6
+BASE_SPREAD = 0.55  # sd of a product's log popularity around its category-and-price level
+ELASTICITY_RANGE = (1.0, 3.2)  # a product's units x exp(elasticity x discount), uniform in this range
 CAMPAIGN_DAYS = 21
 FIRST_CAMPAIGN = dt.date(2023, 1, 2)
 
@@ -83,6 +85,13 @@ def _round_price(x: np.ndarray) -> np.ndarray:
     return np.maximum(np.round(x) - 0.01, 1.99)
 
 
+def prior_base(category: str, price: float) -> float:
+    """A product's popularity before its own lognormal draw: its category's pull, lower for dearer
+    items (what its category and price alone say about it)."""
+    spec = CATEGORIES[category]
+    return spec["base"] * (spec["price"][0] / price) ** 0.35 * 2.2
+
+
 def _make_products(rng: np.random.Generator, count: int, prefix: str = "P") -> pd.DataFrame:
     """The assortment: ids, names, category, brand, price, unit cost and hidden effect sizes."""
     names = list(CATEGORIES)
@@ -97,7 +106,7 @@ def _make_products(rng: np.random.Generator, count: int, prefix: str = "P") -> p
         brand = str(rng.choice(spec["brands"]))
         suncare = ("SPF" in noun) or ("Sun" in noun)
         # Popularity: lognormal around the category base, lower for dearer items.
-        base = spec["base"] * math.exp(rng.normal(0.0, 0.55)) * (lo / price) ** 0.35 * 2.2
+        base = prior_base(str(cat), price) * math.exp(rng.normal(0.0, BASE_SPREAD))
         rows.append({
             "product_id": f"{prefix}{i + 1:04d}",
             "name": f"{brand} {rng.choice(ADJECTIVES)} {noun}",
@@ -106,7 +115,7 @@ def _make_products(rng: np.random.Generator, count: int, prefix: str = "P") -> p
             "price": price,
             "unit_cost": round(price * rng.uniform(0.22, 0.45), 2),
             "_base": base,
-            "_elasticity": rng.uniform(1.0, 3.2),  # units x exp(elasticity * discount)
+            "_elasticity": rng.uniform(*ELASTICITY_RANGE),  # units x exp(elasticity * discount)
             "_suncare": suncare,
         })
     return pd.DataFrame(rows)

@@ -190,9 +190,12 @@ def _candidate_rows(products: pd.DataFrame, slot_types: pd.DataFrame, levels: np
     return rows
 
 
-def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInstance:
+def build_instance(dataset: Dataset, model, settings: PlanSettings, *, history_bounds: bool = True) -> PlanInstance:
     """Arrays, rules and forecast value table for one plan job; raises ``infeasible`` early
-    (before the model is asked anything)."""
+    (before the model is asked anything).
+
+    ``history_bounds``: forecasts beyond history are flagged and shrunk (engine.plan.history_bounds);
+    off only for a model that is the truth (engine.plan.quality), which is never beyond itself."""
     products = _products(dataset, settings)
     slots = _slots(dataset, settings)
     category, categories = _categories(products, dataset)
@@ -218,10 +221,12 @@ def build_instance(dataset: Dataset, model, settings: PlanSettings) -> PlanInsta
     check_feasible(inst)
     inst.products = products
     per_market = forecast_table(model, products, types, levels, per_market=True)  # (P, T, D, K)
-    reference = reference_units(dataset.history, products, types, levels, forecast_markets(model, products))
-    inst.beyond = (per_market > reference).any(axis=3)
-    inst.reference = reference
-    inst.units = np.minimum(per_market, reference).sum(axis=3)
+    if history_bounds:
+        reference = reference_units(dataset.history, products, types, levels, forecast_markets(model, products))
+        inst.beyond = (per_market > reference).any(axis=3)
+        inst.reference = reference
+        per_market = np.minimum(per_market, reference)
+    inst.units = per_market.sum(axis=3)
     _cap(inst, products)
     inst.rules.prepare(inst)
     inst.value = objective_values(inst)

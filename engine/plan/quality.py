@@ -10,7 +10,9 @@ category limits, must_include, discount levels, discounted share, stock caps). T
 * ``true_optimum(truth_inst)``: the best any plan truly earns, found exactly by HiGHS
   (``engine.plan.bound.solve_exact``: LP by column generation, reduced-cost fixing, MILP).
 
-The truth instance never has cannibalisation: the demo's history has none.
+The truth instance never has cannibalisation (the demo's history has none) and is not shrunk to
+what the history sold (engine.plan.history_bounds): a launch that truly sells more than any peer
+ever did is the truth, not a forecast to distrust.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def truth_instance(dataset: Dataset, truth, settings: PlanSettings | dict) -> Pl
     """The plan instance whose value table is the truth's (same rules as the planner's)."""
     if not isinstance(settings, PlanSettings):
         settings = PlanSettings.from_dict(settings)
-    inst = build_instance(dataset, truth, settings)
+    inst = build_instance(dataset, truth, settings, history_bounds=False)  # the truth is never "beyond"
     inst.cannibalisation = 1.0
     return inst
 

@@ -20,7 +20,7 @@ PACKAGES = ("engine", "server")
 ENGINE_LAYERS = [
     {"engine.errors", "engine.runinfo"},
     {"engine.data"},
-    {"engine.forecast", "engine.explore", "engine.demo", "engine.datasets"},
+    {"engine.forecast", "engine.explore", "engine.demo", "engine.demo_oracle", "engine.datasets"},
     {"engine.plan"},
     {"engine.export"},
 ]
