@@ -4,16 +4,22 @@ WAPE and MAPE ask "how many units, in total, did we miss by"; a plan asks "which
 most from this discount, which one deserves the front page". Those are DIFFERENCES, and two
 models with the same WAPE can order them very differently. From the backtest's held-out rows
 (every candidate forecast the same rows) we measure, in log units (``log1p``, so each row counts
-alike, big sellers or not):
+alike, big sellers or not), on the log error taken RELATIVE TO ITS CATALOGUE (each held-out
+campaign and market's mean log error removed). A plan chooses within one catalogue: a forecast
+that is 20 % high on every row of it picks the same plan as the exact one, so that error is not
+a decision error (it is the promise's, ``catalogue_error`` below). Without this, a model that
+tracks the season a catalogue falls in wins the choice over one that tells products apart,
+whatever each one's plan earns (measured on the demo truth: the gbm chosen on an 18-campaign
+history, its plan 87 % of the optimum against the pooled model's 97 %):
 
 * ``lift_error``: within each product (and market) in one fold, the rows differ by page, slot,
   discount and season; the mean absolute error of the forecast's differences from the
-  product's own mean against the realised ones (``|(log ŷ - mean log ŷ) - (log y - mean log y)|``
-  over products with two or more held-out rows). This is a paired estimate of the lift each
+  product's own mean against the realised ones (``|e - mean e|`` with ``e = log ŷ - log y``
+  relative to its catalogue, over products with two or more held-out rows). This is a paired estimate of the lift each
   decision makes for that product: the noise of the realised units is the same for every
   candidate, so the one with the smaller error predicts the lifts better.
-* ``level_error``: the mean absolute error of each product's mean log forecast against its mean
-  log units over the held-out rows (which products sell more: the ranking the plan fills slots by);
+* ``level_error``: the mean absolute value of each product's mean relative log error over its
+  held-out rows (which products sell more: the ranking the plan fills slots by);
 * ``rank_corr``: Spearman's correlation of forecast and units within each held-out
   campaign and market, averaged (does the forecast order the rows of a catalogue right);
 * ``decision``: ``lift_error + level_error``, what ``select_by="decision"`` ranks (lower is better).
@@ -48,13 +54,13 @@ def decision_metrics(history: pd.DataFrame, y: np.ndarray, forecast: np.ndarray,
         "actual": np.log1p(np.clip(np.asarray(y, dtype=float)[rows], 0.0, None)),
         "forecast": np.log1p(np.clip(np.nan_to_num(np.asarray(forecast, dtype=float)[rows]), 0.0, None)),
     })
+    error = frame["forecast"] - frame["actual"]
+    frame["error"] = error - error.groupby([frame["campaign"], frame["market"], frame["fold"]], sort=False).transform("mean")
     groups = frame.groupby(["product", "market", "fold"], sort=False)
-    size = groups["actual"].transform("size").to_numpy()
-    within = (frame["forecast"] - groups["forecast"].transform("mean")) \
-        - (frame["actual"] - groups["actual"].transform("mean"))
+    size = groups["error"].transform("size").to_numpy()
+    within = frame["error"] - groups["error"].transform("mean")
     lift = float(np.abs(within.to_numpy()[size >= 2]).mean()) if (size >= 2).any() else math.nan
-    per_product = frame.groupby("product", sort=False)[["actual", "forecast"]].mean()
-    level = float(np.abs(per_product["actual"] - per_product["forecast"]).mean())
+    level = float(np.abs(frame.groupby("product", sort=False)["error"].mean()).mean())
     correlations = []
     for _, part in frame.groupby(["campaign", "market"], sort=False):
         if len(part) >= 3 and part["actual"].nunique() > 1 and part["forecast"].nunique() > 1:

@@ -290,6 +290,26 @@ def test_decision_metrics_reward_the_right_differences():
     assert decision_metrics(history, mu, mu, np.full(len(mu), -1))["decision"] is None
 
 
+def test_decision_metrics_ignore_an_error_common_to_a_whole_catalogue():
+    """A forecast 30 % high on every row of one held-out catalogue and 20 % low on another picks
+    the same plan in each as the exact forecast: its decision metrics are the exact one's (the
+    catalogue error measures that level instead)."""
+    from engine.forecast.decision import catalogue_error, decision_metrics
+
+    rng = np.random.default_rng(1)
+    products = np.tile([f"P{i}" for i in range(40)], 4)
+    campaign = np.repeat([0, 1, 2, 3], 40)
+    mu = np.exp(rng.normal(3.0, 0.7, 160))
+    history = pd.DataFrame({"product_id": products, "campaign": campaign, "units": mu})
+    fold = np.where(campaign >= 2, 0, -1)
+    shifted = mu * np.where(campaign == 2, 1.3, 0.8)
+    noisy = mu * np.exp(rng.normal(0.0, 0.3, 160))
+    exact, common = decision_metrics(history, mu, mu, fold), decision_metrics(history, mu, shifted, fold)
+    assert common["decision"] == pytest.approx(exact["decision"], abs=0.02)
+    assert decision_metrics(history, mu, noisy, fold)["decision"] > common["decision"] + 0.1
+    assert catalogue_error(history, mu, shifted, fold) > 0.2 > catalogue_error(history, mu, mu, fold)
+
+
 @pytest.mark.parametrize("family", ["linear", "pooled"])
 def test_rows_without_a_country_column_read_as_an_unknown_market(history, family):
     """A multi-market model asked about rows with no country column (a forecast job's rows):
