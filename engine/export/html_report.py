@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from .plan_sheets import plan_layout
-from .words import (FINE_PERCENT, MONEY, PERCENT, SCORE, WHOLE, is_number, plan_figures, rule_lines)
+from .words import (FINE_PERCENT, MONEY, PERCENT, SCORE, WHOLE, headline, is_number, plan_figures, rule_lines)
 
 STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -29,6 +29,7 @@ header,main{max-width:1100px;margin:0 auto;padding:0 16px}
 header{padding-top:18px}h1{font-size:1.6em;margin:.2em 0;color:#5b2c6f}
 h2{font-size:1.2em;color:#5b2c6f;margin:1.6em 0 .5em}
 .note{color:#555;font-size:.92em}
+.headline{font-weight:600;font-size:1.08em}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:0}
 .figures div{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 10px}
 .figures dt{font-size:.85em;color:#555}.figures dd{margin:0;font-size:1.2em;font-weight:600;overflow-wrap:anywhere}
@@ -204,7 +205,8 @@ def plan_page(result: dict, *, explore: dict | None = None, expires_at: str | No
     finished = ((result.get("run") or {}).get("finished_at") or "").replace("T", " ").rstrip("Z")[:16]
     return _env.get_template("shared_plan.html").render(
         title=title, style=Markup(STYLE), expires_at=expires_at, finished_at=finished,
-        figures=figures, case=_case(result.get("business_case")), plan=_plan(result.get("plan")),
+        headline=headline(result), figures=figures, case=_case(result.get("business_case")),
+        plan=_plan(result.get("plan")),
         convergence=line_chart(result.get("convergence"),
                                {"best": "best plan", "mean": "population mean"},
                                "Objective of the plans per generation"),

@@ -21,6 +21,9 @@ from .words import MONEY, PERCENT, SCORE, WHOLE, as_text, readable, seconds, sto
 
 CONTRACT_COLUMNS = ("page", "slot", "product_id", "discount", "forecast_units",
                     "forecast_revenue", "forecast_profit")
+# Always shown even when every row has the same value: a flag the planner checks per row
+# (all 0 is news too: no forecast went beyond history).
+FLAG_COLUMNS = ("beyond_history",)
 
 
 def plan_layout(plan: list[list] | None) -> tuple[list[int], dict[str, object]]:
@@ -32,7 +35,7 @@ def plan_layout(plan: list[list] | None) -> tuple[list[int], dict[str, object]]:
     keep, constant = [], {}
     for j, name in enumerate(header):
         values = {_key(r[j] if j < len(r) else None) for r in rows}
-        if name.lower() in CONTRACT_COLUMNS or len(rows) < 2 or len(values) > 1:
+        if name.lower() in CONTRACT_COLUMNS + FLAG_COLUMNS or len(rows) < 2 or len(values) > 1:
             keep.append(j)
         else:
             constant[name] = rows[0][j] if j < len(rows[0]) else None

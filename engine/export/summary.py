@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import HEADER_FILL, HEADER_FONT, SECTION_FONT, TITLE_FONT, fit_row, print_setup, put
 from .plan_sheets import plan_layout
-from .words import (PERCENT, WHOLE, Line, as_text, is_number, percent, plan_figures, readable,
+from .words import (PERCENT, WHOLE, Line, as_text, headline, is_number, percent, plan_figures, readable,
                     rule_lines, run_lines, settings_lines)
 
 LABEL_WIDTH, VALUE_WIDTH, GAP_WIDTH = 44, 18, 2
@@ -107,7 +107,22 @@ def score_lines(result: dict) -> list[Line]:
     return [line for line in out if line[1] is not None]
 
 
+HEADLINE_FONT = Font(bold=True, size=12)
+
+
+def _headline(ws: Worksheet, result: dict, row: int) -> int:
+    """The plan's sentences (engine.export.words.headline) across the page, the first in bold;
+    nothing stands to their right, so each runs on over the empty columns instead of wrapping."""
+    sentences = headline(result)
+    for i, sentence in enumerate(sentences):
+        cell = put(ws, row + i, 1, sentence)
+        if i == 0:
+            cell.font = HEADLINE_FONT
+    return row + len(sentences) + (1 if sentences else 0)
+
+
 def _plan(ws: Worksheet, result: dict, row: int) -> int:
+    row = _headline(ws, result, row)
     figures = plan_figures(result)
     countries = result.get("countries") or []
     if countries:

@@ -20,6 +20,7 @@ SCORE = "0.00"
 Line = tuple[str, Any, str | None]  # label, value, number format
 
 STOPPED_BY = {
+    "bound": "at the bound: no better plan exists",
     "generations": "every generation ran",
     "stagnation": "no better plan for {n} generations",
     "time_limit": "time limit reached",
@@ -96,6 +97,56 @@ def objective_of(result: dict) -> str:
     return str(settings.get("objective") or "profit")
 
 
+def total_text(value: Any) -> str:
+    """A total in a sentence, as the pane writes it: cents while they matter, whole from 10,000."""
+    if not is_number(value):
+        return "" if value is None else str(value)
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:,.2f}"
+
+
+def gap_sentence(gap: Any) -> str | None:
+    """The gap to the bound as the pane says it (addin/src/results/plan/words.ts gapSentence)."""
+    if not is_number(gap):
+        return None
+    if gap < 0.00005:
+        return "As good as the best plan possible under this forecast"
+    return f"Within {gap * 100:.{2 if gap < 0.01 else 1}f} % of the best plan possible under this forecast"
+
+
+BOUND_WORDS = ("The bound is the most any plan could earn if this forecast were exact: it says how close "
+               "the search came under the forecast, not what the future will bring.")
+
+
+def headline(result: dict) -> list[str]:
+    """A plan's result in four sentences a planner reads first (the Summary's top lines): what it
+    can be expected to earn and its 80 % range, how close it is to the best plan under the forecast,
+    what that bound is about, and how many rows went beyond history."""
+    totals = result.get("totals") or {}
+    objective = objective_of(result)
+    key = objective if objective in ("profit", "revenue", "units") else "profit"
+    out = []
+    expected = totals.get(f"expected_{key}")
+    fmt = (lambda v: f"{v:,.0f}") if key == "units" else total_text
+    if is_number(expected):
+        low, high = totals.get(f"expected_{key}_low"), totals.get(f"expected_{key}_high")
+        span = f" (80 % range {fmt(low)} – {fmt(high)})" if is_number(low) and is_number(high) else ""
+        out.append(f"Expected {key} {fmt(expected)}{span}: 8 in 10 outcomes of this plan should fall in that range.")
+    elif is_number(totals.get(key)):
+        out.append(f"{key.capitalize()} as forecast {fmt(totals[key])} (no expected figure: the forecast's own number).")
+    gap = gap_sentence(result.get("bound_gap"))
+    if gap:
+        out.append(f"{gap}" + (f" (bound {fmt(result['bound'])})." if is_number(result.get("bound")) else "."))
+        out.append(BOUND_WORDS)
+    beyond = totals.get("beyond_history")
+    if is_number(beyond):
+        n = int(beyond)
+        out.append("No plan row is forecast beyond what its product, or products like it, ever sold in a comparable "
+                   "placement." if n == 0 else
+                   f"{n:,} plan row{'s are' if n != 1 else ' is'} forecast beyond what the product, or products like it, "
+                   f"ever sold in a comparable placement: shrunk to that and marked in the Plan's beyond_history column.")
+    return out
+
+
 def plan_figures(result: dict) -> list[Line]:
     """The headline of a plan: forecast totals (with the honest range when the planner gave one),
     the bound and the gap to it, how the search ended."""
@@ -113,8 +164,9 @@ def plan_figures(result: dict) -> list[Line]:
             if is_number(low) and is_number(high):
                 lines.append((f"Expected {key}: low end of the range", low, fmt))
                 lines.append((f"Expected {key}: high end of the range", high, fmt))
-            if is_number(totals.get(key)):
-                lines.append((f"{label} as forecast (before correction)", totals[key], fmt))
+            as_forecast = totals.get(key)
+            if is_number(as_forecast) and not math.isclose(as_forecast, expected, rel_tol=1e-9):
+                lines.append((f"{label} as forecast (before correction)", as_forecast, fmt))
         elif is_number(totals.get(key)):
             lines.append((f"{label} (forecast)", totals[key], fmt))
     if is_number(totals.get("products")):
@@ -131,6 +183,8 @@ def plan_figures(result: dict) -> list[Line]:
         lines.append((f"Upper bound on {objective} (forecast)", result["bound"], fmt))
     if is_number(result.get("bound_gap")):
         lines.append(("Gap to the bound", result["bound_gap"], FINE_PERCENT))
+    if is_number(totals.get("beyond_history")):
+        lines.append(("Plan rows forecast beyond history (shrunk)", totals["beyond_history"], WHOLE))
     greedy, objective_value = result.get("greedy_objective"), result.get("objective")
     if is_number(greedy) and is_number(objective_value) and greedy > 0:
         lines.append(("Gain over the greedy start", objective_value / greedy - 1, FINE_PERCENT))

@@ -40,8 +40,8 @@ BOUND_TIME_SHARE = 0.2  # of time_limit_s spent at most on the LP bound
 MAX_BOUND_S = 15.0
 UNLIMITED_GENERATIONS = 1_000_000  # generations=None: the time limit (or the bound, or stagnation) ends the search
 BOUND_NOTE = ("The bound is the most any plan could earn if this forecast were exact: the gap to it says how "
-              "close the search came under the forecast, not how accurate the forecast is. What the plan can be "
-              "expected to earn is expected_profit, with its 80 % range.")
+              "close the search came under the forecast, not how accurate the forecast is, and promises nothing "
+              "about the future. What the plan can be expected to earn is its expected profit, with its 80 % range.")
 
 
 class PlanFitness:

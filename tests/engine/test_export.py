@@ -306,6 +306,31 @@ def test_plan_summary_in_words_with_formats():
         "slot_size 0.25; cannibalisation 1.00"
 
 
+def test_plan_summary_says_what_to_expect_and_what_the_bound_is_about(planned):
+    """The engine's real plan result: the Summary's first lines say the expected profit with its
+    80 % range, how close the plan is to the best under this forecast, that the bound is about the
+    forecast and not the future, and how many rows went beyond history; the Plan keeps the
+    beyond_history flag even when every row is 0."""
+    totals = planned["totals"]
+    totals["beyond_history"] = 2
+    wb = load(result_workbook("plan", planned, RUN))
+    summary = wb["Summary"]
+    first = [summary.cell(row=r, column=1).value for r in range(3, 7)]
+    low, high = totals["expected_profit_low"], totals["expected_profit_high"]
+    from engine.export.words import total_text
+    assert first[0].startswith(f"Expected profit {total_text(totals['expected_profit'])} (80 % range "
+                               f"{total_text(low)} – {total_text(high)})")
+    assert summary.cell(row=3, column=1).font.bold
+    assert first[1].startswith(("Within ", "As good as the best plan")) and "under this forecast" in first[1]
+    assert "not what the future will bring" in first[2]
+    assert first[3].startswith("2 plan rows are forecast beyond what the product")
+    pairs = summary_pairs(summary)
+    assert pairs["Plan rows forecast beyond history (shrunk)"].value == 2
+    header = [c.value for c in wb["Plan"][1]]
+    assert "beyond_history" in header
+    assert "not how accurate the forecast is" in planned["bound_note"] and "future" in planned["bound_note"]
+
+
 def test_plan_sheet_leaves_out_columns_that_say_nothing():
     wb = load(result_workbook("plan", planner_result(), RUN))
     header = [c.value for c in wb["Plan"][1]]
