@@ -18,6 +18,7 @@ The app comes from the factory (``server.create_app``) with the embedded runner 
 
     nice -n 10 .venv/bin/python bench/bench_dominicks_api.py                 # 12 rounds
     nice -n 10 .venv/bin/python bench/bench_dominicks_api.py --only 1,4,8    # a quick look
+    nice -n 10 .venv/bin/python bench/bench_dominicks_api.py --candidates auto  # no models ticked
     .venv/bin/python bench/bench_dominicks_api.py --defaults                  # no options at all
 """
 
@@ -78,7 +79,9 @@ def train_body(args, dataset: str) -> dict:
     if args.defaults:
         return {"kind": "train", "dataset": dataset}
     options = dict(TRAIN_OPTIONS)
-    if args.candidates:
+    if args.candidates == "auto":  # none ticked in the pane: Folio's own candidates
+        options.pop("candidates")
+    elif args.candidates:
         options["candidates"] = args.candidates.split(",")
     if args.folds:
         options["folds"] = args.folds
@@ -89,7 +92,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="round numbers, e.g. 1,4,8 (default: all 12)")
     parser.add_argument("--workers", type=int, default=2, help="embedded runner worker processes")
-    parser.add_argument("--candidates", help=f"comma-separated presets (default {TRAIN_OPTIONS['candidates']})")
+    parser.add_argument("--candidates", help=f"comma-separated presets (default {TRAIN_OPTIONS['candidates']}); "
+                        "'auto': none, Folio's own candidates")
     parser.add_argument("--folds", type=int, help=f"backtest origins (default {TRAIN_OPTIONS['folds']})")
     parser.add_argument("--defaults", action="store_true", help="send no train options at all")
     parser.add_argument("--demographics", action="store_true", help="also send the store demographics")
