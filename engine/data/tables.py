@@ -501,7 +501,7 @@ def _cross_rules(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], na
 
     products = tables.get("products")
     known = set(products["product_id"].dropna()) if has("products", "product_id") else None
-    for table in ("locks", "page_conflicts"):
+    for table in (t for t in RULE_TABLES if "product_id" in SCHEMAS[t]):  # every rule table naming products
         if not has(table, "product_id"):
             continue
         if known is None:

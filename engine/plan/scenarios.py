@@ -26,14 +26,14 @@ import numpy as np
 import pandas as pd
 
 from engine.data.columns import canonical_columns
-from engine.data.dataset import Dataset
+from engine.data.dataset import RULE_TABLES, Dataset
 from engine.data.tables import read_rule_tables
 from engine.errors import FolioError, Problem
 
 from .settings import PlanSettings
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 8
-TABLES = ("category_limits", "locks", "brand_limits", "page_conflicts")  # what a scenario may replace
+TABLES = ("category_limits", *RULE_TABLES)  # what a scenario (or one plan) may replace: every rule table
 COMPARISON_HEADER = ["scenario", "status", "expected_profit", "expected_profit_low", "expected_profit_high",
                      "expected_revenue", "expected_units", "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue",
                      "bound_gap", "note"]

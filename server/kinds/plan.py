@@ -150,6 +150,7 @@ def _business_case() -> dict:
 
 
 def openapi() -> dict:
+    from engine.plan.scenarios import TABLES
     from engine.plan.settings import OBJECTIVES, STRATEGIES
 
     return {
@@ -164,11 +165,11 @@ def openapi() -> dict:
                                              "uniqueItems": True,
                                              "items": {"type": "string", "minLength": 1}}]},
             "tables": {"type": "object", "description": "plan only: rule tables that replace the "
-                       "dataset's for this plan (category_limits, locks, brand_limits, page_conflicts; "
-                       "null leaves one out), validated like the dataset's, cells and all",
+                       f"dataset's for this plan ({', '.join(TABLES)}; null leaves one out), validated "
+                       "like the dataset's, cells and all",
                        "additionalProperties": False,
                        "properties": {name: {"oneOf": [{"$ref": "#/components/schemas/Table"}, {"type": "null"}]}
-                                      for name in ("category_limits", "locks", "brand_limits", "page_conflicts")}}},
+                                      for name in TABLES}}},
         "record": {
             "countries": {"type": "array", "items": {"type": "string"},
                           "description": "a multi-country plan: its countries"},

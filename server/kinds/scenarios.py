@@ -1,8 +1,9 @@
 """``scenarios``: 2 to 8 variants of one catalogue planned side by side (what if?).
 
 Body: ``{"kind": "scenarios", "dataset", "model"?, "settings"?: the base plan settings,
-"scenarios": [{"name", "settings"?: changes to the base, "tables"?: {"locks" | "category_limits"
-| "brand_limits" | "page_conflicts": table or null}}, ...]}``.
+"scenarios": [{"name", "settings"?: changes to the base, "tables"?: {<a rule table>: table or null}},
+...]}``; the rule tables are ``engine.plan.scenarios.TABLES`` (category_limits and every
+``engine.data.dataset.RULE_TABLES``: locks, brand_limits, page_conflicts).
 
 The job is a *parent* (``server/kinds/fanout.py``): each scenario is an ordinary ``plan`` job
 (``scenario`` names it, its ``settings`` merged, its ``tables`` in place of the dataset's), run in
@@ -100,6 +101,8 @@ def export(result: dict, run: dict) -> bytes:
 
 
 def openapi() -> dict:
+    from engine.plan.scenarios import TABLES
+
     return {
         "request": {
             "settings": {"$ref": "#/components/schemas/PlanSettings"},
@@ -112,7 +115,7 @@ def openapi() -> dict:
                     "settings": {"$ref": "#/components/schemas/PlanSettings"},
                     "tables": {"type": "object", "additionalProperties": False, "properties": {
                         name: {"oneOf": [{"$ref": "#/components/schemas/Table"}, {"type": "null"}]}
-                        for name in ("category_limits", "locks", "brand_limits", "page_conflicts")}}}}}},
+                        for name in TABLES}}}}}},
         "record": {"scenarios": {"type": "array", "items": {"type": "object"},
                                  "description": "a scenarios job: its scenarios (name, settings, tables)"}},
         "result": {"type": "object", "description": "scenarios: the variants side by side", "properties": {
