@@ -12,6 +12,7 @@ from engine.errors import Problem, a1_cell
 # sent (header = row 1), so a problem found when planning (a lock outside the layout) can name
 # its cell even after rows were filtered (one country's rows).
 RULE_TABLES = ("locks", "brand_limits", "page_conflicts")
+TABLE_NAMES = ("history", "products", "slots", "category_limits", *RULE_TABLES)  # a Dataset field each
 
 
 @dataclass
@@ -35,8 +36,7 @@ class Dataset:
     headers: dict[str, list] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        names = ("history", "products", "slots", "category_limits", *RULE_TABLES)
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+        return {name: getattr(self, name) for name in TABLE_NAMES if getattr(self, name) is not None}
 
     def row_counts(self) -> dict[str, int]:
         return {name: int(len(df)) for name, df in self.tables().items()}

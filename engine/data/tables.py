@@ -27,7 +27,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .dataset import RULE_TABLES, Dataset
+from .dataset import RULE_TABLES, TABLE_NAMES, Dataset
 from engine.errors import FolioError, Problem, a1_cell, table_error
 
 MAX_PROBLEMS = 200  # listed in the error; the detail still gives the full count
@@ -602,10 +602,7 @@ def read_tables(raw: dict[str, Any]) -> Dataset:
     for name in RULE_TABLES:  # indexed by their sheet rows (engine.data.dataset.RULE_TABLES)
         if name in tables:
             tables[name].index = pd.Index(sheet_rows[name], name="row")
-    return Dataset(history=tables["history"], products=tables.get("products"),
-                   slots=tables.get("slots"), category_limits=tables.get("category_limits"),
-                   locks=tables.get("locks"), brand_limits=tables.get("brand_limits"),
-                   page_conflicts=tables.get("page_conflicts"), warnings=warnings, headers=headers)
+    return Dataset(**{name: tables.get(name) for name in TABLE_NAMES}, warnings=warnings, headers=headers)
 
 
 # Rows to forecast (the forecast job's ``rows``): history's columns, none required, typed and

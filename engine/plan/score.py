@@ -47,7 +47,6 @@ from .rules import EMPTY, evaluate
 from .settings import PlanSettings
 
 MAX_CHANGES = 40  # changes listed one by one; the rest of the path is summed in one line
-DISCOUNT_RULES = ("discount_levels", "min_margin", "max_discounted_share")
 COMPARISON_HEADER = ["page", "slot", "your_product", "your_discount", "your_profit", "folio_product",
                      "folio_discount", "folio_profit", "difference"]
 CHANGES_HEADER = ["step", "page", "slot", "change", "product_before", "discount_before", "product_after",
@@ -173,7 +172,7 @@ def _rules(inst, chromosome, placed_row, unplaceable, table, header, allowed) ->
             rows = outside
         else:
             rows = sorted({int(placed_row[s]) for s in slots if placed_row[s]})
-        column = "discount" if entry["rule"] in DISCOUNT_RULES else "product_id"
+        column = entry.pop("column", "product_id")
         if rows and not entry["kept"]:
             entry["cells"] = _cells(rows, header, column)
         out.append(entry)

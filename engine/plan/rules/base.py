@@ -97,6 +97,8 @@ class Rule:
 
     name: ClassVar[str] = ""
     SETTINGS: ClassVar[tuple[Setting, ...]] = ()
+    # the column of a planner's plan row that breaks the rule (engine.plan.score points at it)
+    plan_column: ClassVar[str] = "product_id"
     protects: np.ndarray | None = None  # (P,) bool: products no repair step may remove
 
     @classmethod

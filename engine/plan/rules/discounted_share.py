@@ -14,6 +14,7 @@ class MaxDiscountedShare(Rule):
     a locked slot's) until the share holds."""
 
     name = "max_discounted_share"
+    plan_column = "discount"
     SETTINGS = (Setting("max_discounted_share", "number", 0.0, 1.0, default=1.0),)
 
     def __init__(self, share: float):

@@ -12,6 +12,7 @@ class DiscountLevels(Rule):
     only a plan built outside the search (a planner's own) can break it."""
 
     name = "discount_levels"
+    plan_column = "discount"
 
     def violations(self, inst, ev):
         P, _, D = inst.value.shape

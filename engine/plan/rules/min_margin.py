@@ -26,6 +26,7 @@ def margins(price: np.ndarray, unit_cost: np.ndarray, levels: np.ndarray) -> np.
 
 class MinMargin(Rule):
     name = "min_margin"
+    plan_column = "discount"
     SETTINGS = (Setting("min_margin", "number", -1.0, 0.99),)
 
     def __init__(self, minimum: float, margin: np.ndarray):

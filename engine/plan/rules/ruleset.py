@@ -66,12 +66,15 @@ class RuleSet:
 
     def report(self, inst, prod, lev, where: bool = False) -> list[dict]:
         """Every rule's entries for one plan; ``where`` keeps each entry's ``slots`` (the slots
-        that break it) for callers that point at cells."""
+        that break it) and adds ``column`` (the unit's ``plan_column``) for callers that point at
+        cells."""
         out = []
         for rule in self.active:
             for entry in rule.report(inst, np.asarray(prod), np.asarray(lev)):
                 if not where:
                     entry = {k: v for k, v in entry.items() if k != "slots"}
+                else:
+                    entry["column"] = rule.plan_column
                 out.append(entry)
         return out
 
