@@ -16,6 +16,7 @@ no time limit reached), so both ways do the same work; the plans are the same (c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -68,15 +69,30 @@ def naive(tables: dict, model_path: Path, args) -> tuple[float, list]:
     return time.perf_counter() - start, plans, time.process_time() - cpu
 
 
+def _cpu_seconds(pid: int) -> tuple[int, float]:
+    """(process group, user + system CPU seconds) of one process and of its children that have
+    ended (a pool process replaced after its tasks), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[2]), sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def _worker_cpu(app) -> float | None:
-    """CPU seconds the embedded runner's worker processes have used (from /proc), or None."""
+    """CPU seconds the runner's worker processes have used so far (from /proc), or None: the
+    embedded pool's processes, or every process of the Celery workers' process groups (each
+    worker runs in a session of its own; its pool processes live as long as it does)."""
     pool = getattr(app.extensions["folio.runner"], "_pool", None)
+    groups = set(app.extensions.get("bench.worker_groups") or ())
     try:
-        total = 0.0
-        for pid in (getattr(pool, "_processes", None) or {}):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        return total
+        if groups:
+            total = 0.0
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    with contextlib.suppress(OSError):
+                        group, cpu = _cpu_seconds(int(entry.name))
+                        total += cpu if group in groups else 0.0
+            return total
+        pids = list(getattr(pool, "_processes", None) or {})
+        return sum(_cpu_seconds(pid)[1] for pid in pids) if pids else None
     except (OSError, ValueError, IndexError):
         return None
 

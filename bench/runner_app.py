@@ -28,6 +28,7 @@ def folio_app(runner: str, workers: int, data: Path):
                 proc.wait_ready()
             config.update(RUNNER="celery", REDIS_URL=redis_server.url)
         app = create_app(config)
+        app.extensions["bench.worker_groups"] = [proc.proc.pid for proc in procs]  # Celery: own sessions
         yield app, app.test_client(), app.extensions["folio.store"]
     finally:
         if app is not None:
