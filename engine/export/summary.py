@@ -70,6 +70,9 @@ def scenario_lines(result: dict) -> list[Line]:
     for row in rows:
         if row[col["expected_profit"]] is not None:
             out.append((f"{row[col['scenario']]}: expected profit", row[col["expected_profit"]], "#,##0"))
+            low, high = row[col["expected_profit_low"]], row[col["expected_profit_high"]]
+            if low is not None and high is not None:
+                out.append(("   80 % range", f"{low:,.0f} to {high:,.0f}", None))
         else:
             out.append((f"{row[col['scenario']]}: {row[col['status']]}", row[col["note"]], None))
     last = result.get("last_catalogue") or {}
@@ -79,7 +82,7 @@ def scenario_lines(result: dict) -> list[Line]:
     if sold.get("profit") is not None:
         out.append((f"Last catalogue ({sold.get('campaign')}): profit it earned", sold["profit"], "#,##0"))
     if result.get("best"):
-        out.append(("Best scenario", result["best"], None))
+        out.append(("Highest expected profit (see the ranges: close ones may swap)", result["best"], None))
     return out
 
 

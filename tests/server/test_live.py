@@ -155,3 +155,45 @@ def test_sigterm_stops_cleanly(tmp_path):
     server = LiveServer(tmp_path / "data").start()
     server.stop(signal.SIGTERM, timeout=30)
     assert server.proc.returncode == 0, server.log()[-2000:]
+
+
+def test_scenarios_stream_one_line_each_over_the_socket_and_a_closed_pane_reattaches(live_server, demo_raw):
+    """Two what-if scenarios through the real websocket: every progress message of the parent
+    names its scenario (one line per variant); a socket closed mid-run and opened again gets the
+    parent's state with each scenario's child job, and the rest of the run, up to the end."""
+    base = live_server.url
+    dataset = _dataset(base, demo_raw)
+    # no generation cap, no early stop: each scenario runs until cancelled (or 300 s)
+    settings = {**PLAN, "generations": None, "time_limit_s": 300, "stagnation_generations": 0}
+    parent = _job(base, {"kind": "scenarios", "dataset": dataset, "settings": settings,
+                         "scenarios": [{"name": "Base"}, {"name": "Deep", "settings": {"discount_levels": [0, 0.4]}}]})
+    url = base.replace("http", "ws") + "/ws"
+    ws = websocket.create_connection(url, timeout=120)
+    seen: set[str] = set()
+    try:
+        ws.send(json.dumps({"subscribe": parent}))
+        assert json.loads(ws.recv())["type"] == "state"
+        deadline = time.monotonic() + 240
+        while seen != {"Base", "Deep"} and time.monotonic() < deadline:
+            message = json.loads(ws.recv())
+            assert message["type"] != "finished", message  # the run outlives the first lines
+            if message["type"] == "progress" and message.get("phase") == "plan":
+                assert message["job"] == parent and message["child"] != parent
+                seen.add(message["scenario"])
+    finally:
+        ws.close()  # the pane is closed mid-run
+    assert seen == {"Base", "Deep"}
+    ws = websocket.create_connection(url, timeout=120)
+    try:
+        ws.send(json.dumps({"subscribe": parent}))
+        state = json.loads(ws.recv())
+        assert state["type"] == "state" and state["record"]["id"] == parent
+        children = {c["scenario"]: c for c in state["record"]["progress"]["children"]}
+        assert set(children) == {"Base", "Deep"} and all(c["job"] for c in children.values())
+        assert requests.delete(f"{base}/api/jobs/{parent}").status_code == 200  # cancel stops both
+        messages = _messages_until_finished(ws, parent, timeout=120)
+    finally:
+        ws.close()
+    assert messages[-1] == {"type": "finished", "job": parent, "status": "cancelled"}
+    for child in children.values():
+        assert requests.get(f"{base}/api/jobs/{child['job']}").json()["status"] == "cancelled"

@@ -76,6 +76,9 @@ def test_scenarios_are_planned_side_by_side_and_one_infeasible_fails_alone(clien
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/jobs/{parent['id']}/result.xlsx").data))
     assert "Scenarios" in book.sheetnames and len(book["Scenarios"]._charts) == 1
+    axis = book["Scenarios"]._charts[0].y_axis.scaling  # bars from zero, every range's top inside
+    tops = [by_name[n]["expected_profit_high"] for n in ("Base", "Deeper discounts", "Cover locked")]
+    assert axis.min == 0 and axis.max >= max(tops)
     assert sum(name.startswith("Plan ") for name in book.sheetnames) == 3
 
 
