@@ -183,6 +183,9 @@ describe("a plan's figures in words", () => {
     expect(stoppedSentence(multi([country("DE", "generations"), country("PL", "", { status: "failed", generations_run: 0 })]))).toBe(
       "The run ended when its last country did: DE ran all 20 generations; PL failed (see the country's reason below).",
     );
+    expect(stoppedSentence(multi([country("DE", "bound"), country("PL", "bound")]))).toBe(
+      "Every country (DE and PL) stopped early: its plan reached the bound, the best possible under the forecast.",
+    );
     // many countries are counted, not listed
     const many = "ABCDEFGH".split("").map((c) => country(c, "generations"));
     expect(stoppedSentence(multi(many))).toBe("Each of the 8 countries ran all 20 generations.");
@@ -198,6 +201,9 @@ describe("a plan's figures in words", () => {
     expect(stoppedSentence(base)).toBe("Stopped early after 35 generations: no better plan in the last 30 generations, so more would likely not help.");
     expect(stoppedSentence({ ...base, stopped_by: "generations", generations_run: 80 })).toBe("Ran all 80 generations.");
     expect(stoppedSentence({ ...base, stopped_by: "time_limit", generations_run: 12 })).toBe("Stopped at the time limit of 60 s after 12 generations: a longer limit may find a better plan.");
+    expect(stoppedSentence({ ...base, stopped_by: "bound", generations_run: 7 })).toBe(
+      "Stopped early after 7 generations: the plan reached the bound, the best possible under this forecast, so more time cannot improve it. (The bound is about the forecast, not the future: what the plan will truly earn is the expected profit and its range.)",
+    );
     expect(stoppedSentence({ ...base, stopped_by: "cancelled", generations_run: 1 })).toBe("Cancelled after 1 generation: this is the best plan found until then.");
     expect(stoppedSentence({ ...base, stopped_by: "worker_restart" })).toBe("Stopped: worker restart after 35 generations.");
     expect(stoppedSentence({ ...base, stopped_by: undefined, cancelled: true, generations_run: undefined })).toBe("Cancelled: this is the best plan found until then.");

@@ -21,6 +21,7 @@ export function boundGap(c: Pick<CountryOutcome, "bound" | "bound_gap" | "object
 const STOPPED_BY: Record<string, string> = {
   generations: "all generations",
   stagnation: "no better plan",
+  bound: "reached the bound",
   time_limit: "time limit",
   cancelled: "cancelled",
 };
@@ -77,6 +78,8 @@ function countriesStoppedSentence(result: PlanResult): string | undefined {
         return `${who} stopped early: no better plan in the last ${isNum(stuck) ? plural(stuck, "generation") : "generations"}`;
       case "time_limit":
         return `${who} stopped at the time limit${isNum(limit) ? ` of ${limit} s` : ""}`;
+      case "bound":
+        return `${who} stopped early: ${many ? "their plans reached" : "its plan reached"} the bound, the best possible under the forecast`;
       case "cancelled":
         return `${who} ${many ? "were" : "was"} cancelled, keeping ${many ? "their best plans" : "its best plan"} so far`;
       case "failed":
@@ -112,6 +115,8 @@ export function stoppedSentence(result: PlanResult): string | undefined {
       return `Stopped early${ran ? ` after ${ran}` : ""}: no better plan in the last ${isNum(stuck) ? plural(stuck, "generation") : "generations"}, so more would likely not help.`;
     case "time_limit":
       return `Stopped at the time limit${isNum(limit) ? ` of ${limit} s` : ""}${ran ? ` after ${ran}` : ""}: a longer limit may find a better plan.`;
+    case "bound":
+      return `Stopped early${ran ? ` after ${ran}` : ""}: the plan reached the bound, the best possible under this forecast, so more time cannot improve it. (The bound is about the forecast, not the future: what the plan will truly earn is the expected profit and its range.)`;
     case "cancelled":
       return `Cancelled${ran ? ` after ${ran}` : ""}: this is the best plan found until then.`;
     default:
