@@ -6,9 +6,22 @@
 export type Cell = string | number | boolean | null;
 export type Table = Cell[][];
 
-export const ROLES = ["history", "products", "slots", "category_limits"] as const;
+/** The dataset's tables (contract section 1, and the plan-rule tables of the what-if issue). */
+export const ROLES = ["history", "products", "slots", "category_limits", "locks", "brand_limits", "page_conflicts"] as const;
 export type Role = (typeof ROLES)[number];
 export type Tables = Partial<Record<Role, Table>>;
+
+/** The rule tables a plan (a scenario) may bring itself, in place of the dataset's; null leaves one out. */
+export const RULE_TABLES = ["category_limits", "locks", "brand_limits", "page_conflicts"] as const;
+export type RuleTable = (typeof RULE_TABLES)[number];
+export type RuleTables = Partial<Record<RuleTable, Table | null>>;
+
+/** Tables a job sends itself, not stored with the dataset: the planner's own plan (score). */
+export const INPUT_ROLES = ["plan"] as const;
+export type InputRole = (typeof INPUT_ROLES)[number];
+/** Every table the pane maps: the dataset's and the jobs' own. */
+export const SOURCE_ROLES = [...ROLES, ...INPUT_ROLES] as const;
+export type SourceRole = Role | InputRole;
 
 // ---------- problems (application/problem+json) ----------
 
@@ -48,7 +61,7 @@ export interface DatasetRecord {
 
 // ---------- jobs ----------
 
-export type JobKind = "explore" | "train" | "forecast" | "plan";
+export type JobKind = "explore" | "train" | "forecast" | "plan" | "scenarios" | "score";
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const TERMINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
 export const isTerminal = (s: string | undefined | null): boolean =>
@@ -69,6 +82,20 @@ export interface PlanSettings {
   /** Stop after this many generations without a better plan; 0 = never. */
   stagnation_generations?: number;
   seed: number;
+  /** rule: at most this many products of one category on a page (absent: no such limit) */
+  max_same_category_per_page?: number;
+  /** rule: every row's margin after its discount at least this fraction (absent: none) */
+  min_margin?: number;
+}
+
+/** The settings a scenario changes (the others are the base's). */
+export type ScenarioSettings = Partial<PlanSettings>;
+
+/** One what-if variant of a scenarios request. */
+export interface ScenarioRequest {
+  name: string;
+  settings?: ScenarioSettings;
+  tables?: RuleTables;
 }
 
 /** What the backtest picks the model by (engine.forecast.SELECT_BY). */
@@ -88,7 +115,10 @@ export type JobRequest =
   | { kind: "explore"; dataset: string; table: Role }
   | ({ kind: "train"; dataset: string; family?: string } & TrainOptions)
   | { kind: "forecast"; dataset: string; model?: string; rows: Table }
-  | { kind: "plan"; dataset: string; model?: string; settings: PlanSettings; countries?: CountriesChoice };
+  | { kind: "plan"; dataset: string; model?: string; settings: PlanSettings; countries?: CountriesChoice; tables?: RuleTables }
+  | { kind: "scenarios"; dataset: string; model?: string; settings: PlanSettings; scenarios: ScenarioRequest[] }
+  /** the planner's own plan scored: against a finished plan job, or with settings (Folio plans first) */
+  | { kind: "score"; dataset: string; model?: string; plan: Table; against?: string; settings?: PlanSettings };
 
 /** A multi-country plan: every country of the history, or the ones named (one child job each). */
 export type CountriesChoice = "all" | string[];
@@ -119,6 +149,12 @@ export interface JobRecord<R = JobResult> {
   /** one country of a multi-country plan (child job) */
   country?: string;
   parent?: string;
+  /** a scenarios job: its scenarios, as the server normalised them */
+  scenarios?: { name: string; settings?: Record<string, unknown>; tables?: RuleTables }[];
+  /** one scenario's plan job */
+  scenario?: string;
+  /** a score job: the plan job it compares with */
+  against?: string;
 }
 
 // ---------- results ----------
@@ -167,15 +203,29 @@ export interface PlanTotals {
   [extra: string]: unknown;
 }
 
+/** A cell of the planner's own plan that breaks a rule (score): its row as sent, its A1 address. */
+export interface RuleCell {
+  row: number;
+  cell?: string | null;
+}
+
 export interface RuleReport {
   rule: string;
-  /** category rules name their category */
+  /** category rules name their category; brand limits their brand */
   category?: string;
+  brand?: string;
   limit?: Cell | number[];
   value?: Cell | number[];
   kept: boolean;
   /** multi-country plans: the country the rule was checked for */
   country?: string;
+  /** the rule unit's own words (engine.plan.rules), when it gives them */
+  label?: string;
+  limit_text?: string;
+  value_text?: string;
+  /** score: the rows of the planner's plan that break it */
+  cells?: RuleCell[];
+  [extra: string]: unknown;
 }
 
 /** One country of a multi-country plan's result. */
@@ -345,7 +395,87 @@ export interface ExploreResult {
   findings?: (string | Finding)[];
 }
 
-export type JobResult = TrainResult | PlanResult | ExploreResult | Record<string, unknown>;
+// ---------- what-if scenarios (job kind `scenarios`) ----------
+
+/** One scenario's outcome: an ordinary plan's figures, or why it failed. */
+export interface ScenarioOutcome {
+  scenario: string;
+  status: JobStatus;
+  job?: string | null;
+  plan?: Table | null;
+  totals?: PlanTotals | null;
+  rules?: RuleReport[] | null;
+  settings?: Record<string, unknown> | null;
+  objective?: number | null;
+  bound?: number | null;
+  bound_gap?: number | null;
+  anomaly_score?: number | null;
+  discounted_share?: number | null;
+  stopped_by?: string | null;
+  generations_run?: number | null;
+  elapsed_s?: number | null;
+  cancelled?: boolean | null;
+  error?: { code?: string | null; detail?: string | null } | null;
+}
+
+/** What the latest campaign was (scored on the same layout and model) or actually sold. */
+export interface LastCatalogueFigures {
+  campaign?: Cell;
+  units?: number | null;
+  revenue?: number | null;
+  profit?: number | null;
+  expected_profit?: number | null;
+  cost_share?: number | null;
+  [extra: string]: unknown;
+}
+
+export interface ScenariosResult {
+  /** one row per scenario: scenario, status, expected_profit, profit_low, profit_high, revenue,
+   * units, discounted_share, anomaly_score, rules_kept, rules, lift_profit, lift_revenue, bound_gap, note */
+  comparison: Table;
+  scenarios: ScenarioOutcome[];
+  last_catalogue?: LastCatalogueFigures | null;
+  last_catalogue_sold?: LastCatalogueFigures | null;
+  best?: string | null;
+  cancelled?: boolean;
+  settings?: Record<string, unknown>;
+  run?: Record<string, unknown>;
+}
+
+// ---------- the planner's own plan scored (job kind `score`) ----------
+
+export interface ScoreTotals extends PlanTotals {
+  profit_low?: number | null;
+  profit_high?: number | null;
+  revenue_low?: number | null;
+  revenue_high?: number | null;
+  units_low?: number | null;
+  units_high?: number | null;
+}
+
+export interface ScoreResult {
+  /** the planner's plan forecast like Folio's, with `row`: its row in the table sent */
+  plan: Table;
+  totals: ScoreTotals;
+  objective?: number | null;
+  objective_name?: string;
+  rules: RuleReport[];
+  broken: number;
+  folio: { plan?: Table; totals?: ScoreTotals; objective?: number | null; bound?: number | null; rules?: RuleReport[]; cancelled?: boolean };
+  /** what Folio's plan earns on top of the planner's */
+  lift: { profit?: number | null; revenue?: number | null; units?: number | null; profit_share?: number | null };
+  business_case?: BusinessCase | null;
+  /** slot by slot: page, slot, your_product, your_discount, your_profit, folio_product, folio_discount, folio_profit, difference */
+  comparison: Table;
+  /** the single-slot changes from the planner's plan to Folio's: step, page, slot, change,
+   * product_before, discount_before, product_after, discount_after, gain, ..., cumulative_gain, share_of_lift */
+  changes: Table;
+  settings?: Record<string, unknown>;
+  cancelled?: boolean;
+  run?: Record<string, unknown>;
+}
+
+export type JobResult = TrainResult | PlanResult | ExploreResult | ScenariosResult | ScoreResult | Record<string, unknown>;
 
 // ---------- share links (a read-only page of one finished plan) ----------
 
@@ -383,6 +513,8 @@ export interface WsProgressMessage extends JobProgress {
   job: string;
   /** a multi-country plan: the country (and its child job) this event comes from */
   country?: string | null;
+  /** a scenarios job: the scenario (and its child job) this event comes from */
+  scenario?: string | null;
   child?: string | null;
 }
 

@@ -102,6 +102,8 @@ export function App({ adapter, services = defaultServices }: AppProps) {
               onCountriesChange: s.changeCountries,
             }}
             train={{ form: s.trainForm, errors: s.trainErrors, onChange: s.changeTrain }}
+            scenarios={{ controls: s.scenarios, sources: s.sources, mapped: s.mappedRuleTables }}
+            scoreAgainst={s.scoreAgainst}
           />
           <ConnectionPanel
             className="slot-connection"
@@ -120,7 +122,8 @@ export function App({ adapter, services = defaultServices }: AppProps) {
               status={s.job.status}
               progress={s.job.progress}
               points={s.job.points}
-              countries={s.job.countries?.map((c) => s.job!.lines?.[c] ?? { country: c, status: "waiting" })}
+              parts={s.job.parts?.map((c) => s.job!.lines?.[c] ?? { name: c, status: "waiting" })}
+              partKey={s.job.partKey}
               counts={s.job.counts}
               connection={s.socketState}
               onCancel={() => void s.cancel()}
@@ -135,7 +138,10 @@ export function App({ adapter, services = defaultServices }: AppProps) {
             onWrite={(finished) => void s.writeResult(finished)}
             onDownload={(jobId, kind) => void s.download(jobId, kind)}
             busy={!!s.busy}
-            context={{ productNames: s.productNames }}
+            context={{
+              productNames: s.productNames,
+              ...(s.mode === "excel" ? { locate: { canLocate: s.canLocate, goToCell: (item) => void s.goToCell(item) } } : {}),
+            }}
             latestJobId={s.latest?.jobId}
             shares={s.shares}
           />

@@ -1,32 +1,40 @@
 import { useRef } from "react";
-import type { Role } from "../api/types";
-import { ROLES } from "../api/types";
+import type { SourceRole } from "../api/types";
 import type { SourceOption, TableSource } from "../office/adapter";
 import { sourceFromKey, sourceKey } from "../office/adapter";
 import { fmtInt } from "./format";
 
-export const ROLE_INFO: Record<Role, { label: string; required?: string }> = {
+export const ROLE_INFO: Record<SourceRole, { label: string; required?: string; columns?: string }> = {
   history: { label: "History", required: "required" },
   products: { label: "Products", required: "for plans" },
   slots: { label: "Slots" },
   category_limits: { label: "Category limits" },
+  locks: { label: "Locked slots", columns: "page, slot (empty: anywhere on the page), product_id, discount (empty: any level): the plan keeps exactly these" },
+  brand_limits: { label: "Brand limits", columns: "brand, min, max: how many products of each brand the plan holds" },
+  page_conflicts: { label: "Keep apart", columns: "group, product_id: products of one group never share a page" },
+  plan: { label: "Your plan", required: "to score", columns: "page, slot, product_id, discount: your own draft, scored against the rules and Folio's plan" },
 };
+
+/** Always shown: the tables every plan reads. */
+const MAIN_ROLES: SourceRole[] = ["history", "products", "slots", "category_limits"];
+/** Folded until one is used: the rules planners add, and their own plan to score. */
+const MORE_ROLES: SourceRole[] = ["locks", "brand_limits", "page_conflicts", "plan"];
 
 export interface DataPanelProps {
   className?: string;
   mode: "excel" | "browser";
   sources: SourceOption[];
-  mapping: Record<Role, TableSource | null>;
+  mapping: Record<SourceRole, TableSource | null>;
   /** Data rows per role, when known (page: from the workbook; Excel: after reading). */
-  rowCounts: Partial<Record<Role, number>>;
+  rowCounts: Partial<Record<SourceRole, number>>;
   workbookName?: string;
   busy?: boolean;
   datasetStatus: string;
-  onMap(role: Role, source: TableSource | null): void;
+  onMap(role: SourceRole, source: TableSource | null): void;
   onLoadDemo?(): void;
   onUpload?(file: File): void;
   onRefresh?(): void;
-  onUseSelection?(role: Role): void;
+  onUseSelection?(role: SourceRole): void;
 }
 
 /** Which table plays which role: load/upload on the page, tables/selection/sheets in Excel. */
@@ -73,68 +81,99 @@ export function DataPanel(props: DataPanelProps) {
       {mode === "browser" && sources.length === 0 ? (
         <p className="muted small">Load the demo workbook or upload your own: one sheet per table.</p>
       ) : (
-        <div className="roles" role="group" aria-label="Tables by role">
-          {ROLES.map((role) => {
-            const current = mapping[role];
-            const key = sourceKey(current);
-            const known = sources.some((s) => sourceKey(s.source) === key);
-            const rows = props.rowCounts[role];
-            const id = `map-${role}`;
-            const columns = current ? sources.find((s) => sourceKey(s.source) === key)?.columns?.filter(Boolean) : undefined;
-            return (
-              <div className="role" key={role}>
-                <div className="role__head">
-                  <label htmlFor={id} className="role__label">
-                    {ROLE_INFO[role].label}
-                  </label>
-                  {ROLE_INFO[role].required && <span className="role-hint">{ROLE_INFO[role].required}</span>}
-                  <span className="role__rows" data-testid={`rows-${role}`}>
-                    {current ? (rows === undefined ? "" : `${fmtInt(rows)} rows`) : ""}
-                  </span>
-                </div>
-                <div className="role-source">
-                  <select
-                    id={id}
-                    data-testid={id}
-                    value={key}
-                    disabled={props.busy}
-                    onChange={(e) => props.onMap(role, sourceFromKey(e.target.value))}
-                  >
-                    <option value="">— none —</option>
-                    {current && !known && <option value={key}>{describe(current)}</option>}
-                    {sources.map((s) => (
-                      <option key={sourceKey(s.source)} value={sourceKey(s.source)}>
-                        {s.label}
-                      </option>
-                    ))}
-                  </select>
-                  {mode === "excel" && (
-                    <button
-                      type="button"
-                      className="button button--subtle button--small"
-                      title="Use the cells selected in Excel"
-                      onClick={() => props.onUseSelection?.(role)}
-                      disabled={props.busy}
-                    >
-                      Use selection
-                    </button>
-                  )}
-                </div>
-                {columns && columns.length > 0 && (
-                  <span className="role__columns" data-testid={`columns-${role}`} title={columns.join(", ")}>
-                    {columnsPreview(columns)}
-                  </span>
-                )}
-              </div>
-            );
-          })}
-        </div>
+        <>
+          <div className="roles" role="group" aria-label="Tables by role">
+            {MAIN_ROLES.map((role) => (
+              <RolePicker key={role} role={role} props={props} />
+            ))}
+          </div>
+          <details className="more-roles" open={MORE_ROLES.some((r) => !!mapping[r])} data-testid="more-roles">
+            <summary>
+              Rules and your plan <span className="muted small">{moreSummary(mapping)}</span>
+            </summary>
+            <div className="roles" role="group" aria-label="Rule tables and your plan">
+              {MORE_ROLES.map((role) => (
+                <RolePicker key={role} role={role} props={props} />
+              ))}
+            </div>
+          </details>
+        </>
       )}
       <p className="dataset-status small" data-testid="dataset-status">
         {props.datasetStatus}
       </p>
     </section>
   );
+}
+
+/** One role: its label, rows, the source picker (and "Use selection" in Excel), its columns. */
+function RolePicker({ role, props }: { role: SourceRole; props: DataPanelProps }) {
+  const { mode, sources, mapping } = props;
+  const current = mapping[role];
+  const key = sourceKey(current);
+  const known = sources.some((s) => sourceKey(s.source) === key);
+  const rows = props.rowCounts[role];
+  const id = `map-${role}`;
+  const columns = current ? sources.find((s) => sourceKey(s.source) === key)?.columns?.filter(Boolean) : undefined;
+  return (
+    <div className="role">
+      <div className="role__head">
+        <label htmlFor={id} className="role__label">
+          {ROLE_INFO[role].label}
+        </label>
+        {ROLE_INFO[role].required && <span className="role-hint">{ROLE_INFO[role].required}</span>}
+        <span className="role__rows" data-testid={`rows-${role}`}>
+          {current ? (rows === undefined ? "" : `${fmtInt(rows)} rows`) : ""}
+        </span>
+      </div>
+      <div className="role-source">
+        <select
+          id={id}
+          data-testid={id}
+          value={key}
+          disabled={props.busy}
+          onChange={(e) => props.onMap(role, sourceFromKey(e.target.value))}
+        >
+          <option value="">— none —</option>
+          {current && !known && <option value={key}>{describe(current)}</option>}
+          {sources.map((s) => (
+            <option key={sourceKey(s.source)} value={sourceKey(s.source)}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+        {mode === "excel" && (
+          <button
+            type="button"
+            className="button button--subtle button--small"
+            title="Use the cells selected in Excel"
+            onClick={() => props.onUseSelection?.(role)}
+            disabled={props.busy}
+          >
+            Use selection
+          </button>
+        )}
+      </div>
+      {columns && columns.length > 0 ? (
+        <span className="role__columns" data-testid={`columns-${role}`} title={columns.join(", ")}>
+          {columnsPreview(columns)}
+        </span>
+      ) : (
+        !current &&
+        ROLE_INFO[role].columns && (
+          <span className="role__columns role__columns--hint" data-testid={`hint-${role}`}>
+            {ROLE_INFO[role].columns}
+          </span>
+        )
+      )}
+    </div>
+  );
+}
+
+/** What the folded group holds: "locked slots, your plan", or the roles it offers. */
+function moreSummary(mapping: Record<SourceRole, TableSource | null>): string {
+  const used = MORE_ROLES.filter((r) => mapping[r]).map((r) => ROLE_INFO[r].label.toLowerCase());
+  return used.length ? used.join(", ") : "locks, brand limits, products kept apart, your own plan";
 }
 
 function describe(source: TableSource): string {

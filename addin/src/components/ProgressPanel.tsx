@@ -4,7 +4,7 @@ import { ConvergenceChart } from "./ConvergenceChart";
 import { GLOSSARY } from "../results/glossary";
 import { Explain } from "./Explain";
 import { fmtPct, fmtSeconds, fmtValue } from "./format";
-import type { ConvergencePoint, CountryCounts, CountryLine } from "../state/job";
+import type { ConvergencePoint, PartCounts, PartKey, PartLine } from "../state/job";
 import { TableHead } from "./TableHead";
 
 export interface ProgressPanelProps {
@@ -17,10 +17,16 @@ export interface ProgressPanelProps {
   connection?: string;
   onCancel?(): void;
   cancelling?: boolean;
-  /** A multi-country plan: one line per country, and the parent's own count of finished ones. */
-  countries?: CountryLine[];
-  counts?: CountryCounts;
+  /** A parent job (a multi-country plan, scenarios): one line per part, and its own count of finished ones. */
+  parts?: PartLine[];
+  partKey?: PartKey;
+  counts?: PartCounts;
 }
+
+const PART_WORDS: Record<PartKey, { one: string; many: string }> = {
+  country: { one: "country", many: "countries" },
+  scenario: { one: "scenario", many: "scenarios" },
+};
 
 const STATUS_LABEL: Record<JobStatus, string> = {
   queued: "Queued",
@@ -30,10 +36,19 @@ const STATUS_LABEL: Record<JobStatus, string> = {
   cancelled: "Cancelled",
 };
 
-/** Live state of one job: status, progress bar, best/mean, feasible share, chart, Cancel. */
+/**
+ * Live state of one job: status, progress bar, best/mean, feasible share, chart, Cancel. A parent
+ * job shows one line per part: a multi-country plan's countries (their curves summed: one
+ * catalogue) or a scenarios job's scenarios (alternatives: each line on its own, never summed).
+ */
 export function ProgressPanel(props: ProgressPanelProps) {
-  const { className, kind, jobId, status, points, connection, onCancel, cancelling, countries, counts } = props;
-  const multi = kind === "plan" && !!countries?.length;
+  const { className, kind, jobId, status, points, connection, onCancel, cancelling, counts } = props;
+  const countries = props.parts;
+  const partKey: PartKey = props.partKey ?? "country";
+  const words = PART_WORDS[partKey];
+  const multi = !!countries?.length;
+  const summed = multi && partKey === "country";
+  const planning = kind === "plan" || kind === "score";
   const training = multi && props.progress?.phase === "train" && !countries!.some((c) => c.status !== "waiting");
   // a multi-country plan: the bar shows the countries' mean progress, the stats the summed curve
   const progress = multi ? summedProgress(countries!, points, training, props.progress) : props.progress;
@@ -46,10 +61,10 @@ export function ProgressPanel(props: ProgressPanelProps) {
   const fraction = done ? 1 : multi ? multiFraction : generation !== undefined && of ? Math.min(1, generation / of) : undefined;
   const step = multi
     ? training
-      ? "Training the model every country plans with…"
-      : `${finishedCount} of ${countries!.length} countries finished`
+      ? `Training the model every ${words.one} plans with…`
+      : `${finishedCount} of ${countries!.length} ${words.many} finished`
     : generation !== undefined && of
-      ? `${kind === "plan" ? "Generation" : "Step"} ${generation} of ${of}`
+      ? `${planning ? "Generation" : "Step"} ${generation} of ${of}`
       : undefined;
   const label =
     step && !active
@@ -72,7 +87,7 @@ export function ProgressPanel(props: ProgressPanelProps) {
     <section ref={ref} className={`card ${className ?? ""}`} aria-label="Progress">
       <div className="card__head">
         <h2>
-          {kind[0].toUpperCase() + kind.slice(1)} job <span className="muted mono">{jobId}</span>
+          {KIND_TITLE[kind] ?? kind} job <span className="muted mono">{jobId}</span>
         </h2>
         <span className={`badge badge--${status}`} data-testid="job-status">
           {status}
@@ -96,7 +111,7 @@ export function ProgressPanel(props: ProgressPanelProps) {
         <span>{label}</span>
         {typeof progress?.elapsed_s === "number" && <span className="muted">{fmtSeconds(progress.elapsed_s)}</span>}
       </div>
-      {(kind === "plan" || progress?.best !== undefined) && (
+      {((planning && !multi) || summed || (!multi && progress?.best !== undefined)) && (
         <dl className="stats">
           <div>
             <dt>
@@ -118,8 +133,9 @@ export function ProgressPanel(props: ProgressPanelProps) {
           </div>
         </dl>
       )}
-      {multi && <CountryProgress lines={countries!} />}
-      {kind === "plan" && <ConvergenceChart points={points} of={multi ? maxOf(countries!) : of} />}
+      {summed && <CountryProgress lines={countries!} />}
+      {multi && !summed && <PartProgress lines={countries!} partKey={partKey} />}
+      {planning && (!multi || summed) && <ConvergenceChart points={points} of={multi ? maxOf(countries!) : of} />}
       <div className="row row--end">
         {connection && connection !== "open" && active && (
           <span className="muted small" data-testid="connection-state">
@@ -136,17 +152,25 @@ export function ProgressPanel(props: ProgressPanelProps) {
   );
 }
 
-const isFinished = (s: CountryLine["status"]) => s === "succeeded" || s === "failed" || s === "cancelled";
+const KIND_TITLE: Partial<Record<JobKind, string>> = {
+  explore: "Explore",
+  train: "Train",
+  plan: "Plan",
+  scenarios: "Scenarios",
+  score: "Score",
+};
 
-function lineFraction(c: CountryLine): number {
+const isFinished = (s: PartLine["status"]) => s === "succeeded" || s === "failed" || s === "cancelled";
+
+function lineFraction(c: PartLine): number {
   if (isFinished(c.status)) return 1;
   return typeof c.generation === "number" && c.of ? Math.min(1, c.generation / c.of) : 0;
 }
 
-const maxOf = (lines: CountryLine[]) => Math.max(0, ...lines.map((c) => c.of ?? 0)) || undefined;
+const maxOf = (lines: PartLine[]) => Math.max(0, ...lines.map((c) => c.of ?? 0)) || undefined;
 
 /** The figures of the summed curve's last point, shown like a single plan's progress. */
-function summedProgress(lines: CountryLine[], points: ConvergencePoint[], training: boolean, raw?: JobProgress | null): JobProgress {
+function summedProgress(lines: PartLine[], points: ConvergencePoint[], training: boolean, raw?: JobProgress | null): JobProgress {
   const last = points[points.length - 1];
   const feasible = lines.map((c) => c.feasible_share).filter((v): v is number => typeof v === "number");
   return {
@@ -158,7 +182,7 @@ function summedProgress(lines: CountryLine[], points: ConvergencePoint[], traini
   };
 }
 
-const LINE_STATUS: Record<CountryLine["status"], string> = {
+const LINE_STATUS: Record<PartLine["status"], string> = {
   waiting: "waiting",
   queued: "queued",
   running: "running",
@@ -168,7 +192,7 @@ const LINE_STATUS: Record<CountryLine["status"], string> = {
 };
 
 /** One line per country: its generation, best objective and state. */
-function CountryProgress({ lines }: { lines: CountryLine[] }) {
+function CountryProgress({ lines }: { lines: PartLine[] }) {
   return (
     <div className="table-wrap country-progress">
       <table className="data" data-testid="country-progress">
@@ -183,8 +207,8 @@ function CountryProgress({ lines }: { lines: CountryLine[] }) {
         />
         <tbody>
           {lines.map((c) => (
-            <tr key={c.country} data-testid={`country-progress-${c.country}`} data-status={c.status}>
-              <td>{c.country}</td>
+            <tr key={c.name} data-testid={`country-progress-${c.name}`} data-status={c.status}>
+              <td>{c.name}</td>
               <td className={`status-text--${c.status}`} title={c.detail}>
                 {LINE_STATUS[c.status]}
               </td>
@@ -200,5 +224,34 @@ function CountryProgress({ lines }: { lines: CountryLine[] }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * One line per scenario (names are long, so a list, not a table, at 320 px): its state, its
+ * generation and best plan so far, a bar, and why it failed when it did.
+ */
+function PartProgress({ lines, partKey }: { lines: PartLine[]; partKey: PartKey }) {
+  return (
+    <ul className="part-progress" data-testid={`${partKey}-progress`}>
+      {lines.map((c) => (
+        <li key={c.name} className="part-progress__line" data-testid={`${partKey}-progress-${c.name}`} data-status={c.status}>
+          <div className="part-progress__head">
+            <span className="part-progress__name" title={c.name}>
+              {c.name}
+            </span>
+            <span className={`part-progress__state status-text--${c.status}`}>{LINE_STATUS[c.status]}</span>
+          </div>
+          <div className="part-progress__figures">
+            <span>{typeof c.generation === "number" ? `generation ${c.generation}${c.of ? ` of ${c.of}` : ""}` : c.status === "waiting" || c.status === "queued" ? "not started yet" : "–"}</span>
+            {typeof c.best === "number" && <span>best {fmtValue(c.best)}</span>}
+          </div>
+          <div className="mini-progress" aria-hidden="true">
+            <div style={{ width: `${(lineFraction(c) * 100).toFixed(0)}%` }} />
+          </div>
+          {c.detail && c.status === "failed" && <div className="part-progress__detail">{c.detail}</div>}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,5 +1,8 @@
 import type { ReactNode } from "react";
+import { GLOSSARY } from "../results/glossary";
+import type { GlossaryKey } from "../results/glossary";
 import type { CountriesForm, CountryMode, SettingsErrors, SettingsField, SettingsForm } from "../state/planSettings";
+import { Explain } from "./Explain";
 
 export interface SettingsFormProps {
   form: SettingsForm;
@@ -22,16 +25,22 @@ interface FieldProps {
   testId?: string;
   inputMode?: "numeric" | "decimal" | "text";
   suffix?: string;
+  /** a "?" beside the label with the glossary's explanation */
+  explain?: GlossaryKey;
+  placeholder?: string;
   props: SettingsFormProps;
   children?: ReactNode;
 }
 
-function Field({ field, label, hint, testId, inputMode = "numeric", suffix, props, children }: FieldProps) {
+function Field({ field, label, hint, testId, inputMode = "numeric", suffix, explain, placeholder, props, children }: FieldProps) {
   const error = props.errors[field];
   const id = `setting-${field}`;
   return (
     <div className={`field${error ? " field--error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
+      <span className="field__label">
+        <label htmlFor={id}>{label}</label>
+        {explain && <Explain term={GLOSSARY[explain].term} text={GLOSSARY[explain].text} testId={`explain-${field}`} />}
+      </span>
       <div className="field__control">
         {children ?? (
           <input
@@ -41,6 +50,7 @@ function Field({ field, label, hint, testId, inputMode = "numeric", suffix, prop
             inputMode={inputMode}
             autoComplete="off"
             value={props.form[field]}
+            placeholder={placeholder}
             disabled={props.disabled}
             aria-invalid={!!error}
             aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
@@ -184,6 +194,26 @@ export function SettingsFormView(props: SettingsFormProps) {
           props={props}
         />
         <Field field="seed" label="Seed" testId="setting-seed" props={props} />
+        <Field
+          field="max_same_category_per_page"
+          label="At most per page"
+          hint="Of one category; empty = no limit"
+          placeholder="no limit"
+          explain="max_same_category_per_page"
+          testId="setting-max-same-category-per-page"
+          props={props}
+        />
+        <Field
+          field="min_margin"
+          label="Min margin per row"
+          inputMode="decimal"
+          suffix="%"
+          hint="After discount; empty = none"
+          placeholder="none"
+          explain="min_margin"
+          testId="setting-min-margin"
+          props={props}
+        />
         {props.countries && <CountriesField props={props} />}
       </div>
     </fieldset>

@@ -14,6 +14,9 @@ export function fmtMoney(v: unknown): string {
   return isNum(v) ? dec2.format(v) : "–";
 }
 
+/** A total: whole units from 10,000 on (1,183,535), else with cents (980.25). */
+export const fmtTotal = (v: unknown) => (isNum(v) && Math.abs(v) >= 10_000 ? fmtInt(v) : fmtMoney(v));
+
 /** Large values compactly (12.3K), small ones with 2 decimals. */
 export function fmtValue(v: unknown): string {
   if (!isNum(v)) return "–";

@@ -1,21 +1,23 @@
 /**
  * The dataset jobs run on: the mapped tables read and sent once, sent again only when they
- * changed. Remembers where each table came from, so a problem the server finds in a cell can be
- * shown there ("go to cell").
+ * changed. Remembers where each table came from (the dataset's, and the tables a job sends
+ * itself: the planner's plan, a scenario's own locks), so a problem the server finds in a cell
+ * can be shown there ("go to cell").
  */
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import type { ApiClient } from "../api/client";
 import { ApiError, toProblem } from "../api/errors";
 import { ROLES } from "../api/types";
-import type { Cell, Problem, ProblemItem, Role, Tables } from "../api/types";
+import type { Cell, Problem, ProblemItem, Role, SourceRole, Table, Tables } from "../api/types";
 import { problemOffset } from "../office/a1";
-import type { CellOrigin, SourceOption, WorkbookAdapter } from "../office/adapter";
-import { NO_DATASET, datasetReducer, datasetStatus, signature } from "../state/dataset";
+import type { CellOrigin, SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
+import { NO_DATASET, datasetReducer, datasetStatus, locateKey, signature } from "../state/dataset";
 import type { Mapping } from "../state/mapping";
 
+/** Where each table read last came from, by locate key (`locks`, `plan`, `locks@Deeper discounts`). */
 interface Located {
-  origins: Partial<Record<Role, CellOrigin>>;
-  headers: Partial<Record<Role, Cell[]>>;
+  origins: Record<string, CellOrigin>;
+  headers: Record<string, Cell[]>;
 }
 
 export interface DatasetInputs {
@@ -23,7 +25,7 @@ export interface DatasetInputs {
   sources: SourceOption[];
   workbookName?: string;
   /** told what reading the tables found (row counts, the tables) */
-  onRead(rows: Partial<Record<Role, number>>, tables: Tables): void;
+  onRead(rows: Partial<Record<SourceRole, number>>, tables: Tables): void;
   setProblem(p: Problem | null): void;
 }
 
@@ -50,8 +52,8 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
     }
     dispatch({ type: "reading" });
     const tables: Tables = {};
-    const origins: Partial<Record<Role, CellOrigin>> = {};
-    const headers: Partial<Record<Role, Cell[]>> = {};
+    const origins: Record<string, CellOrigin> = {};
+    const headers: Record<string, Cell[]> = {};
     const rows: Partial<Record<Role, number>> = {};
     for (const role of ROLES) {
       const source = mapping[role];
@@ -77,19 +79,34 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
     return info.id;
   }, [adapter, api, mapping, onRead, state.dataset, workbookName]);
 
+  /**
+   * A table a job sends itself (the planner's plan; a scenario's own locks), read now and
+   * remembered under `key` so the server's problems in it lead to its cells.
+   */
+  const readSource = useCallback(
+    async (source: TableSource, key: string): Promise<Table> => {
+      const read = await adapter.readTable(source);
+      if (read.origin) located.current.origins[key] = read.origin;
+      else delete located.current.origins[key];
+      located.current.headers[key] = read.values[0] ?? [];
+      return read.values;
+    },
+    [adapter],
+  );
+
   /** Reading or sending failed: the last dataset is stale now (or there is none). */
   const datasetFailed = useCallback(() => dispatch({ type: "failed" }), []);
 
-  const canLocate = useCallback(
-    (item: ProblemItem) => !!item.table && !!located.current.origins[item.table as Role] && !!problemOffset(item, located.current.headers[item.table as Role]),
-    [],
-  );
+  const canLocate = useCallback((item: ProblemItem) => {
+    const key = locateKey(item, located.current.origins);
+    return !!key && !!problemOffset(item, located.current.headers[key]);
+  }, []);
 
   const goToCell = useCallback(
     async (item: ProblemItem) => {
-      const role = item.table as Role;
-      const origin = located.current.origins[role];
-      const offset = problemOffset(item, located.current.headers[role]);
+      const key = locateKey(item, located.current.origins);
+      const origin = key ? located.current.origins[key] : undefined;
+      const offset = key ? problemOffset(item, located.current.headers[key]) : undefined;
       if (!origin || !offset || !adapter.goToCell) return;
       try {
         await adapter.goToCell(origin, offset.row, offset.column);
@@ -102,8 +119,11 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
 
   return {
     dataset: state.dataset,
+    /** the last dataset still matches the mapped tables */
+    datasetCurrent: state.phase === "ready",
     datasetStatus: datasetStatus(state, { historyMapped: !!mapping.history, mode: adapter.kind }),
     ensureDataset,
+    readSource,
     datasetFailed,
     canLocate,
     goToCell,

@@ -6,7 +6,10 @@
  */
 import { useCallback, useState } from "react";
 import { toProblem } from "../api/errors";
-import type { JobKind, JobRequest, Problem, Role } from "../api/types";
+import type { JobKind, JobRequest, Problem, Role, RuleTables, ScenarioRequest, Table } from "../api/types";
+import { RULE_TABLES } from "../api/types";
+import type { RuleTable } from "../api/types";
+import { describeSource, sourceKey } from "../office/adapter";
 import type { WorkbookAdapter } from "../office/adapter";
 import { resultKind } from "../results/registry";
 import { isActive } from "../state/job";
@@ -19,12 +22,18 @@ import { useShares } from "./useShares";
 import type { FinishedResult, SavedJob } from "./useJob";
 import { SETTINGS_PROBLEM, usePlanSettings } from "./usePlanSettings";
 import { TRAIN_PROBLEM, useTrainSettings } from "./useTrainSettings";
+import { SCENARIOS_PROBLEM, useScenarios } from "./useScenarios";
 import { useTableMapping } from "./useTableMapping";
 
 export type { FolioServices, JobWatcher } from "./useConnection";
 export { SETTING_JOB, COUNTRY_POLL_MS } from "./useJob";
 export type { FinishedResult } from "./useJob";
 export { SETTING_MAPPING } from "./useTableMapping";
+
+/** The plan a score compares with: the one shown, when it was made from the same tables (else Folio plans first). */
+function scoreAgainst(shown: FinishedResult | undefined, dataset: string | undefined): string | undefined {
+  return shown && dataset && shown.status === "succeeded" && !shown.countries && shown.dataset === dataset ? shown.jobId : undefined;
+}
 
 function newKey(): string {
   const c = globalThis.crypto as Crypto | undefined;
@@ -43,6 +52,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   const { api } = conn;
   const settings = usePlanSettings();
   const forecastSettings = useTrainSettings();
+  const scenarios = useScenarios();
 
   /** Results where planners want them: sheets with formatted tables and native charts. */
   const writeResult = useCallback(
@@ -76,11 +86,13 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     setProblem,
   });
 
-  const { ensureDataset, datasetFailed } = data;
-  const { checkSettings, showServerErrors } = settings;
+  const { ensureDataset, datasetFailed, readSource } = data;
+  const { checkSettings, showServerErrors, form } = settings;
   const { checkTrain, showTrainErrors } = forecastSettings;
-  const { historyCountries } = tables;
-  const { follow } = jobs;
+  const { historyCountries, mapping, sources } = tables;
+  const { follow, results } = jobs;
+  const checkScenarios = scenarios.check;
+  const showScenarioErrors = scenarios.showServerErrors;
 
   const run = useCallback(
     async (kind: JobKind) => {
@@ -95,10 +107,27 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
           return;
         }
       }
-      if (kind === "plan") {
+      let variants: ReturnType<typeof checkScenarios>;
+      if (kind === "plan" || kind === "scenarios") {
         plan = checkSettings(historyCountries);
         if (!plan) {
           setProblem(SETTINGS_PROBLEM);
+          return;
+        }
+      }
+      if (kind === "scenarios") {
+        if (plan!.countries) {
+          setProblem({
+            title: "Scenarios plan one catalogue",
+            detail: "Scenarios compare variants of one catalogue for all markets: set Countries to “One catalogue for all markets”, or plan the countries without scenarios.",
+            code: "invalid_settings",
+          });
+          return;
+        }
+        const known = (src: Parameters<typeof sourceKey>[0]) => !!src && (src.kind === "range" || sources.some((o) => sourceKey(o.source) === sourceKey(src)));
+        variants = checkScenarios(form, known);
+        if (!variants) {
+          setProblem(SCENARIOS_PROBLEM);
           return;
         }
       }
@@ -107,7 +136,29 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         const dataset = await ensureDataset();
         let request: JobRequest;
         if (kind === "plan") request = { kind, dataset, settings: plan!.settings, ...(plan!.countries ? { countries: plan!.countries } : {}) };
-        else if (kind === "explore") request = { kind, dataset, table: exploreTable };
+        else if (kind === "scenarios") {
+          const list: ScenarioRequest[] = [];
+          for (const v of variants!) {
+            const own: RuleTables = {};
+            for (const [table, source] of Object.entries(v.tables) as [keyof RuleTables, (typeof v.tables)[keyof RuleTables]][])
+              own[table] = source ? await readSource(source, `${table}@${v.name}`) : null;
+            list.push({ name: v.name, ...(Object.keys(v.settings).length ? { settings: v.settings } : {}), ...(Object.keys(own).length ? { tables: own } : {}) });
+          }
+          request = { kind, dataset, settings: plan!.settings, scenarios: list };
+        } else if (kind === "score") {
+          if (!mapping.plan) throw new Error("Choose your own plan under Data, Your plan.");
+          const mine: Table = await readSource(mapping.plan, "plan");
+          const against = scoreAgainst(results.plan, dataset);
+          if (against) request = { kind, dataset, plan: mine, against };
+          else {
+            const checked = checkSettings(historyCountries);
+            if (!checked) {
+              setProblem(SETTINGS_PROBLEM);
+              return;
+            }
+            request = { kind, dataset, plan: mine, settings: checked.settings };
+          }
+        } else if (kind === "explore") request = { kind, dataset, table: exploreTable };
         else request = { kind: "train", dataset, ...trainOptions };
         const created = await api.createJob(request, newKey());
         const saved: SavedJob = { id: created.id, kind, ...(kind === "explore" ? { table: exploreTable } : {}) };
@@ -118,11 +169,12 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
         datasetFailed();
         if (kind === "train") showTrainErrors(p);
         else showServerErrors(p);
+        if (kind === "scenarios") showScenarioErrors(p);
       } finally {
         setBusy(null);
       }
     },
-    [api, checkSettings, checkTrain, datasetFailed, ensureDataset, exploreTable, follow, historyCountries, showServerErrors, showTrainErrors],
+    [api, checkScenarios, checkSettings, checkTrain, datasetFailed, ensureDataset, exploreTable, follow, form, historyCountries, mapping.plan, readSource, results.plan, showScenarioErrors, showServerErrors, showTrainErrors, sources],
   );
 
   const download = useCallback(
@@ -185,6 +237,11 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     changeTrain: forecastSettings.changeTrain,
     exploreTable,
     setExploreTable,
+    scenarios,
+    mappedRuleTables: Object.fromEntries(
+      RULE_TABLES.filter((t) => tables.mapping[t]).map((t) => [t, describeSource(tables.mapping[t]!)]),
+    ) as Partial<Record<RuleTable, string>>,
+    scoreAgainst: scoreAgainst(jobs.results.plan, data.datasetCurrent ? data.dataset?.id : undefined),
     missing: missingForRun(tables.mapping, adapter.kind),
     run,
     // job and results

@@ -1,8 +1,8 @@
 /**
- * Following one job: live progress from the socket (a multi-country plan's children too), its
- * live writer into the workbook, cancel, the result when it ends, and reattaching to the job a
- * workbook (or browser) remembers when the pane is opened again. The view itself is
- * `state/job.ts`'s reducer; this hook wires the socket and the server to it.
+ * Following one job: live progress from the socket (the children of a multi-country plan or of
+ * a scenarios job too), its live writer into the workbook, cancel, the result when it ends, and
+ * reattaching to the job a workbook (or browser) remembers when the pane is opened again. The
+ * view itself is `state/job.ts`'s reducer; this hook wires the socket and the server to it.
  */
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { MutableRefObject } from "react";
@@ -13,14 +13,14 @@ import type { JobKind, JobRecord, JobStatus, Problem, Role } from "../api/types"
 import type { WorkbookAdapter } from "../office/adapter";
 import type { LiveWriter } from "../results/kind";
 import { resultKind } from "../results/registry";
-import { countriesOf, countsFrom, finalStatus, jobReducer } from "../state/job";
-import type { JobEvent } from "../state/job";
+import { childrenFrom, finalStatus, jobReducer, partsOf } from "../state/job";
+import type { JobEvent, PartKey } from "../state/job";
 import type { JobWatcher } from "./useConnection";
 
 /** Key of the followed job in the workbook's settings (page: the browser's storage). */
 export const SETTING_JOB = "folio.job";
 
-/** How often a multi-country plan's record is read for its "k of n countries finished". */
+/** How often a parent job's record (multi-country plan, scenarios) is read for its "k of n finished". */
 export const COUNTRY_POLL_MS = 2000;
 
 export interface SavedJob {
@@ -36,6 +36,10 @@ export interface FinishedResult {
   result: unknown;
   /** the table an explore job looked at */
   table?: Role;
+  /** the dataset the job ran on (a score compares with a plan of the same dataset only) */
+  dataset?: string;
+  /** a multi-country plan (a score cannot compare with one) */
+  countries?: boolean;
 }
 
 export interface JobHandlers {
@@ -56,9 +60,9 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
   handlersRef.current = handlers;
   const liveRef = useRef<LiveWriter | null>(null);
   const stopWatch = useRef<(() => void) | null>(null);
-  /** A multi-country plan: the watches of its children and the poll of its own record. */
+  /** A parent job (countries, scenarios): the watches of its children and the poll of its own record. */
   const stopCountries = useRef<(() => void) | null>(null);
-  const countryChild = useRef<((child: string, country: string) => void) | null>(null);
+  const partChild = useRef<((child: string, part: string) => void) | null>(null);
 
   // a new server (or unmount): what was followed through the old socket stops
   useEffect(
@@ -90,7 +94,16 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
         handlersRef.current.setProblem(record?.error ?? error ?? { title: "Job failed", detail: `The ${kind} job failed.`, code: "failed" });
       }
       if (record?.result) {
-        const finished: FinishedResult = { jobId: id, kind, status: final, result: record.result, ...(table ? { table } : {}) };
+        const dataset = typeof (record as { dataset?: unknown }).dataset === "string" ? ((record as { dataset?: string }).dataset as string) : undefined;
+        const finished: FinishedResult = {
+          jobId: id,
+          kind,
+          status: final,
+          result: record.result,
+          ...(table ? { table } : {}),
+          ...(dataset ? { dataset } : {}),
+          ...(record.countries?.length ? { countries: true } : {}),
+        };
         setResults((r) => ({ ...r, [kind]: finished }));
         setShownKind(kind);
         setLatest(finished);
@@ -102,35 +115,36 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
   );
 
   /**
-   * A multi-country plan's own state: each country's child job is watched (from its first event)
-   * for its final status, and the parent's record is polled for "k of n countries finished"
-   * (the parent publishes no progress of its own). Returns the function that stops both.
+   * A parent job's own state (a multi-country plan, a scenarios job): each part's child job is
+   * watched (from its first event, or from the parent's record) for its final status and its
+   * reason, and the parent's record is polled for "k of n finished" and each part's status (the
+   * parent publishes no progress of its own). Returns the function that stops both.
    */
-  const followCountries = useCallback(
-    (parentId: string, watcher: JobWatcher) => {
+  const followParts = useCallback(
+    (parentId: string, key: PartKey, watcher: JobWatcher) => {
       const stops = new Map<string, () => void>();
-      countryChild.current = (child, country) => {
+      partChild.current = (child, part) => {
         if (stops.has(child)) return;
         stops.set(
           child,
           watcher.watch(child, {
             onFinished: (status, error) =>
-              dispatch({ type: "country_finished", id: parentId, country, status, ...(error?.detail ? { detail: error.detail } : {}) }),
+              dispatch({ type: "part_finished", id: parentId, part, status, ...(error?.detail ? { detail: error.detail } : {}) }),
           }),
         );
       };
       const timer = setInterval(() => {
         api.getJob(parentId).then(
           (rec) => {
-            const counts = countsFrom(rec.progress);
-            if (counts) dispatch({ type: "counts", id: parentId, counts });
+            dispatch({ type: "parent_record", id: parentId, progress: rec.progress });
+            for (const c of childrenFrom(rec.progress, key)) partChild.current?.(c.child, c.name);
           },
           () => {}, // the socket (or the next poll) tells
         );
       }, COUNTRY_POLL_MS);
       return () => {
         clearInterval(timer);
-        countryChild.current = null;
+        partChild.current = null;
         for (const stop of stops.values()) stop();
       };
     },
@@ -139,9 +153,10 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
 
   /** Follow a job live: progress, its live writer into the workbook, then the result. */
   const attach = useCallback(
-    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress" | "countries">) => {
+    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress" | "countries" | "scenarios">) => {
       const { id, kind } = saved;
-      const countries = countriesOf(kind, created);
+      const parts = partsOf(kind, created);
+      const countries = parts?.key === "country" ? parts.names : undefined;
       dispatch({ type: "attached", id, kind, record: created });
       liveRef.current?.dispose();
       stopCountries.current?.();
@@ -153,21 +168,26 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
       stopWatch.current?.();
       const watcher = watcherRef.current;
       if (!watcher) throw new Error("The job socket is not ready.");
-      if (countries) stopCountries.current = followCountries(id, watcher);
+      if (parts) {
+        stopCountries.current = followParts(id, parts.key, watcher);
+        // reattached: the children the parent's record already names
+        for (const c of childrenFrom(created.progress, parts.key)) partChild.current?.(c.child, c.name);
+      }
       const send = (event: JobEvent) => dispatch(event);
       stopWatch.current = watcher.watch(id, {
         onState: (record) => send({ type: "record", id, record }),
         onProgress: (message) => {
-          if (countries) {
+          if (parts) {
             const child = typeof message.child === "string" ? message.child : undefined;
-            if (child && typeof message.country === "string" && message.country) countryChild.current?.(child, message.country);
+            const part = message[parts.key];
+            if (child && typeof part === "string" && part) partChild.current?.(child, part);
           } else liveRef.current?.push(message);
           send({ type: "progress", id, message });
         },
         onFinished: (status, error) => void finish(id, kind, status, error, saved.table),
       });
     },
-    [adapter, finish, followCountries, watcherRef],
+    [adapter, finish, followParts, watcherRef],
   );
 
   const cancel = useCallback(async () => {
@@ -183,7 +203,7 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
 
   /** A job just created: remembered by the workbook (or browser), then followed. */
   const follow = useCallback(
-    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress" | "countries">) => {
+    (saved: SavedJob, created: Pick<JobRecord, "status" | "progress" | "countries" | "scenarios">) => {
       adapter.saveSetting(SETTING_JOB, saved).catch(() => {});
       attach(saved, created);
     },

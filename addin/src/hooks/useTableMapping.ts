@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import { toProblem } from "../api/errors";
-import type { Problem, Role, Table, Tables } from "../api/types";
+import type { Problem, SourceRole, Table, Tables } from "../api/types";
 import type { SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
 import type { BrowserAdapter } from "../office/browser";
 import { EMPTY_MAPPING, autoMap, mappingFromKeys, mappingKeys, rowCounts } from "../state/mapping";
@@ -39,7 +39,7 @@ export function useTableMapping(
   const [sources, setSources] = useState<SourceOption[]>([]);
   const [mapping, setMapping] = useState<Mapping>(EMPTY_MAPPING);
   const [workbookName, setWorkbookName] = useState<string | undefined>();
-  const [readRows, setReadRows] = useState<Partial<Record<Role, number>>>({});
+  const [readRows, setReadRows] = useState<Partial<Record<SourceRole, number>>>({});
   /** The countries of the mapped history table (undefined: not read). */
   const [historyCountries, setHistoryCountries] = useState<string[] | undefined>(undefined);
   /** product_id -> name from the mapped products table, for the plan's rows. */
@@ -164,10 +164,10 @@ export function useTableMapping(
     [api, loadWorkbook],
   );
 
-  const mapRole = useCallback((role: Role, source: TableSource | null) => setMapping((m) => ({ ...m, [role]: source })), []);
+  const mapRole = useCallback((role: SourceRole, source: TableSource | null) => setMapping((m) => ({ ...m, [role]: source })), []);
 
   const pickSelection = useCallback(
-    async (role: Role) => {
+    async (role: SourceRole) => {
       if (!adapter.captureSelection) return;
       try {
         mapRole(role, await adapter.captureSelection());
@@ -179,7 +179,7 @@ export function useTableMapping(
   );
 
   /** What reading the mapped tables for a dataset found: row counts and the history's countries. */
-  const noteRead = useCallback((rows: Partial<Record<Role, number>>, tables: Tables) => {
+  const noteRead = useCallback((rows: Partial<Record<SourceRole, number>>, tables: Tables) => {
     setReadRows(rows);
     setHistoryCountries(countriesInHistory(tables.history));
     setNames(productNames(tables.products));

@@ -1,8 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import type { PlanResult } from "../api/types";
+import type { PlanResult, ScenariosResult } from "../api/types";
 import { CONVERGENCE_CHART } from "../results/plan/convergenceSink";
 import { PLAN_FORMATS, businessCaseBlocks, planSummaryBlocks } from "../results/plan/sheets";
+import { scenariosKind } from "../results/scenarios";
 import { excelSerialToIso, isDateFormat } from "./adapter";
 import { ExcelAdapter, asCellText, safeSheetName, safeTableName } from "./excel";
 import { makeFakeExcel, makeFakeSettings } from "./testing/fakeExcel";
@@ -308,6 +309,41 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     const sentence = ranges.findIndex((r) => r.sheet === "Folio Business case" && r.row === wordsRow + 1 && r.column === 0 && r.rows === 1 && r.columns === 1 && r.mock.values !== r.initial);
     expect(fitted).toBeGreaterThan(-1);
     expect(sentence).toBeGreaterThan(fitted);
+  });
+
+  it("writes the scenarios side by side: the comparison as a table, a column chart of each scenario's expected profit and range", async () => {
+    const { excel, log, written, ranges } = workbook();
+    const result: ScenariosResult = {
+      comparison: [
+        ["scenario", "status", "expected_profit", "expected_profit_low", "expected_profit_high", "expected_revenue", "expected_units", "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue", "bound_gap", "note"],
+        ["As set", "succeeded", 1302937, 1133283, 1481694, 2085634, 113453, 0.4, 0.66, 17, 17, 1.173, 1.18, 0, null],
+        ["=Deeper", "succeeded", 1315348, 1141624, 1498534, 2163338, 124177, 0.4, 0.65, 17, 17, 1.211, 1.25, 0, null],
+        ["Impossible", "failed", null, null, null, null, null, null, null, null, null, null, null, null, "product 'P0154' must be in the plan"],
+      ],
+      scenarios: [],
+      best: "=Deeper",
+    };
+    await scenariosKind.write(new ExcelAdapter(excel), result, {});
+    const sheet = written("Folio Scenarios");
+    expect(sheet[0][0]).toBe("Scenarios side by side");
+    expect(sheet[1][0]).toMatch(/^“=Deeper” is expected to earn most: 1,315,348/);
+    expect(sheet[2].slice(0, 5)).toEqual(["scenario", "status", "expected profit", "low end (80 %)", "high end (80 %)"]);
+    // a scenario's name is text, never a formula
+    expect(sheet[4][0]).toBe("'=Deeper");
+    expect(sheet[5][14]).toBe("product 'P0154' must be in the plan");
+    expect(log.addedTables.filter((t) => t.sheet === "Folio Scenarios")).toHaveLength(1);
+    const money = ranges.find((r) => r.sheet === "Folio Scenarios" && r.row === 3 && r.column === 2 && r.columns === 1 && r.rows === 3);
+    expect(money?.mock.numberFormat).toEqual([['#,##0.00 "€"'], ['#,##0.00 "€"'], ['#,##0.00 "€"']]);
+    // the native chart: expected profit per scenario, its range's two ends beside it, scenarios as categories
+    expect(log.charts.map((c) => [c.sheet, c.type, c.chart.title.text])).toEqual([["Folio Scenarios", "ColumnClustered", "Expected profit by scenario"]]);
+    const chart = log.charts[0];
+    expect(block(ranges, chart.source)).toEqual({ sheet: "Folio Scenarios", row: 2, column: 2, rows: 4, columns: 1 });
+    expect(log.series.filter((x) => x.chart === chart.chart).map((x) => [x.name, block(ranges, x.values)])).toEqual([
+      ["low end (80 %)", { sheet: "Folio Scenarios", row: 3, column: 3, rows: 3, columns: 1 }],
+      ["high end (80 %)", { sheet: "Folio Scenarios", row: 3, column: 4, rows: 3, columns: 1 }],
+    ]);
+    expect(block(ranges, log.categories.find((x) => x.chart === chart.chart)!.range)).toEqual({ sheet: "Folio Scenarios", row: 3, column: 0, rows: 3, columns: 1 });
+    expect(log.activated).toEqual(["Folio Scenarios"]);
   });
 
   it("keeps settings in the workbook's document settings", async () => {

@@ -79,6 +79,35 @@ export const GLOSSARY = {
       "Forecast total ÷ units actually sold − 1, on the held-out campaigns: +5 % means the model forecasts 5 % more " +
       "than was sold overall, −5 % less. Near 0 is best.",
   },
+  max_same_category_per_page: {
+    term: "At most per page",
+    text:
+      "No page holds more than this many products of one category, so a page does not read like a price list of " +
+      "lipsticks. Empty: no such limit. A category can carry its own limit in the category limits table's " +
+      "max_per_page column.",
+  },
+  min_margin: {
+    term: "Minimum margin",
+    text:
+      "Every row keeps at least this margin after its discount: (price × (1 − discount) − unit cost) ÷ (price × " +
+      "(1 − discount)). 20 % keeps deep discounts off products with thin margins. Needs unit_cost in the products " +
+      "table. Empty: no minimum.",
+  },
+  scenarios: {
+    term: "Scenarios",
+    text:
+      "Two to eight variants of this catalogue planned side by side, each with the settings and rule tables it " +
+      "changes (deeper discounts, other category limits, its own locks); the rest is as set above. They run in " +
+      "parallel and come back as one comparison: expected profit with its range, revenue, units, the lift over the " +
+      "last catalogue.",
+  },
+  score: {
+    term: "Score my plan",
+    text:
+      "Your own plan (page, slot, product_id, discount) forecast by the same model on the same layout as Folio's: the " +
+      "rules it breaks with their cells, what it is expected to earn with its range, and what Folio's plan earns on " +
+      "top of it, change by change, best first.",
+  },
   silhouette: {
     term: "Silhouette",
     text: "How well separated the clusters are, from −1 to 1: near 1 the groups are clearly apart, near 0 they overlap.",

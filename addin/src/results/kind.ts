@@ -4,7 +4,7 @@
  * them, so a new kind is one folder and one line there.
  */
 import type { ComponentType } from "react";
-import type { Role, WsProgressMessage } from "../api/types";
+import type { ProblemItem, Role, WsProgressMessage } from "../api/types";
 import type { WorkbookAdapter } from "../office/adapter";
 
 /** What a result view or writer may need besides the result: facts the pane holds. */
@@ -13,6 +13,8 @@ export interface ResultContext {
   table?: Role;
   /** product_id -> name, from the products table when it has a `name` column */
   productNames?: ReadonlyMap<string, string>;
+  /** Excel: show a cell of a table read from the workbook (the planner's plan a score names) */
+  locate?: { canLocate(item: ProblemItem): boolean; goToCell(item: ProblemItem): void };
 }
 
 export interface ResultViewProps<R> {

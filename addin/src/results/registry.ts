@@ -6,6 +6,8 @@ import type { JobKind } from "../api/types";
 import type { ResultKind } from "./kind";
 import { exploreKind } from "./explore";
 import { planKind } from "./plan";
+import { scenariosKind } from "./scenarios";
+import { scoreKind } from "./score";
 import { trainKind } from "./train";
 
 // eslint-style note: each kind knows its own result type; the registry only routes by kind
@@ -14,6 +16,8 @@ type AnyKind = ResultKind<any>;
 
 export const RESULT_KINDS: Partial<Record<JobKind, AnyKind>> = {
   plan: planKind,
+  scenarios: scenariosKind,
+  score: scoreKind,
   train: trainKind,
   explore: exploreKind,
 };

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CountryOutcome, ExploreResult, PlanResult } from "../api/types";
 import { binLabels, exploreSheets, gridTable } from "./explore/sheets";
 import { modelDescription } from "./glossary";
-import { describeRules } from "./plan/rules";
+import { describeRules } from "./common/rules";
 import { gapSentence, keyFigures, penaltySentence, planAnnouncement, stoppedSentence } from "./plan/words";
 import { planSummaryBlocks } from "./plan/sheets";
 import { trainMetricsTable } from "./train/sheets";

@@ -56,10 +56,11 @@ describe("the followed job", () => {
   it("starts a view: one line per country, waiting, for a multi-country plan", () => {
     expect(single()).toEqual({ id: "j1", kind: "plan", status: "queued", progress: undefined, points: [] });
     const m = multi();
-    expect(m.lines).toEqual({ DE: { country: "DE", status: "waiting" }, FR: { country: "FR", status: "waiting" } });
-    expect(m.counts).toEqual({ countries: 2, finished: 0, running: 0 });
+    expect(m.partKey).toBe("country");
+    expect(m.lines).toEqual({ DE: { name: "DE", status: "waiting" }, FR: { name: "FR", status: "waiting" } });
+    expect(m.counts).toEqual({ total: 2, finished: 0, running: 0 });
     // countries only count for plans
-    expect(attachedView("t", "train", { status: "queued", countries: ["DE"] }).countries).toBeUndefined();
+    expect(attachedView("t", "train", { status: "queued", countries: ["DE"] }).parts).toBeUndefined();
   });
 
   it("folds progress into status, figures and chart points", () => {
@@ -88,15 +89,15 @@ describe("the followed job", () => {
     v = jobReducer(v, { type: "progress", id: "j1", message: progress({ country: "DE", child: "c-de", phase: "plan", generation: 0, of: 4, best: 10, mean: 5, feasible_share: 1 }) })!;
     v = jobReducer(v, { type: "progress", id: "j1", message: progress({ country: "FR", child: "c-fr", phase: "plan", generation: 0, of: 4, best: 100, mean: 50 }) })!;
     expect(v.status).toBe("running");
-    expect(v.lines!.DE).toEqual({ country: "DE", status: "running", child: "c-de", generation: 0, of: 4, best: 10, mean: 5, feasible_share: 1 });
+    expect(v.lines!.DE).toEqual({ name: "DE", status: "running", child: "c-de", generation: 0, of: 4, best: 10, mean: 5, feasible_share: 1 });
     expect(v.points).toEqual([{ generation: 0, best: 110, mean: 55 }]);
     // the shared model's training: the parent's progress, no line moves
     v = jobReducer(v, { type: "progress", id: "j1", message: progress({ phase: "train", generation: 1, of: 3 }) })!;
     expect(v.progress?.phase).toBe("train");
     expect(v.lines!.DE.generation).toBe(0);
-    v = jobReducer(v, { type: "country_finished", id: "j1", country: "DE", status: "failed", detail: "no products" })!;
+    v = jobReducer(v, { type: "part_finished", id: "j1", part: "DE", status: "failed", detail: "no products" })!;
     expect(v.lines!.DE).toMatchObject({ status: "failed", detail: "no products" });
-    v = jobReducer(v, { type: "counts", id: "j1", counts: { countries: 2, finished: 1, running: 1 } })!;
+    v = jobReducer(v, { type: "parent_record", id: "j1", progress: { phase: "countries", countries: 2, finished: 1, running: 1 } })!;
     expect(v.counts?.finished).toBe(1);
     // a polled record keeps the lines, takes the counts
     v = jobReducer(v, { type: "record", id: "j1", record: { status: "running", progress: { phase: "countries", countries: 2, finished: 2, running: 0 } } })!;
@@ -119,8 +120,65 @@ describe("the followed job", () => {
     expect(v.points.map((p) => p.best)).toEqual([1, 2, 3]);
     expect(v.lines!.DE).toMatchObject({ status: "succeeded", generation: 7, best: 300 });
     expect(v.lines!.FR).toMatchObject({ status: "failed", detail: "too few slots" });
-    expect(v.counts).toEqual({ countries: 2, finished: 2, running: 0 });
+    expect(v.counts).toEqual({ total: 2, finished: 2, running: 0 });
     expect(isActive(v)).toBe(false);
+  });
+
+  // the server's record of a scenarios job (engine's fan-out: server/kinds/fanout.py)
+  const scenarios = (progress?: Record<string, unknown>) =>
+    jobReducer(null, {
+      type: "attached",
+      id: "j1",
+      kind: "scenarios",
+      record: { status: "running", scenarios: [{ name: "Base" }, { name: "Deeper discounts" }, { name: "Own locks" }], ...(progress ? { progress } : {}) },
+    })!;
+
+  it("follows each scenario on its own line, never summed into one curve", () => {
+    let v = scenarios();
+    expect(v.partKey).toBe("scenario");
+    expect(v.parts).toEqual(["Base", "Deeper discounts", "Own locks"]);
+    v = jobReducer(v, { type: "progress", id: "j1", message: progress({ scenario: "Base", child: "c1", phase: "plan", generation: 2, of: 9, best: 10, mean: 5 }) })!;
+    v = jobReducer(v, { type: "progress", id: "j1", message: progress({ scenario: "Deeper discounts", child: "c2", phase: "plan", generation: 1, of: 9, best: 12, mean: 6 }) })!;
+    expect(v.lines!.Base).toMatchObject({ status: "running", child: "c1", generation: 2, best: 10 });
+    expect(v.lines!["Deeper discounts"]).toMatchObject({ generation: 1, best: 12 });
+    expect(v.curves!.Base).toHaveLength(1);
+    expect(v.points).toEqual([]);
+    // the parent's record: counts, each scenario's child and status; a line never goes back
+    v = jobReducer(v, {
+      type: "parent_record",
+      id: "j1",
+      progress: {
+        phase: "scenarios",
+        scenarios: 3,
+        finished: 1,
+        running: 1,
+        children: [
+          { scenario: "Base", job: "c1", status: "queued" },
+          { scenario: "Deeper discounts", job: "c2", status: "running" },
+          { scenario: "Own locks", job: "c3", status: "failed" },
+        ],
+      },
+    })!;
+    expect(v.counts).toEqual({ total: 3, finished: 1, running: 1 });
+    expect(v.lines!.Base.status).toBe("running");
+    expect(v.lines!["Own locks"]).toMatchObject({ status: "failed", child: "c3" });
+  });
+
+  it("reattaches to a scenarios job from its record, and ends with each scenario's outcome", () => {
+    let v = scenarios({ phase: "scenarios", scenarios: 3, finished: 1, running: 2, children: [{ scenario: "Base", job: "c1", status: "succeeded" }] });
+    expect(v.lines!.Base).toEqual({ name: "Base", status: "succeeded", child: "c1" });
+    expect(v.lines!["Own locks"].status).toBe("waiting");
+    const result = {
+      comparison: [],
+      scenarios: [
+        { scenario: "Base", status: "succeeded", generations_run: 9, objective: 120 },
+        { scenario: "Deeper discounts", status: "succeeded", generations_run: 7, objective: 130 },
+        { scenario: "Own locks", status: "failed", error: { code: "infeasible", detail: "product 'P1' is locked twice" } },
+      ],
+    };
+    v = jobReducer(v, { type: "finished", id: "j1", status: "succeeded", record: { id: "j1", kind: "scenarios", status: "succeeded", result } as JobRecord })!;
+    expect(v.lines!["Deeper discounts"]).toMatchObject({ status: "succeeded", generation: 7, best: 130 });
+    expect(v.lines!["Own locks"]).toMatchObject({ status: "failed", detail: "product 'P1' is locked twice" });
   });
 
   it("keeps the live points when the result has no convergence, and takes the record's final status", () => {

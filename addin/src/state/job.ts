@@ -1,11 +1,11 @@
 /**
  * The followed job as the pane shows it, as pure functions: state in, event in, state out.
- * `jobReducer` folds every event of a job's life (created, record polled, progress, a country's
- * end, the gathered result) into one `JobView`; the hook only wires the socket to it. Events of
+ * `jobReducer` folds every event of a job's life (created, record polled, progress, a part's end
+ * (a country's, a scenario's), the gathered result) into one `JobView`; the hook only wires the socket to it. Events of
  * another job than the one shown are ignored, so a late message of an old job changes nothing.
  */
 import { isTerminal } from "../api/types";
-import type { Cell, CountryOutcome, JobKind, JobProgress, JobRecord, JobStatus, PlanResult, Table, WsProgressMessage } from "../api/types";
+import type { Cell, JobKind, JobProgress, JobRecord, JobStatus, PlanResult, ScenariosResult, Table, WsProgressMessage } from "../api/types";
 
 export interface ConvergencePoint {
   generation: number;
@@ -13,10 +13,17 @@ export interface ConvergencePoint {
   mean: number | null;
 }
 
-/** One country of a running multi-country plan, from the events re-published for its child job. */
-export interface CountryLine {
-  country: string;
-  /** "waiting" until its first event (queued behind other countries, or the model is training) */
+/**
+ * A job that fans out into child jobs: a multi-country plan (one per country) or a scenarios
+ * job (one plan per scenario). The children's events come re-published on the parent, each
+ * naming its part under this key (`country` or `scenario`).
+ */
+export type PartKey = "country" | "scenario";
+
+/** One part of a running parent job, from the events re-published for its child job. */
+export interface PartLine {
+  name: string;
+  /** "waiting" until its first event (queued behind other parts, or the model is training) */
   status: JobStatus | "waiting";
   child?: string;
   generation?: number;
@@ -27,9 +34,9 @@ export interface CountryLine {
   detail?: string;
 }
 
-/** The parent job's own progress record: how many countries are done. */
-export interface CountryCounts {
-  countries: number;
+/** The parent job's own progress record: how many parts are done. */
+export interface PartCounts {
+  total: number;
   finished: number;
   running: number;
 }
@@ -40,25 +47,28 @@ export interface JobView {
   status: JobStatus;
   progress?: JobProgress | null;
   points: ConvergencePoint[];
-  /** multi-country plans only */
-  countries?: string[];
-  lines?: Record<string, CountryLine>;
+  /** parent jobs only: their parts (countries, scenarios), in order, and what they are */
+  parts?: string[];
+  partKey?: PartKey;
+  lines?: Record<string, PartLine>;
   curves?: Record<string, ConvergencePoint[]>;
-  counts?: CountryCounts;
+  counts?: PartCounts;
 }
+
+type Attachable = Pick<JobRecord, "status" | "progress" | "countries" | "scenarios">;
 
 export type JobEvent =
   /** a job was created (or found running again): a fresh view */
-  | { type: "attached"; id: string; kind: JobKind; record: Pick<JobRecord, "status" | "progress" | "countries"> }
+  | { type: "attached"; id: string; kind: JobKind; record: Attachable }
   /** a job found already finished when the pane reopened */
   | { type: "found_finished"; id: string; kind: JobKind; record: Pick<JobRecord, "status" | "progress"> }
   /** the job's record (socket state message or a poll) */
   | { type: "record"; id: string; record: Pick<JobRecord, "status" | "progress"> }
   | { type: "progress"; id: string; message: WsProgressMessage }
-  /** one country's child job ended */
-  | { type: "country_finished"; id: string; country: string; status: JobStatus; detail?: string }
-  /** the parent's "k of n countries finished", read from its record */
-  | { type: "counts"; id: string; counts: CountryCounts }
+  /** one part's child job ended */
+  | { type: "part_finished"; id: string; part: string; status: JobStatus; detail?: string }
+  /** the parent's record, polled: "k of n finished" and each part's child and status */
+  | { type: "parent_record"; id: string; progress: JobProgress | null | undefined }
   /** the job ended: its final record when it could be read */
   | { type: "finished"; id: string; status: JobStatus; record?: JobRecord };
 
@@ -120,42 +130,68 @@ export function combinedPoints(curves: Record<string, ConvergencePoint[]>): Conv
   });
 }
 
-export const countsFrom = (p: JobProgress | null | undefined): CountryCounts | undefined =>
-  p && p.phase === "countries" && typeof p.countries === "number"
-    ? { countries: p.countries, finished: Number(p.finished ?? 0), running: Number(p.running ?? 0) }
-    : undefined;
+/** A parent's progress record ({"phase": "countries" | "scenarios", <phase>: n, finished, running, children}). */
+export function countsFrom(p: JobProgress | null | undefined): PartCounts | undefined {
+  if (!p || (p.phase !== "countries" && p.phase !== "scenarios")) return undefined;
+  const total = p[p.phase];
+  return typeof total === "number" ? { total, finished: Number(p.finished ?? 0), running: Number(p.running ?? 0) } : undefined;
+}
+
+/** Each part's child job and status from a parent's progress record (what a reopened pane starts from). */
+export function childrenFrom(p: JobProgress | null | undefined, key: PartKey): { name: string; child: string; status: JobStatus }[] {
+  const list = p && Array.isArray(p.children) ? (p.children as Record<string, unknown>[]) : [];
+  return list
+    .filter((c) => c && typeof c[key] === "string" && typeof c.job === "string" && typeof c.status === "string")
+    .map((c) => ({ name: c[key] as string, child: c.job as string, status: c.status as JobStatus }));
+}
+
+/** The parts of a parent job's record: a multi-country plan's countries, a scenarios job's scenarios. */
+export function partsOf(kind: JobKind, record: Pick<JobRecord, "countries" | "scenarios">): { key: PartKey; names: string[] } | undefined {
+  if (kind === "plan" && Array.isArray(record.countries) && record.countries.length) return { key: "country", names: record.countries };
+  if (kind === "scenarios" && Array.isArray(record.scenarios) && record.scenarios.length)
+    return { key: "scenario", names: record.scenarios.map((s, i) => (typeof s?.name === "string" ? s.name : `Scenario ${i + 1}`)) };
+  return undefined;
+}
 
 /** The countries of a multi-country plan's record (undefined: one catalogue). */
 export function countriesOf(kind: JobKind, record: Pick<JobRecord, "countries">): string[] | undefined {
-  return kind === "plan" && Array.isArray(record.countries) && record.countries.length ? record.countries : undefined;
+  const parts = partsOf(kind, record);
+  return parts?.key === "country" ? parts.names : undefined;
 }
 
 /** A new view of a job that was just created or found running. */
-export function attachedView(id: string, kind: JobKind, record: Pick<JobRecord, "status" | "progress" | "countries">): JobView {
-  const countries = countriesOf(kind, record);
-  return {
-    id,
-    kind,
-    status: record.status ?? "queued",
-    progress: record.progress,
-    points: [],
-    ...(countries
-      ? {
-          countries,
-          lines: Object.fromEntries(countries.map((c) => [c, { country: c, status: "waiting" as const }])),
-          curves: {},
-          counts: countsFrom(record.progress),
-        }
-      : {}),
-  };
+export function attachedView(id: string, kind: JobKind, record: Attachable): JobView {
+  const parts = partsOf(kind, record);
+  const view: JobView = { id, kind, status: record.status ?? "queued", progress: record.progress, points: [] };
+  if (!parts) return view;
+  const lines = Object.fromEntries(parts.names.map((c) => [c, { name: c, status: "waiting" as const }]));
+  return withChildren(
+    { ...view, parts: parts.names, partKey: parts.key, lines, curves: {}, counts: countsFrom(record.progress) },
+    record.progress,
+  );
 }
 
-/** A country's event folded into the job view (line, curve, summed chart points). */
-function withCountryEvent(j: JobView, msg: WsProgressMessage): JobView {
-  const country = String(msg.country);
-  const old = j.lines?.[country] ?? { country, status: "waiting" as const };
+const ORDER: Record<PartLine["status"], number> = { waiting: 0, queued: 1, running: 2, succeeded: 3, failed: 3, cancelled: 3 };
+
+/** The parent record's children folded into the lines: a line only moves forward (waiting → running → done). */
+function withChildren(j: JobView, progress: JobProgress | null | undefined): JobView {
+  if (!j.partKey || !j.lines) return j;
+  const children = childrenFrom(progress, j.partKey);
+  if (!children.length) return j;
+  const lines = { ...j.lines };
+  for (const c of children) {
+    const old = lines[c.name] ?? { name: c.name, status: "waiting" as const };
+    lines[c.name] = { ...old, child: c.child, status: ORDER[c.status] > ORDER[old.status] ? c.status : old.status };
+  }
+  return { ...j, lines };
+}
+
+/** A part's event folded into the job view (line, curve, and for countries the summed chart points). */
+function withPartEvent(j: JobView, msg: WsProgressMessage): JobView {
+  const name = String(msg[j.partKey!]);
+  const old = j.lines?.[name] ?? { name, status: "waiting" as const };
   const pt = pointFrom(msg);
-  const line: CountryLine = {
+  const line: PartLine = {
     ...old,
     status: old.status === "waiting" || old.status === "queued" ? "running" : old.status,
     child: typeof msg.child === "string" ? msg.child : old.child,
@@ -164,22 +200,40 @@ function withCountryEvent(j: JobView, msg: WsProgressMessage): JobView {
     ...(pt ? { best: pt.best, mean: pt.mean } : {}),
     ...(typeof msg.feasible_share === "number" ? { feasible_share: msg.feasible_share } : {}),
   };
-  const curves = pt ? { ...j.curves, [country]: addPoint(j.curves?.[country] ?? [], pt) } : j.curves ?? {};
+  const curves = pt ? { ...j.curves, [name]: addPoint(j.curves?.[name] ?? [], pt) } : j.curves ?? {};
   return {
     ...j,
     status: j.status === "queued" ? "running" : j.status,
-    lines: { ...j.lines, [country]: line },
+    lines: { ...j.lines, [name]: line },
     curves,
-    points: pt ? combinedPoints(curves) : j.points,
+    // countries add up to one catalogue; scenarios are alternatives, never summed
+    points: pt && j.partKey === "country" ? combinedPoints(curves) : j.points,
   };
 }
 
-/** The final per-country state from the gathered result. */
-function linesFromResult(countries: CountryOutcome[], old: Record<string, CountryLine> = {}): Record<string, CountryLine> {
-  const lines: Record<string, CountryLine> = { ...old };
-  for (const c of countries) {
-    const prev = lines[c.country] ?? { country: c.country, status: c.status };
-    lines[c.country] = {
+/** A finished part from the gathered result (a country's outcome or a scenario's). */
+interface PartOutcome {
+  name: string;
+  status: JobStatus;
+  generations_run?: number | null;
+  objective?: number | null;
+  error?: { detail?: string | null } | null;
+}
+
+function outcomesOf(j: JobView, record: JobRecord | undefined): PartOutcome[] {
+  const result = record?.result as (PlanResult & ScenariosResult) | undefined;
+  if (!result) return [];
+  if (j.partKey === "country") return (result.countries ?? []).map((c) => ({ ...c, name: c.country }));
+  if (j.partKey === "scenario") return (result.scenarios ?? []).map((s) => ({ ...s, name: s.scenario }));
+  return [];
+}
+
+/** The final state of each part from the gathered result. */
+function linesFromResult(outcomes: PartOutcome[], old: Record<string, PartLine> = {}): Record<string, PartLine> {
+  const lines: Record<string, PartLine> = { ...old };
+  for (const c of outcomes) {
+    const prev = lines[c.name] ?? { name: c.name, status: c.status };
+    lines[c.name] = {
       ...prev,
       status: c.status,
       ...(typeof c.generations_run === "number" ? { generation: c.generations_run } : {}),
@@ -193,9 +247,10 @@ function linesFromResult(countries: CountryOutcome[], old: Record<string, Countr
 const running = (s: JobStatus): JobStatus => (s === "queued" ? "running" : s);
 
 function progressed(j: JobView, msg: WsProgressMessage): JobView {
-  if (j.countries) {
-    if (typeof msg.country === "string" && msg.country) return withCountryEvent(j, msg);
-    // the model every country plans with, trained first when there is no champion
+  if (j.partKey) {
+    const part = msg[j.partKey];
+    if (typeof part === "string" && part) return withPartEvent(j, msg);
+    // the model every part plans with, trained first when there is no champion
     return { ...j, status: running(j.status), progress: msg };
   }
   return { ...j, status: running(j.status), progress: msg, points: addPoint(j.points, pointFrom(msg)) };
@@ -204,14 +259,14 @@ function progressed(j: JobView, msg: WsProgressMessage): JobView {
 function finished(j: JobView, status: JobStatus, record: JobRecord | undefined): JobView {
   const planResult = j.kind === "plan" ? (record?.result as PlanResult | undefined) : undefined;
   const conv = pointsFromTable(planResult?.convergence);
-  const outcomes = planResult?.countries;
+  const outcomes = outcomesOf(j, record);
   const counts = countsFrom(record?.progress);
   return {
     ...j,
     status,
     progress: record?.progress ?? j.progress,
     points: conv.length ? conv : j.points,
-    ...(outcomes?.length ? { lines: linesFromResult(outcomes, j.lines) } : {}),
+    ...(outcomes.length ? { lines: linesFromResult(outcomes, j.lines) } : {}),
     ...(counts ? { counts } : {}),
   };
 }
@@ -224,8 +279,8 @@ export function jobReducer(view: JobView | null, event: JobEvent): JobView | nul
   if (!view || view.id !== event.id) return view;
   switch (event.type) {
     case "record":
-      return view.countries
-        ? { ...view, status: event.record.status, counts: countsFrom(event.record.progress) ?? view.counts }
+      return view.partKey
+        ? withChildren({ ...view, status: event.record.status, counts: countsFrom(event.record.progress) ?? view.counts }, event.record.progress)
         : {
             ...view,
             status: event.record.status,
@@ -234,14 +289,14 @@ export function jobReducer(view: JobView | null, event: JobEvent): JobView | nul
           };
     case "progress":
       return progressed(view, event.message);
-    case "country_finished": {
+    case "part_finished": {
       if (!view.lines) return view;
-      const old = view.lines[event.country] ?? { country: event.country, status: "waiting" as const };
+      const old = view.lines[event.part] ?? { name: event.part, status: "waiting" as const };
       const line = { ...old, status: event.status, ...(event.detail ? { detail: event.detail } : {}) };
-      return { ...view, lines: { ...view.lines, [event.country]: line } };
+      return { ...view, lines: { ...view.lines, [event.part]: line } };
     }
-    case "counts":
-      return { ...view, counts: event.counts };
+    case "parent_record":
+      return withChildren({ ...view, counts: countsFrom(event.progress) ?? view.counts }, event.progress);
     case "finished":
       return finished(view, event.status, event.record);
   }

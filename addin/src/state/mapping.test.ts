@@ -45,9 +45,26 @@ describe("mapping tables to roles", () => {
     expect(roleFromHeader(undefined)).toBeUndefined();
   });
 
+  it("guesses the rule tables and the planner's plan by their exact names only, never the pane's own sheets", () => {
+    const sheet = (name: string, columns: string[] = []) => ({ ...src(name), columns });
+    const m = autoMap([sheet("history"), sheet("products"), sheet("Brand limits"), sheet("Locks"), sheet("Keep apart"), sheet("My plan")]);
+    expect(m).toMatchObject({
+      brand_limits: { name: "Brand limits" },
+      locks: { name: "Locks" },
+      page_conflicts: { name: "Keep apart" },
+      plan: { name: "My plan" },
+      // "Brand limits" holds the word "limits", but its own role's exact name comes first
+      category_limits: null,
+    });
+    // part of a name is not enough for a rule table ("Blocks" holds "locks"), nor a header
+    expect(autoMap([sheet("Blocks"), sheet("Sheet9", ["page", "slot", "product_id", "discount"])])).toMatchObject({ locks: null, plan: null, history: null });
+    // Folio's own output sheets and tables are never taken for an input
+    expect(autoMap([sheet("Folio Plan", ["page", "slot", "product_id"]), sheet("Folio history"), { source: { kind: "table" as const, name: "FolioPlan" }, label: "t" }])).toEqual(EMPTY_MAPPING);
+  });
+
   it("round-trips through the keys a workbook remembers", () => {
-    const m = { ...EMPTY_MAPPING, history: { kind: "table" as const, name: "History" }, products: { kind: "range" as const, sheet: "My sheet", address: "A1:B2" } };
-    expect(mappingKeys(m)).toEqual({ history: "table:History", products: "range:My sheet!A1:B2" });
+    const m = { ...EMPTY_MAPPING, history: { kind: "table" as const, name: "History" }, products: { kind: "range" as const, sheet: "My sheet", address: "A1:B2" }, plan: { kind: "range" as const, sheet: "Draft", address: "B2:E40" } };
+    expect(mappingKeys(m)).toEqual({ history: "table:History", products: "range:My sheet!A1:B2", plan: "range:Draft!B2:E40" });
     expect(mappingFromKeys(mappingKeys(m))).toEqual(m);
     expect(mappingFromKeys({ history: "bogus", slots: 3 })).toEqual(EMPTY_MAPPING);
   });
@@ -59,14 +76,17 @@ describe("mapping tables to roles", () => {
 });
 
 describe("what a run needs", () => {
-  it("asks for the history first, then the products for a plan", () => {
+  it("asks for the history first, then the products for a plan, then the planner's plan for a score", () => {
     const none = missingForRun(EMPTY_MAPPING, "browser");
-    expect(Object.keys(none).sort()).toEqual(["explore", "plan", "train"]);
+    expect(Object.keys(none).sort()).toEqual(["explore", "plan", "scenarios", "score", "train"]);
     expect(none.train).toMatch(/^Load your sales history first/);
     expect(missingForRun(EMPTY_MAPPING, "excel").plan).toMatch(/Choose the table that holds your sales history/);
     const history = { ...EMPTY_MAPPING, history: { kind: "sheet" as const, name: "h" } };
-    expect(missingForRun(history, "browser")).toEqual({ plan: expect.stringMatching(/candidate products/) });
-    expect(missingForRun({ ...history, products: { kind: "sheet", name: "p" } }, "browser")).toEqual({});
+    const products = expect.stringMatching(/candidate products/);
+    expect(missingForRun(history, "browser")).toEqual({ plan: products, scenarios: products, score: products });
+    const both = { ...history, products: { kind: "sheet" as const, name: "p" } };
+    expect(missingForRun(both, "browser")).toEqual({ score: expect.stringMatching(/^Score needs your own plan/) });
+    expect(missingForRun({ ...both, plan: { kind: "sheet", name: "mine" } }, "browser")).toEqual({});
   });
 });
 

@@ -13,6 +13,9 @@ export interface SettingsForm {
   time_limit_s: string;
   stagnation_generations: string;
   seed: string;
+  /** rules planners add (empty: not used) */
+  max_same_category_per_page: string;
+  min_margin: string;
 }
 
 export type SettingsField = keyof SettingsForm;
@@ -73,6 +76,8 @@ export const DEFAULT_SETTINGS: SettingsForm = {
   time_limit_s: "60",
   stagnation_generations: "30",
   seed: "42",
+  max_same_category_per_page: "",
+  min_margin: "",
 };
 
 const OBJECTIVES: Objective[] = ["profit", "revenue", "units"];
@@ -138,6 +143,7 @@ export function validateSettings(form: SettingsForm): { settings?: PlanSettings;
     intIn(form.stagnation_generations, 0, 100_000, "Stop when stuck after"),
   );
   const seed = take("seed", intIn(form.seed, 0, 2 ** 32 - 1, "Seed"));
+  const rules = ruleSettings(form, errors);
   if (Object.keys(errors).length > 0) return { errors };
   return {
     errors,
@@ -153,8 +159,25 @@ export function validateSettings(form: SettingsForm): { settings?: PlanSettings;
       time_limit_s: timeLimit!,
       stagnation_generations: stagnation!,
       seed: seed!,
+      ...rules,
     },
   };
+}
+
+/** The optional rule settings: absent when left empty, else checked like the others. */
+function ruleSettings(form: Pick<SettingsForm, "max_same_category_per_page" | "min_margin">, errors: SettingsErrors): Partial<PlanSettings> {
+  const out: Partial<PlanSettings> = {};
+  if (form.max_same_category_per_page.trim()) {
+    const n = intIn(form.max_same_category_per_page, 1, 1000, "At most per page");
+    if (typeof n === "string") errors.max_same_category_per_page = n;
+    else out.max_same_category_per_page = n;
+  }
+  if (form.min_margin.trim()) {
+    const n = numIn(form.min_margin, -100, 99, "Minimum margin");
+    if (typeof n === "string") errors.min_margin = n;
+    else out.min_margin = Math.round(n * 100) / 10000;
+  }
+  return out;
 }
 
 /** The field messages a server's refusal carries: bad settings by field, an unknown country. */

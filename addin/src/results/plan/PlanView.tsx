@@ -6,12 +6,12 @@
 import type { ComponentType } from "react";
 import type { PlanResult } from "../../api/types";
 import type { ResultContext, ResultViewProps } from "../kind";
-import { BusinessCaseView } from "./BusinessCase";
+import { BusinessCaseView } from "../common/BusinessCase";
 import { CountryTable } from "./CountryTable";
 import { KeyNumbers } from "./KeyNumbers";
-import { PlanRows } from "./PlanRows";
-import { describeRules } from "./rules";
-import { RulesList } from "./RulesList";
+import { PlanRows } from "../common/PlanRows";
+import { describeRules } from "../common/rules";
+import { RulesList } from "../common/RulesList";
 
 export interface PlanSection {
   id: string;

@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { BusinessCase, PlanResult } from "../../api/types";
-import { caseFigures, caseHeadline, countryCases, fmtLift, headlineSentence, lastCatalogueWords } from "./businessCase";
+import { caseFigures, caseHeadline, countryCases, fmtLift, headlineSentence, lastCatalogueWords } from "../common/businessCase";
 import { PlanView } from "./PlanView";
 import { businessCaseBlocks, planSummaryBlocks } from "./sheets";
 

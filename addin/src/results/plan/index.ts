@@ -6,13 +6,13 @@
  */
 import type { PlanResult } from "../../api/types";
 import type { ResultKind } from "../kind";
+import { BUSINESS_SHEET } from "../common/caseSheets";
 import { CONVERGENCE_CHART, ConvergenceSink } from "./convergenceSink";
 import { PlanView } from "./PlanView";
 import { PLAN_FORMATS, businessCaseBlocks, planSummaryBlocks } from "./sheets";
 import { planAnnouncement } from "./words";
 
-/** The pane's sheets carry "Folio" in their names, so a planner's own "Business case" sheet is never replaced. */
-export const BUSINESS_SHEET = "Folio Business case";
+export { BUSINESS_SHEET };
 
 export const planKind: ResultKind<PlanResult> = {
   label: "Plan",

@@ -5,11 +5,11 @@
  * live best relates to the final profit (the anomaly penalty).
  */
 import type { CountryOutcome, PlanResult } from "../../api/types";
-import { fmtInt, fmtMoney, fmtPct, isNum } from "../../components/format";
-import { describeRules } from "./rules";
+import { fmtPct, fmtTotal, isNum } from "../../components/format";
+import { describeRules } from "../common/rules";
 
 /** Totals: cents while they matter, whole units from 10,000 on (2,873,456: a planner reads every digit). */
-export const fmtTotal = (v: unknown) => (isNum(v) && Math.abs(v) >= 10_000 ? fmtInt(v) : fmtMoney(v));
+export { fmtTotal };
 
 /** Gap to the bound as a share: how far below what is possible the plan is. */
 export function boundGap(c: Pick<CountryOutcome, "bound" | "bound_gap" | "objective">): number | null {

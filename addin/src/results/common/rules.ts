@@ -50,9 +50,19 @@ function describeCountryRules(rules: RuleReport[]): RuleLine[] {
       };
       continue;
     }
+    if (r.label) {
+      // a rule unit that says itself in words (engine.plan.rules): shown as it is
+      const detail = [r.value_text, r.limit_text ? `(limit ${r.limit_text})` : ""].filter(Boolean).join(" ");
+      lines.push({ label: r.label, detail, kept: r.kept });
+      continue;
+    }
     switch (r.rule) {
       case "unique_products":
-        lines.push({ label: "Each product at most once", detail: `max ${fmtCell(r.value as Cell)} per product`, kept: r.kept });
+        lines.push({
+          label: "Each product at most once",
+          detail: r.kept ? `max ${fmtCell(r.value as Cell)} per product` : `a product placed ${fmtCell(r.value as Cell)} times`,
+          kept: r.kept,
+        });
         break;
       case "one_product_per_slot":
         lines.push({ label: "One product per slot", detail: "", kept: r.kept });

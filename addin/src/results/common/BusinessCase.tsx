@@ -6,11 +6,10 @@
  */
 import type { PlanResult } from "../../api/types";
 import { Explain } from "../../components/Explain";
-import { fmtInt, isNum } from "../../components/format";
+import { fmtInt, fmtTotal, isNum } from "../../components/format";
 import { GLOSSARY } from "../glossary";
 import { caseFigures, caseHeadline, countryCases, fmtLift, headlineSentence, lastCatalogueWords, objectiveOf } from "./businessCase";
 import type { CaseFigure, CaseValue } from "./businessCase";
-import { fmtTotal } from "./words";
 
 const liftClass = (v: number | null) => (v === null ? "" : v >= 0 ? " case-lift--up" : " case-lift--down");
 
@@ -96,7 +95,8 @@ function CountryCases({ result }: { result: PlanResult }) {
   );
 }
 
-export function BusinessCaseView({ result }: { result: PlanResult }) {
+/** `subject`: what "the plan" is called in the headline ("this plan"; a scored plan's view: "Folio's plan"). */
+export function BusinessCaseView({ result, subject }: { result: PlanResult; subject?: string }) {
   const c = result.business_case!;
   const multi = !!c.countries?.length;
   const head = caseHeadline(c, objectiveOf(result));
@@ -113,11 +113,12 @@ export function BusinessCaseView({ result }: { result: PlanResult }) {
               {fmtLift(head.lift)}
             </span>
             <span className="case__lift-what">
-              {head.figure} over the last catalogue{multi ? "s" : ""}
+              {head.figure}
+              {subject ? ` of ${subject}` : ""} over the last catalogue{multi ? "s" : ""}
               <Explain term={GLOSSARY.lift.term} text={GLOSSARY.lift.text} testId="explain-lift" />
             </span>
           </div>
-          <p className="case__sentence">{headlineSentence(head, multi)}</p>
+          <p className="case__sentence">{headlineSentence(head, multi, subject)}</p>
         </div>
       ) : (
         <p className="notice" data-testid="case-no-lift">

@@ -6,8 +6,7 @@
  * sheet both read these, so they say the same thing.
  */
 import type { BusinessCase, CaseOption, Cell, PlanResult } from "../../api/types";
-import { fmtInt, isNum } from "../../components/format";
-import { fmtTotal } from "./words";
+import { fmtInt, fmtTotal, isNum } from "../../components/format";
 
 export type Figure = "profit" | "revenue" | "units";
 export const FIGURES: readonly Figure[] = ["profit", "revenue", "units"];
@@ -82,15 +81,15 @@ export function caseHeadline(c: BusinessCase, objective?: unknown): CaseHeadline
 }
 
 /** The headline in one sentence: how much more (or less) the plan brings than the last catalogue. */
-export function headlineSentence(h: CaseHeadline, multi = false): string {
+export function headlineSentence(h: CaseHeadline, multi = false, subject = "this plan"): string {
   const last = multi ? "the last catalogues" : "the last catalogue";
   if (h.difference === null) return `${fmtLift(h.lift)} ${NOUN[h.figure]} over ${last}.`;
   const amount = h.figure === "units" ? fmtInt(Math.abs(h.difference)) : fmtTotal(Math.abs(h.difference));
   const more = h.difference >= 0 ? "more" : "less";
   const verb = { profit: "earn", revenue: "take", units: "sell" }[h.figure];
   return h.expected
-    ? `Corrected for the search's optimism, this plan is expected to ${verb} ${amount} ${more} ${NOUN[h.figure]} than ${last} on the same layout.`
-    : `On the same layout, the forecast gives this plan ${amount} ${more} ${NOUN[h.figure]} than ${last}.`;
+    ? `Corrected for the search's optimism, ${subject} is expected to ${verb} ${amount} ${more} ${NOUN[h.figure]} than ${last} on the same layout.`
+    : `On the same layout, the forecast gives ${subject} ${amount} ${more} ${NOUN[h.figure]} than ${last}.`;
 }
 
 const plural = (n: number, one: string, many: string) => `${fmtInt(n)} ${n === 1 ? one : many}`;
