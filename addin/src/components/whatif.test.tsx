@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { ApiClient } from "../api/client";
 import { ApiError } from "../api/errors";
@@ -63,7 +63,18 @@ function fakeServer() {
   return { api, services, handlers, jobs };
 }
 
-async function loaded(adapter = new BrowserAdapter()) {
+/** A browser storage of its own per test: what one test keeps (scenario drafts, the job) is not the next one's. */
+function memoryStorage(init: Record<string, string> = {}) {
+  const items = new Map(Object.entries(init));
+  return {
+    items,
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+    removeItem: (k: string) => void items.delete(k),
+  };
+}
+
+async function loaded(adapter = new BrowserAdapter(memoryStorage())) {
   const server = fakeServer();
   render(<App adapter={adapter} services={server.services} />);
   await waitFor(() => expect(screen.getByTestId("health")).toHaveTextContent("Connected"));
@@ -187,8 +198,21 @@ describe("what-if scenarios", () => {
     expect(api.createJob).toHaveBeenCalledTimes(1);
   });
 
+  it("keeps the drafts with the workbook: a reopened pane finds them", async () => {
+    const storage = memoryStorage();
+    await loaded(new BrowserAdapter(storage));
+    fireEvent.click(screen.getByTestId("open-scenarios"));
+    fireEvent.change(screen.getAllByTestId("scenario-name")[1], { target: { value: "Forty off" } });
+    await waitFor(() => expect(storage.items.get("folio.page.folio.scenarios")).toContain("Forty off"));
+    cleanup();
+    await loaded(new BrowserAdapter(storage));
+    fireEvent.click(screen.getByTestId("open-scenarios"));
+    expect(screen.getAllByTestId("scenario-name").map((i) => (i as HTMLInputElement).value)).toEqual(["As set", "Forty off"]);
+    expect(screen.getAllByTestId("scenario-what")[1]).toHaveTextContent("discounts 0, 10, 20, 30, 40 %");
+  });
+
   it("reattaches to a running scenarios job from the parent's record", async () => {
-    const adapter = new BrowserAdapter();
+    const adapter = new BrowserAdapter(memoryStorage());
     await adapter.saveSetting("folio.job", { id: "job-9", kind: "scenarios" });
     const server = fakeServer();
     server.jobs.set("job-9", {

@@ -52,7 +52,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   const { api } = conn;
   const settings = usePlanSettings();
   const forecastSettings = useTrainSettings();
-  const scenarios = useScenarios();
+  const scenarios = useScenarios(adapter);
 
   /** Results where planners want them: sheets with formatted tables and native charts. */
   const writeResult = useCallback(

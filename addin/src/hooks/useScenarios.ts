@@ -1,12 +1,13 @@
 /**
  * The scenarios the planner drafts (state/scenarios.ts): the editor's open state, the drafts
  * and their messages, the check before a run, and a server's refusal shown under the field it
- * names (`scenarios[1].discount_levels`).
+ * names (`scenarios[1].discount_levels`). The drafts are kept with the workbook (document
+ * settings in Excel, the browser's storage on the page), so a closed pane finds them again.
  */
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { Problem, RuleTable } from "../api/types";
-import type { TableSource } from "../office/adapter";
-import { MAX_SCENARIOS, checkScenarios, newScenario, startingScenarios } from "../state/scenarios";
+import type { TableSource, WorkbookAdapter } from "../office/adapter";
+import { MAX_SCENARIOS, checkScenarios, newScenario, savedDrafts, startingScenarios } from "../state/scenarios";
 import type { CheckedScenario, ScenarioDraft, ScenarioErrors, ScenarioField, TableChoice } from "../state/scenarios";
 import type { SettingsForm } from "../state/planSettings";
 
@@ -18,10 +19,37 @@ export const SCENARIOS_PROBLEM: Problem = {
 
 const NO_ERRORS: ScenarioErrors = { scenarios: {} };
 
-export function useScenarios() {
+/** Key of the drafts in the workbook's settings (page: the browser's storage). */
+export const SETTING_SCENARIOS = "folio.scenarios";
+
+export function useScenarios(adapter: WorkbookAdapter) {
   const [open, setOpen] = useState(false);
   const [drafts, setDrafts] = useState<ScenarioDraft[]>([]);
   const [errors, setErrors] = useState<ScenarioErrors>(NO_ERRORS);
+
+  // the drafts this workbook keeps, then every change kept (a read-only workbook: this session only)
+  const loaded = useRef(false);
+  useEffect(() => {
+    let alive = true;
+    adapter
+      .loadSetting<unknown>(SETTING_SCENARIOS)
+      .then((saved) => {
+        if (!alive) return;
+        const kept = savedDrafts(saved);
+        if (kept.length) setDrafts((d) => (d.length ? d : kept));
+      })
+      .catch(() => {})
+      .finally(() => {
+        loaded.current = true;
+      });
+    return () => {
+      alive = false;
+    };
+  }, [adapter]);
+  useEffect(() => {
+    if (!loaded.current || !drafts.length) return;
+    adapter.saveSetting(SETTING_SCENARIOS, drafts).catch(() => {});
+  }, [adapter, drafts]);
 
   /** Open the editor; the first time with two scenarios to start from (the plan as set, one deeper discount). */
   const show = useCallback((base: SettingsForm) => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { locateKey } from "./dataset";
 import { DEFAULT_SETTINGS, validateSettings } from "./planSettings";
-import { checkScenarios, deeperLevels, describeDraft, newScenario, startingScenarios } from "./scenarios";
+import { checkScenarios, deeperLevels, describeDraft, newScenario, savedDrafts, startingScenarios } from "./scenarios";
 import type { ScenarioDraft } from "./scenarios";
 
 let n = 0;
@@ -61,6 +61,16 @@ describe("what-if scenarios as drafted", () => {
       [blank]: { name: "Give the scenario a name", max_discounted_share: "Max discounted share must be a number" },
       [b]: { locks: "That table is no longer in the workbook" },
     });
+  });
+
+  it("reads drafts a workbook kept, dropping what does not fit", () => {
+    const kept = [
+      { id: "a", name: "A", changes: { min_margin: "20", population: "9", objective: 3 }, tables: { locks: "sheet:L", history: "sheet:H" } },
+      { id: "b", name: 7, changes: {}, tables: {} },
+      "junk",
+    ];
+    expect(savedDrafts(kept)).toEqual([{ id: "a", name: "A", changes: { min_margin: "20" }, tables: { locks: "sheet:L" } }]);
+    expect(savedDrafts({ not: "a list" })).toEqual([]);
   });
 
   it("says what a scenario changes in a few words", () => {

@@ -165,3 +165,21 @@ export function describeDraft(d: ScenarioDraft, sourceLabel: (key: string) => st
   }
   return parts.length ? parts.join(" · ") : "as set above";
 }
+
+/** Drafts as a workbook kept them: well-formed ones only (a hand-edited or older setting is dropped). */
+export function savedDrafts(saved: unknown): ScenarioDraft[] {
+  if (!Array.isArray(saved)) return [];
+  const text = (v: unknown) => typeof v === "string";
+  const out = saved.filter(
+    (d): d is ScenarioDraft =>
+      !!d && typeof d === "object" && text(d.id) && text(d.name) && !!d.changes && typeof d.changes === "object" && !!d.tables && typeof d.tables === "object",
+  );
+  return out
+    .slice(0, MAX_SCENARIOS)
+    .map((d) => ({
+      id: d.id,
+      name: d.name,
+      changes: Object.fromEntries(Object.entries(d.changes).filter(([k, v]) => (SCENARIO_FIELDS as readonly string[]).includes(k) && text(v))),
+      tables: Object.fromEntries(Object.entries(d.tables).filter(([k, v]) => (RULE_TABLES as readonly string[]).includes(k) && text(v))),
+    }));
+}
