@@ -76,25 +76,33 @@ def _cpu_seconds(pid: int) -> tuple[int, float]:
     return int(fields[2]), sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def _worker_cpu(app) -> float | None:
-    """CPU seconds the runner's worker processes have used so far (from /proc), or None: the
-    embedded pool's processes, or every process of the Celery workers' process groups (each
+def _worker_cpu(app) -> dict[int, float] | None:
+    """CPU seconds each of the runner's worker processes has used so far (from /proc), or None:
+    the embedded pool's processes, or every process of the Celery workers' process groups (each
     worker runs in a session of its own; its pool processes live as long as it does)."""
     pool = getattr(app.extensions["folio.runner"], "_pool", None)
     groups = set(app.extensions.get("bench.worker_groups") or ())
+    out: dict[int, float] = {}
     try:
         if groups:
-            total = 0.0
             for entry in Path("/proc").iterdir():
                 if entry.name.isdigit():
                     with contextlib.suppress(OSError):
                         group, cpu = _cpu_seconds(int(entry.name))
-                        total += cpu if group in groups else 0.0
-            return total
+                        if group in groups:
+                            out[int(entry.name)] = cpu
+            return out
         pids = list(getattr(pool, "_processes", None) or {})
-        return sum(_cpu_seconds(pid)[1] for pid in pids) if pids else None
+        return {pid: _cpu_seconds(pid)[1] for pid in pids} if pids else None
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _used(before: dict | None, after: dict | None) -> dict[int, float] | None:
+    """CPU seconds each worker process used between two readings."""
+    if before is None or after is None:
+        return None
+    return {pid: cpu - before.get(pid, 0.0) for pid, cpu in after.items()}
 
 
 def side_by_side(runner: str, workers: int, tables: dict, base: Path, args) -> dict:
@@ -119,7 +127,7 @@ def side_by_side(runner: str, workers: int, tables: dict, base: Path, args) -> d
                       "scenarios": scenarios(tables)})
         elapsed, cpu_after = time.perf_counter() - start, _worker_cpu(app)
         return {"s": elapsed, "result": result, "model_path": store.model_path(trained["models"][0]),
-                "cpu": cpu_after - cpu if cpu is not None and cpu_after is not None else None}
+                "cpu": _used(cpu, cpu_after)}
 
 
 def main() -> None:
@@ -146,9 +154,11 @@ def main() -> None:
     print(f"side by side ({args.runner}, {args.workers} workers): {folio['s']:7.2f} s  (the scenarios' plans "
           f"ran {busy:.1f} s in all: {busy / folio['s']:.2f} at a time on average)")
     print(f"one after another, one process:          {naive_s:7.2f} s")
-    if folio["cpu"] is not None:
-        print(f"CPU seconds: side by side {folio['cpu']:.1f} (the workers), one after another {naive_cpu:.1f}; "
-              f"on an otherwise idle machine the side-by-side wall time tends to the busiest worker's share")
+    if folio["cpu"]:
+        total, busiest = sum(folio["cpu"].values()), max(folio["cpu"].values())
+        print(f"CPU seconds: side by side {total:.1f} (the workers; the busiest {busiest:.1f}), one after another "
+              f"{naive_cpu:.1f}; the CPU critical paths' ratio (one after another / busiest worker) "
+              f"{naive_cpu / busiest:.2f}x: what the wall-time ratio would approach with two cores free (not measured)")
     print(f"ratio (one after another / side by side): {naive_s / folio['s']:.2f}x   "
           f"(load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores)")
 
