@@ -16,6 +16,7 @@ reason in its row; the parent fails only when none could be planned. Cancel stop
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from .. import wire
@@ -69,7 +70,8 @@ def _gather(life, parent: dict, outcomes: list[dict], model: str):
 
     try:
         last = last_catalogue_sold(load_validated(life.store, parent["body"]["dataset"]))
-    except Exception:  # the comparison stands without the lift
+    except Exception:  # the comparison stands without the lift; the reason goes to the log
+        logging.getLogger(__name__).exception("scenarios %s: what the last catalogue sold not read", parent["id"])
         last = None
     result = gather_scenarios(outcomes, last)
     result["settings"] = parent["body"].get("settings") or {}
@@ -131,7 +133,10 @@ def openapi() -> dict:
                                "campaign, units, revenue, profit"},
             "last_catalogue_sold": {"type": ["object", "null"], "description": "what the latest campaign "
                                     "actually sold: campaign, units, revenue, profit, cost_share"},
-            "best": {"type": ["string", "null"], "description": "the scenario with the highest expected profit"}}},
+            "best": {"type": ["string", "null"], "description": "the scenario with the highest expected profit"},
+            "cancelled": {"type": "boolean", "description": "a scenario was cancelled (its plan, if any, is "
+                          "the best found so far)"},
+            "settings": {"type": "object", "description": "the base plan settings of the request"}}},
     }
 
 

@@ -118,6 +118,12 @@ def openapi() -> dict:
                                       "description": "one row per slot: your and Folio's product, "
                                                      "discount, expected profit, difference (the "
                                                      "differences add up to lift.profit)"},
+                       "settings": {"type": "object", "description": "the plan settings Folio's plan "
+                                    "and the rules were read with"},
+                       "objective_name": {"type": "string", "description": "profit, revenue or units: "
+                                          "what `objective` and the changes' `gain` count"},
+                       "cancelled": {"type": "boolean", "description": "Folio's plan was planned in this "
+                                     "job and cancelled: it is the best found so far"},
                        "changes": {"$ref": "#/components/schemas/Table",
                                    "description": "the single-slot changes from your plan to Folio's "
                                                   "(a swapped pair is one change), best first; gain "

@@ -62,6 +62,8 @@ def test_scenarios_are_planned_side_by_side_and_one_infeasible_fails_alone(clien
         assert row["expected_profit_low"] < row["expected_profit"] < row["expected_profit_high"]
         assert row["expected_profit"] == plans[name]["totals"]["expected_profit"]
     assert result["best"] in plans
+    documented = client.get("/api/openapi.json").get_json()["components"]["schemas"]["ScenariosResult"]["properties"]
+    assert set(result) - {"run"} <= set(documented)  # every key of the result is in the OpenAPI document
 
     # every scenario was an ordinary plan job of its own, recorded with its parent, and they ran
     # side by side on the runner's workers (two of them at the same time), not one after another

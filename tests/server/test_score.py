@@ -54,6 +54,8 @@ def test_score_against_a_plan_job(client, dataset_id, plan):
     assert result["changes"][0][0] == "step"
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/jobs/{job['id']}/result.xlsx").data))
     assert {"Summary", "Your plan", "Rules", "Changes", "Comparison"} <= set(book.sheetnames)
+    documented = client.get("/api/openapi.json").get_json()["components"]["schemas"]["ScoreResult"]["properties"]
+    assert set(result) - {"run"} <= set(documented)  # every key of the result is in the OpenAPI document
 
 
 def test_score_plans_folio_first_when_not_told_against_what(client, dataset_id, plan):
