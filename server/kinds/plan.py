@@ -73,6 +73,21 @@ def stored_settings(settings: dict):
     return PlanSettings.from_dict(settings)
 
 
+def plan_dataset(dataset, body: dict):
+    """The dataset a plan job's body plans on: its own rule tables (a scenario's) in place of the
+    dataset's, then one country's rows (a country's part of a multi-country plan). The score kind
+    reads a plan job's dataset the same way."""
+    if body.get("tables"):
+        from engine.plan.scenarios import scenario_dataset
+
+        dataset = scenario_dataset(dataset, body["tables"], body.get("scenario"))
+    if body.get("country") is not None:
+        from engine.plan.countries import for_country
+
+        dataset = for_country(dataset, body["country"])
+    return dataset
+
+
 def run(ctx, body: dict) -> dict:
     from engine.plan.planner import plan_catalogue
 
@@ -84,15 +99,9 @@ def run(ctx, body: dict) -> dict:
                          detail="a plan needs a 'products' table in the dataset")
     settings = stored_settings(body.get("settings") or {})
     model, model_id = resolve_model(ctx, body, dataset)
-    if body.get("tables"):  # rule tables of this plan (a scenario's): in place of the dataset's
-        from engine.plan.scenarios import scenario_dataset
-
-        dataset = scenario_dataset(dataset, body["tables"], body.get("scenario"))
+    dataset = plan_dataset(dataset, body)
     country = {}
-    if body.get("country") is not None:  # one country of a multi-country plan (plan_fanout)
-        from engine.plan.countries import for_country
-
-        dataset = for_country(dataset, body["country"])
+    if body.get("country") is not None:
         country = {"country": body["country"], "parent": body.get("parent")}
     result = plan_catalogue(dataset, model, settings, progress=ctx.progress,
                             should_stop=ctx.should_stop)

@@ -3,8 +3,9 @@ to earn (with a range), and what Folio's plan earns on top of it, change by chan
 
 Body: ``{"kind": "score", "dataset", "model"?, "plan": table (page, slot, product_id, discount),
 "settings"?: plan settings, "against"?: the id of a succeeded plan job of the same dataset}``.
-With ``against`` the planner's plan is compared with that job's plan (its settings and model;
-nothing is planned again); without it Folio plans with ``settings`` first (an ordinary plan run
+With ``against`` the planner's plan is compared with that job's plan (its settings, model, rule
+tables and country: a scenario's plan is scored under that scenario's rules; nothing is planned
+again); without it Folio plans with ``settings`` first (an ordinary plan run
 inside this job, its progress streamed like a plan's). The engine does the work
 (``engine.plan.score.score_plan``).
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from engine.errors import FolioError, Problem
 
 from .base import JobKind, bad, run_record, unknown
-from .plan import stored_settings
+from .plan import plan_dataset, stored_settings
 from .train import resolve_model
 
 
@@ -34,11 +35,14 @@ def check(body: dict, base: dict, store) -> dict:
             raise unknown("job", against, "against")
         if job["kind"] != "plan" or job["status"] != "succeeded" or not job.get("has_result") \
                 or job["body"].get("dataset") != base["dataset"] or "countries" in job["body"]:
-            raise bad("'against' must be a succeeded single-catalogue plan job of the same dataset", "against")
+            raise bad("'against' must be a succeeded plan job of one catalogue of the same dataset (a "
+                      "scenario's or one country's plan job will do)", "against")
         if body.get("settings") is not None:
             raise bad("give 'settings' or 'against', not both: the plan job's settings are used", "settings")
         clean["against"] = against
         clean["settings"] = job["body"].get("settings") or {}
+        # the catalogue that plan was made for: a scenario's own rule tables, one country's rows
+        clean.update({k: job["body"][k] for k in ("tables", "country") if job["body"].get(k) is not None})
     else:
         settings = body.get("settings") or {}
         if not isinstance(settings, dict):
@@ -57,6 +61,7 @@ def run(ctx, body: dict) -> dict:
         detail = "scoring a plan needs a 'products' table in the dataset"
         raise FolioError(code="invalid_table", status=422, detail=detail,
                          problems=[Problem(message=detail, table="products")])
+    dataset = plan_dataset(dataset, body)  # the rules and the catalogue of the plan compared with
     folio, against = None, body.get("against")
     if against is not None:
         folio = ctx.store.load_result(against)
@@ -86,7 +91,8 @@ def openapi() -> dict:
                      "description": "score only: the planner's own plan, columns page, slot, product_id, "
                                     "discount (Folio's Plan sheet edited by hand works too)"},
             "against": {"type": "string", "description": "score only: a succeeded plan job of the same "
-                        "dataset to compare with (its settings and model are used; nothing is planned)"}},
+                        "dataset to compare with (its settings, model, rule tables and country are "
+                        "used: one scenario's or one country's plan job will do; nothing is planned)"}},
         "result": {"type": "object", "description": "score: the planner's plan against the rules and "
                    "against Folio's plan", "properties": {
                        "plan": {"$ref": "#/components/schemas/Table",

@@ -92,3 +92,20 @@ def test_a_product_placed_twice_is_broken_with_both_cells_and_no_discount_means_
     assert {row[3] for row in result["plan"][1:]} == {0.0}
     assert result["totals"]["expected_profit_low"] < result["totals"]["expected_profit"]
     assert result["broken"] == sum(not r["kept"] for r in result["rules"])
+
+
+def test_against_a_plan_with_its_own_locks_the_draft_is_held_to_them(client, dataset_id, plan):
+    """A scenario's plan job carries its own rule tables: a draft scored against it is checked
+    against those (here a lock of the cover), not the dataset's."""
+    header, *rows = plan["result"]["plan"]
+    cover = rows[5][2]  # a product the free plan put elsewhere
+    locked = finish(client, _start(client, {"kind": "plan", "dataset": dataset_id, "settings": SMALL_PLAN,
+                                            "tables": {"locks": [["page", "slot", "product_id"], [1, 1, cover]]}})["id"])
+    assert locked["status"] == "succeeded", locked.get("error")
+    draft = [["page", "slot", "product_id", "discount"]] + [row[:4] for row in rows]  # the free plan
+    job = finish(client, _start(client, {"kind": "score", "dataset": dataset_id, "plan": draft,
+                                         "against": locked["id"]})["id"])
+    assert job["status"] == "succeeded", job.get("error")
+    lock = next(r for r in job["result"]["rules"] if r["rule"] == "locks")
+    assert not lock["kept"] and lock["cells"][0]["cell"].startswith("C")
+    assert job["result"]["folio"]["plan"] == locked["result"]["plan"]
