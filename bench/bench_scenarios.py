@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import orjson  # noqa: E402
 
-from bench.runner_app import folio_app  # noqa: E402
+from bench.runner_app import finished_result, folio_app  # noqa: E402
 
 
 def demo_tables() -> dict:
@@ -108,14 +108,7 @@ def _used(before: dict | None, after: dict | None) -> dict[int, float] | None:
 def side_by_side(runner: str, workers: int, tables: dict, base: Path, args) -> dict:
     with folio_app(runner, workers, base / f"{runner}-{workers}" / "data") as (app, client, store):
         def run(body: dict) -> dict:
-            response = client.post("/api/jobs", data=orjson.dumps(body), content_type="application/json")
-            assert response.status_code == 201, response.get_json()
-            job_id = response.get_json()["id"]
-            while store.get_job(job_id)["status"] not in ("succeeded", "failed", "cancelled"):
-                time.sleep(0.01)
-            job = store.get_job(job_id)
-            assert job["status"] == "succeeded", job["error"]
-            return store.load_result(job_id)
+            return finished_result(client, store, body)
 
         ds = client.post("/api/datasets", data=orjson.dumps({"name": "bench", "tables": tables}),
                          content_type="application/json").get_json()["id"]

@@ -37,3 +37,20 @@ def folio_app(runner: str, workers: int, data: Path):
             proc.stop()
         if redis_server:
             redis_server.stop()
+
+
+def finished_result(client, store, body: dict) -> dict:
+    """Post one job through the API, wait for it, and return its result; a job that does not
+    succeed stops the bench (its error shown): a bench figure is only worth a finished job."""
+    import time
+
+    import orjson
+
+    response = client.post("/api/jobs", data=orjson.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.get_json()
+    job_id = response.get_json()["id"]
+    while store.get_job(job_id)["status"] not in ("succeeded", "failed", "cancelled"):
+        time.sleep(0.01)
+    job = store.get_job(job_id)
+    assert job["status"] == "succeeded", job["error"]
+    return store.load_result(job_id)
