@@ -25,9 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import orjson  # noqa: E402
 
-from bench.runner_app import finished_result, folio_app  # noqa: E402
+from bench.runner_app import finished_result, folio_app, upload_dataset  # noqa: E402
 from tests.support.cluster import redis_available  # noqa: E402
 
 NAMES = ("DE", "FR", "PL", "IT", "ES", "NL", "CZ", "AT", "SE", "PT", "HU", "RO")
@@ -66,8 +65,7 @@ def fanned_out(runner: str, workers: int, tables: dict, base: Path, args) -> dic
         def run(body: dict) -> dict:
             return finished_result(client, store, body)
 
-        ds = client.post("/api/datasets", data=orjson.dumps({"name": "bench", "tables": tables}),
-                         content_type="application/json").get_json()["id"]
+        ds = upload_dataset(client, tables)
         trained = run({"kind": "train", "dataset": ds, "family": "linear"})
         quick = {**plan_settings(args), "generations": 2}
         run({"kind": "plan", "dataset": ds, "countries": "all", "settings": quick})  # warm every worker

@@ -25,9 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import orjson  # noqa: E402
 
-from bench.runner_app import finished_result, folio_app  # noqa: E402
+from bench.runner_app import finished_result, folio_app, upload_dataset  # noqa: E402
 
 
 def demo_tables() -> dict:
@@ -110,8 +109,7 @@ def side_by_side(runner: str, workers: int, tables: dict, base: Path, args) -> d
         def run(body: dict) -> dict:
             return finished_result(client, store, body)
 
-        ds = client.post("/api/datasets", data=orjson.dumps({"name": "bench", "tables": tables}),
-                         content_type="application/json").get_json()["id"]
+        ds = upload_dataset(client, tables)
         trained = run({"kind": "train", "dataset": ds, "family": "linear"})
         warm = {**base_settings(args), "generations": 2}
         run({"kind": "scenarios", "dataset": ds, "settings": warm, "scenarios": scenarios(tables)})  # warm workers

@@ -54,3 +54,13 @@ def finished_result(client, store, body: dict) -> dict:
     job = store.get_job(job_id)
     assert job["status"] == "succeeded", job["error"]
     return store.load_result(job_id)
+
+
+def upload_dataset(client, tables: dict, name: str = "bench") -> str:
+    """Send ``tables`` (Excel-style arrays) as a dataset through the API; its id."""
+    import orjson
+
+    response = client.post("/api/datasets", data=orjson.dumps({"name": name, "tables": tables}),
+                           content_type="application/json")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
