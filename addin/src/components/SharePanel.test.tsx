@@ -100,6 +100,21 @@ describe("sharing a finished plan", () => {
     expect([url.selectionStart, url.selectionEnd]).toEqual([0, url.value.length]);
   });
 
+  it("says what Copy did for the link it was done on; a newer link starts with its own shown-once line", async () => {
+    const api = fakeApi();
+    Object.assign(navigator, { clipboard: { writeText: vi.fn(async () => {}) } });
+    render(<Harness api={api} finished={finished()} />);
+    fireEvent.click(screen.getByTestId("share-open"));
+    await screen.findByTestId("share-none");
+    fireEvent.click(screen.getByTestId("share-create"));
+    await waitFor(() => expect(screen.getByTestId("share-url")).toHaveValue("http://folio.test/s/token1"));
+    fireEvent.click(screen.getByTestId("share-copy"));
+    await waitFor(() => expect(screen.getByTestId("share-copied")).toHaveTextContent("Link copied."));
+    fireEvent.click(screen.getByTestId("share-create"));
+    await waitFor(() => expect(screen.getByTestId("share-url")).toHaveValue("http://folio.test/s/token2"));
+    expect(screen.getByTestId("share-copied")).toHaveTextContent("Shown once: copy it now");
+  });
+
   it("shows the server's refusal in the panel, and offers no Share for a failed job", async () => {
     const api = fakeApi();
     api.createShare.mockRejectedValueOnce(new ApiError({ status: 409, code: "conflict", detail: "only a finished plan can be shared" }));

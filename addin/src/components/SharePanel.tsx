@@ -11,22 +11,25 @@ import { plannerTitle } from "./problemWords";
 
 export function SharePanel({ controls, now = Date.now }: { controls: ShareControls; now?: () => number }) {
   const [days, setDays] = useState(DEFAULT_EXPIRY_DAYS);
-  const [copied, setCopied] = useState<string | null>(null);
+  // what Copy did, for the link it was done on: a newer link shows its own "shown once" line
+  const [copiedNote, setCopiedNote] = useState<{ shareId: string; text: string } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const field = useRef<HTMLInputElement>(null);
   const { created, busy, problem } = controls;
   const live = liveShares(controls.shares, now());
 
-  // a new link: its field selected, so Ctrl+C works at once
+  const copied = created && copiedNote?.shareId === created.id ? copiedNote.text : null;
+
+  // a new link: its field selected, so Ctrl+C works at once. No state is reset here: a passive
+  // effect can run after a quick Copy click and would wipe what Copy said.
   useEffect(() => {
-    setCopied(null);
     if (created) field.current?.select();
   }, [created]);
 
   const copy = async () => {
     if (!created) return;
     const outcome = await copyText(created.url, field.current);
-    setCopied(outcome === "copied" ? "Link copied." : "Selected: press Ctrl+C (⌘C on a Mac) to copy it.");
+    setCopiedNote({ shareId: created.id, text: outcome === "copied" ? "Link copied." : "Selected: press Ctrl+C (⌘C on a Mac) to copy it." });
   };
 
   return (
