@@ -249,6 +249,10 @@ def settings_lines(result: dict) -> list[Line]:
 def rule_lines(rules: list[dict] | None) -> list[dict]:
     """The rule report in words, one line per rule; a category's min and max become one line.
 
+    A rule that says itself in words (``label``, ``limit_text``, ``value_text``: every rule unit
+    of engine.plan.rules does) is shown in those words, as the pane shows it; the wording below
+    is for results written before the units said themselves (an old job's result.xlsx).
+
     Each line: ``rule`` (label), ``limit`` and ``plan`` (number or text), ``format``, ``kept``,
     and ``country`` when the rules came from a multi-country plan.
     """
@@ -260,18 +264,23 @@ def rule_lines(rules: list[dict] | None) -> list[dict]:
         if name in ("category_min", "category_max") and r.get("category") is not None:
             key = (country, r["category"])
             if key not in categories:
-                categories[key] = {"rule": f"Products of category {r['category']}", "country": country,
-                                   "plan": r.get("value"), "format": WHOLE, "kept": True}
+                categories[key] = {"rule": r.get("label") or f"Products of category {r['category']}",
+                                   "country": country, "plan": r.get("value_text", r.get("value")),
+                                   "format": None if "value_text" in r else WHOLE, "kept": True}
                 lines.append(categories[key])
             line = categories[key]
             line[name] = r.get("limit")
             line["kept"] = line["kept"] and bool(r.get("kept"))
             low, high = line.get("category_min"), line.get("category_max")
-            line["limit"] = (f"{low} to {high}" if low is not None and high is not None
-                             else f"at least {low}" if low is not None else f"at most {high}")
+            line["limit"] = r.get("limit_text") or (
+                f"{low} to {high}" if low is not None and high is not None
+                else f"at least {low}" if low is not None else f"at most {high}")
             continue
         line = {"country": country, "kept": bool(r.get("kept")), "format": None}
-        if name == "unique_products":
+        if r.get("label"):  # the rule unit's own words (engine.plan.rules: label, *_text)
+            line.update(rule=r["label"], limit=r.get("limit_text", as_text(r.get("limit"))),
+                        plan=r.get("value_text", as_text(r.get("value"))))
+        elif name == "unique_products":
             line.update(rule="Each product at most once", limit=r.get("limit"),
                         plan=r.get("value"), format=WHOLE)
         elif name == "one_product_per_slot":
@@ -286,9 +295,6 @@ def rule_lines(rules: list[dict] | None) -> list[dict]:
         elif name == "max_discounted_share":
             line.update(rule="Share of products discounted", limit=f"at most {percent(r.get('limit'))}",
                         plan=r.get("value"), format=PERCENT)
-        elif r.get("label"):  # a rule that says itself in words (engine.plan.rules: label, *_text)
-            line.update(rule=r["label"], limit=r.get("limit_text", as_text(r.get("limit"))),
-                        plan=r.get("value_text", as_text(r.get("value"))))
         else:
             detail = {k: v for k, v in r.items() if k not in ("rule", "limit", "value", "kept", "country")}
             label = readable(name or "rule") + (f" ({as_text(detail)})" if detail else "")

@@ -44,6 +44,9 @@ from .instance import PlanInstance, build_instance
 from .planner import _result, plan_catalogue
 from .promise import plan_promise, valued_instance, valuer_for
 from .rules import EMPTY, evaluate
+from .rules.levels import level_words
+from .rules.unique import slot_words
+from .rules.words import times
 from .settings import PlanSettings
 
 MAX_CHANGES = 40  # changes listed one by one; the rest of the path is summed in one line
@@ -168,7 +171,8 @@ def _rules(inst, chromosome, placed_row, unplaceable, table, header, allowed) ->
         if entry["rule"] == "discount_levels":  # against the levels the planner may use
             used = sorted({float(x) for x in table["discount"]})
             outside = [int(r) for r, d in table["discount"].items() if not np.isclose(allowed, float(d)).any()]
-            entry.update({"limit": [float(x) for x in allowed], "value": used, "kept": not outside})
+            entry.update({"limit": [float(x) for x in allowed], "value": used, "kept": not outside,
+                          **level_words(allowed, used, len(outside))})
             rows = outside
         else:
             rows = sorted({int(placed_row[s]) for s in slots if placed_row[s]})
@@ -179,13 +183,17 @@ def _rules(inst, chromosome, placed_row, unplaceable, table, header, allowed) ->
     texts = {"known_products": "products that are not among the candidates",
              "layout": "a page and slot outside the catalogue's layout",
              "one_product_per_slot": "a slot already used by an earlier row"}
+    labels = {"known_products": "Rows with a known product", "layout": "Rows inside the catalogue's layout"}
     for rule, rows in unplaceable.items():
         if rule == "one_product_per_slot":
             entry = next(e for e in out if e["rule"] == rule)
             if rows:
-                entry.update({"kept": False, "value": 2, "cells": _cells(rows, header, "slot")})
+                entry.update({"kept": False, "value": 2, "cells": _cells(rows, header, "slot"),
+                              **slot_words(len(rows))})
             continue
+        said = "every row" if not rows else f"{times(len(rows), 'row')} with {texts[rule]}"
         out.append({"rule": rule, "limit": 0, "value": len(rows), "kept": not rows, "text": texts[rule],
+                    "label": labels[rule], "limit_text": "every row", "value_text": said,
                     **({"cells": _cells(rows, header, "product_id" if rule == "known_products" else "page")}
                        if rows else {})})
     return out

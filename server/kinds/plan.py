@@ -210,7 +210,9 @@ def openapi() -> dict:
                        "promise": {"type": "object", "description": "how the expected figures were "
                                    "made: `valued_by`, `log_sigma` (the range's spread), `level`, "
                                    "`catalogue_log_error` (backtest)"},
-                       "rules": {"type": "array", "description": "each hard rule: limit, value, kept"},
+                       "rules": {"type": "array", "description": "each hard rule: rule, limit, value, kept, "
+                                 "and in a planner's words `label`, `limit_text`, `value_text` (what the "
+                                 "pane and result.xlsx show)"},
                        "convergence": {"$ref": "#/components/schemas/Table"},
                        "bound": {"type": ["number", "null"],
                                  "description": "upper bound on the objective, when known"},

@@ -187,6 +187,42 @@ def test_min_margin_holds_on_every_row():
     assert report["value"] == pytest.approx(margin(table).min())
 
 
+def test_every_rule_says_itself_in_words_that_match_the_plan():
+    """Every rule unit's report carries the planner's words (label, limit_text, value_text) the
+    pane, the Excel sheets and the workbook show as they are; the words agree with the plan TABLE."""
+    ds = dataset(must=("p1", "p4"))
+    ds.category_limits = pd.DataFrame({"category": ["skin", "hair"], "min": [2, 0], "max": [5, 4]})
+    ds.brand_limits = pd.DataFrame({"brand": ["A"], "min": [2], "max": [8]})
+    result, table = plan(ds, max_discounted_share=0.5, min_margin=0.1, max_same_category_per_page=2)
+    rules = result["rules"]
+    assert {r["rule"] for r in rules} >= {"unique_products", "one_product_per_slot", "must_include",
+                                          "discount_levels", "category_min", "category_max", "brand_limits",
+                                          "category_per_page", "min_margin", "max_discounted_share"}
+    for r in rules:
+        assert all(isinstance(r.get(k), str) and r[k] for k in ("label", "limit_text", "value_text")), r
+    by = {(r["rule"], r.get("category")): r for r in rules}
+    words = lambda name, category=None: (by[name, category]["limit_text"], by[name, category]["value_text"])
+    discounted = int((table["discount"] > 0).sum())
+    assert words("max_discounted_share")[0] == "at most 50 %"
+    assert words("max_discounted_share")[1].endswith(f"({discounted} of {len(table)})")
+    used = ", ".join(f"{round(d * 100)} %" for d in sorted(set(table["discount"])))
+    assert words("discount_levels") == ("0 %, 10 %, 20 %, 30 %", f"used {used}")
+    assert words("must_include") == ("all 2", "2 of 2") and words("unique_products")[1] == "no product twice"
+    counts = table["category"].value_counts()
+    for category, limit in (("skin", "2 to 5"), ("hair", "at most 4")):
+        assert words("category_min", category) == words("category_max", category) == (limit, str(counts[category]))
+        assert by["category_min", category]["label"] == f"Products of category {category}"
+    assert words("min_margin")[0] == "at least 10 %"
+
+    from engine.export.words import rule_lines  # the workbook's Summary: the same words, one line each
+    lines = rule_lines(rules)
+    assert len(lines) == len(rules) - 2  # each category's min and max on one line
+    skin = next(line for line in lines if line["rule"] == "Products of category skin")
+    assert (skin["limit"], skin["plan"]) == ("2 to 5", str(counts["skin"]))
+    said = {(r["label"], r["limit_text"], r["value_text"]) for r in rules}
+    assert {(line["rule"], line["limit"], line["plan"]) for line in lines} == said
+
+
 def test_min_margin_needs_unit_cost():
     ds = dataset()
     ds.products = ds.products.drop(columns="unit_cost")

@@ -107,6 +107,14 @@ def test_every_broken_rule_points_at_its_cells(small):
     assert broken["known_products"]["cells"] == [{"row": n, "cell": f"C{n}"}]
     assert broken["discount_levels"]["cells"] == [{"row": 3, "cell": "D3"}]
     assert out["broken"] == len(broken)
+    # each says what breaks it in the words the pane and the workbook show (not the planner's
+    # plan's words before the score replaced its limit and value)
+    words = {name: (r["label"], r["limit_text"], r["value_text"]) for name, r in broken.items()}
+    assert words["must_include"][2].endswith("; missing p4")
+    assert words["one_product_per_slot"][2] == "1 row in a slot already used"
+    assert words["discount_levels"][2].endswith("25 %; 1 row at another discount")
+    assert words["known_products"] == ("Rows with a known product", "every row",
+                                       "1 row with products that are not among the candidates")
 
 
 def test_a_category_over_its_max_names_the_rows_of_that_category():

@@ -101,7 +101,35 @@ describe("results as sheets", () => {
 });
 
 describe("rules report", () => {
-  it("puts the engine's rules in words, one line per category", () => {
+  // as the engine's rule units report them (a real plan's rules, engine/plan/rules/)
+  const ENGINE_RULES = [
+    { rule: "unique_products", limit: 1, value: 1, kept: true, label: "Each product at most once", limit_text: "once per product", value_text: "no product twice" },
+    { rule: "must_include", limit: 2, value: 1, kept: false, missing: ["p4"], label: "Must-include products placed", limit_text: "all 2", value_text: "1 of 2; missing p4" },
+    { rule: "discount_levels", limit: [0, 0.1, 0.2, 0.3], value: [0, 0.1], kept: true, label: "Discounts from the allowed levels", limit_text: "0 %, 10 %, 20 %, 30 %", value_text: "used 0 %, 10 %" },
+    { rule: "category_min", category: "skin", limit: 2, value: 5, kept: true, label: "Products of category skin", limit_text: "2 to 5", value_text: "5" },
+    { rule: "category_max", category: "skin", limit: 5, value: 5, kept: true, label: "Products of category skin", limit_text: "2 to 5", value_text: "5" },
+    { rule: "max_discounted_share", limit: 0.5, value: 0.5, kept: true, label: "Share of products discounted", limit_text: "at most 50 %", value_text: "50 % (6 of 12)" },
+  ];
+
+  it("says every rule in the engine's own words, as the workbook prints them", () => {
+    expect(describeRules(ENGINE_RULES)).toEqual([
+      { label: "Each product at most once", detail: "no product twice (limit once per product)", kept: true },
+      { label: "Must-include products placed", detail: "1 of 2; missing p4 (limit all 2)", kept: false },
+      { label: "Discounts from the allowed levels", detail: "used 0 %, 10 % (limit 0 %, 10 %, 20 %, 30 %)", kept: true },
+      { label: "Products of category skin", detail: "5 (limit 2 to 5)", kept: true },
+      { label: "Share of products discounted", detail: "50 % (6 of 12) (limit at most 50 %)", kept: true },
+    ]);
+    // a category's line is broken when either end is, in words as without them
+    const six = { value: 6, value_text: "6" };
+    const broken = describeRules([{ ...ENGINE_RULES[3], ...six }, { ...ENGINE_RULES[4], ...six, kept: false }]);
+    expect(broken).toEqual([{ label: "Products of category skin", detail: "6 (limit 2 to 5)", kept: false }]);
+    // the Excel sheet's rules block says the same
+    const [, sheet] = planSummaryBlocks({ plan: [["page"]], totals: {}, rules: ENGINE_RULES, convergence: [] } as PlanResult);
+    expect(sheet.table.slice(1).map((r) => r[0])).toEqual(describeRules(ENGINE_RULES).map((l) => l.label));
+    expect(sheet.table[1]).toEqual(["Each product at most once", "no product twice (limit once per product)", "kept"]);
+  });
+
+  it("puts an old result's rules (no words from the engine) in words, one line per category", () => {
     const lines = describeRules([
       { rule: "unique_products", limit: 1, value: 1, kept: true },
       { rule: "must_include", limit: 6, value: 5, kept: false },

@@ -8,6 +8,7 @@ import pandas as pd
 from engine.errors import Problem, table_error
 
 from .groups import GroupLimits
+from .words import count_range
 
 
 class BrandLimits(GroupLimits):
@@ -49,6 +50,6 @@ class BrandLimits(GroupLimits):
             out.append({"rule": "brand_limits", "brand": self.names[g], "limit": [int(self.low[g]), int(self.high[g])],
                         "min": int(self.low[g]), "max": int(self.high[g]), "value": int(counts[g]), "kept": not broken,
                         "label": f"Products of brand {self.names[g]}",
-                        "limit_text": f"{int(self.low[g])} to {int(self.high[g])}", "value_text": str(int(counts[g])),
+                        "limit_text": count_range(int(self.low[g]), int(self.high[g]), inst.n_slots), "value_text": str(int(counts[g])),
                         **({"slots": self.breaking_slots(prod, g)} if counts[g] > self.high[g] else {})})
         return out

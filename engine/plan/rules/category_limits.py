@@ -8,6 +8,7 @@ import pandas as pd
 from engine.data.columns import canonical_columns
 
 from .groups import GroupLimits
+from .words import count_range
 
 
 class CategoryLimits(GroupLimits):
@@ -43,9 +44,13 @@ class CategoryLimits(GroupLimits):
         for c in np.flatnonzero(self.limited):
             name = self.names[c]
             slots = self.breaking_slots(prod, c)
+            # both entries say the category's whole range: the pane and the workbook show one line
+            words = {"label": f"Products of category {name}",
+                     "limit_text": count_range(int(self.low[c]), int(self.high[c]), inst.n_slots),
+                     "value_text": str(int(counts[c]))}
             out.append({"rule": "category_min", "category": name, "limit": int(self.low[c]),
-                        "value": int(counts[c]), "kept": bool(counts[c] >= self.low[c])})
+                        "value": int(counts[c]), "kept": bool(counts[c] >= self.low[c]), **words})
             out.append({"rule": "category_max", "category": name, "limit": int(self.high[c]),
-                        "value": int(counts[c]), "kept": bool(counts[c] <= self.high[c]),
+                        "value": int(counts[c]), "kept": bool(counts[c] <= self.high[c]), **words,
                         **({"slots": slots} if counts[c] > self.high[c] else {})})
         return out

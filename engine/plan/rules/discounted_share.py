@@ -7,6 +7,7 @@ import numpy as np
 from engine.errors import infeasible
 
 from .base import RowFamily, Rule, Setting
+from .words import percent
 
 
 class MaxDiscountedShare(Rule):
@@ -74,6 +75,8 @@ class MaxDiscountedShare(Rule):
         share = float(disc.sum() / placed.sum()) if placed.any() else 0.0
         kept = bool(disc.sum() <= self.allowed(placed.sum()))
         return [{"rule": self.name, "limit": self.share, "value": share, "kept": kept,
+                 "label": "Share of products discounted", "limit_text": f"at most {percent(self.share)}",
+                 "value_text": f"{percent(share)} ({int(disc.sum())} of {int(placed.sum())})",
                  **({} if kept else {"slots": [int(s) for s in np.flatnonzero(disc)]})}]
 
     def lp_rows(self, inst, cols):

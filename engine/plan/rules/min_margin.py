@@ -14,6 +14,7 @@ import numpy as np
 from engine.errors import Problem, infeasible, settings_error
 
 from .base import Rule, Setting
+from .words import percent
 
 
 def margins(price: np.ndarray, unit_cost: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -81,6 +82,6 @@ class MinMargin(Rule):
         lowest = float(values.min()) if values.size else None
         shown = None if lowest is None or not np.isfinite(lowest) else lowest
         return [{"rule": self.name, "limit": self.minimum, "value": shown, "label": "Margin of every row",
-                 "limit_text": f"at least {self.minimum:.1%}",
-                 "value_text": f"lowest {shown:.1%}" if shown is not None else "no row",
+                 "limit_text": f"at least {percent(self.minimum)}",
+                 "value_text": f"lowest {percent(shown)}" if shown is not None else "no row",
                  "kept": below.size == 0, **({"slots": [int(s) for s in below]} if below.size else {})}]

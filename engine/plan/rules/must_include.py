@@ -7,6 +7,7 @@ import numpy as np
 from engine.errors import infeasible
 
 from .base import ProductRows, Rule
+from .words import some
 
 
 class MustInclude(Rule):
@@ -54,8 +55,12 @@ class MustInclude(Rule):
     def report(self, inst, prod, lev):
         used = prod[prod >= 0]
         placed = np.isin(self.products, used)
-        return [{"rule": self.name, "limit": int(self.products.size), "value": int(placed.sum()),
-                 "kept": bool(placed.all()), "missing": [str(inst.product_ids[p]) for p in self.products[~placed]]}]
+        missing = [str(inst.product_ids[p]) for p in self.products[~placed]]
+        n = int(self.products.size)
+        said = f"{int(placed.sum())} of {n}" + (f"; missing {some(missing)}" if missing else "")
+        return [{"rule": self.name, "limit": n, "value": int(placed.sum()), "kept": bool(placed.all()),
+                 "missing": missing, "label": "Must-include products placed", "limit_text": f"all {n}",
+                 "value_text": said}]
 
     def lp_rows(self, inst, cols):
         if self.products.size == 0:

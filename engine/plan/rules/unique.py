@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Filler, ProductRows, Rule, RowFamily
+from .words import times
 
 
 class UniqueProducts(Rule):
@@ -50,15 +51,32 @@ class UniqueProducts(Rule):
         counts = np.bincount(used) if used.size else np.zeros(0, int)
         most = int(counts.max()) if used.size else 0
         twice = np.flatnonzero((prod >= 0) & (counts[np.maximum(prod, 0)] > 1)) if used.size else []
+        repeated = int((counts > 1).sum()) if used.size else 0
         return [
             {"rule": "unique_products", "limit": 1, "value": most, "kept": most <= 1,
-             "slots": [int(s) for s in twice]},
-            {"rule": "one_product_per_slot", "limit": 1, "value": 1 if used.size else 0, "kept": True},
+             "slots": [int(s) for s in twice], **unique_words(repeated, most)},
+            {"rule": "one_product_per_slot", "limit": 1, "value": 1 if used.size else 0, "kept": True,
+             **slot_words(0)},
         ]
 
     def lp_rows(self, inst, cols):
         P = inst.n_products
         return [ProductRows(np.arange(P), P, np.ones(P)), _TypeRows(cols.cap)]
+
+
+def unique_words(repeated: int, most: int) -> dict:
+    """The words of ``unique_products``: ``repeated`` products placed more than once, the most
+    often ``most`` times."""
+    said = ("no product twice" if repeated == 0
+            else f"{times(repeated, 'product')} placed more than once (up to {most} times)")
+    return {"label": "Each product at most once", "limit_text": "once per product", "value_text": said}
+
+
+def slot_words(shared: int) -> dict:
+    """The words of ``one_product_per_slot``: ``shared`` rows put into a slot already used (only a
+    planner's own plan can do that; the encoding holds one product per slot)."""
+    said = "one product in each slot" if shared == 0 else f"{times(shared, 'row')} in a slot already used"
+    return {"label": "At most one product per slot", "limit_text": "1 per slot", "value_text": said}
 
 
 class _Unused(Filler):

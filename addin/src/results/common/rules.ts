@@ -14,7 +14,18 @@ const pctList = (v: unknown) =>
   Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")} %` : fmtCell(v as Cell);
 
 /**
- * The engine's rule report in words; a category's min and max rules become one line. A
+ * A rule in the engine's own words (`label`, `limit_text`, `value_text`), the words the workbook
+ * prints in its Rule, Limit and Plan columns: "used 0 %, 10 % (limit 0 %, 10 %, 20 %)".
+ */
+function inWords(r: RuleReport): RuleLine {
+  const detail = [r.value_text, r.limit_text ? `(limit ${r.limit_text})` : ""].filter(Boolean).join(" ");
+  return { label: r.label ?? r.rule, detail, kept: r.kept };
+}
+
+/**
+ * The engine's rule report in words; a category's min and max rules become one line. Every
+ * rule unit of the engine says itself in words, shown as they are, so the pane, the Excel sheets
+ * and the workbook say the same; results without them (old jobs) get words made here. A
  * multi-country plan's rules carry their country: grouped by country, each line says which.
  */
 export function describeRules(rules: RuleReport[]): RuleLine[] {
@@ -40,22 +51,28 @@ function describeCountryRules(rules: RuleReport[]): RuleLine[] {
       }
       entry[r.rule === "category_min" ? "min" : "max"] = r;
       const { min, max } = entry;
+      const kept = (min?.kept ?? true) && (max?.kept ?? true);
+      if (r.label) {
+        // the engine's words: both entries say the category's whole range
+        lines[entry.at] = { ...inWords(r), kept };
+        continue;
+      }
       const value = (min ?? max)?.value;
       const bounds =
         min && max ? `${fmtCell(min.limit as Cell)}–${fmtCell(max.limit as Cell)}` : min ? `≥ ${fmtCell(min.limit as Cell)}` : `≤ ${fmtCell(max!.limit as Cell)}`;
       lines[entry.at] = {
         label: `Category ${r.category}`,
         detail: `${fmtCell(value as Cell)} products (limit ${bounds})`,
-        kept: (min?.kept ?? true) && (max?.kept ?? true),
+        kept,
       };
       continue;
     }
     if (r.label) {
       // a rule unit that says itself in words (engine.plan.rules): shown as it is
-      const detail = [r.value_text, r.limit_text ? `(limit ${r.limit_text})` : ""].filter(Boolean).join(" ");
-      lines.push({ label: r.label, detail, kept: r.kept });
+      lines.push(inWords(r));
       continue;
     }
+    // a result from before the rule units said themselves (an old job): words made here
     switch (r.rule) {
       case "unique_products":
         lines.push({
