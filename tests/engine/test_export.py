@@ -263,7 +263,9 @@ def test_explore_workbook():
     wb = load(result_workbook("explore", result, {"job": "job_3"}))
     assert {"Explore", "Summary", "Correlations", "Clusters", "SOM"} <= set(wb.sheetnames)
     ws = wb["Explore"]
-    assert len(ws._charts) >= 1
+    charts = wb["Histograms"]._charts  # one per numeric column, as in the pane's Excel sheets
+    assert len(charts) == sum(1 for c in result["columns"] if (c.get("histogram") or {}).get("counts"))
+    assert wb["Histograms"].print_area  # the charts print; the bins beside them stay on screen
     names = [ws.cell(row=r, column=1).value for r in range(2, len(result["columns"]) + 2)]
     assert names == [c["column"] for c in result["columns"]]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]

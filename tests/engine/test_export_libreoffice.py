@@ -95,6 +95,27 @@ def test_a_multi_country_plan_prints_without_hashes(tmp_path):
     assert len(plan_pages) >= 2 and all("country" in page for page in plan_pages)
 
 
+def test_the_demo_exploration_prints_one_page_per_sheet(tmp_path):
+    """The demo's explore workbook (an explore job on its history) printed in 14 pages: two of
+    small charts under the stats, five of the histograms' bin table, three of SOM maps one under
+    another. Now each sheet prints on one page: the charts fill the Histograms page (their bins
+    beside them on screen, outside the printed area), the SOM maps sit three to a row."""
+    result = explore_table(make_demo()["history"])
+    pages, text = printed(result_workbook("explore", result, {"job": "job_e", "kind": "explore"}),
+                          tmp_path, "explore")
+    assert pages <= 6, pages
+    assert not any("###" in page for page in text)
+    sheets = [re.search(r"Folio: (\w+)", page).group(1) for page in text]
+    assert sheets == ["Summary", "Explore", "Histograms", "Correlations", "Clusters", "SOM"], sheets
+    histograms = text[sheets.index("Histograms")]
+    numeric = [c["column"] for c in result["columns"] if (c.get("histogram") or {}).get("counts")]
+    assert all(name in histograms for name in numeric)  # every chart's title on the page
+    assert "from" not in histograms.split()  # the bin table is not printed
+    clusters = text[sheets.index("Clusters")]
+    assert not re.search(r"\d\.\d{5,}", clusters), clusters  # scores and means formatted
+    assert "plane: units" in text[sheets.index("SOM")]
+
+
 def round_trip(data: bytes, tmp_path: Path, name: str) -> openpyxl.Workbook:
     source = tmp_path / f"{name}.xlsx"
     source.write_bytes(data)
