@@ -142,6 +142,10 @@ INPUT_SCHEMAS: dict[str, dict[str, Column]] = {
 }
 NOT_EMPTY["plan"] = ("page", "slot", "product_id")
 
+# Rule tables whose header alone (no rows) means "no such rules": a planner clears a locks sheet
+# to its header to plan without locks. Read as absent (None), never as an empty DataFrame.
+MAY_BE_EMPTY = ("category_limits", *RULE_TABLES)
+
 _MISSING = object()
 _TRUE = {"true", "wahr", "vrai", "yes"}
 _FALSE = {"false", "falsch", "faux", "no"}
@@ -397,7 +401,7 @@ def _read_table(table: str, raw: Any, out: _Collector,
     for col, spec in schema.items():
         if spec.required and col not in names:
             out.add(f"required column '{col}' is missing", table, 1, col, a1_cell(1, width))
-    if not data:
+    if not data and table not in MAY_BE_EMPTY:
         out.add("the table has no data rows", table, 2)
     columns: dict[str, pd.Series] = {}
     for j, name in enumerate(names):
@@ -602,6 +606,9 @@ def read_tables(raw: dict[str, Any]) -> Dataset:
     for name in RULE_TABLES:  # indexed by their sheet rows (engine.data.dataset.RULE_TABLES)
         if name in tables:
             tables[name].index = pd.Index(sheet_rows[name], name="row")
+    for name in MAY_BE_EMPTY:  # a header alone: no such rules
+        if name in tables and len(tables[name]) == 0:
+            del tables[name]
     return Dataset(**{name: tables.get(name) for name in TABLE_NAMES}, warnings=warnings, headers=headers)
 
 
@@ -674,7 +681,8 @@ def read_rule_tables(raw: dict[str, Any], products: pd.DataFrame | None,
     for name in tables:
         if name in RULE_TABLES:
             tables[name].index = pd.Index(rows[name], name="row")
-    return tables, headers
+    # a header alone: no such rules for this plan (as a table given as null)
+    return {name: None if len(df) == 0 else df for name, df in tables.items()}, headers
 
 
 def read_input_table(name: str, raw: Any) -> tuple[pd.DataFrame, list]:

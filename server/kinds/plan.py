@@ -29,21 +29,48 @@ def check(body: dict, base: dict, store) -> dict:
     if body.get("tables") is not None:
         if body.get("countries") is not None:
             raise bad("'tables' and 'countries' do not go together: give the tables a country column", "tables")
-        clean["tables"] = check_tables(store, base["dataset"], body["tables"])
+        clean["tables"] = check_tables(store, base["dataset"], body["tables"], settings=clean["settings"])
+    else:
+        check_tables(store, base["dataset"], None, settings=clean["settings"])
     return clean
 
 
-def check_tables(store, dataset_id: str, tables, name: str | None = None) -> dict:
+def check_tables(store, dataset_id: str, tables, name: str | None = None, settings: dict | None = None):
     """Rule tables that replace the dataset's for one plan (``engine.plan.scenarios.TABLES``; null
-    removes one), read at the door: every problem at once with its cell (422 ``invalid_table``)."""
+    removes one), read at the door: every problem at once with its cell (422 ``invalid_table``).
+    With the plan's normalised ``settings``, the locks it plans with (these tables' or the
+    dataset's) are held to its discount levels too: a lock at a discount the plan may not use is
+    refused here with its cell, not found when the job starts. ``tables`` None: the dataset's."""
     from engine.plan.scenarios import TABLES, scenario_dataset
 
     from ..validated import load_validated
 
-    if not isinstance(tables, dict) or set(tables) - set(TABLES):
+    if tables is not None and (not isinstance(tables, dict) or set(tables) - set(TABLES)):
         raise bad(f"'tables' may replace {', '.join(TABLES)} (a table, or null to leave it out)", "tables")
-    scenario_dataset(load_validated(store, dataset_id), tables, name)
+    levels = settings is not None and ("locks" in (tables or {}) or _has_locks(store, dataset_id))
+    if not tables and not levels:
+        return tables  # nothing to read: no tables sent, no locks to hold to the levels
+    dataset = scenario_dataset(load_validated(store, dataset_id), tables, name)
+    if levels:
+        _check_lock_discounts(dataset, settings, name)
     return tables
+
+
+def _has_locks(store, dataset_id: str) -> bool:
+    return bool(((store.get_dataset(dataset_id) or {}).get("row_counts") or {}).get("locks"))
+
+
+def _check_lock_discounts(dataset, settings: dict, name: str | None) -> None:
+    from dataclasses import replace
+
+    from engine.errors import table_error
+    from engine.plan.rules.locks import discount_problems
+
+    problems = discount_problems(dataset, settings.get("discount_levels") or ())
+    if problems:
+        if name:
+            problems = [replace(p, message=f"scenario {name!r}: {p.message}") for p in problems]
+        raise table_error(problems)
 
 
 def _frozen(value):

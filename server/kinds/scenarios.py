@@ -35,9 +35,8 @@ def check(body: dict, base: dict, store) -> dict:
         if body.get(field) is not None:
             raise bad(f"'{field}' is not for a scenarios job: give each scenario its own tables", field)
     scenarios = check_scenarios(body.get("scenarios"), settings)  # 422 naming the scenario and setting
-    for scenario in scenarios:
-        if scenario["tables"]:  # every problem with its cell, named by scenario
-            check_tables(store, base["dataset"], scenario["tables"], scenario["name"])
+    for scenario in scenarios:  # every problem with its cell, named by scenario; locks held to its levels
+        check_tables(store, base["dataset"], scenario["tables"] or None, scenario["name"], scenario["settings"])
     return {"settings": settings, "scenarios": scenarios}
 
 

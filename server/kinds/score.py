@@ -15,7 +15,7 @@ from __future__ import annotations
 from engine.errors import FolioError, Problem
 
 from .base import JobKind, bad, run_record, unknown
-from .plan import plan_dataset, stored_settings
+from .plan import check_tables, plan_dataset, stored_settings
 from .train import resolve_model
 
 
@@ -48,6 +48,7 @@ def check(body: dict, base: dict, store) -> dict:
         if not isinstance(settings, dict):
             raise bad("'settings' must be an object", "settings")
         clean["settings"] = PlanSettings.from_dict(settings).to_dict()
+        check_tables(store, base["dataset"], None, settings=clean["settings"])  # Folio plans first: its locks' levels
     return clean
 
 

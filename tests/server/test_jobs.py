@@ -280,21 +280,31 @@ def test_plan_rule_tables_and_settings_reach_the_planner(client, dataset_id, dem
     assert job["result"]["settings"]["min_margin"] == 0.2
 
 
-def test_a_lock_that_cannot_hold_fails_the_job_with_its_cell(client, dataset_id, demo_raw):
+def test_a_lock_that_cannot_hold_is_refused_or_fails_the_job_with_its_cell(client, dataset_id, demo_raw):
     products = demo_raw["products"]
     pid = [str(h).lower() for h in products[0]].index("product_id")
-    tables = {**demo_raw, "locks": [["product_id", "page", "discount"], [products[1][pid], 2, 0.15]]}
+    ids = [row[pid] for row in products[1:9]]
+    tables = {**demo_raw, "locks": [["product_id", "page", "discount"], [ids[0], 2, 0.15]]}
     created = post_json(client, "/api/datasets", {"name": "bad lock", "tables": tables})
     assert created.status_code == 201, created.get_json()
     champion = next(m["id"] for m in client.get(f"/api/models?dataset={dataset_id}").get_json()["models"]
                     if m["champion"])
+    # a discount that is no level of this plan: refused when the plan is asked for, with its cell
+    refused = post_json(client, "/api/jobs", {"kind": "plan", "dataset": created.get_json()["id"],
+                                              "model": champion, "settings": SMALL_PLAN})
+    assert refused.status_code == 422 and refused.get_json()["code"] == "invalid_table"
+    located = refused.get_json()["errors"][0]
+    assert (located["table"], located["row"], located["cell"]) == ("locks", 2, "C2") and "0.15" in located["message"]
+    # more locks on a page than it has slots: only the plan's layout tells, so the job fails, with the cell
+    tables = {**demo_raw, "locks": [["product_id", "page"]] + [[p, 2] for p in ids[:7]]}
+    created = post_json(client, "/api/datasets", {"name": "crowded page", "tables": tables})
+    assert created.status_code == 201, created.get_json()
     job = finish(client, _start(client, {"kind": "plan", "dataset": created.get_json()["id"],
-                                         "model": champion, "settings": SMALL_PLAN})["id"])
+                                         "model": champion, "settings": {**SMALL_PLAN, "slots_per_page": 6}})["id"])
     assert job["status"] == "failed" and job["error"]["code"] == "infeasible"
     rule, located = job["error"]["errors"][:2]
-    assert rule["column"] == "locks"
-    assert (located["table"], located["row"], located["cell"]) == ("locks", 2, "C2")
-    assert "0.15" in located["message"]
+    assert rule["column"] == "locks" and "7 products are locked on page 2" in located["message"]
+    assert (located["table"], located["row"], located["cell"]) == ("locks", 2, "A2")
 
 
 def test_rule_tables_with_a_wrong_cell_are_refused_with_every_cell(client, demo_raw):

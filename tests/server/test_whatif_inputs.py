@@ -86,3 +86,76 @@ def test_a_score_against_something_that_is_no_plan_is_refused(door):
     assert status == 404 and problem["code"] == "not_found" and problem["errors"][0]["column"] == "against"
     status, problem = _post(client, {"kind": "score", "dataset": dataset, "plan": [["page", "slot", "product_id"]]})
     assert status == 422 and problem["code"] == "invalid_job" and problem["errors"][0]["column"] == "plan"
+
+
+def test_a_header_only_rule_table_means_no_such_rules(door, demo_raw):
+    client, dataset, products = door
+    for body in ({"kind": "plan", "dataset": dataset, "tables": {"locks": [LOCKS]}},
+                 {"kind": "scenarios", "dataset": dataset,
+                  "scenarios": [{"name": "Base"}, {"name": "Unlocked", "tables": {"locks": [LOCKS + ["discount"]],
+                                                                                  "brand_limits": [["brand", "max"]]}}]}):
+        status, problem = _post(client, body)
+        assert status == 201, problem
+    # a dataset whose locks sheet was cleared to its header: accepted, and plans without locks
+    raw = {**demo_raw, "locks": [LOCKS], "page_conflicts": [["group", "product_id"]]}
+    created = client.post("/api/datasets", data=orjson.dumps({"tables": raw}), content_type="application/json")
+    assert created.status_code == 201, created.get_json()
+    assert "locks" not in created.get_json()["row_counts"]
+
+    from engine.data.tables import read_tables
+    from engine.plan.scenarios import scenario_dataset
+
+    locked = read_tables({**demo_raw, "locks": [LOCKS, [1, 1, products[0]]]})
+    assert locked.locks is not None and read_tables(raw).locks is None
+    assert scenario_dataset(locked, {"locks": [LOCKS]}).locks is None  # replaces the dataset's: no locks
+
+
+@pytest.fixture(scope="module")
+def locked_door(door, demo_raw):
+    """A dataset that brings its own locks: one at 10 %, one at any level."""
+    client, _, products = door
+    raw = {**demo_raw, "locks": [LOCKS + ["discount"], [1, 1, products[0], 0.1], [2, None, products[1], None]]}
+    created = client.post("/api/datasets", data=orjson.dumps({"tables": raw}), content_type="application/json")
+    assert created.status_code == 201, created.get_json()
+    return client, created.get_json()["id"], products
+
+
+def test_a_lock_at_a_discount_the_plan_may_not_use_is_refused_at_the_door(door, locked_door):
+    client, dataset, products = door
+    levels = {"discount_levels": [0, 0.1, 0.2, 0.3]}
+    table = [LOCKS + ["discount"], [1, 1, products[0], 0.2], [1, 2, products[1], 0.25]]
+    for body, where in (({"kind": "plan", "dataset": dataset, "settings": levels, "tables": {"locks": table}}, None),
+                        ({"kind": "scenarios", "dataset": dataset, "settings": levels,
+                          "scenarios": [{"name": "Base"}, {"name": "Locked", "tables": {"locks": table}}]}, "Locked")):
+        status, problem = _post(client, body)
+        assert status == 422 and problem["code"] == "invalid_table", problem
+        assert [(e["table"], e["cell"]) for e in problem["errors"]] == [("locks", "D3")]  # 0.2 is a level
+        assert "0.25 is not one of discount_levels" in problem["errors"][0]["message"]
+        if where:
+            assert f"scenario '{where}'" in problem["errors"][0]["message"]
+    # the scenario's own levels, not the base's: 0.2 is no level of "Shallow"
+    ok = [LOCKS + ["discount"], [1, 1, products[0], 0.2]]
+    status, problem = _post(client, {"kind": "scenarios", "dataset": dataset, "settings": levels, "scenarios": [
+        {"name": "Base", "tables": {"locks": ok}},
+        {"name": "Shallow", "settings": {"discount_levels": [0, 0.1]}, "tables": {"locks": ok}}]})
+    assert status == 422 and problem["errors"][0]["cell"] == "D2" and "scenario 'Shallow'" in problem["errors"][0]["message"]
+    # not a number: the cell, as every table error
+    status, problem = _post(client, {"kind": "plan", "dataset": dataset,
+                                     "tables": {"locks": [LOCKS + ["discount"], [1, 1, products[0], "ten"]]}})
+    assert status == 422 and problem["code"] == "invalid_table" and problem["errors"][0]["cell"] == "D2"
+
+    # the dataset's own locks, held to the levels of each plan asked for
+    client, locked, _ = locked_door
+    assert _post(client, {"kind": "plan", "dataset": locked, "settings": levels})[0] == 201
+    for body in ({"kind": "plan", "dataset": locked, "settings": {"discount_levels": [0, 0.2]}},
+                 {"kind": "score", "dataset": locked, "settings": {"discount_levels": [0, 0.2]},
+                  "plan": [["page", "slot", "product_id"], [1, 1, products[0]]]},
+                 {"kind": "scenarios", "dataset": locked, "scenarios": [
+                     {"name": "Base"}, {"name": "No 10 %", "settings": {"discount_levels": [0, 0.2]}}]}):
+        status, problem = _post(client, body)
+        assert status == 422 and problem["code"] == "invalid_table", (body["kind"], problem)
+        assert [(e["table"], e["cell"]) for e in problem["errors"]] == [("locks", "D2")]
+    # a scenario that plans without the dataset's locks is not held to them
+    status, _ = _post(client, {"kind": "scenarios", "dataset": locked, "scenarios": [
+        {"name": "Base"}, {"name": "No locks", "settings": {"discount_levels": [0, 0.2]}, "tables": {"locks": None}}]})
+    assert status == 201

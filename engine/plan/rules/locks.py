@@ -22,6 +22,26 @@ from engine.errors import FolioError, Problem
 from .base import ProductRows, Rule, problem_at
 
 
+def _not_a_level(discount, levels) -> str:
+    return f"discount {float(discount):g} is not one of discount_levels {[float(x) for x in levels]}"
+
+
+def discount_problems(dataset, discount_levels) -> list[Problem]:
+    """The locks of ``dataset`` whose discount is not one of the plan's ``discount_levels``, each
+    with its cell. The levels are a setting of the plan and the locks a table (the dataset's or a
+    scenario's), so no table check can see this; the server asks it when the plan is requested,
+    so such a lock is refused at the door, not found when the plan job starts."""
+    table = getattr(dataset, "locks", None)
+    if table is None or "discount" not in table.columns:
+        return []
+    levels = np.asarray([float(x) for x in discount_levels], dtype=float)
+    problems = []
+    for row, discount in table["discount"].items():
+        if discount is not None and pd.notna(discount) and not np.isclose(levels, float(discount), atol=1e-9).any():
+            problems.append(problem_at(_not_a_level(discount, levels), dataset.locate("locks", row, "discount")))
+    return problems
+
+
 class Locks(Rule):
     name = "locks"
 
@@ -71,8 +91,7 @@ class Locks(Rule):
             if discount is not None and pd.notna(discount):
                 hits = np.flatnonzero(np.isclose(inst.levels, float(discount), atol=1e-9))
                 if hits.size == 0:
-                    problems.append(problem_at(f"discount {float(discount):g} is not one of discount_levels "
-                                               f"{[float(x) for x in inst.levels]}", where("discount")))
+                    problems.append(problem_at(_not_a_level(discount, inst.levels), where("discount")))
                     continue
                 level = int(hits[0])
             kept.append((index[pid], pages[page], s, level, where("product_id")))
