@@ -71,9 +71,13 @@ class Problem:
     row: int | None = None
     column: str | None = None
     cell: str | None = None
+    # a problem of one what-if scenario: its name, or its 0-based place in the request when the
+    # name itself is what is wrong (so a client points at that scenario without reading messages)
+    scenario: str | int | None = None
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items()}
+        """The problem on the wire; ``scenario`` only on a scenario's problems."""
+        return {k: v for k, v in asdict(self).items() if k != "scenario" or v is not None}
 
 
 @dataclass

@@ -111,7 +111,10 @@ def _shared_schemas(parts: dict) -> dict:
                 "errors": {"type": "array", "items": {"type": "object", "properties": {
                     "table": {"type": ["string", "null"]}, "row": {"type": ["integer", "null"]},
                     "column": {"type": ["string", "null"]}, "cell": {"type": ["string", "null"]},
-                    "message": {"type": "string"}}}},
+                    "message": {"type": "string"},
+                    "scenario": {"type": ["string", "integer"], "description": (
+                        "only on a problem of one what-if scenario: its name, or its 0-based place "
+                        "in the request's `scenarios` when the name itself is what is wrong")}}}},
             }},
         "Tables": {"type": "object", "required": ["history"], "additionalProperties": False,
                    "properties": {name: _ref("Table") for name in TABLES}},

@@ -39,9 +39,9 @@ COMPARISON_HEADER = ["scenario", "status", "expected_profit", "expected_profit_l
                      "bound_gap", "note"]
 
 
-def _bad(message: str, column: str) -> FolioError:
+def _bad(message: str, column: str, scenario: str | int | None = None) -> FolioError:
     return FolioError(code="invalid_job", status=422, detail=message,
-                      problems=[Problem(message=message, column=column)])
+                      problems=[Problem(message=message, column=column, scenario=scenario)])
 
 
 def check_scenarios(scenarios, base_settings: dict | None) -> list[dict]:
@@ -57,29 +57,29 @@ def check_scenarios(scenarios, base_settings: dict | None) -> list[dict]:
     for i, scenario in enumerate(scenarios):
         where = f"scenarios[{i}]"
         if not isinstance(scenario, dict):
-            raise _bad(f"{where} must be an object with 'name', 'settings' and/or 'tables'", where)
+            raise _bad(f"{where} must be an object with 'name', 'settings' and/or 'tables'", where, i)
         unknown = sorted(set(scenario) - {"name", "settings", "tables"})
         if unknown:
-            raise _bad(f"{where} has unknown keys {unknown}; allowed: name, settings, tables", f"{where}.{unknown[0]}")
+            raise _bad(f"{where} has unknown keys {unknown}; allowed: name, settings, tables", f"{where}.{unknown[0]}", i)
         name = scenario.get("name", f"Scenario {i + 1}")
         if not isinstance(name, str) or not name.strip() or len(name) > 60:
-            raise _bad(f"{where}.name must be a text of 1 to 60 characters", f"{where}.name")
+            raise _bad(f"{where}.name must be a text of 1 to 60 characters", f"{where}.name", i)
         name = name.strip()
         if name in names:
-            raise _bad(f"two scenarios are named {name!r}", f"{where}.name")
+            raise _bad(f"two scenarios are named {name!r}", f"{where}.name", i)
         names.add(name)
         settings = scenario.get("settings") or {}
         if not isinstance(settings, dict):
-            raise _bad(f"{where}.settings must be an object", f"{where}.settings")
+            raise _bad(f"{where}.settings must be an object", f"{where}.settings", name)
         try:
             merged = PlanSettings.from_dict({**base, **settings}).to_dict()
         except FolioError as error:
-            error.problems = [replace(p, column=f"{where}.{p.column}") for p in error.problems]
+            error.problems = [replace(p, column=f"{where}.{p.column}", scenario=name) for p in error.problems]
             error.detail = f"{name}: {error.detail}"
             raise
         tables = scenario.get("tables") or {}
         if not isinstance(tables, dict) or set(tables) - set(TABLES):
-            raise _bad(f"{where}.tables may replace {', '.join(TABLES)}", f"{where}.tables")
+            raise _bad(f"{where}.tables may replace {', '.join(TABLES)}", f"{where}.tables", name)
         out.append({"name": name, "settings": merged, "tables": tables})
     return out
 
@@ -96,7 +96,8 @@ def scenario_dataset(dataset: Dataset, tables: dict | None, name: str | None = N
     except FolioError as error:
         if name:
             error.detail = f"scenario {name!r}: {error.detail}"
-            error.problems = [replace(p, message=f"scenario {name!r}: {p.message}") for p in error.problems]
+            error.problems = [replace(p, message=f"scenario {name!r}: {p.message}", scenario=name)
+                              for p in error.problems]
         raise
     removed = {k: None for k, v in tables.items() if v is None}
     return replace(dataset, **read, **removed, headers={**getattr(dataset, "headers", {}), **headers})

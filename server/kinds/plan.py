@@ -69,7 +69,7 @@ def _check_lock_discounts(dataset, settings: dict, name: str | None) -> None:
     problems = discount_problems(dataset, settings.get("discount_levels") or ())
     if problems:
         if name:
-            problems = [replace(p, message=f"scenario {name!r}: {p.message}") for p in problems]
+            problems = [replace(p, message=f"scenario {name!r}: {p.message}", scenario=name) for p in problems]
         raise table_error(problems)
 
 

@@ -85,7 +85,7 @@ def _gather(life, parent: dict, outcomes: list[dict], model: str):
                          "no scenario could be planned: " + "; ".join(
                              f"{o['scenario']}: {(o['error'] or {}).get('detail', 'failed')}" for o in failed),
                          status=first.get("status", 422), title=first.get("title", "Plan failed"),
-                         errors=[{**p, "message": f"{o['scenario']}: {p.get('message', '')}"}
+                         errors=[{**p, "message": f"{o['scenario']}: {p.get('message', '')}", "scenario": o["scenario"]}
                                  for o in failed for p in (o["error"] or {}).get("errors", [])][:100])
     return result, "failed", error
 

@@ -31,6 +31,8 @@ export interface ProblemItem {
   column?: string | null;
   cell?: string | null;
   message?: string | null;
+  /** a problem of one what-if scenario: its name, or its 0-based place when the name is what is wrong */
+  scenario?: string | number | null;
 }
 
 export interface Problem {

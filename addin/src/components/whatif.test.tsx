@@ -182,7 +182,7 @@ describe("what-if scenarios", () => {
     const { api } = await loaded();
     api.createJob.mockRejectedValueOnce(
       ApiError.fromProblem(
-        { title: "Check the settings", detail: "Deeper discounts: discount_levels: too many", code: "invalid_settings", errors: [{ column: "scenarios[1].discount_levels", message: "at most 8 levels" }] },
+        { title: "Check the settings", detail: "Deeper discounts: discount_levels: too many", code: "invalid_settings", errors: [{ column: "scenarios[1].discount_levels", message: "at most 8 levels", scenario: "Deeper discounts" }] },
         422,
       ),
     );

@@ -1,13 +1,13 @@
 /**
  * The scenarios the planner drafts (state/scenarios.ts): the editor's open state, the drafts
- * and their messages, the check before a run, and a server's refusal shown under the field it
- * names (`scenarios[1].discount_levels`). The drafts are kept with the workbook (document
+ * and their messages, the check before a run, and a server's refusal shown under the scenario
+ * and field it is about (its `scenario`, then `scenarios[1].discount_levels` or its table). The drafts are kept with the workbook (document
  * settings in Excel, the browser's storage on the page), so a closed pane finds them again.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Problem, RuleTable } from "../api/types";
 import type { TableSource, WorkbookAdapter } from "../office/adapter";
-import { MAX_SCENARIOS, checkScenarios, newScenario, savedDrafts, startingScenarios } from "../state/scenarios";
+import { MAX_SCENARIOS, checkScenarios, newScenario, savedDrafts, scenarioProblemField, startingScenarios } from "../state/scenarios";
 import type { CheckedScenario, ScenarioDraft, ScenarioErrors, ScenarioField, TableChoice } from "../state/scenarios";
 import type { SettingsForm } from "../state/planSettings";
 
@@ -109,16 +109,14 @@ export function useScenarios(adapter: WorkbookAdapter) {
     [drafts],
   );
 
-  /** A server's refusal naming `scenarios[i].<field>`, shown under that scenario's field. */
+  /** A server's refusal of one scenario (its `scenario`), shown under that scenario's field. */
   const showServerErrors = useCallback(
     (p: Problem) => {
       const found: ScenarioErrors = { scenarios: {} };
       for (const e of p.errors ?? []) {
-        const m = /^scenarios\[(\d+)\](?:\.(\w+))?$/.exec(e.column ?? "");
-        const draft = m ? drafts[Number(m[1])] : undefined;
-        if (!draft) continue;
-        const field = (m![2] ?? "name") as ScenarioField | "name";
-        found.scenarios[draft.id] = { ...found.scenarios[draft.id], [field]: e.message ?? p.detail ?? "Not valid" };
+        const at = scenarioProblemField(e, drafts);
+        if (!at) continue;
+        found.scenarios[at.id] = { ...found.scenarios[at.id], [at.field]: e.message ?? p.detail ?? "Not valid" };
       }
       if (Object.keys(found.scenarios).length) {
         setErrors(found);

@@ -81,18 +81,14 @@ export function datasetStatus(state: DatasetState, opts: { historyMapped: boolea
   }
 }
 
-/** "scenario 'Deeper discounts': product 'P9' is not in the products table" -> "Deeper discounts" */
-const SCENARIO_PREFIX = /^scenario '(.+?)': /;
-
 /**
  * Which table read from the workbook a problem is about: a scenario's own table
- * (`locks@<scenario>`, when the server's message names the scenario and that scenario brought
- * its own), else the table it names. Undefined when that table was not read from the workbook.
+ * (`locks@<scenario>`, when the problem names its scenario and that scenario brought its own),
+ * else the table it names. Undefined when that table was not read from the workbook.
  */
 export function locateKey(item: ProblemItem, known: Record<string, unknown>): string | undefined {
   if (!item.table) return undefined;
-  const scenario = SCENARIO_PREFIX.exec(item.message ?? "")?.[1];
-  const own = scenario ? `${item.table}@${scenario}` : undefined;
+  const own = typeof item.scenario === "string" ? `${item.table}@${item.scenario}` : undefined;
   if (own && known[own]) return own;
   return known[item.table] ? item.table : undefined;
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { locateKey } from "./dataset";
 import { DEFAULT_SETTINGS, validateSettings } from "./planSettings";
-import { checkScenarios, deeperLevels, describeDraft, newScenario, savedDrafts, startingScenarios } from "./scenarios";
+import { checkScenarios, deeperLevels, describeDraft, newScenario, savedDrafts, scenarioProblemField, startingScenarios } from "./scenarios";
 import type { ScenarioDraft } from "./scenarios";
 
 let n = 0;
@@ -84,10 +84,26 @@ describe("what-if scenarios as drafted", () => {
 describe("a problem's cell in a scenario's own table", () => {
   it("goes to that scenario's table when the server names the scenario, else to the dataset's", () => {
     const known = { locks: 1, "locks@Own locks": 1, plan: 1 };
-    expect(locateKey({ table: "locks", message: "scenario 'Own locks': product 'P9' is not in the products table" }, known)).toBe("locks@Own locks");
-    expect(locateKey({ table: "locks", message: "scenario 'Other': page 99 is not in the slots table" }, known)).toBe("locks");
+    expect(locateKey({ table: "locks", scenario: "Own locks", message: "scenario 'Own locks': product 'P9' is not in the products table" }, known)).toBe("locks@Own locks");
+    expect(locateKey({ table: "locks", scenario: "Other", message: "scenario 'Other': page 99 is not in the slots table" }, known)).toBe("locks");
+    // the problem's scenario field says whose table it is; the words of the message do not
+    expect(locateKey({ table: "locks", message: "scenario 'Own locks': product 'P9' is not in the products table" }, known)).toBe("locks");
+    expect(locateKey({ table: "locks", scenario: "Own locks", message: "product 'P9' is not in the products table" }, known)).toBe("locks@Own locks");
     expect(locateKey({ table: "plan", message: "page: expected a number" }, known)).toBe("plan");
     expect(locateKey({ table: "brand_limits" }, known)).toBeUndefined();
     expect(locateKey({ message: "no table" }, known)).toBeUndefined();
+  });
+});
+
+describe("a server's problem of one scenario", () => {
+  it("goes to the draft its scenario field names (name or place) and to the field or table it is about", () => {
+    const drafts = [{ ...draft("As set"), id: "a" }, { ...draft(" Own locks "), id: "b" }];
+    expect(scenarioProblemField({ scenario: "Own locks", column: "scenarios[1].min_margin", message: "too high" }, drafts)).toEqual({ id: "b", field: "min_margin" });
+    expect(scenarioProblemField({ scenario: "Own locks", table: "locks", column: "discount", cell: "D3" }, drafts)).toEqual({ id: "b", field: "locks" });
+    expect(scenarioProblemField({ scenario: 1, column: "scenarios[1].name", message: "two scenarios are named 'x'" }, drafts)).toEqual({ id: "b", field: "name" });
+    expect(scenarioProblemField({ scenario: 0, column: "scenarios[0].population" }, drafts)).toEqual({ id: "a", field: "name" });
+    // no scenario field: not matched by reading the message or the column
+    expect(scenarioProblemField({ column: "scenarios[1].min_margin", message: "scenario 'Own locks': too high" }, drafts)).toBeUndefined();
+    expect(scenarioProblemField({ scenario: "Gone", table: "locks" }, drafts)).toBeUndefined();
   });
 });

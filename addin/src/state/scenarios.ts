@@ -6,7 +6,7 @@
  * per field; the tables themselves are read from the workbook when the job starts.
  */
 import { RULE_TABLES } from "../api/types";
-import type { RuleTable, ScenarioSettings } from "../api/types";
+import type { ProblemItem, RuleTable, ScenarioSettings } from "../api/types";
 import { sourceFromKey } from "../office/adapter";
 import type { TableSource } from "../office/adapter";
 import { parseDiscountLevels, validateSettings } from "./planSettings";
@@ -182,4 +182,23 @@ export function savedDrafts(saved: unknown): ScenarioDraft[] {
       changes: Object.fromEntries(Object.entries(d.changes).filter(([k, v]) => (SCENARIO_FIELDS as readonly string[]).includes(k) && text(v))),
       tables: Object.fromEntries(Object.entries(d.tables).filter(([k, v]) => (RULE_TABLES as readonly string[]).includes(k) && text(v))),
     }));
+}
+
+/**
+ * Which draft and field a server's problem is about, by the problem's `scenario` (the name the
+ * request gave it, or its 0-based place when the name is what is wrong): the setting that
+ * `scenarios[i].<setting>` names, else the rule table whose cell it is, else the name. Undefined
+ * for a problem of no scenario (or of one no longer drafted).
+ */
+export function scenarioProblemField(
+  item: ProblemItem,
+  drafts: ScenarioDraft[],
+): { id: string; field: ScenarioField | "name" | RuleTable } | undefined {
+  const s = item.scenario;
+  const draft = typeof s === "number" ? drafts[s] : typeof s === "string" ? drafts.find((d) => d.name.trim() === s) : undefined;
+  if (!draft) return undefined;
+  const setting = /^scenarios\[\d+\]\.(\w+)$/.exec(item.column ?? "")?.[1];
+  if (setting && (SCENARIO_FIELDS as readonly string[]).includes(setting)) return { id: draft.id, field: setting as ScenarioField };
+  if (item.table && (RULE_TABLES as readonly string[]).includes(item.table)) return { id: draft.id, field: item.table as RuleTable };
+  return { id: draft.id, field: "name" };
 }
