@@ -23,10 +23,13 @@ truth (``engine.demo.demo_truth``: the hidden effect sizes the history was drawn
   model of THIS history earns about this much; a launch that sells 5x its peers is a loss no
   model can foresee. ``true/knowable`` is Folio's plan against that ceiling;
 * ``range``: whether the 80 % range of ``expected_profit`` holds the plan's true (expected)
-  profit, its width (``high/low``) and ``z``, where the truth fell in the promise's log-normal
-  (within the range: |z| <= 1.28); ``realised in range``: the share of 1,000 draws of the
-  demo's own demand noise (negative binomial, shape 6, per row and market) on the plan whose
-  profit falls in the range: what a planner running this catalogue would see.
+  profit, its width (``high/low``) and ``z``: where the true expected profit fell in the
+  promise's MODEL uncertainty (its catalogue and product parts, ``promise.log_sigma_parts``;
+  the noise part is about the outcome, not the expected value, so it is left out). Over many
+  cases z should look like a standard normal (RMS 1). ``realised in range``: the share of 1,000
+  draws of the demo's own demand noise (negative binomial, shape 6, per row and market) on the
+  plan whose profit falls in the range: what a planner running this catalogue would see (80 %
+  for an honest range).
 
 Goals (issue 14): true/opt >= 97 % on every case; promised within 5 % of true.
 """
@@ -44,14 +47,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.data.tables import read_tables, to_values  # noqa: E402
-from engine.demo import NB_DISPERSION, demo_truth  # noqa: E402
+from engine.demo import demo_truth  # noqa: E402
 from engine.demo_oracle import KnowableDemand  # noqa: E402
 from engine.forecast import Candidate, train  # noqa: E402
 from engine.plan.bound import solve_exact  # noqa: E402
 from engine.plan.instance import build_instance  # noqa: E402
 from engine.plan.planner import plan_catalogue  # noqa: E402
-from engine.plan.promise import _rows as plan_rows  # noqa: E402
-from engine.plan.quality import chromosome_of, true_optimum, truth_instance, value_of  # noqa: E402
+from engine.plan.quality import (chromosome_of, realised_profits, true_optimum, truth_instance,  # noqa: E402
+                                 value_of)
 from engine.plan.settings import PlanSettings  # noqa: E402
 
 
@@ -100,23 +103,6 @@ def _every_candidate(dataset, outcome, truth_inst, settings, optimum: float) -> 
     return out
 
 
-def realised_profits(truth_inst, truth, chromosome: np.ndarray, draws: int = 1000, seed: int = 0) -> np.ndarray:
-    """``draws`` profits the plan could realise: every row's units in every market drawn from the
-    demo's negative binomial around the truth, summed, capped at stock, times the margin."""
-    prod, lev = chromosome[0::2], chromosome[1::2]
-    slots = np.flatnonzero(prod >= 0)
-    p, d = prod[slots], lev[slots]
-    markets = list(truth.countries_)
-    K = max(len(markets), 1)
-    rows = plan_rows(truth_inst, truth_inst.products, slots, p, d, markets)
-    mu = truth.predict(rows).reshape(-1, K)
-    rng = np.random.default_rng(seed)
-    units = rng.poisson(rng.gamma(NB_DISPERSION, mu[None] / NB_DISPERSION, size=(draws, *mu.shape))).sum(axis=2)
-    units = np.minimum(units, truth_inst.stock[p][None])
-    margin = truth_inst.price[p] * (1.0 - truth_inst.levels[d]) - truth_inst.unit_cost[p]
-    return (units * margin[None]).sum(axis=1)
-
-
 def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: bool = False) -> dict:
     tables, truth = demo_truth(seed=case.seed, countries=case.countries, campaigns=case.campaigns,
                                products=case.products)
@@ -157,6 +143,8 @@ def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: 
         "beyond": totals.get("beyond_history"), "model_exact_true": model_exact_true,
         "model_exact_promised": model_exact["value"], "stopped_by": result.get("stopped_by"),
         "bound_gap": result.get("bound_gap"), "log_sigma": (result.get("promise") or {}).get("log_sigma"),
+        "log_sigma_parts": (result.get("promise") or {}).get("log_sigma_parts"),
+        "catalogue_source": (result.get("promise") or {}).get("catalogue_source"),
     }
 
 
@@ -165,12 +153,19 @@ def _pct(x: float) -> str:
 
 
 def _z(r: dict) -> float | None:
-    """Where the truth fell in the promise's log-normal: log(true / expected) / sigma (the range is
-    z in [-1.28, 1.28]; over many cases z should look like a standard normal)."""
-    sigma = r.get("log_sigma")
+    """Where the true expected profit fell in the promise's model uncertainty (catalogue and
+    product parts): ``(log(true / expected) + s^2/2) / s``; over many cases z should look like a
+    standard normal."""
+    parts = r.get("log_sigma_parts") or {}
+    sigma = float(np.sqrt(parts.get("catalogue", 0.0) ** 2 + parts.get("products", 0.0) ** 2))
     if not sigma or r["range"][0] is None:
         return None
     return float((np.log(r["plan_true"] / r["promised"]) + 0.5 * sigma ** 2) / sigma)
+
+
+def _parts(r: dict) -> str:
+    parts = r.get("log_sigma_parts") or {}
+    return "/".join(f"{parts.get(k, float('nan')):.3f}" for k in ("catalogue", "products", "noise"))
 
 
 def _holds(r: dict) -> str:
@@ -184,7 +179,7 @@ def _holds(r: dict) -> str:
 def print_table(rows: list[dict]) -> None:
     print(f"{'case':9s} {'history':>17s} {'model':>18s} {'true/opt':>9s} {'knowable/opt':>12s} "
           f"{'true/knowable':>13s} {'promised/true':>13s} {'knowable promise/true':>21s} {'model-exact/opt':>15s} "
-          f"{'its promise/true':>16s} {'range holds, width, z, realised in it':>36s} {'beyond':>6s} {'train s':>7s} {'plan s':>6s}")
+          f"{'its promise/true':>16s} {'range holds, width, z, realised in it':>36s} {'sigma cat/prod/noise':>20s} {'beyond':>6s} {'train s':>7s} {'plan s':>6s}")
     failed = [r for r in rows if "error" in r]
     rows = [r for r in rows if "error" not in r]
     for r in failed:
@@ -197,7 +192,7 @@ def print_table(rows: list[dict]) -> None:
               f"{r['chosen']:>18s} {_pct(r['plan_true'] / r['optimum'])} {_pct(r['knowable'] / r['optimum']):>12s} "
               f"{_pct(r['plan_true'] / r['knowable']):>13s} {r['promised'] / r['plan_true']:12.3f}x "
               f"{r['knowable_promise']:20.3f}x {_pct(r['model_exact_true'] / r['optimum']):>15s} "
-              f"{r['model_exact_promised'] / r['model_exact_true']:15.3f}x {_holds(r):>36s} "
+              f"{r['model_exact_promised'] / r['model_exact_true']:15.3f}x {_holds(r):>36s} {_parts(r):>20s} "
               f"{'-' if r['beyond'] is None else r['beyond']:>6} {r['train_s']:7.1f} {r['plan_s']:6.1f}")
     for r in rows:
         if r.get("every"):
@@ -219,7 +214,9 @@ def print_table(rows: list[dict]) -> None:
           f"{_pct(knowable.min())}, mean {_pct(knowable.mean())}; promised/true: "
           f"{promise.min():.3f}-{promise.max():.3f}x; 80 % range held on {held} of {len(ranged)} "
           f"(RMS z {np.sqrt(np.mean(zs ** 2)) if len(zs) else float('nan'):.2f}: 1 = calibrated, below = too wide), "
-          f"realised profits in it {100 * realised.mean() if len(realised) else float('nan'):.0f} % of draws; "
+          f"realised profits in it {100 * realised.mean() if len(realised) else float('nan'):.0f} % of draws "
+          f"({100 * realised.min() if len(realised) else float('nan'):.0f}-"
+          f"{100 * realised.max() if len(realised) else float('nan'):.0f} % by case); "
           f"optimum proved on {sum(r['proved'] for r in rows)} of {len(rows)} cases")
     met = ratios.min() >= 0.97 and not failed
     print(f"goals: true/opt >= 97 % on every case: {'MET' if met else 'NOT MET'} "

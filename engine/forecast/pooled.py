@@ -386,20 +386,37 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
             eta += 0.5 * self._variance(design)
         return eta
 
-    def _variance(self, design: Design) -> np.ndarray:
+    def _variance(self, design: Design, campaign: bool = True) -> np.ndarray:
         """Posterior variance of each row's log mean: its product terms' (``_block_variance``)
-        plus the prior variance of every shared term whose level it has never seen."""
+        plus the prior variance of every shared term whose level it has never seen (without the
+        campaign term's when ``campaign`` is false)."""
         var = self._block_variance(design)
         for term, factor in zip(self.terms_, design.terms):
+            if term.name == "campaign" and not campaign:
+                continue
             unseen = factor.codes < 0
             var += np.where(unseen, self.variances_[term.name] * (factor.values ** 2).sum(axis=1), 0.0)
         return var
 
-    def log_variance(self, X: pd.DataFrame) -> np.ndarray:
+    def log_variance(self, X: pd.DataFrame, campaign: bool = True) -> np.ndarray:
         """How uncertain each row's forecast is, as the posterior variance of its log mean (a
-        launch: its category's spread of products; a product with long history: little)."""
+        launch: its category's spread of products; a product with long history: little).
+
+        A row of a campaign the history has not seen carries the campaign term's variance
+        (:meth:`campaign_variance`); every row of that campaign shares the same draw of it, so
+        whoever sums rows (a plan's total, engine.plan.promise) must add it once for the sum, not
+        once per row: ``campaign=False`` leaves it out."""
         check_is_fitted(self, "coef_dense_")
-        return self._variance(self._rows(canonical_columns(X))[0])
+        return self._variance(self._rows(canonical_columns(X))[0], campaign=campaign)
+
+    def campaign_variance(self) -> tuple[float, int]:
+        """The variance of one campaign's level around the fixed effects (trend, season): how far
+        the next catalogue as a whole may sit from its forecast, by the model's own estimate; and
+        how many campaigns it was estimated from ((0.0, 0) when the history has no campaign
+        term)."""
+        check_is_fitted(self, "coef_dense_")
+        term = next((t for t in self.terms_ if t.name == "campaign"), None)
+        return (0.0, 0) if term is None else (float(self.variances_["campaign"]), len(term.levels))
 
     def _block_variance(self, design: Design) -> np.ndarray:
         """``x' C_p x`` per row: the posterior variance of the row's product terms (the prior's for

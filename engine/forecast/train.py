@@ -20,7 +20,7 @@ from engine.data.columns import canonical_columns
 from engine.errors import FolioError, Problem, settings_error, table_error
 
 from . import adapt, backtest
-from .decision import catalogue_error, decision_metrics
+from .decision import catalogue_error, decision_metrics, shared_catalogue_variance
 from .model import FAMILIES, MAX_COUNTRY_MODELS, Forecaster, _is_int
 
 # -- candidates ---------------------------------------------------------------------------------
@@ -224,6 +224,7 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     forecasts = {c.name: np.full(len(history), np.nan) for c in cands}
     base = {name: np.full(len(history), np.nan) for name in backtest.BASELINES}
     fold_rows, fold_empty = [], set()
+    posteriors: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # see _keep_row_variance
     fold_of = np.full(len(history), -1)
     for fold in splits:
         fold_of[fold.split.holdout] = fold.number
@@ -236,6 +237,7 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
                 raise cancelled_error()
             model = cand.estimator(**shared).fit(train_rows)
             forecasts[cand.name][split.holdout] = model.predict(test_rows)
+            _keep_row_variance(posteriors, cand.name, model, test_rows, split.holdout, len(history))
             fold_empty.update(adapt.empty_features(model))
         for name, pred in backtest.baseline_forecasts(history, split, baseline_season).items():
             base[name][split.holdout] = pred
@@ -266,6 +268,11 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     best.catalogue_errors_ = {name: catalogue_error(history, y, pred * scales[name], fold_of)
                               for name, pred in forecasts.items()}
     best.catalogue_error_ = best.catalogue_errors_[winner.name]
+    # Of that, the part a whole catalogue shares, beyond what the candidate's own posterior says
+    # of its rows (candidates that have one: pooled); a plan's range adds it once.
+    best.catalogue_shared_ = {name: shared_catalogue_variance(history, y, forecasts[name] * scales[name],
+                                                              variance, theta, fold_of)
+                              for name, (variance, theta) in posteriors.items()}
     adapt.note_model(shape, best, y, fold_empty)
     adapt.note_baselines(shape, winner.name, pooled[winner.name],
                          {name: backtest.metrics(y[tested], pred[tested]) for name, pred in base.items()})
@@ -306,6 +313,18 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     }
     return TrainOutcome(best=best, report=report, holdout_rows=newest.holdout.copy(),
                         holdout_forecast=forecasts[winner.name][newest.holdout].copy())
+
+
+def _keep_row_variance(posteriors: dict, name: str, model, rows: pd.DataFrame, where: np.ndarray,
+                       n: int) -> None:
+    """For a fold model that knows its own uncertainty (the pooled model): each held-out row's
+    posterior log variance (without the campaign term) and the NB shape, into ``posteriors``."""
+    inner = getattr(model, "model_", None)
+    if not (hasattr(inner, "log_variance") and hasattr(inner, "theta_")):
+        return
+    variance, theta = posteriors.setdefault(name, (np.full(n, np.nan), np.full(n, np.nan)))
+    variance[where] = inner.log_variance(rows, campaign=False)
+    theta[where] = float(inner.theta_)
 
 
 SCALES = np.round(np.arange(0.5, 1.201, 0.01), 2)

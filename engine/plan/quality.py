@@ -8,7 +8,10 @@ category limits, must_include, discount levels, discounted share, stock caps). T
 
 * ``true_value(truth_inst, plan_rows)``: what a returned plan truly earns;
 * ``true_optimum(truth_inst)``: the best any plan truly earns, found exactly by HiGHS
-  (``engine.plan.bound.solve_exact``: LP by column generation, reduced-cost fixing, MILP).
+  (``engine.plan.bound.solve_exact``: LP by column generation, reduced-cost fixing, MILP);
+* ``realised_profits(truth_inst, truth, chromosome)``: profits the plan could realise, drawn
+  with the demo's own demand noise around the truth (what the 80 % range of a promise should
+  hold 80 % of).
 
 The truth instance never has cannibalisation (the demo's history has none) and is not shrunk to
 what the history sold (engine.plan.history_bounds): a launch that truly sells more than any peer
@@ -20,10 +23,12 @@ from __future__ import annotations
 import numpy as np
 
 from engine.data.dataset import Dataset
+from engine.demo import NB_DISPERSION
 
 from .bound import solve_exact
 from .instance import PlanInstance, build_instance
 from .moves import greedy_plan
+from .promise import _rows as plan_rows
 from .rules import EMPTY, Repairer, evaluate, rule_report
 from .settings import PlanSettings
 
@@ -82,3 +87,22 @@ def true_optimum(truth_inst: PlanInstance, time_limit_s: float = 300.0) -> dict:
 def value_of(inst: PlanInstance, chromosome: np.ndarray) -> float:
     """The objective of one chromosome on ``inst``."""
     return float(evaluate(inst, np.asarray(chromosome)[None, :]).objective[0])
+
+
+def realised_profits(truth_inst: PlanInstance, truth, chromosome: np.ndarray, draws: int = 1000,
+                     seed: int = 0) -> np.ndarray:
+    """``draws`` profits the plan could realise: every row's units in every market drawn from the
+    demo's negative binomial (shape ``engine.demo.NB_DISPERSION``) around the truth, summed over
+    markets, capped at stock, times the margin."""
+    prod, lev = chromosome[0::2], chromosome[1::2]
+    slots = np.flatnonzero(prod >= 0)
+    p, d = prod[slots], lev[slots]
+    markets = list(truth.countries_)
+    K = max(len(markets), 1)
+    rows = plan_rows(truth_inst, truth_inst.products, slots, p, d, markets)
+    mu = truth.predict(rows).reshape(-1, K)
+    rng = np.random.default_rng(seed)
+    units = rng.poisson(rng.gamma(NB_DISPERSION, mu[None] / NB_DISPERSION, size=(draws, *mu.shape))).sum(axis=2)
+    units = np.minimum(units, truth_inst.stock[p][None])
+    margin = truth_inst.price[p] * (1.0 - truth_inst.levels[d]) - truth_inst.unit_cost[p]
+    return (units * margin[None]).sum(axis=1)

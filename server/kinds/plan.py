@@ -236,7 +236,8 @@ def openapi() -> dict:
                                       "forecast, not the future: what the gap to it means"},
                        "promise": {"type": "object", "description": "how the expected figures were "
                                    "made: `valued_by`, `log_sigma` (the range's spread), `level`, "
-                                   "`catalogue_log_error` (backtest)"},
+                                   "`catalogue_log_error` (the error the whole catalogue shares), "
+                                   "`catalogue_source`, `log_sigma_parts` (catalogue, products, noise)"},
                        "rules": {"type": "array", "description": "each hard rule: rule, limit, value, kept, "
                                  "and in a planner's words `label`, `limit_text`, `value_text` (what the "
                                  "pane and result.xlsx show)"},

@@ -104,7 +104,8 @@ def openapi() -> dict:
                                   "`_low`/`_high` (an 80 % range): what the plan can be expected to earn "
                                   "(the honest promise, see `promise`)"},
                        "promise": {"type": "object", "description": "how the expected figures were made "
-                                   "(valued_by, log_sigma, level, catalogue_log_error)"},
+                                   "(valued_by, log_sigma, level, catalogue_log_error, catalogue_source, "
+                                   "log_sigma_parts)"},
                        "objective": {"type": "number", "description": "the plan's objective under the "
                                      "search's forecast"},
                        "expected_objective": {"type": "number", "description": "the same, valued like "

@@ -310,6 +310,43 @@ def test_decision_metrics_ignore_an_error_common_to_a_whole_catalogue():
     assert catalogue_error(history, mu, shifted, fold) > 0.2 > catalogue_error(history, mu, mu, fold)
 
 
+def _held_out_catalogues(shared_sd: float, product_sd: float, seed: int = 3):
+    """60 held-out campaigns x 2 markets x 80 products (fold 1; fold 0 is older and far off):
+    units drawn negative binomial (shape 6) around the forecast times a campaign-wide factor
+    (sd ``shared_sd``, the same in both markets) and a per-product factor (sd ``product_sd``)."""
+    rng = np.random.default_rng(seed)
+    n_c, n_m, n_p = 60, 2, 80
+    campaign = np.repeat(np.arange(n_c), n_m * n_p)
+    market = np.tile(np.repeat(["DE", "FR"], n_p), n_c)
+    product = np.tile([f"P{i}" for i in range(n_p)], n_c * n_m)
+    forecast = np.exp(rng.normal(3.0, 0.8, len(campaign)))
+    shift = rng.normal(0.0, shared_sd, n_c)[campaign] + rng.normal(0.0, product_sd, len(campaign))
+    mean = forecast * np.exp(shift - 0.5 * (shared_sd ** 2 + product_sd ** 2))
+    units = rng.poisson(rng.gamma(6.0, mean / 6.0)).astype(float)
+    fold = np.where(campaign >= 20, 1, 0)
+    forecast = np.where(fold == 0, forecast * 3.0, forecast)  # the older fold: far off, not counted
+    history = pd.DataFrame({"campaign": campaign, "country": market, "product_id": product, "units": units})
+    return history, units, forecast, np.full(len(units), product_sd ** 2), np.full(len(units), 6.0), fold
+
+
+def test_the_shared_catalogue_error_is_what_rows_do_not_explain():
+    """engine.forecast.decision.shared_catalogue_variance: a held-out catalogue's total misses by
+    its rows' noise, its products' own errors and what all its rows share; only the last is the
+    shared variance (the first two would be counted twice in a plan's range), and only the
+    newest fold counts. The RMS catalogue error keeps the noise and the products in."""
+    from engine.forecast.decision import catalogue_error, shared_catalogue_variance
+
+    history, y, forecast, row_var, theta, fold = _held_out_catalogues(shared_sd=0.0, product_sd=0.3)
+    none = shared_catalogue_variance(history, y, forecast, row_var, theta, fold)
+    assert none["fold"] == 1 and none["campaigns"] == 40
+    rms = catalogue_error(history, y, forecast, np.where(fold == 1, 0, -1))
+    assert rms > 0.07 and none["variance"] < 0.25 * rms ** 2  # what is left is sampling (80 catalogues)
+    history, y, forecast, row_var, theta, fold = _held_out_catalogues(shared_sd=0.1, product_sd=0.3)
+    some = shared_catalogue_variance(history, y, forecast, row_var, theta, fold)
+    assert np.sqrt(some["variance"]) == pytest.approx(0.1, abs=0.03)
+    assert shared_catalogue_variance(history, y, forecast, np.full(len(y), np.nan), theta, fold) is None
+
+
 @pytest.mark.parametrize("family", ["linear", "pooled"])
 def test_rows_without_a_country_column_read_as_an_unknown_market(history, family):
     """A multi-market model asked about rows with no country column (a forecast job's rows):

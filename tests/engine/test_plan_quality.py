@@ -11,7 +11,7 @@ from engine.forecast import train
 from engine.plan.planner import plan_catalogue
 from engine.demo_oracle import KnowableDemand
 from engine.plan.bound import solve_exact
-from engine.plan.quality import chromosome_of, true_optimum, truth_instance, value_of
+from engine.plan.quality import chromosome_of, realised_profits, true_optimum, truth_instance, value_of
 from engine.plan.rules import rule_report
 
 
@@ -59,15 +59,56 @@ def test_the_true_optimum_is_exact_and_keeps_the_rules(small):
     assert best["value"] <= best["lp_bound"] + 1e-6
 
 
-def test_folio_plans_earn_95_percent_of_the_true_optimum(small):
-    """Folio's own train + plan with default settings (a 5 s plan), valued on the truth. With the
-    gbm alone this case earns 87.5 % (bench/bench_plan_quality.py --cases small5 --candidates gbm)."""
+@pytest.fixture(scope="module")
+def planned(small):
+    """Folio's own train + plan with default settings (a 5 s plan) on the small case, and the
+    truth's instance with the plan in its encoding."""
     dataset, _, truth = small
     model = train(dataset.history).best
     result = plan_catalogue(dataset, model, {"time_limit_s": 5})
     inst = truth_instance(dataset, truth, {"time_limit_s": 5})
-    ratio = value_of(inst, chromosome_of(inst, result["plan"])) / true_optimum(inst)["value"]
+    return result, inst, chromosome_of(inst, result["plan"])
+
+
+def test_folio_plans_earn_95_percent_of_the_true_optimum(planned):
+    """Folio's plan valued on the truth. With the gbm alone this case earns 87.5 %
+    (bench/bench_plan_quality.py --cases small5 --candidates gbm)."""
+    _, inst, chromosome = planned
+    ratio = value_of(inst, chromosome) / true_optimum(inst)["value"]
     assert ratio >= 0.95
+
+
+def test_the_80_percent_range_holds_about_80_percent_of_what_the_plan_can_realise(small, planned):
+    """engine.plan.promise: the range of ``expected_profit`` against 1,000 outcomes of the plan
+    drawn with the demo's own demand noise around the truth. An honest 80 % range holds most but
+    not nearly all of them: before the catalogue term left out what the rows' own uncertainty
+    already counts (and the noise was summed market by market) it held 99 % here; now 86 %
+    (bench/bench_plan_quality.py: 83 % on average over its 9 cases)."""
+    _, _, truth = small
+    result, inst, chromosome = planned
+    totals = result["totals"]
+    low, high = totals["expected_profit_low"], totals["expected_profit_high"]
+    assert low <= value_of(inst, chromosome) <= high
+    realised = realised_profits(inst, truth, chromosome)
+    share = float(np.mean((realised >= low) & (realised <= high)))
+    assert 0.70 <= share <= 0.95
+    parts = result["promise"]["log_sigma_parts"]
+    assert result["promise"]["log_sigma"] == pytest.approx(np.sqrt(sum(v ** 2 for v in parts.values())))
+    # the noise part is the demo's own noise (one market here): the spread of the realised profits
+    assert parts["noise"] == pytest.approx(np.std(np.log(realised)), rel=0.2)
+
+
+def test_the_noise_of_a_plan_sold_in_several_markets_is_summed_market_by_market():
+    """A plan row's units are a sum over markets, each drawn on its own: its variance is the sum
+    of the markets' (mu + mu^2 / theta), not (sum mu) + (sum mu)^2 / theta (which made the noise
+    part 1.4x the truth's on the 2-market thin4 case of bench/bench_plan_quality.py)."""
+    tables, truth = demo_truth(seed=4, countries=("DE", "FR"), campaigns=4, products=120)
+    dataset = read_tables({name: to_values(df) for name, df in tables.items()})
+    model = train(dataset.history, candidates=["pooled"]).best
+    result = plan_catalogue(dataset, model, {"time_limit_s": 2})
+    inst = truth_instance(dataset, truth, {"time_limit_s": 2})
+    realised = realised_profits(inst, truth, chromosome_of(inst, result["plan"]))
+    assert result["promise"]["log_sigma_parts"]["noise"] == pytest.approx(np.std(np.log(realised)), rel=0.2)
 
 
 def test_the_knowable_ceiling_is_the_truth_seen_through_the_history(small):
