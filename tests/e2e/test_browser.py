@@ -6,6 +6,7 @@ Uses Debian's /usr/bin/chromium through Playwright (no browser download). Screen
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -344,6 +345,47 @@ def test_lone_csv_maps_by_its_header_and_buttons_wait_for_data(page, live_server
     assert page.get_by_test_id("run-train").is_enabled()
     assert page.get_by_test_id("run-plan").is_disabled()
     assert "candidate products" in page.get_by_test_id("run-hint").inner_text()
+
+
+def test_a_reload_keeps_the_uploaded_data(page, live_server, tmp_path):
+    """The page holds an upload in memory and a reload loses it, but the dataset made from it
+    stays on the server: the page remembers its id and finds it again (its tables back as the
+    page's sheets, the same dataset for the next run); a dataset the server lost is dropped."""
+    page.goto(live_server.url + "/")
+    csv = tmp_path / "sales.csv"
+    csv.write_text("campaign,product_id,units,price\n" + "".join(
+        f"2024-{c:02d},P{p},{10 + c + p},9.5\n" for c in range(1, 7) for p in range(3)))
+    page.get_by_test_id("upload-input").set_input_files(str(csv))
+    page.get_by_test_id("rows-history").filter(has_text="18 rows").wait_for(timeout=30_000)
+    page.get_by_test_id("run-explore").click()
+    status = page.get_by_test_id("dataset-status")
+    status.filter(has_text="Dataset ds_").wait_for(timeout=30_000)
+    dataset = status.inner_text().split()[1]
+    page.get_by_test_id("job-status").filter(has_text="succeeded").wait_for(timeout=120_000)
+
+    page.reload()
+    status.filter(has_text=f"Dataset {dataset}").wait_for(timeout=30_000)
+    assert "history 18 rows" in status.inner_text()
+    assert page.get_by_test_id("workbook-name").inner_text() == "sales.csv"
+    assert page.get_by_test_id("map-history").input_value() == "sheet:history"
+    assert page.get_by_test_id("run-train").is_enabled()
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith("/api/datasets") else None)
+    jobs: list[dict] = []  # the bodies the page sends are gzipped (api/gzip.ts)
+    page.on("request", lambda r: jobs.append(json.loads(gzip.decompress(r.post_data_buffer)))
+            if r.method == "POST" and r.url.endswith("/api/jobs") else None)
+
+    page.get_by_test_id("run-explore").click()  # on the same dataset: nothing sent again
+    page.get_by_test_id("job-status").filter(has_text="succeeded").wait_for(timeout=120_000)
+    assert status.inner_text().split()[1] == dataset
+    assert sent == [] and [job["dataset"] for job in jobs] == [dataset]
+
+    # a dataset the server no longer has: forgotten quietly on the next load
+    page.evaluate("localStorage.setItem('folio.page.folio.dataset', JSON.stringify({id: 'ds_00000000deadbeef', name: 'gone.xlsx'}))")
+    page.reload()
+    page.wait_for_function("localStorage.getItem('folio.page.folio.dataset') === null", timeout=30_000)
+    assert page.get_by_test_id("error-bar").count() == 0
+    assert "No data loaded" in status.inner_text()
 
 
 def test_task_pane_width(page, live_server):

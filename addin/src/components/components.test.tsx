@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { ApiClient } from "../api/client";
 import { ApiError } from "../api/errors";
@@ -530,6 +530,46 @@ describe("Reattaching after the pane or page was closed", () => {
     await act(async () => server.handlers.get("job-9")!.onFinished?.("succeeded"));
     expect(await screen.findByTestId("plan-table")).toBeInTheDocument();
     expect(storage.has("folio.page.folio.job")).toBe(false);
+  });
+
+  it("finds the dataset the page had made after a reload, and runs on it without sending it again", async () => {
+    const storage = new Map<string, string>();
+    const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    const first = await loadDemo(new BrowserAdapter(store));
+    first.api.createDataset.mockResolvedValue({ id: "ds_0123abcd", name: "Demo workbook" });
+    fireEvent.click(screen.getByTestId("run-explore"));
+    await waitFor(() => expect(first.api.createJob).toHaveBeenCalled());
+    const sent = (first.api.createDataset.mock.calls[0] as unknown as [string, Record<string, unknown>])[1];
+    expect(JSON.parse(storage.get("folio.page.folio.dataset")!)).toEqual({ id: "ds_0123abcd", name: "Demo workbook" });
+    cleanup(); // the reload: a new page on the same browser storage
+
+    const server = fakeServer();
+    const getDataset = vi.fn(async (id: string) => ({ id, name: "Demo workbook", tables: sent }));
+    Object.assign(server.api, { getDataset });
+    render(<App adapter={new BrowserAdapter(store)} services={server.services} />);
+    await waitFor(() => expect(screen.getByTestId("dataset-status")).toHaveTextContent("Dataset ds_0123abcd · history 2 rows · products 1 rows"));
+    expect(getDataset).toHaveBeenCalledWith("ds_0123abcd");
+    expect(screen.getByTestId("workbook-name")).toHaveTextContent("Demo workbook");
+    expect((screen.getByTestId("map-history") as HTMLSelectElement).value).toBe("sheet:history");
+    fireEvent.click(screen.getByTestId("run-explore"));
+    await waitFor(() => expect(server.api.createJob).toHaveBeenCalled());
+    expect(server.api.createDataset).not.toHaveBeenCalled(); // the same tables: the same dataset
+    expect(server.api.createJob.mock.calls[0][0]).toMatchObject({ kind: "explore", dataset: "ds_0123abcd" });
+  });
+
+  it("drops a remembered dataset the server no longer has, quietly", async () => {
+    const storage = new Map([["folio.page.folio.dataset", JSON.stringify({ id: "ds_gone", name: "old.xlsx" })]]);
+    const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    const server = fakeServer();
+    const getDataset = vi.fn(async () => {
+      throw ApiError.fromProblem({ detail: "no such dataset", code: "not_found" }, 404);
+    });
+    Object.assign(server.api, { getDataset });
+    render(<App adapter={new BrowserAdapter(store)} services={server.services} />);
+    await waitFor(() => expect(storage.has("folio.page.folio.dataset")).toBe(false));
+    expect(getDataset).toHaveBeenCalledWith("ds_gone");
+    expect(screen.getByTestId("dataset-status")).toHaveTextContent("No data loaded.");
+    expect(screen.queryByTestId("error-bar")).toBeNull();
   });
 
   it("forgets a job the server no longer knows", async () => {

@@ -12,6 +12,7 @@ import type { Cell, Problem, ProblemItem, Role, SourceRole, Table, Tables } from
 import { problemOffset } from "../office/a1";
 import type { CellOrigin, SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
 import { NO_DATASET, datasetReducer, datasetStatus, locateKey, signature } from "../state/dataset";
+import type { DatasetInfo } from "../state/dataset";
 import type { Mapping } from "../state/mapping";
 
 /** Where each table read last came from, by locate key (`locks`, `plan`, `locks@Deeper discounts`). */
@@ -34,8 +35,22 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
   const [state, dispatch] = useReducer(datasetReducer, NO_DATASET);
   const located = useRef<Located>({ origins: {}, headers: {} });
 
+  /** a dataset found again after a reload (the page), ready once its tables are mapped */
+  const restoring = useRef<DatasetInfo | null>(null);
+
   // a new mapping or a refreshed workbook: a ready dataset may no longer match the tables
-  useEffect(() => dispatch({ type: "changed" }), [mapping, sources]);
+  // (unless this is the mapping of a restored dataset's own tables)
+  useEffect(() => {
+    if (restoring.current && mapping.history) {
+      dispatch({ type: "ready", dataset: restoring.current });
+      restoring.current = null;
+    } else dispatch({ type: "changed" });
+  }, [mapping, sources]);
+
+  /** The page found its dataset again: it is the ready one once its tables are mapped. */
+  const restore = useCallback((info: DatasetInfo) => {
+    restoring.current = info;
+  }, []);
 
   /** Read every mapped table; create a dataset when the data differs from the last one. */
   const ensureDataset = useCallback(async (): Promise<string> => {
@@ -123,6 +138,7 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
     datasetCurrent: state.phase === "ready",
     datasetStatus: datasetStatus(state, { historyMapped: !!mapping.history, mode: adapter.kind }),
     ensureDataset,
+    restore,
     readSource,
     datasetFailed,
     canLocate,

@@ -17,6 +17,7 @@ import { missingForRun } from "../state/mapping";
 import { useConnection } from "./useConnection";
 import type { FolioServices } from "./useConnection";
 import { useDataset } from "./useDataset";
+import { useSavedDataset } from "./useSavedDataset";
 import { useJob } from "./useJob";
 import { useShares } from "./useShares";
 import type { FinishedResult, SavedJob } from "./useJob";
@@ -84,6 +85,14 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     workbookName: tables.workbookName,
     onRead: tables.noteRead,
     setProblem,
+  });
+
+  useSavedDataset(adapter, api, {
+    dataset: data.dataset,
+    workbookName: tables.workbookName,
+    restore: data.restore,
+    restoreWorkbook: tables.restoreWorkbook,
+    setBusy,
   });
 
   const { ensureDataset, datasetFailed, readSource } = data;

@@ -149,6 +149,12 @@ export function useTableMapping(
     [adapter, refreshSources, setBusy, setProblem],
   );
 
+  /** The page: its workbook again from the dataset the server kept (a reload lost the sheets). */
+  const restoreWorkbook = useCallback(
+    (sheets: Record<string, Table>, name: string) => loadWorkbook("Opening the data you had loaded…", async () => ({ sheets }), name),
+    [loadWorkbook],
+  );
+
   const loadDemo = useCallback(
     () =>
       loadWorkbook(
@@ -197,6 +203,7 @@ export function useTableMapping(
     refreshSources,
     loadDemo,
     upload,
+    restoreWorkbook,
     mapRole,
     pickSelection,
     noteRead,

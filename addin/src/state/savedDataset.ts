@@ -1,0 +1,66 @@
+/**
+ * The page's dataset across a reload, as pure functions. On the page the tables are an uploaded
+ * workbook held in memory, which a reload loses, while the dataset made from them stays on the
+ * server: the page remembers its id and name (localStorage, through the adapter's settings) and,
+ * on load, gets it back from the API with its tables, which become the page's workbook again (one
+ * sheet per table, mapped by name). In Excel the tables are the workbook's own: nothing to keep.
+ */
+import { ROLES } from "../api/types";
+import type { DatasetRecord, Role, Table } from "../api/types";
+import { trimTable } from "../office/adapter";
+import { signature } from "./dataset";
+import type { DatasetInfo } from "./dataset";
+
+/** Key of the page's remembered dataset (the browser adapter keeps it in localStorage). */
+export const SETTING_DATASET = "folio.dataset";
+
+export interface SavedDataset {
+  id: string;
+  name: string;
+}
+
+/** What the page keeps of a dataset it made: its id and the name it was made under. */
+export function savedDataset(info: Pick<DatasetInfo, "id">, name: string | undefined): SavedDataset {
+  return { id: info.id, name: name || "Workbook" };
+}
+
+/** A remembered dataset read back, or undefined for anything that is not one (a hand edit, an old shape). */
+export function parseSavedDataset(raw: unknown): SavedDataset | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const { id, name } = raw as Record<string, unknown>;
+  if (typeof id !== "string" || !/^ds_[A-Za-z0-9_-]{1,64}$/.test(id)) return undefined;
+  return { id, name: typeof name === "string" && name.trim() ? name.slice(0, 200) : "Workbook" };
+}
+
+export interface RestoredWorkbook {
+  /** one sheet per table of the dataset, named by its role (so the mapping finds each) */
+  sheets: Partial<Record<Role, Table>>;
+  name: string;
+  /** the dataset as if the page had just sent these sheets: the next run reuses it */
+  dataset: DatasetInfo;
+}
+
+/**
+ * The page's workbook again from the dataset the server kept (`GET /api/datasets/{id}` with its
+ * tables): undefined when the record has no history table to plan from. The signature is that
+ * of the tables as the page will read them back (trimmed, in role order), so a run on the
+ * restored data sends nothing new.
+ */
+export function restoredWorkbook(record: DatasetRecord, saved: SavedDataset): RestoredWorkbook | undefined {
+  const sheets: Partial<Record<Role, Table>> = {};
+  const rows: Partial<Record<Role, number>> = {};
+  for (const role of ROLES) {
+    const table = record.tables?.[role];
+    if (!Array.isArray(table) || !table.every(Array.isArray)) continue;
+    sheets[role] = trimTable(table);
+    rows[role] = Math.max(0, sheets[role]!.length - 1);
+  }
+  if (!sheets.history || sheets.history.length < 1) return undefined;
+  const name = typeof record.name === "string" && record.name.trim() ? record.name : saved.name;
+  return { sheets, name, dataset: { id: record.id || saved.id, signature: signature(sheets), rows } };
+}
+
+/** Whether a failed look-up means the remembered dataset is gone (dropped quietly) rather than unreachable for now. */
+export function datasetGone(code: string | undefined): boolean {
+  return code === "not_found";
+}
