@@ -365,7 +365,10 @@ def _key_column(table: str, name: str, values: list, j: int, rows: list[int],
     if n_num and not n_text:
         arr = np.array([x if isinstance(x, float) else math.nan for x in parsed])
         finite = arr[~np.isnan(arr)]
-        if len(finite) == len(arr) and np.all(finite == np.floor(finite)):
+        # whole numbers become integers, but only where a float holds them exactly (|x| < 2**53):
+        # a campaign id like 1e20 stays a float instead of wrapping to a wrong int64
+        if (len(finite) == len(arr) and np.all(finite == np.floor(finite))
+                and np.all(np.abs(finite) < 2.0 ** 53)):
             return pd.Series(arr.astype(np.int64))
         return pd.Series(arr)
     return pd.Series([_as_text(v) for v in values], dtype="str")

@@ -51,6 +51,14 @@ def test_numeric_campaigns_stay_numbers_and_sort():
     assert sorted(h["campaign"]) == [202401, 202402, 202403]
 
 
+def test_huge_whole_campaign_numbers_keep_their_order_instead_of_wrapping():
+    raw = [["campaign", "units", "product_id"], [3e19, 1, "A"], [1e20, 2, "A"], [-5e18, 3, "A"]]
+    h = read_tables({"history": raw}).history
+    assert h["campaign"].tolist() == [3e19, 1e20, -5e18]
+    small = read_tables({"history": [["campaign", "units", "product_id"], [7, 1, "A"]]}).history
+    assert small["campaign"].dtype == np.int64
+
+
 def test_every_problem_reported_with_cells():
     raw = {
         "history": [
