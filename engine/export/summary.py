@@ -75,6 +75,9 @@ def scenario_lines(result: dict) -> list[Line]:
                 out.append(("   80 % range", f"{low:,.0f} to {high:,.0f}", None))
         else:
             out.append((f"{row[col['scenario']]}: {row[col['status']]}", row[col["note"]], None))
+            changes = row[col["changes"]] if "changes" in col else None
+            if changes:  # what it was, though it has no plan
+                out.append(("   what it changes", changes, None))
     last = result.get("last_catalogue") or {}
     if last.get("profit") is not None:
         out.append((f"Last catalogue ({last.get('campaign')}) on this layout: expected profit", last["profit"], "#,##0"))

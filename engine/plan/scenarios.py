@@ -34,7 +34,7 @@ from .settings import PlanSettings
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 8
 TABLES = ("category_limits", *RULE_TABLES)  # what a scenario (or one plan) may replace: every rule table
-COMPARISON_HEADER = ["scenario", "status", "expected_profit", "expected_profit_low", "expected_profit_high",
+COMPARISON_HEADER = ["scenario", "status", "changes", "expected_profit", "expected_profit_low", "expected_profit_high",
                      "expected_revenue", "expected_units", "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue",
                      "bound_gap", "note"]
 
@@ -172,15 +172,58 @@ def _last_scored(outcomes: list[dict]) -> dict | None:
     return None
 
 
-def gather_scenarios(outcomes: list[dict], last: dict | None = None) -> dict:
+def scenario_changes(scenario: dict, base_settings: dict | None) -> list[str]:
+    """What one scenario of a request (:func:`check_scenarios`: ``settings`` merged, ``tables``)
+    changes from the base plan, in a planner's words: each setting whose value is not the base's
+    ("discounts 0, 20, 40 %"), each rule table it brings ("own locks") or leaves out
+    ("no brand_limits"). Empty: the plan as set. Said for every scenario, so one that could not
+    be planned still says what it was."""
+    try:
+        base = PlanSettings.from_dict(base_settings or {}).to_dict()
+    except FolioError:  # checked when the request came in; a stored request of another version
+        base = {}
+    settings = scenario.get("settings") or {}
+    words = [_setting_words(k, v) for k, v in settings.items() if k in base and v != base[k]]
+    for table, value in (scenario.get("tables") or {}).items():
+        words.append(f"no {table.replace('_', ' ')}" if value is None else f"own {table.replace('_', ' ')}")
+    return words
+
+
+def _percent(x) -> str:
+    return f"{float(x) * 100:g} %"
+
+
+def _setting_words(key: str, value) -> str:
+    """One setting in the words the pane's scenario editor uses for it."""
+    if key == "discount_levels":
+        return "discounts " + ", ".join(f"{float(x) * 100:g}" for x in value) + " %"
+    if key == "max_discounted_share":
+        return f"max discounted {_percent(value)}"
+    if key == "min_margin":
+        return "no min margin" if value is None else f"min margin {_percent(value)}"
+    if key == "max_same_category_per_page":
+        return "no per-page limit" if value is None else f"at most {value} of a category per page"
+    shown = ", ".join(map(str, value)) if isinstance(value, list) else "none" if value is None else str(value)
+    return f"{key.replace('_', ' ')} {shown}"
+
+
+def gather_scenarios(outcomes: list[dict], last: dict | None = None, asked: list[dict] | None = None,
+                     base_settings: dict | None = None) -> dict:
     """The scenarios side by side. ``outcomes``: one ``{"scenario", "status", "job"?, "result"?,
     "error"?}`` per scenario, in the order asked; ``last``: :func:`last_catalogue_sold` (the lift
-    where a plan has no business case)."""
+    where a plan has no business case); ``asked``: the request's scenarios (:func:`check_scenarios`)
+    and ``base_settings`` its base settings, so every scenario, planned or not, carries its
+    ``settings`` and ``changes`` (:func:`scenario_changes`; the comparison's ``changes`` column)."""
     table = [COMPARISON_HEADER]
     scenarios = []
+    requests = {s["name"]: s for s in asked or []}
     for outcome in outcomes:
         name, result = outcome["scenario"], outcome.get("result") or {}
         entry = {"scenario": name, "status": outcome["status"], "job": outcome.get("job")}
+        request = requests.get(name)
+        changes = scenario_changes(request, base_settings) if request else None
+        if request:
+            entry.update({"settings": request.get("settings"), "changes": changes})
         if outcome.get("error"):
             entry["error"] = {k: outcome["error"].get(k) for k in ("code", "detail")}
         totals = result.get("totals") or {}
@@ -188,7 +231,8 @@ def gather_scenarios(outcomes: list[dict], last: dict | None = None) -> dict:
         rules = result.get("rules") or []
         share = _discounted_share(result.get("plan"))
         if result.get("plan"):
-            entry.update({"plan": result["plan"], "totals": totals, "rules": rules, "settings": result.get("settings"),
+            entry.update({"plan": result["plan"], "totals": totals, "rules": rules,
+                          "settings": result.get("settings") or entry.get("settings"),
                           "objective": result.get("objective"), "bound": result.get("bound"),
                           "bound_gap": result.get("bound_gap"), "anomaly_score": result.get("anomaly_score"),
                           "discounted_share": share, "stopped_by": result.get("stopped_by"),
@@ -196,7 +240,8 @@ def gather_scenarios(outcomes: list[dict], last: dict | None = None) -> dict:
                           "cancelled": result.get("cancelled")})
         note = (entry.get("error") or {}).get("detail") or ("stopped early: best plan so far" if result.get("cancelled") else None)
         revenue, units = _expected(totals, "revenue")[0], _expected(totals, "units")[0]
-        table.append([name, outcome["status"], profit, low, high, revenue, units, share,
+        said = None if changes is None else "; ".join(changes) or "as the base plan"
+        table.append([name, outcome["status"], said, profit, low, high, revenue, units, share,
                       result.get("anomaly_score"), sum(bool(r.get("kept")) for r in rules) if rules else None,
                       len(rules) if rules else None, _case_lift(result, "profit", last, profit),
                       _case_lift(result, "revenue", last, revenue), result.get("bound_gap"), note])

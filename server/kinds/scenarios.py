@@ -72,7 +72,8 @@ def _gather(life, parent: dict, outcomes: list[dict], model: str):
     except Exception:  # the comparison stands without the lift; the reason goes to the log
         logging.getLogger(__name__).exception("scenarios %s: what the last catalogue sold not read", parent["id"])
         last = None
-    result = gather_scenarios(outcomes, last)
+    body = parent["body"]  # what each scenario was: a failed one says it too
+    result = gather_scenarios(outcomes, last, asked=body.get("scenarios"), base_settings=body.get("settings"))
     result["settings"] = parent["body"].get("settings") or {}
     planned = [o for o in outcomes if o.get("result")]
     if planned or not outcomes:
@@ -121,12 +122,16 @@ def openapi() -> dict:
                                  "description": "a scenarios job: its scenarios (name, settings, tables)"}},
         "result": {"type": "object", "description": "scenarios: the variants side by side", "properties": {
             "comparison": {"$ref": "#/components/schemas/Table",
-                           "description": "one row per scenario: status, expected_profit with "
+                           "description": "one row per scenario: status, changes (what it changes from "
+                                          "the base plan, in words: settings and the rule tables it brings or "
+                                          "leaves out; 'as the base plan' for none), expected_profit with "
                                           "expected_profit_low/_high (its 80 % range: each plan's honest "
                                           "promise), expected_revenue, expected_units, discounted_share, anomaly_score, rules_kept of rules, lift_profit and "
                                           "lift_revenue over the last catalogue, bound_gap, note (why it failed)"},
-            "scenarios": {"type": "array", "description": "per scenario: scenario, status, job, plan, totals, "
-                          "rules, settings, objective, bound, bound_gap, anomaly_score, discounted_share, error"},
+            "scenarios": {"type": "array", "description": "per scenario: scenario, status, job, settings "
+                          "(what it planned with; a failed one: what it asked for), changes (the words of "
+                          "the comparison's changes column, a list), plan, totals, rules, objective, bound, "
+                          "bound_gap, anomaly_score, discounted_share, error"},
             "last_catalogue": {"type": ["object", "null"], "description": "the latest campaign's catalogue "
                                "on the same layout, scored by the same model (the business case's): "
                                "campaign, units, revenue, profit"},

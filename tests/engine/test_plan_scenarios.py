@@ -86,3 +86,35 @@ def test_scenarios_side_by_side_one_failed_alone():
     assert pd.isna(table.loc["Stuck", "expected_profit"])
     assert out["best"] == max(("Base", "Deep"), key=lambda n: table.loc[n, "expected_profit"])
     assert out["scenarios"][0]["plan"] == base["plan"] and "plan" not in out["scenarios"][2]
+
+
+def test_a_failed_scenario_still_says_what_it_was():
+    """A scenario that could not be planned keeps its name, its settings and what it changes (the
+    comparison's ``changes``), with its reason: not a blank row."""
+    ds = sold_like_the_model(small_dataset())
+    base_settings = {**FAST, "seed": 4}
+    asked = check_scenarios([
+        {"name": "Base"},
+        {"name": "Deep", "settings": {"discount_levels": [0, 0.2, 0.4], "max_discounted_share": 0.5}},
+        {"name": "Stuck", "settings": {"min_margin": 0.3},
+         "tables": {"locks": [["page", "product_id"], [1, "p0"]], "brand_limits": None}}], base_settings)
+    base = plan_catalogue(ds, PageModel(), asked[0]["settings"])
+    deep = plan_catalogue(ds, PageModel(), asked[1]["settings"])
+    outcomes = [{"scenario": "Base", "status": "succeeded", "job": "j1", "result": base},
+                {"scenario": "Deep", "status": "succeeded", "job": "j2", "result": deep},
+                {"scenario": "Stuck", "status": "failed", "job": "j3",
+                 "error": {"code": "infeasible", "detail": "no plan keeps a 30 % margin"}}]
+    out = gather_scenarios(outcomes, None, asked=asked, base_settings=base_settings)
+    json.dumps(out, allow_nan=False)
+    header, *rows = out["comparison"]
+    table = pd.DataFrame(rows, columns=header).set_index("scenario")
+    stuck = out["scenarios"][2]
+    assert stuck["settings"] == asked[2]["settings"] and stuck["settings"]["min_margin"] == 0.3
+    assert stuck["changes"] == ["min margin 30 %", "own locks", "no brand limits"]
+    assert table.loc["Stuck", "changes"] == "min margin 30 %; own locks; no brand limits"
+    assert table.loc["Stuck", "note"] == "no plan keeps a 30 % margin" and table.loc["Stuck", "status"] == "failed"
+    assert table.loc["Deep", "changes"] == "discounts 0, 20, 40 %; max discounted 50 %"
+    assert table.loc["Base", "changes"] == "as the base plan" and out["scenarios"][0]["changes"] == []
+    assert out["scenarios"][1]["settings"] == deep["settings"]  # a planned one: what it planned with
+    # without the request (an older caller): the column is there, empty
+    assert gather_scenarios(outcomes)["comparison"][3][header.index("changes")] is None

@@ -48,6 +48,10 @@ def test_scenarios_are_planned_side_by_side_and_one_infeasible_fails_alone(clien
     by_name = {row[0]: dict(zip(header, row)) for row in rows}
     assert [row[0] for row in rows] == ["Base", "Deeper discounts", "Cover locked", "Impossible"]
     assert by_name["Impossible"]["status"] == "failed" and "locked on page 2" in by_name["Impossible"]["note"]
+    assert by_name["Impossible"]["changes"] == "own locks"  # what it was, though it failed
+    assert by_name["Deeper discounts"]["changes"] == "discounts 0, 20, 40 %; max discounted 50 %"
+    impossible = next(s for s in result["scenarios"] if s["scenario"] == "Impossible")
+    assert impossible["settings"]["max_discounted_share"] == 0.3 and impossible["changes"] == ["own locks"]
     for name in ("Base", "Deeper discounts", "Cover locked"):
         row = by_name[name]
         assert row["status"] == "succeeded" and row["expected_profit"] > 0 and row["rules_kept"] == row["rules"]
@@ -78,6 +82,9 @@ def test_scenarios_are_planned_side_by_side_and_one_infeasible_fails_alone(clien
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/jobs/{parent['id']}/result.xlsx").data))
     assert "Scenarios" in book.sheetnames and len(book["Scenarios"]._charts) == 1
+    sheet = [[c.value for c in row] for row in book["Scenarios"].iter_rows()]
+    row = next(r for r in sheet if r[0] == "Impossible")
+    assert row[sheet[0].index("changes")] == "own locks" and "locked on page 2" in row[sheet[0].index("note")]
     axis = book["Scenarios"]._charts[0].y_axis.scaling  # bars from zero, every range's top inside
     tops = [by_name[n]["expected_profit_high"] for n in ("Base", "Deeper discounts", "Cover locked")]
     assert axis.min == 0 and axis.max >= max(tops)

@@ -407,7 +407,10 @@ export interface ScenarioOutcome {
   plan?: Table | null;
   totals?: PlanTotals | null;
   rules?: RuleReport[] | null;
+  /** what it planned with; a scenario that failed: the settings it asked for */
   settings?: Record<string, unknown> | null;
+  /** what it changes from the base plan, in words ("own locks"); empty: the plan as set */
+  changes?: string[] | null;
   objective?: number | null;
   bound?: number | null;
   bound_gap?: number | null;

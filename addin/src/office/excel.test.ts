@@ -315,10 +315,10 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     const { excel, log, written, ranges } = workbook();
     const result: ScenariosResult = {
       comparison: [
-        ["scenario", "status", "expected_profit", "expected_profit_low", "expected_profit_high", "expected_revenue", "expected_units", "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue", "bound_gap", "note"],
-        ["As set", "succeeded", 1302937, 1133283, 1481694, 2085634, 113453, 0.4, 0.66, 17, 17, 1.173, 1.18, 0, null],
-        ["=Deeper", "succeeded", 1315348, 1141624, 1498534, 2163338, 124177, 0.4, 0.65, 17, 17, 1.211, 1.25, 0, null],
-        ["Impossible", "failed", null, null, null, null, null, null, null, null, null, null, null, null, "product 'P0154' must be in the plan"],
+        ["scenario", "status", "changes", "expected_profit", "expected_profit_low", "expected_profit_high", "expected_revenue", "expected_units", "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue", "bound_gap", "note"],
+        ["As set", "succeeded", "as the base plan", 1302937, 1133283, 1481694, 2085634, 113453, 0.4, 0.66, 17, 17, 1.173, 1.18, 0, null],
+        ["=Deeper", "succeeded", "discounts 0, 20, 40 %", 1315348, 1141624, 1498534, 2163338, 124177, 0.4, 0.65, 17, 17, 1.211, 1.25, 0, null],
+        ["Impossible", "failed", "own locks", null, null, null, null, null, null, null, null, null, null, null, null, "product 'P0154' must be in the plan"],
       ],
       scenarios: [],
       best: "=Deeper",
@@ -330,7 +330,7 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     expect(sheet[2].slice(0, 5)).toEqual(["scenario", "status", "expected profit", "low end (80 %)", "high end (80 %)"]);
     // a scenario's name is text, never a formula
     expect(sheet[4][0]).toBe("'=Deeper");
-    expect(sheet[5][14]).toBe("product 'P0154' must be in the plan");
+    expect(sheet[5].slice(14)).toEqual(["own locks", "product 'P0154' must be in the plan"]); // what it was, and why it failed
     expect(log.addedTables.filter((t) => t.sheet === "Folio Scenarios")).toHaveLength(1);
     const money = ranges.find((r) => r.sheet === "Folio Scenarios" && r.row === 3 && r.column === 2 && r.columns === 1 && r.rows === 3);
     expect(money?.mock.numberFormat).toEqual([['#,##0.00 "€"'], ['#,##0.00 "€"'], ['#,##0.00 "€"']]);

@@ -24,8 +24,12 @@ export interface ScenarioRow {
   liftRevenue: number | null;
   boundGap: number | null;
   note: string | null;
+  /** what it changes from the base plan, in the server's words ("own locks; min margin 30 %") */
+  changes: string | null;
   best: boolean;
-  /** what sets it apart from the others, in words ("discounts 0, 10, 20, 30, 40 %") */
+  /** what sets it apart from the others, in words ("discounts 0, 10, 20, 30, 40 %"); one
+   * without a plan: what it changes from the base plan (the server's words), so it still says
+   * what it was */
   differs: string[];
   outcome?: ScenarioOutcome;
 }
@@ -46,9 +50,11 @@ export function scenarioRows(result: ScenariosResult): ScenarioRow[] {
   return table.slice(1).map((row) => {
     const scenario = String(at(row, "scenario") ?? "");
     const note = at(row, "note");
+    const changes = at(row, "changes");
+    const outcome = outcomes.get(scenario);
     return {
       scenario,
-      status: String(at(row, "status") ?? outcomes.get(scenario)?.status ?? ""),
+      status: String(at(row, "status") ?? outcome?.status ?? ""),
       expectedProfit: num(at(row, "expected_profit")),
       low: num(at(row, "expected_profit_low", "profit_low")),
       high: num(at(row, "expected_profit_high", "profit_high")),
@@ -62,9 +68,10 @@ export function scenarioRows(result: ScenariosResult): ScenarioRow[] {
       liftRevenue: num(at(row, "lift_revenue")),
       boundGap: num(at(row, "bound_gap")),
       note: typeof note === "string" && note ? note : null,
+      changes: typeof changes === "string" && changes ? changes : null,
       best: !!result.best && result.best === scenario,
-      differs: differs.get(scenario) ?? [],
-      outcome: outcomes.get(scenario),
+      differs: outcome?.plan || !outcome?.changes ? (differs.get(scenario) ?? []) : outcome.changes,
+      outcome,
     };
   });
 }

@@ -29,6 +29,7 @@ const HEADER = [
   "lift in profit",
   "lift in revenue",
   "gap to bound",
+  "what it changes",
   "why it failed",
 ] as const;
 
@@ -52,6 +53,7 @@ export function scenariosBlocks(result: ScenariosResult): ReportBlock[] {
       r.liftProfit,
       r.liftRevenue,
       r.boundGap,
+      r.changes ?? "",
       r.note ?? "",
     ]),
   ];
