@@ -84,8 +84,12 @@ def scenario_lines(result: dict) -> list[Line]:
     sold = result.get("last_catalogue_sold") or {}
     if sold.get("profit") is not None:
         out.append((f"Last catalogue ({sold.get('campaign')}): profit it earned", sold["profit"], "#,##0"))
-    if result.get("best"):
-        out.append(("Highest expected profit (see the ranges: close ones may swap)", result["best"], None))
+    if result.get("best") and result.get("best_clear") is False:  # not crowned: the forecast cannot tell
+        out.append(("No clear winner: ranges overlap", f"{result['best']} has the highest expected profit, but "
+                    f"its 80 % range overlaps that of {result.get('runner_up')}: either may earn more", None))
+    elif result.get("best"):
+        out.append(("Highest expected profit, its 80 % range above the runner-up's" if result.get("best_clear")
+                    else "Highest expected profit (see the ranges: close ones may swap)", result["best"], None))
     return out
 
 

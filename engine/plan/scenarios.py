@@ -247,11 +247,25 @@ def gather_scenarios(outcomes: list[dict], last: dict | None = None, asked: list
                       _case_lift(result, "revenue", last, revenue), result.get("bound_gap"), note])
         scenarios.append(entry)
     planned = [s for s in scenarios if "totals" in s]
-    best = max(planned, key=lambda s: _expected(s["totals"])[0] or -np.inf, default=None)
+    ranked = sorted(planned, key=lambda s: _expected(s["totals"])[0] or -np.inf, reverse=True)
+    best = ranked[0] if ranked else None
     return {"comparison": table, "scenarios": scenarios, "last_catalogue": _last_scored(outcomes),
             "last_catalogue_sold": last,
             "best": best["scenario"] if best else None,
+            "runner_up": ranked[1]["scenario"] if len(ranked) > 1 else None,
+            "best_clear": _clear(ranked) if best else None,
             "cancelled": any(o["status"] == "cancelled" for o in outcomes) or any(s.get("cancelled") for s in planned)}
+
+
+def _clear(ranked: list[dict]) -> bool:
+    """Is the best scenario a clear winner: its 80 % range above the runner-up's? When the two
+    ranges overlap the forecast cannot tell which will earn more, and no scenario is crowned
+    (without ranges, from results made before the promise, the higher figure stands)."""
+    if len(ranked) < 2:
+        return True
+    low = _expected(ranked[0]["totals"])[1]
+    high = _expected(ranked[1]["totals"])[2]
+    return low is None or high is None or low > high
 
 
 def _discounted_share(plan: list[list] | None) -> float | None:

@@ -138,6 +138,10 @@ def openapi() -> dict:
             "last_catalogue_sold": {"type": ["object", "null"], "description": "what the latest campaign "
                                     "actually sold: campaign, units, revenue, profit, cost_share"},
             "best": {"type": ["string", "null"], "description": "the scenario with the highest expected profit"},
+            "runner_up": {"type": ["string", "null"], "description": "the one with the next highest"},
+            "best_clear": {"type": ["boolean", "null"], "description": "false when the best one's 80 % range "
+                           "overlaps the runner-up's: no clear winner (the forecast cannot tell which earns "
+                           "more); true when its range is above, or it is the only one planned"},
             "cancelled": {"type": "boolean", "description": "a scenario was cancelled (its plan, if any, is "
                           "the best found so far)"},
             "settings": {"type": "object", "description": "the base plan settings of the request"}}},

@@ -118,3 +118,29 @@ def test_a_failed_scenario_still_says_what_it_was():
     assert out["scenarios"][1]["settings"] == deep["settings"]  # a planned one: what it planned with
     # without the request (an older caller): the column is there, empty
     assert gather_scenarios(outcomes)["comparison"][3][header.index("changes")] is None
+
+
+def _planned(name, profit, low, high):
+    return {"scenario": name, "status": "succeeded", "job": name,
+            "result": {"plan": [["page", "slot", "product_id", "discount"], [1, 1, "p0", 0.0]],
+                       "totals": {"expected_profit": profit, "expected_profit_low": low, "expected_profit_high": high}}}
+
+
+def test_no_clear_winner_when_the_best_range_overlaps_the_runner_up():
+    from engine.export.summary import scenario_lines
+
+    close = gather_scenarios([_planned("A", 100.0, 80.0, 120.0), _planned("B", 110.0, 90.0, 130.0),
+                              _planned("C", 50.0, 40.0, 60.0)])
+    assert (close["best"], close["runner_up"], close["best_clear"]) == ("B", "A", False)
+    words = dict((label, value) for label, value, _ in scenario_lines(close))
+    assert words["No clear winner: ranges overlap"].startswith("B has the highest expected profit")
+    assert not any(label.startswith("Highest expected profit") for label in words)  # none crowned
+
+    apart = gather_scenarios([_planned("A", 100.0, 80.0, 120.0), _planned("B", 200.0, 150.0, 250.0)])
+    assert (apart["best"], apart["best_clear"]) == ("B", True)
+    words = dict((label, value) for label, value, _ in scenario_lines(apart))
+    assert words["Highest expected profit, its 80 % range above the runner-up's"] == "B"
+    assert "No clear winner: ranges overlap" not in words
+    alone = gather_scenarios([_planned("A", 100.0, 80.0, 120.0),
+                              {"scenario": "X", "status": "failed", "error": {"code": "infeasible", "detail": "no"}}])
+    assert (alone["best"], alone["runner_up"], alone["best_clear"]) == ("A", None, True)

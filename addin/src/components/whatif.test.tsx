@@ -174,8 +174,11 @@ describe("what-if scenarios", () => {
     jobs.set("job-1", { id: "job-1", kind: "scenarios", status: "cancelled", result });
     await act(async () => h.onFinished?.("cancelled"));
     expect(await screen.findByTestId("scenarios-result")).toBeInTheDocument();
-    expect(screen.getByTestId("scenario-best")).toHaveTextContent("“As set” is expected to earn most: 25.20, +20.0 % over the last catalogue.");
-    expect(screen.getByTestId("results-announcement")).toHaveTextContent("Scenarios compared: 3 side by side. Best: As set");
+    // 20-30 and 18-27: the ranges overlap, so none is crowned
+    expect(screen.getByTestId("scenario-best")).toHaveTextContent(
+      "No clear winner: ranges overlap. “As set” has the highest expected profit, 25.20, +20.0 % over the last catalogue, 3.20 more than “Own locks”",
+    );
+    expect(screen.getByTestId("results-announcement")).toHaveTextContent("Scenarios compared: 3 side by side. No clear winner: ranges overlap (highest: As set");
   });
 
   it("shows the server's refusal under the scenario's field, and a nameless scenario before anything is sent", async () => {

@@ -47,7 +47,7 @@ export function scenarioRows(result: ScenariosResult): ScenarioRow[] {
   };
   const outcomes = new Map((result.scenarios ?? []).map((s) => [s.scenario, s]));
   const differs = differences(result.scenarios ?? []);
-  return table.slice(1).map((row) => {
+  const rows = table.slice(1).map((row) => {
     const scenario = String(at(row, "scenario") ?? "");
     const note = at(row, "note");
     const changes = at(row, "changes");
@@ -69,12 +69,19 @@ export function scenarioRows(result: ScenariosResult): ScenarioRow[] {
       boundGap: num(at(row, "bound_gap")),
       note: typeof note === "string" && note ? note : null,
       changes: typeof changes === "string" && changes ? changes : null,
-      best: !!result.best && result.best === scenario,
+      best: false,
       differs: outcome?.plan || !outcome?.changes ? (differs.get(scenario) ?? []) : outcome.changes,
       outcome,
     };
   });
+  // crowned only when it is a clear winner: its 80 % range above the runner-up's
+  const [first, next] = ranked(rows);
+  for (const r of rows) r.best = !!first && r === first && !(next && overlap(first, next));
+  return rows;
 }
+
+/** The planned scenarios, highest expected profit first. */
+const ranked = (rows: ScenarioRow[]) => rows.filter((r) => r.expectedProfit !== null).sort((a, b) => b.expectedProfit! - a.expectedProfit!);
 
 const pctList = (v: unknown) => (Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")} %` : String(v));
 
@@ -146,20 +153,28 @@ export function rangeWords(r: Pick<ScenarioRow, "low" | "high">): string | undef
   return r.low !== null && r.high !== null ? `8 in 10 between ${fmtTotal(r.low)} and ${fmtTotal(r.high)}` : undefined;
 }
 
-/** The headline: which scenario is expected to earn most, by how much over the next, and its lift. */
+/**
+ * The headline: which scenario is expected to earn most, by how much over the next, and its lift;
+ * when their 80 % ranges overlap, no winner is crowned: "No clear winner: ranges overlap".
+ */
 export function bestSentence(rows: ScenarioRow[]): string | undefined {
-  const planned = rows.filter((r) => r.expectedProfit !== null).sort((a, b) => b.expectedProfit! - a.expectedProfit!);
-  if (!planned.length) return undefined;
-  const [best, next] = planned;
+  const [best, next] = ranked(rows);
+  if (!best) return undefined;
   const lift = best.liftProfit !== null ? `, ${fmtLift(best.liftProfit)} over the last catalogue` : "";
-  const ahead =
-    next && next.expectedProfit !== null
-      ? ` It is expected to earn ${fmtTotal(best.expectedProfit! - next.expectedProfit)} more than “${next.scenario}”${
-          overlap(best, next) ? ", within the range of the forecast: the two may well change places" : ""
-        }.`
-      : "";
+  if (next && overlap(best, next))
+    return `${NO_CLEAR_WINNER}. “${best.scenario}” has the highest expected profit, ${fmtTotal(best.expectedProfit)}${lift}, ${fmtTotal(
+      best.expectedProfit! - next.expectedProfit!,
+    )} more than “${next.scenario}”, but their 8-in-10 ranges overlap: either may earn more.`;
+  const ahead = next
+    ? ` It is expected to earn ${fmtTotal(best.expectedProfit! - next.expectedProfit!)} more than “${next.scenario}”${
+        best.low !== null && next.high !== null ? ", its 8-in-10 range above that one's" : ""
+      }.`
+    : "";
   return `“${best.scenario}” is expected to earn most: ${fmtTotal(best.expectedProfit)}${lift}.${ahead}`;
 }
+
+/** What the pane, the sheet and the workbook say when the best one's range overlaps the runner-up's. */
+export const NO_CLEAR_WINNER = "No clear winner: ranges overlap";
 
 /** Two scenarios whose 80 % ranges overlap: the forecast cannot tell them apart with confidence. */
 const overlap = (a: ScenarioRow, b: ScenarioRow) => a.low !== null && b.high !== null && a.low <= b.high;
@@ -167,9 +182,10 @@ const overlap = (a: ScenarioRow, b: ScenarioRow) => a.low !== null && b.high !==
 /** What the screen reader hears: the best scenario and how many failed. */
 export function scenariosAnnouncement(result: ScenariosResult): string {
   const rows = scenarioRows(result);
-  const planned = rows.filter((r) => r.expectedProfit !== null).sort((a, b) => b.expectedProfit! - a.expectedProfit!);
+  const [top] = ranked(rows);
   const failed = rows.filter((r) => r.status === "failed").length;
-  const best = planned[0] ? ` Best: ${planned[0].scenario}, expected profit ${fmtTotal(planned[0].expectedProfit)}.` : "";
+  const said = `${top?.scenario}, expected profit ${fmtTotal(top?.expectedProfit)}`;
+  const best = !top ? "" : top.best ? ` Best: ${said}.` : ` ${NO_CLEAR_WINNER} (highest: ${said}).`;
   return `Scenarios compared: ${rows.length} side by side.${best}${failed ? ` ${failed} could not be planned.` : ""}`;
 }
 
