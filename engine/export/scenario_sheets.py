@@ -12,10 +12,11 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.error_bar import ErrorBars
 from openpyxl.chart.data_source import NumDataSource, NumRef
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from .cells import fit_widths, print_setup, put, table_rows
+from .cells import fit_row, fit_widths, print_setup, put, table_rows
 from .plan_sheets import write_plan
 from .words import MONEY, PERCENT, SCORE, WHOLE
 
@@ -48,14 +49,34 @@ def write_scenarios(wb: Workbook, result: dict) -> None:
                 ws.cell(i, j).number_format = FORMATS[name]
     ws.freeze_panes = "B2"
     fit_widths(ws)
+    _wrap_words(ws, header, last)
     table = Table(displayName="FolioScenarios", ref=f"A1:{get_column_letter(width)}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
     ws.add_chart(_chart(ws, header, last, values), f"A{last + 3}")
+    # the page is the table and the chart: the chart's helper columns to the right stay off it
+    ws.print_area = f"A1:{get_column_letter(width)}{last + 3 + CHART_ROWS}"
     for i, scenario in enumerate(result.get("scenarios") or [], start=1):
         if scenario.get("plan"):
             write_plan(wb, scenario["plan"], title=_sheet_name(wb, scenario["scenario"]),
                        table_name=f"FolioScenarioPlan{i}")
+
+
+CHART_ROWS = 17  # rows the chart covers (8 cm tall)
+WORDS_WIDTH = 36  # the columns of words (what a scenario changes, why it failed) wrap at this width
+
+
+def _wrap_words(ws, header: list[str], last: int) -> None:
+    """The columns of words wrap in a column of readable width, each row as tall as its text (a
+    long reason widened its column and shrank the printed table to fit the page's width)."""
+    columns = [header.index(name) + 1 for name in ("changes", "note") if name in header]
+    for j in columns:
+        ws.column_dimensions[get_column_letter(j)].width = WORDS_WIDTH
+    for i in range(2, last + 1):  # a row's figures at the top, beside its first line of words
+        for j in range(1, len(header) + 1):
+            ws.cell(i, j).alignment = Alignment(wrap_text=j in columns, vertical="top")
+    for i in range(2, last + 1):
+        fit_row(ws, i, [(ws.cell(i, j).value, WORDS_WIDTH) for j in columns])
 
 
 def _chart(ws, header: list[str], last: int, values: list[list]) -> BarChart:
@@ -72,8 +93,8 @@ def _chart(ws, header: list[str], last: int, values: list[list]) -> BarChart:
     if all(row[low] is not None and row[high] is not None for row in values[1:] if row[col - 1] is not None):
         # the range as error bars: plus = high - expected, minus = expected - low, in helper columns
         helper = len(header) + 2
-        put(ws, 1, helper, "range_plus")
-        put(ws, 1, helper + 1, "range_minus")
+        put(ws, 1, helper, "range above expected (for the chart)")
+        put(ws, 1, helper + 1, "range below expected (for the chart)")
         for i, row in enumerate(values[1:], start=2):
             if row[col - 1] is not None:
                 put(ws, i, helper, row[high] - row[col - 1])

@@ -157,3 +157,37 @@ def test_every_result_workbook_opens_in_libreoffice(tmp_path):
             assert category.value.startswith("=HYPERLINK") and category.data_type == "s"
         for sheet in original.sheetnames:
             assert reread[sheet].max_row >= 1
+
+
+def test_the_scenarios_sheet_prints_its_table_and_a_bar_per_scenario(tmp_path):
+    """The Scenarios sheet: one bar series (expected profit) with the 80 % range as custom error
+    bars, not the range's two ends as bars of their own; the chart's helper columns stay off the
+    printed page, and a failed scenario's changes and reason wrap inside it."""
+    from engine.plan.scenarios import gather_scenarios
+
+    def planned(name, profit, low, high):
+        return {"scenario": name, "status": "succeeded", "job": name, "result": {
+            "plan": [["page", "slot", "product_id", "discount"], [1, 1, "p0", 0.0]],
+            "totals": {"expected_profit": profit, "expected_profit_low": low, "expected_profit_high": high}}}
+
+    asked = [{"name": "Base", "settings": {}, "tables": {}},
+             {"name": "Deeper", "settings": {"discount_levels": [0, 0.2, 0.4]}, "tables": {}},
+             {"name": "Impossible", "settings": {}, "tables": {"locks": [["page", "product_id"]]}}]
+    reason = "7 products are locked on page 2, which has 6 slots; unlock one or give the page more slots"
+    result = gather_scenarios([planned("Base", 1_183_535.0, 1_051_700.0, 1_321_375.0),
+                               planned("Deeper", 1_191_532.0, 1_058_247.0, 1_330_914.0),
+                               {"scenario": "Impossible", "status": "failed", "job": "j3",
+                                "error": {"code": "infeasible", "detail": reason}}], asked=asked, base_settings={})
+    data = result_workbook("scenarios", result, {**RUN, "kind": "scenarios"})
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Scenarios"]
+    chart, = ws._charts
+    series, = chart.series  # expected profit only
+    assert series.tx.strRef.f.replace("$", "") == "'Scenarios'!D1"  # the expected_profit column's header
+    bars = series.errBars
+    assert bars.errValType == "cust" and bars.plus.numRef.f.endswith("$2:$R$4") and bars.minus.numRef.f.endswith("$2:$S$4")
+    width = len(result["comparison"][0])
+    assert ws.print_area.endswith(f"$A$1:${openpyxl.utils.get_column_letter(width)}$24")
+    pages, text = printed(data, tmp_path, "scenarios")
+    sheet = next(page for page in text if "Folio: Scenarios" in page)
+    assert "range_plus" not in sheet and "for the chart" not in sheet  # the helper columns do not print
+    assert "own locks" in sheet and "unlock one or give the page more slots" in " ".join(sheet.split())

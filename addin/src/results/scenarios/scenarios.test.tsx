@@ -103,7 +103,8 @@ describe("scenarios side by side", () => {
     expect(block.table[3].slice(0, 5)).toEqual(["No locks", "succeeded", 1312395.4, 1142122.5, 1491769.5]);
     expect(block.table[4].slice(14)).toEqual(["min margin 97 %", expect.stringMatching(/below min_margin/)]);
     expect(apart.table).toContainEqual(["Impossible margin", "min margin 97 %"]);
-    expect(block.chart).toEqual({ type: "column", title: "Expected profit by scenario", category: "scenario", series: ["expected profit", "low end (80 %)", "high end (80 %)"] });
+    // one bar per scenario: the range's two ends are no bars of their own (they stay in the table)
+    expect(block.chart).toEqual({ type: "column", title: "Expected profit by scenario (80 % range in the table)", category: "scenario", series: ["expected profit"] });
     expect(block.numberFormats).toMatchObject({ "expected profit": '#,##0.00 "€"', "lift in profit": "+0.0%;-0.0%;0.0%", "discounted share": "0.0%" });
     expect(apart.title).toBe("What sets each scenario apart");
     expect(last.lines![0]).toMatch(/^The last catalogue \(campaign 2025-01\)/);

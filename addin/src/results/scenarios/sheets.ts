@@ -1,6 +1,7 @@
 /**
  * A scenarios job as workbook sheets: "Folio Scenarios" (the best in one sentence, the
- * comparison as an Excel table with a native column chart of the expected profit, what sets
+ * comparison as an Excel table with a native column chart of the expected profit, one bar per
+ * scenario, its 80 % range in the table's columns), what sets
  * each scenario apart, the last catalogue) and one plan sheet per planned scenario. Pure
  * functions from the result to report blocks and tables, tested without Excel.
  */
@@ -79,7 +80,10 @@ export function scenariosBlocks(result: ScenariosResult): ReportBlock[] {
         "lift in revenue": LIFT_FORMAT,
         "gap to bound": "0.00%",
       },
-      chart: { type: "column", title: "Expected profit by scenario", category: "scenario", series: ["expected profit", "low end (80 %)", "high end (80 %)"] },
+      // one bar per scenario: its expected profit. The range stays in the table beside it: Office.js
+      // cannot give error bars custom values (ChartErrorBars has no range to read them from), and
+      // the range's two ends as series of their own read as two more scenarios' worth of profit
+      chart: { type: "column", title: "Expected profit by scenario (80 % range in the table)", category: "scenario", series: ["expected profit"] },
     },
   ];
   const apart = rows.filter((r) => r.differs.length);
