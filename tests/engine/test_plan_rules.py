@@ -223,6 +223,23 @@ def test_every_rule_says_itself_in_words_that_match_the_plan():
     assert {(line["rule"], line["limit"], line["plan"]) for line in lines} == said
 
 
+def test_min_margin_no_candidate_reaches_fails_naming_the_rule():
+    """No candidate reaches the margin at any level (here the best is 60 %, p0 at full price):
+    ``infeasible`` naming min_margin and the best margin there is, not an LP of no columns
+    failing with ``internal`` (a ValueError from linprog, seen through the API)."""
+    with pytest.raises(FolioError) as info:
+        plan_catalogue(dataset(), PageModel(), {**FAST, "min_margin": 0.7})
+    assert info.value.code == "infeasible" and info.value.problems[0].column == "min_margin"
+    assert "60.0 %" in info.value.problems[0].message and "'p0'" in info.value.problems[0].message
+
+
+def test_min_margin_that_few_candidates_reach_plans_those_few():
+    """Three products reach 58 % (p0 60 %, p1 59 %, p2 58 %, at full price): a plan of three rows,
+    the other slots empty, like a catalogue with more slots than products."""
+    result, table = plan(dataset(), min_margin=0.58)
+    assert sorted(table["product_id"]) == ["p0", "p1", "p2"] and set(table["discount"]) == {0.0}
+
+
 def test_min_margin_needs_unit_cost():
     ds = dataset()
     ds.products = ds.products.drop(columns="unit_cost")

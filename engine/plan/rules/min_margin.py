@@ -4,7 +4,8 @@ The margin of a row is ``(price x (1 - discount) - unit_cost) / (price x (1 - di
 deeper discounts lower it. Kept by construction: a product may only take the discount levels at
 which its margin reaches the minimum (``allowed_levels``), and a product with none (its margin
 at full price is already below) is never placed. Checked at once: a must_include or locked
-product with no allowed level, a lock's discount below the minimum.
+product with no allowed level, a lock's discount below the minimum, and no candidate at all
+reaching the minimum (nothing could be placed: an empty catalogue is no plan).
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ class MinMargin(Rule):
         return cls(minimum, margins(inst.price, inst.unit_cost, inst.levels))
 
     def check(self, inst):
+        if not self.ok.any():
+            p, d = np.unravel_index(int(np.argmax(self.margin)), self.margin.shape)
+            raise infeasible(self.name, f"no candidate product reaches min_margin {percent(self.minimum)} "
+                                        f"at any allowed discount: the best is {inst.product_ids[p]!r} "
+                                        f"at {percent(float(inst.levels[d]))} off, with a margin of "
+                                        f"{100 * float(self.margin[p, d]):.1f} %")
         mask = inst.rules.level_mask  # the margin's levels and any locked discount together
         stuck = np.flatnonzero(inst.rules.protected & ~mask.any(axis=1))
         if not stuck.size:
