@@ -27,6 +27,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from .campaigns import campaign_order_warning
 from .dataset import RULE_TABLES, TABLE_NAMES, Dataset
 from engine.errors import FolioError, Problem, a1_cell, table_error
 
@@ -556,7 +557,12 @@ def _cross_rules(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], na
 
 
 def _dataset_warnings(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]],
-                      warnings: list[Problem]) -> None:
+                      warnings: list[Problem], headers: dict[str, list]) -> None:
+    history = tables.get("history")
+    if history is not None:
+        order = campaign_order_warning(history, rows["history"], headers.get("history") or [])
+        if order is not None:
+            warnings.append(order)
     products = tables.get("products")
     if products is not None and "unit_cost" not in products.columns:
         warnings.append(Problem("products has no unit_cost column: objective 'profit' is not "
@@ -605,7 +611,7 @@ def read_tables(raw: dict[str, Any]) -> Dataset:
     _cross_rules(tables, sheet_rows, headers, out, warnings)  # cells already refused read as empty
     if out.count:
         raise _error(out)
-    _dataset_warnings(tables, sheet_rows, warnings)
+    _dataset_warnings(tables, sheet_rows, warnings, headers)
     for name in RULE_TABLES:  # indexed by their sheet rows (engine.data.dataset.RULE_TABLES)
         if name in tables:
             tables[name].index = pd.Index(sheet_rows[name], name="row")
