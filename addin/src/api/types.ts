@@ -267,6 +267,8 @@ export interface PlanResult {
   settings?: Record<string, unknown>;
   /** the layout the plan filled: from the slots table or pages x slots per page */
   layout?: { source?: string; slots?: number; pages?: number | null } | null;
+  /** the cannibalisation factor the plan was valued with (1 = none found in history) */
+  cannibalisation_factor?: number | null;
   /** the plan beside the last catalogue (and the planner's own plan), issue 16 part 3 */
   business_case?: BusinessCase | null;
 }

@@ -30,8 +30,9 @@ describe("results as sheets", () => {
     expect(Object.keys(rows)).not.toContain("Why the search stopped");
     expect(summary.rowFormats?.[1]).toContain("€");
     expect(rules.table[1]).toEqual(["Each product at most once", "max 1 per product", "kept"]);
-    expect(settings.table).toContainEqual(["pages", 4]);
-    expect(record.table).toContainEqual(["model", "m1"]);
+    expect(settings.title).toBe("Settings used");
+    expect(settings.table).toContainEqual(["Layout", "4 pages"]);
+    expect(record.table).toContainEqual(["Model", "m1"]);
   });
 
   it("writes the honest promise and why the search stopped when the result has them", () => {
@@ -53,6 +54,35 @@ describe("results as sheets", () => {
     expect(summary.rowFormats![at("Expected profit")]).toContain("€");
     expect(rows[at("Rows forecast beyond history")][1]).toBe(2);
     expect(rows[at("Why the search stopped")][1]).toMatch(/^Stopped early after 40 generations/);
+  });
+
+  it("says the settings and the run record in words, as result.xlsx does (was every key as code)", () => {
+    // the demo's plan as the server gives it: a slots table overrode pages x slots per page
+    const result = {
+      plan: [["page"]], totals: {}, rules: [], convergence: [], cannibalisation_factor: 1.0,
+      layout: { source: "slots", slots: 144, pages: 24 },
+      settings: { pages: 8, slots_per_page: 6, discount_levels: [0.0, 0.1, 0.2, 0.3], objective: "profit", anomaly_weight: 0.1,
+                  population: 60, generations: 80, time_limit_s: 60.0, seed: 42, strategy: "ga", cannibalisation: null,
+                  stagnation_generations: 30, local_search: true, max_same_category_per_page: null, min_margin: null,
+                  max_discounted_share: 0.4 },
+      run: { job: "job_1", kind: "plan", dataset_hash: "ab12", started_at: "2026-12-01T15:35:27.289Z",
+             versions: { python: "3.11.7", numpy: "2.4.6" }, settings: {} },
+    } as unknown as PlanResult;
+    const blocks = planSummaryBlocks(result);
+    const settings = blocks.find((b) => b.title === "Settings used")!;
+    const rows = Object.fromEntries(settings.table.slice(1).map((r) => [r[0], r[1]]));
+    expect(rows).toEqual({
+      Objective: "maximise profit", Layout: "slots table: 144 slots on 24 pages", "Discount levels": "0 %, 10 %, 20 %, 30 %",
+      "Most products discounted": 0.4, "Anomaly penalty weight": 0.1, "Cannibalisation (estimated from history)": "none found",
+      Search: "genetic algorithm, population 60", "Generations at most": 80, "Stop after generations without a better plan": 30,
+      "Time limit": "1 min 00 s", "Local search on the best plans": "yes", "Seed (same seed, same plan)": 42,
+    });
+    expect(settings.rowFormats![settings.table.slice(1).findIndex((r) => r[0] === "Most products discounted")]).toBe("0.0%");
+    const record = blocks.find((b) => b.title === "Run record")!;
+    expect(record.table.slice(1)).toEqual([
+      ["Job", "job_1"], ["Job kind", "plan"], ["Dataset fingerprint", "ab12"], ["Started (UTC)", "2026-12-01 15:35:27"],
+      ["Library versions", "python 3.11.7, numpy 2.4.6"],
+    ]);
   });
 
   it("lists model metrics with the champion marked", () => {

@@ -9,6 +9,7 @@ import { caseHeadline } from "../common/businessCase";
 import { businessCaseBlocks } from "../common/caseSheets";
 import { CURRENCY, LIFT_FORMAT, PLAN_FORMATS } from "../common/formats";
 import { describeRules } from "../common/rules";
+import { runLines, settingLines } from "./settingsWords";
 import { boundGap, stoppedByLabel, stoppedSentence } from "./words";
 
 export { CURRENCY, LIFT_FORMAT, PLAN_FORMATS, businessCaseBlocks };
@@ -63,11 +64,15 @@ export function planSummaryBlocks(result: PlanResult): ReportBlock[] {
         ...rules.map((r) => [...(byCountry ? [r.country ?? ""] : []), r.label, r.detail, r.kept ? "kept" : "BROKEN"]),
       ],
     });
-  const settings = run.settings as Record<string, unknown> | undefined;
-  if (settings && typeof settings === "object")
-    blocks.push({ title: "Settings", table: [["setting", "value"], ...Object.entries(settings).map(([k, v]) => [k, scalar(v)])], asTable: false });
-  const record = Object.entries(run).filter(([k]) => k !== "settings");
-  if (record.length) blocks.push({ title: "Run record", table: [["item", "value"], ...record.map(([k, v]) => [k, scalar(v)])], asTable: false });
+  // settings and run record in the words of result.xlsx's Summary (only what shaped the plan)
+  const settings = settingLines(result);
+  if (settings.length)
+    blocks.push({ title: "Settings used", table: [["setting", "value"], ...settings.map(([k, v]) => [k, v])], asTable: false,
+                  rowFormats: settings.map(([, , f]) => f) });
+  const record = runLines(run);
+  if (record.length)
+    blocks.push({ title: "Run record", table: [["item", "value"], ...record.map(([k, v]) => [k, v])], asTable: false,
+                  rowFormats: record.map(([, , f]) => f) });
   return blocks;
 }
 
@@ -95,11 +100,5 @@ export function countryBlock(result: PlanResult): ReportBlock {
     table: [header, ...rows],
     numberFormats: { units: "#,##0", revenue: CURRENCY, profit: CURRENCY, products: "0", bound: "#,##0", "gap to bound": "0.0%", generations: "0" },
   };
-}
-
-function scalar(v: unknown): Cell {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
-  return JSON.stringify(v);
 }
 
