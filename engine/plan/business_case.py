@@ -57,10 +57,15 @@ def option_totals(inst: PlanInstance, chromosome: np.ndarray) -> dict:
             "products": int(len(slots))}
 
 
-def last_catalogue(history: pd.DataFrame, inst: PlanInstance, country: str | None = None) -> dict:
+def last_catalogue(history: pd.DataFrame, inst: PlanInstance, country: str | None = None,
+                   allowed_levels=None) -> dict:
     """The latest campaign's catalogue mapped onto ``inst``'s layout (module docstring): its
     ``chromosome`` and what the mapping did (``campaign``, ``shown``, ``left_out``, ``dropped``,
-    ``discounts_changed``). ``chromosome`` is None when the history shows no catalogue."""
+    ``discounts_changed``). ``chromosome`` is None when the history shows no catalogue.
+
+    Its discounts move to the nearest of ``allowed_levels`` (default: every level of ``inst``).
+    A scored plan's instance also holds the draft's own levels, which the plan does not allow; the
+    last catalogue is then held to the allowed ones, so it is the yardstick the plan job had."""
     h = canonical_columns(history)
     if not {"campaign", "product_id", "page"} <= set(h.columns):
         return {"chromosome": None, "reason": "the history has no page column: no catalogue to compare with"}
@@ -84,7 +89,12 @@ def last_catalogue(history: pd.DataFrame, inst: PlanInstance, country: str | Non
     chromosome = np.full(2 * inst.n_slots, EMPTY, dtype=np.int64)
     chromosome[1::2] = 0
     levels = np.asarray(inst.levels, dtype=float)
-    level = np.abs(levels[None, :] - placed["_discount"].to_numpy()[:, None]).argmin(axis=1)
+    usable = np.ones(len(levels), dtype=bool) if allowed_levels is None else \
+        np.isclose(levels[:, None], np.asarray(list(allowed_levels), dtype=float)[None, :]).any(axis=1)
+    if not usable.any():
+        usable[:] = True
+    distance = np.abs(levels[None, :] - placed["_discount"].to_numpy()[:, None])
+    level = np.where(usable[None, :], distance, np.inf).argmin(axis=1)
     chromosome[0:2 * len(placed):2] = [index[pid] for pid in placed["_id"]]
     chromosome[1:2 * len(placed):2] = level
     changed = int((~np.isclose(levels[level], placed["_discount"].to_numpy())).sum())
@@ -116,16 +126,17 @@ def lift(new: dict, old: dict) -> dict:
 
 def business_case(history: pd.DataFrame, inst: PlanInstance, plan: np.ndarray, plan_totals: dict,
                   *, country: str | None = None, promise: Promise | None = None,
-                  own: np.ndarray | None = None) -> dict:
+                  own: np.ndarray | None = None, allowed_levels=None) -> dict:
     """The plan beside the last catalogue (and the planner's ``own`` plan when given), JSON-ready:
     ``options`` (``name``, ``label``, figures), ``lift`` of the plan over the last catalogue per
-    figure, ``last_catalogue`` (how it was mapped), ``basis`` (one sentence saying how)."""
+    figure, ``last_catalogue`` (how it was mapped), ``basis`` (one sentence saying how).
+    ``allowed_levels``: the discounts the plan allows, when ``inst`` holds more (a scored draft's)."""
     plan_figures = {**option_totals(inst, plan),
                     **{k: v for k, v in plan_totals.items() if k.startswith("expected_")}}
     options = [{"name": "plan", "label": "This plan", **plan_figures}]
     if own is not None:
         options.append({"name": "own", "label": "Your plan", **_figures(inst, own, promise)})
-    last = last_catalogue(history, inst, country)
+    last = last_catalogue(history, inst, country, allowed_levels)
     chromosome = last.pop("chromosome")
     case = {"options": options, "last_catalogue": last, "lift": None,
             "basis": "the same model, layout and cannibalisation factor value every option"}

@@ -103,7 +103,7 @@ def score_plan(dataset: Dataset, model, settings: PlanSettings | dict, plan, *, 
         "comparison": _comparison(valued, mine, theirs),
         # Folio's plan, the planner's ("own") and the last catalogue on the same layout and model
         "business_case": business_case(dataset.history, inst, theirs, folios["totals"], own=mine,
-                                       promise=lambda i, c: promise(i, c)["totals"]),
+                                       promise=lambda i, c: promise(i, c)["totals"], allowed_levels=allowed),
         "changes": _changes(valued, mine, theirs),
         "settings": settings.to_dict(),
         "objective_name": settings.objective,
