@@ -36,9 +36,10 @@ export function planSummaryBlocks(result: PlanResult): ReportBlock[] {
     ["Rows forecast beyond history", num(t.beyond_history), "0"],
     ["Products", num(t.products), "0"],
     ["Slots used", num(t.slots_used), "0"],
-    [`Upper bound on ${objective}`, bound, objective === "units" ? "#,##0" : CURRENCY],
-    ["Gap to the bound", gap, objective === "units" ? "#,##0" : CURRENCY],
-    ["Gap to the bound (share)", gap !== null && bound ? gap / Math.abs(bound) : null, "0.00%"],
+    // the labels of result.xlsx's Summary: there "Gap to the bound" is the share, so here too
+    [`Upper bound on ${objective} (forecast)`, bound, objective === "units" ? "#,##0" : CURRENCY],
+    ["Gap to the bound", gap !== null && bound ? gap / Math.abs(bound) : null, "0.00%"],
+    [`Gap to the bound in ${objective}`, gap, objective === "units" ? "#,##0" : CURRENCY],
     ["Anomaly score", num(result.anomaly_score), "0.00"],
     [`Lift in ${caseLift?.figure ?? "profit"} over the last catalogue (sheet “Folio Business case”)`, caseLift?.lift ?? null, LIFT_FORMAT],
     ["Stopped early (cancelled)", result.cancelled ? "yes" : "no", null],
