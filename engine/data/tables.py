@@ -29,6 +29,7 @@ import pandas as pd
 
 from .campaigns import campaign_order_warning
 from .dataset import RULE_TABLES, TABLE_NAMES, Dataset
+from .prices import price_warnings
 from engine.errors import FolioError, Problem, a1_cell, table_error
 
 MAX_PROBLEMS = 200  # listed in the error; the detail still gives the full count
@@ -558,11 +559,13 @@ def _cross_rules(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]], na
 
 def _dataset_warnings(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]],
                       warnings: list[Problem], headers: dict[str, list]) -> None:
-    history = tables.get("history")
+    history, products = tables.get("history"), tables.get("products")
     if history is not None:
         order = campaign_order_warning(history, rows["history"], headers.get("history") or [])
         if order is not None:
             warnings.append(order)
+        if products is not None:
+            warnings.extend(price_warnings(history, products, rows["products"], headers.get("products") or []))
     products = tables.get("products")
     if products is not None and "unit_cost" not in products.columns:
         warnings.append(Problem("products has no unit_cost column: objective 'profit' is not "
