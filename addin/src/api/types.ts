@@ -188,6 +188,10 @@ export interface TrainResult {
   registered?: RegisteredModelScore[];
   models?: string[];
   champion?: string | null;
+  /** what a short or flat history made the training leave out or shorten (engine/forecast/adapt.py) */
+  degraded?: { code: string; message: string }[];
+  /** campaigns per year, where that came from and in words (engine/forecast/cadence.py) */
+  season?: { value?: number; source?: string; detail?: string; used?: boolean } | null;
 }
 
 export interface PlanTotals {

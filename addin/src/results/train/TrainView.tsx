@@ -7,6 +7,7 @@ import { TableHead } from "../../components/TableHead";
 import { GLOSSARY, modelDescription } from "../glossary";
 import type { GlossaryKey } from "../glossary";
 import type { ResultViewProps } from "../kind";
+import { TrainNotes } from "./TrainNotes";
 
 interface MetricRow {
   key: string;
@@ -131,6 +132,7 @@ export function TrainView({ result }: ResultViewProps<TrainResult>) {
     <div className="result">
       <h3>Holdout accuracy</h3>
       <NarrowSwitch testId="train-models" what="accuracy" compact={<ModelCards rows={rows} />} table={<ModelTable rows={rows} />} />
+      <TrainNotes result={result} />
       {champion && (
         <p className="small muted">
           Champion model: <span className="mono">{champion}</span>
