@@ -29,6 +29,7 @@ import pandas as pd
 
 from .campaigns import campaign_order_warning
 from .dataset import RULE_TABLES, TABLE_NAMES, Dataset
+from .duplicates import duplicate_rows_warning
 from .prices import price_warnings
 from engine.errors import FolioError, Problem, a1_cell, table_error
 
@@ -564,6 +565,9 @@ def _dataset_warnings(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]
         order = campaign_order_warning(history, rows["history"], headers.get("history") or [])
         if order is not None:
             warnings.append(order)
+        repeated = duplicate_rows_warning(history, rows["history"], headers.get("history") or [])
+        if repeated is not None:
+            warnings.append(repeated)
         if products is not None:
             warnings.extend(price_warnings(history, products, rows["products"], headers.get("products") or []))
     products = tables.get("products")
