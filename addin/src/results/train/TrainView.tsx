@@ -109,6 +109,23 @@ function ModelTable({ rows }: { rows: MetricRow[] }) {
   );
 }
 
+/** Which model plans from now on, by its name first (the id for the run record): this job's new
+ * model, or a registered one kept because it still scores better on campaigns neither saw. */
+function ChampionLine({ result, champion }: { result: TrainResult; champion: string }) {
+  const fresh = (result.models ?? []).includes(champion);
+  const chosen = (result.candidates ?? []).find((c) => c.chosen);
+  const kept = (result.registered ?? []).find((r) => r.champion || r.id === champion);
+  const name = fresh ? chosen?.name : kept?.name;
+  return (
+    <p className="small muted" data-testid="train-champion">
+      {fresh
+        ? <>Plans now use {name ? <strong>{name}</strong> : "this training's model"}, the champion</>
+        : <>Plans keep the champion {name ? <strong>{name}</strong> : "from an earlier training"}: it still scores better on campaigns neither model was trained on</>}{" "}
+      (<span className="mono">{champion}</span>).
+    </p>
+  );
+}
+
 export function TrainView({ result }: ResultViewProps<TrainResult>) {
   const champion = result.champion ?? undefined;
   const rows: MetricRow[] = [
@@ -133,11 +150,7 @@ export function TrainView({ result }: ResultViewProps<TrainResult>) {
       <h3>Holdout accuracy</h3>
       <NarrowSwitch testId="train-models" what="accuracy" compact={<ModelCards rows={rows} />} table={<ModelTable rows={rows} />} />
       <TrainNotes result={result} />
-      {champion && (
-        <p className="small muted">
-          Champion model: <span className="mono">{champion}</span>
-        </p>
-      )}
+      {champion && <ChampionLine result={result} champion={champion} />}
     </div>
   );
 }

@@ -34,3 +34,18 @@ describe("what the history allowed the training", () => {
     expect(screen.queryByTestId("train-notes")).toBeNull();
   });
 });
+
+describe("which model plans from now on", () => {
+  it("names the new champion by its name, the id in brackets (was 'Champion model: model_37f2…' alone)", () => {
+    render(<TrainView result={{ ...SHORT, models: ["model_37f2"], champion: "model_37f2" }} context={{}} />);
+    expect(screen.getByTestId("train-champion")).toHaveTextContent("Plans now use pooled, the champion (model_37f2).");
+  });
+
+  it("says when an earlier champion is kept", () => {
+    const result: TrainResult = { ...SHORT, models: ["model_new"], champion: "model_old",
+      registered: [{ id: "model_old", name: "gbm", metrics: { wape: 0.15 }, champion: true }] };
+    render(<TrainView result={result} context={{}} />);
+    expect(screen.getByTestId("train-champion")).toHaveTextContent(
+      "Plans keep the champion gbm: it still scores better on campaigns neither model was trained on (model_old).");
+  });
+});
