@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from .cells import fit_widths, key_values, print_setup, put, table_rows
-from .words import MONEY, PERCENT
+from .cells import SECTION_FONT, fit_widths, print_setup, put, table_rows
+from .words import MONEY, PERCENT, WHOLE, rule_lines
 
 
 def _format(name: str) -> str | None:
@@ -42,19 +42,44 @@ def _table(wb: Workbook, title: str, name: str, values: list[list] | None) -> No
     ws.add_table(table)
 
 
+LIFT_LINES = (  # what Folio's plan earns on top, in words (result["lift"]'s keys)
+    ("profit", "Expected profit on top", MONEY), ("revenue", "Expected revenue on top", MONEY),
+    ("units", "Expected units on top", WHOLE),
+    ("profit_share", "As a share of your plan's expected profit", PERCENT),
+    ("forecast_profit", "Profit on top under the forecast the search used", MONEY),
+)
+
+
+def rules_table(rules: list[dict] | None) -> list[list]:
+    """The rules in the words the pane and the plan's Summary use (engine.export.words.rule_lines:
+    a category's min and max on one line), each with the cells of the rows that break it; was
+    each rule's code with its raw limit and value ('max_discounted_share', 0.4, 1)."""
+    cells: dict[str, list[str]] = {}
+    for r in rules or []:
+        label = r.get("label") or r.get("rule")
+        for c in r.get("cells") or []:
+            if c.get("cell") and c["cell"] not in cells.setdefault(label, []):
+                cells[label].append(c["cell"])
+    table = [["rule", "limit", "your plan", "kept", "cells"]]
+    for line in rule_lines(rules):
+        limit, plan = line.get("limit"), line.get("plan")
+        table.append([line["rule"], ", ".join(map(str, limit)) if isinstance(limit, list) else limit,
+                      ", ".join(map(str, plan)) if isinstance(plan, list) else plan,
+                      "kept" if line.get("kept") else "BROKEN", ", ".join(cells.get(line["rule"], [])) or None])
+    return table
+
+
 def write_score(wb: Workbook, result: dict) -> None:
     _table(wb, "Your plan", "FolioYourPlan", result.get("plan"))
-    rules = [["rule", "subject", "limit", "value", "kept", "cells"]]
-    for r in result.get("rules") or []:
-        subject = r.get("category") or r.get("brand") or r.get("text")
-        cells = ", ".join(c["cell"] for c in r.get("cells") or [])
-        limit, value = r.get("limit"), r.get("value")
-        rules.append([r["rule"], subject, limit if not isinstance(limit, list) else ", ".join(map(str, limit)),
-                      value if not isinstance(value, list) else ", ".join(map(str, value)),
-                      "kept" if r.get("kept") else "BROKEN", cells or None])
-    _table(wb, "Rules", "FolioRules", rules)
+    _table(wb, "Rules", "FolioRules", rules_table(result.get("rules")))
     _table(wb, "Changes", "FolioChanges", result.get("changes"))
     _table(wb, "Comparison", "FolioComparison", result.get("comparison"))
     ws = wb["Rules"]
     row = ws.max_row + 3
-    key_values(ws, row, "What Folio's plan earns on top", result.get("lift"))
+    put(ws, row, 1, "What Folio's plan earns on top").font = SECTION_FONT
+    lift = result.get("lift") or {}
+    for key, label, fmt in LIFT_LINES:
+        if isinstance(lift.get(key), (int, float)):
+            row += 1
+            put(ws, row, 1, label)
+            put(ws, row, 2, lift[key], fmt)
