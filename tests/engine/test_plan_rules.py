@@ -230,7 +230,7 @@ def test_min_margin_no_candidate_reaches_fails_naming_the_rule():
     with pytest.raises(FolioError) as info:
         plan_catalogue(dataset(), PageModel(), {**FAST, "min_margin": 0.7})
     assert info.value.code == "infeasible" and info.value.problems[0].column == "min_margin"
-    assert "60.0 %" in info.value.problems[0].message and "'p0'" in info.value.problems[0].message
+    assert "the best is 'p0' at full price, with a margin of 60.0 %" in info.value.problems[0].message
 
 
 def test_min_margin_that_few_candidates_reach_plans_those_few():

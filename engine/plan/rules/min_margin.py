@@ -52,8 +52,9 @@ class MinMargin(Rule):
             p, d = np.unravel_index(int(np.argmax(self.margin)), self.margin.shape)
             raise infeasible(self.name, f"no candidate product reaches min_margin {percent(self.minimum)} "
                                         f"at any allowed discount: the best is {inst.product_ids[p]!r} "
-                                        f"at {percent(float(inst.levels[d]))} off, with a margin of "
-                                        f"{100 * float(self.margin[p, d]):.1f} %")
+                                        + ("at full price" if float(inst.levels[d]) == 0 else
+                                           f"at {percent(float(inst.levels[d]))} off")
+                                        + f", with a margin of {100 * float(self.margin[p, d]):.1f} %")
         mask = inst.rules.level_mask  # the margin's levels and any locked discount together
         stuck = np.flatnonzero(inst.rules.protected & ~mask.any(axis=1))
         if not stuck.size:
