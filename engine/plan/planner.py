@@ -144,6 +144,7 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
         if outcome.best_fitness > monitor.best_fitness:
             monitor.offer(outcome.best, outcome.best_fitness)
     best = _checked(inst, monitor.best, greedy)
+    _something_placed(inst, best)
     ev, score = fitness.details(best[None, :])
     result = _result(inst, best, ev.factor[0])
     honest = plan_promise(inst, dataset, inst.products, best, ev.factor[0], model, valuer)
@@ -179,6 +180,19 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
     result["business_case"] = business_case(dataset.history, inst, best, result["totals"],
                                             country=_one_country(dataset), promise=promise)
     return result
+
+
+def _something_placed(inst: PlanInstance, best: np.ndarray) -> None:
+    """An empty catalogue is no plan: when the rules leave no candidate any slot (every category
+    or brand limited to at most 0), fail ``infeasible`` naming those limits. Was ``succeeded``
+    with 0 products, expected profit 0 and a business case of -100 %."""
+    prod = best[0::2]
+    if inst.n_slots == 0 or inst.n_products == 0 or ((prod >= 0) & (prod < inst.n_products)).any():
+        return
+    zero = [r for r in rule_report(inst, best) if r.get("limit") == 0 and str(r.get("rule", "")).endswith(("max", "limits"))]
+    said = "; ".join(f"{r.get('label') or r['rule']}: {r.get('limit_text') or 'at most 0'}" for r in zero[:6])
+    raise infeasible(zero[0]["rule"] if zero else "rules",
+                     "no product can be placed: the rules leave no candidate a slot" + (f" ({said})" if said else ""))
 
 
 def _one_country(dataset: Dataset) -> str | None:

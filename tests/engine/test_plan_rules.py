@@ -240,6 +240,17 @@ def test_min_margin_that_few_candidates_reach_plans_those_few():
     assert sorted(table["product_id"]) == ["p0", "p1", "p2"] and set(table["discount"]) == {0.0}
 
 
+def test_rules_that_leave_no_candidate_a_slot_fail_naming_them():
+    """Every category at most 0: no product can be placed. Through the API this was a plan job
+    'succeeded' with 0 products, expected profit 0 and a business case of -100 %."""
+    ds = dataset()
+    ds.category_limits = pd.DataFrame({"category": ["skin", "hair", "fragrance"], "min": [0, 0, 0], "max": [0, 0, 0]})
+    with pytest.raises(FolioError) as info:
+        plan_catalogue(ds, PageModel(), FAST)
+    assert info.value.code == "infeasible" and info.value.problems[0].column == "category_max"
+    assert "no product can be placed" in info.value.detail and "Products of category skin: at most 0" in info.value.detail
+
+
 def test_min_margin_needs_unit_cost():
     ds = dataset()
     ds.products = ds.products.drop(columns="unit_cost")
