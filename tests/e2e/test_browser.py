@@ -270,6 +270,7 @@ def test_a_finished_plan_reads_at_320_px(browser, live_server):
         # products by name (the demo's products table has a name column), not by id
         product = rows.first.get_by_test_id("plan-row-product").inner_text()
         assert product and not product.startswith("P0"), product
+        _rules_read_at_this_width(page)
         # the table is there on demand (and scrolls inside its own box)
         assert not page.get_by_test_id("plan-table").is_visible()
         page.get_by_test_id("plan-full-table").click()
@@ -429,6 +430,24 @@ def test_forecast_settings_at_320_px_reach_the_train_job(browser, live_server):
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def _rules_read_at_this_width(page) -> None:
+    """The rules in the engine's words (long ones: "used 0 %, 10 %, ... (limit 0 %, ...)"), each
+    rule's name and its words side by side or the words under it, never over each other and
+    never squeezed to a word a line (what the pane showed before its words moved under)."""
+    page.get_by_test_id("rules-section").locator("summary").click()
+    items = page.get_by_test_id("rules").locator("li.rule")
+    assert items.count() >= 5
+    said = page.get_by_test_id("rules").inner_text()
+    assert "Discounts from the allowed levels" in said and "(limit 0 %, 10 %, 20 %, 30 %)" in said, said
+    for i in range(items.count()):
+        items.nth(i).scroll_into_view_if_needed()  # then both boxes at the same scroll
+        name = _inside_horizontally(page, items.nth(i).locator(".rule__name"), f"rule {i + 1}")
+        value = _inside_horizontally(page, items.nth(i).locator(".rule__value"), f"rule {i + 1} words")
+        apart = value["y"] >= name["y"] + name["height"] - 1 or value["x"] >= name["x"] + name["width"] - 1
+        assert apart, f"rule {i + 1}: its words overlap its name: {name} {value}"
+        assert name["height"] <= 40, f"rule {i + 1}'s name is squeezed onto {name['height']:.0f}px of lines"
 
 
 def _small_plan(page, generations: str = "40", time_limit: str = "60",
