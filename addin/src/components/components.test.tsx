@@ -557,6 +557,25 @@ describe("Reattaching after the pane or page was closed", () => {
     expect(server.api.createJob.mock.calls[0][0]).toMatchObject({ kind: "explore", dataset: "ds_0123abcd" });
   });
 
+  it("lets a workbook the planner loads while the dataset is fetched stand", async () => {
+    const storage = new Map([["folio.page.folio.dataset", JSON.stringify({ id: "ds_0123abcd", name: "old.xlsx" })]]);
+    const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    const server = fakeServer();
+    let answer: (record: unknown) => void = () => {};
+    const getDataset = vi.fn(() => new Promise((resolve) => (answer = resolve)));
+    Object.assign(server.api, { getDataset });
+    render(<App adapter={new BrowserAdapter(store)} services={server.services} />);
+    await waitFor(() => expect(getDataset).toHaveBeenCalled());
+    // the upload is disabled while the page is busy finding it, but a script (or a quick hand) gets there
+    const file = new File(["x"], "new.xlsx");
+    fireEvent.change(screen.getByTestId("upload-input"), { target: { files: [file] } });
+    await waitFor(() => expect(screen.getByTestId("workbook-name")).toHaveTextContent("new.xlsx"));
+    await act(async () => answer({ id: "ds_0123abcd", name: "old.xlsx", tables: { history: [["campaign", "product_id", "units"], [1, "P9", 4]] } }));
+    expect(screen.getByTestId("workbook-name")).toHaveTextContent("new.xlsx");
+    expect(screen.getByTestId("rows-history")).toHaveTextContent("2 rows");
+    expect(screen.getByTestId("dataset-status")).toHaveTextContent(/created from these tables/);
+  });
+
   it("drops a remembered dataset the server no longer has, quietly", async () => {
     const storage = new Map([["folio.page.folio.dataset", JSON.stringify({ id: "ds_gone", name: "old.xlsx" })]]);
     const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };

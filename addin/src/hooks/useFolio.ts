@@ -92,6 +92,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     workbookName: tables.workbookName,
     restore: data.restore,
     restoreWorkbook: tables.restoreWorkbook,
+    workbookLoads: tables.workbookLoads,
     setBusy,
   });
 

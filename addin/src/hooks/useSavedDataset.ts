@@ -19,8 +19,10 @@ export interface SavedDatasetInputs {
   workbookName?: string;
   /** the dataset found again is the ready one once its tables are mapped */
   restore(info: DatasetInfo): void;
-  /** hold these sheets as the page's workbook and map them */
-  restoreWorkbook(sheets: Record<string, Table>, name: string): Promise<void>;
+  /** hold these sheets as the page's workbook and map them (`applied` told just before) */
+  restoreWorkbook(sheets: Record<string, Table>, name: string, applied: () => void): Promise<void>;
+  /** how many workbook loads the page began: one begun while the dataset was fetched stands */
+  workbookLoads(): number;
   setBusy(what: string | null): void;
 }
 
@@ -46,6 +48,7 @@ export function useSavedDataset(adapter: WorkbookAdapter, api: ApiClient, inputs
     void (async () => {
       const saved = parseSavedDataset(await adapter.loadSetting(SETTING_DATASET).catch(() => undefined));
       if (!saved || !alive) return;
+      const loadsBefore = latest.current.workbookLoads();
       latest.current.setBusy("Finding the data you had loaded…");
       let record;
       try {
@@ -54,18 +57,19 @@ export function useSavedDataset(adapter: WorkbookAdapter, api: ApiClient, inputs
         if (alive && datasetGone(toProblem(err).code)) void forget();
         return; // unreachable for now (server down, no token yet): kept for the next load
       } finally {
-        latest.current.setBusy(null);
+        if (latest.current.workbookLoads() === loadsBefore) latest.current.setBusy(null);
       }
       // the planner loaded a workbook meanwhile: that one stands
-      if (!alive || (await adapter.listSources()).length > 0) return;
+      if (!alive || latest.current.workbookLoads() !== loadsBefore) return;
       const found = restoredWorkbook(record, saved);
       if (!found) {
         void forget();
         return;
       }
-      remembered.current = found.dataset.id;
-      latest.current.restore(found.dataset);
-      await latest.current.restoreWorkbook(found.sheets as Record<string, Table>, found.name);
+      await latest.current.restoreWorkbook(found.sheets as Record<string, Table>, found.name, () => {
+        remembered.current = found.dataset.id;
+        latest.current.restore(found.dataset);
+      });
     })();
     return () => {
       alive = false;

@@ -128,30 +128,43 @@ export function useTableMapping(
     };
   }, [adapter, mapping.products, sources, wantNames]);
 
-  /** The page: hold a workbook's sheets (uploaded, or the demo) and map them afresh. */
+  /** How many workbooks the page began to load: a load overtaken by a newer one is dropped. */
+  const loads = useRef(0);
+
+  /**
+   * The page: hold a workbook's sheets (uploaded, or the demo) and map them afresh; `applied`
+   * is told just before they are held (not when a newer load overtook this one).
+   */
   const loadWorkbook = useCallback(
-    async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string) => {
+    async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string, applied?: () => void) => {
       if (adapter.kind !== "browser") return;
+      const load = ++loads.current;
       setBusy(what);
       setProblem(null);
       try {
         const { sheets } = await get();
+        if (load !== loads.current) return; // the planner loaded another workbook meanwhile
+        applied?.();
         (adapter as BrowserAdapter).setWorkbook(sheets ?? {}, name);
         setWorkbookName(name);
         setReadRows({});
         await refreshSources(true);
       } catch (err) {
-        setProblem(toProblem(err));
+        if (load === loads.current) setProblem(toProblem(err));
       } finally {
-        setBusy(null);
+        if (load === loads.current) setBusy(null);
       }
     },
     [adapter, refreshSources, setBusy, setProblem],
   );
 
+  /** How many workbook loads the page began (to tell whether one began since a moment). */
+  const workbookLoads = useCallback(() => loads.current, []);
+
   /** The page: its workbook again from the dataset the server kept (a reload lost the sheets). */
   const restoreWorkbook = useCallback(
-    (sheets: Record<string, Table>, name: string) => loadWorkbook("Opening the data you had loaded…", async () => ({ sheets }), name),
+    (sheets: Record<string, Table>, name: string, applied: () => void) =>
+      loadWorkbook("Opening the data you had loaded…", async () => ({ sheets }), name, applied),
     [loadWorkbook],
   );
 
@@ -204,6 +217,7 @@ export function useTableMapping(
     loadDemo,
     upload,
     restoreWorkbook,
+    workbookLoads,
     mapRole,
     pickSelection,
     noteRead,
