@@ -384,7 +384,7 @@ def test_a_reload_keeps_the_uploaded_data(page, live_server, tmp_path):
     # a dataset the server no longer has: forgotten quietly on the next load
     page.evaluate("localStorage.setItem('folio.page.folio.dataset', JSON.stringify({id: 'ds_00000000deadbeef', name: 'gone.xlsx'}))")
     page.reload()
-    page.wait_for_function("localStorage.getItem('folio.page.folio.dataset') === null", timeout=30_000)
+    page.wait_for_function("() => localStorage.getItem('folio.page.folio.dataset') === null", timeout=30_000)
     assert page.get_by_test_id("error-bar").count() == 0
     assert "No data loaded" in status.inner_text()
 
