@@ -12,7 +12,8 @@ country:
   discount slope, trend, season and level per market, shrunk toward category/brand and global
   effects by variances estimated from the data (empirical Bayes); it reads the history's
   columns itself (no lags: the product's own level is a coefficient) and has its own market
-  terms, so ``per_country`` does not apply.
+  terms, so ``per_country`` does not apply. ``product_trend=False`` leaves out each product's
+  own trend (``train`` tries the preset both ways, ``PRESET_VARIANTS``).
 * ``"gbm"``: ``HistGradientBoostingRegressor``, Poisson loss on units (``loss="poisson"``) or
   squared error on ``log1p(units)`` (``loss="log"``: a median-like forecast, lower MAPE) or the
   ``quantile`` of ``log1p(units)`` (``loss="log_quantile"``: a low quantile is what MAPE wants,
@@ -92,7 +93,7 @@ class Forecaster(RegressorMixin, BaseEstimator):
                  front_pages: int = 2, min_lag: int = 1, windows: tuple = (3, 8), season: int = 0,
                  gap: int = 0, interval: float = 0.8, threads: int = 1, random_state: int = 0,
                  n_models: int = 1, subsample: float = 1.0, max_features: float = 1.0,
-                 quantile: float = 0.5):
+                 quantile: float = 0.5, product_trend: bool = True):
         self.family = family
         self.per_country = per_country
         self.alpha = alpha
@@ -114,6 +115,7 @@ class Forecaster(RegressorMixin, BaseEstimator):
         self.subsample = subsample
         self.max_features = max_features
         self.quantile = quantile
+        self.product_trend = product_trend
 
     # -- parameters -------------------------------------------------------------------------
     def _validate_params(self) -> None:
@@ -141,6 +143,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
                _is_number(self.max_features) and 0 < self.max_features <= 1, "a number in (0, 1]")
         _check("quantile", self.quantile, _is_number(self.quantile) and 0 < self.quantile < 1,
                "a number in (0, 1)")
+        _check("product_trend", self.product_trend, isinstance(self.product_trend, (bool, np.bool_)),
+               "true or false")
         _check("random_state", self.random_state,
                _is_int(self.random_state) and 0 <= self.random_state < 2**32, "an integer in [0, 2**32)")
 
@@ -239,7 +243,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
     def _fit_pooled(self, X: pd.DataFrame, y: np.ndarray):
         _check("per_country", self.per_country, not self.per_country,
                "false for family 'pooled' (it has its own product x country terms)")
-        self.model_ = PooledRegressor(season=int(self.season), gap=int(self.gap)).fit(X, y)
+        self.model_ = PooledRegressor(season=int(self.season), gap=int(self.gap),
+                                      product_trend=bool(self.product_trend)).fit(X, y)
         self.level_, self.country_models_ = 1.0, {}
         self.n_features_in_ = X.shape[1]
         self.countries_ = (sorted(str(c) for c in pd.unique(X["country"].dropna()))

@@ -110,12 +110,17 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
     next campaign after ``gap``) follow :class:`engine.forecast.features.CatalogueFeatures`.
     Learned: ``variances_`` (per term: how much it varies; small = strongly pooled),
     ``theta_`` (NB shape), ``effects()`` (each product's pooled level and discount slope).
+    ``product_trend=False`` leaves out each product's own trend (the shared trend stays): the
+    marginal likelihood judges a trend in-sample, where an unmodelled season (a history of one
+    year or less) looks like one, so whether it extrapolates is left to the backtest
+    (engine.forecast.train, ``PRESET_VARIANTS``).
     """
 
     def __init__(self, season: int = 0, gap: int = 0, max_outer: int = 60, tol: float = 0.005,
-                 random_state: int = 0):
+                 random_state: int = 0, product_trend: bool = True):
         self.season = season
         self.gap = gap
+        self.product_trend = product_trend
         self.random_state = random_state
         self.max_outer = max_outer
         self.tol = tol
@@ -184,7 +189,7 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
             self.block_.append("product_discount")
         if self.price_slope_:
             self.block_.append("product_price")
-        if self.clock_ is not None and n_campaigns >= 3:
+        if self.product_trend and self.clock_ is not None and n_campaigns >= 3:
             self.block_.append("product_trend")
         if self.seasonal_:
             self.block_ += ["product_season"] * 2

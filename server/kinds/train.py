@@ -136,7 +136,10 @@ def openapi() -> dict:
         "result": {"type": "object", "description": "train: candidates compared on held-out campaigns",
                    "properties": {
                        "candidates": {"type": "array", "description": "each with its holdout "
-                                      "metrics (wape, mape, bias)"},
+                                      "metrics (wape, mape, bias) and decision_metrics; a preset "
+                                      "backtested in several versions (pooled with and without each "
+                                      "product's own trend) has the chosen one's params and all of "
+                                      "them in variants: [{params, metrics, decision_metrics, chosen}]"},
                        "baselines": {"type": "array", "description": "naive, seasonal naive on "
                                      "the same rows"},
                        "registered": {"type": "array", "description": "the models already "

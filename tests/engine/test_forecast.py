@@ -184,7 +184,7 @@ def test_bad_train_settings_are_invalid_settings(history, kwargs, column):
 @pytest.mark.parametrize("param, value", [("alpha", -1), ("family", "tree"), ("max_iter", 0),
                                           ("interval", 1.5), ("loss", "l1"), ("min_lag", 0),
                                           ("n_models", 0), ("subsample", 0.0), ("max_features", 1.5),
-                                          ("quantile", 1.0)])
+                                          ("quantile", 1.0), ("product_trend", "yes")])
 def test_forecaster_validates_params_at_fit_naming_them(history, param, value):
     model = Forecaster(**{param: value})  # the constructor only stores
     assert model.get_params()[param] == value
@@ -252,6 +252,48 @@ def test_judged_by_mape_the_defaults_add_the_log_presets_and_latest_lags_read_ga
     from engine.forecast import PRESET_NOTES
 
     assert set(PRESET_NOTES) == set(PRESETS)  # every preset said in words (the pane shows them)
+
+
+def _moving_history(kind: str, products: int = 80, campaigns: int = 14, seed: int = 0) -> pd.DataFrame:
+    """A one-market history whose products either each follow their own trend (``"trend"``) or
+    swing with a season longer than the history (``"swing"``: no season readable from integer
+    campaign ids, so in-sample it looks like a trend that then turns)."""
+    rng = np.random.default_rng(seed)
+    level = rng.normal(0, 0.5, products)
+    slope = rng.normal(0, 0.8, products) if kind == "trend" else np.zeros(products)
+    swing = rng.normal(0, 0.6, products) if kind == "swing" else np.zeros(products)
+    rows = []
+    for t in range(campaigns):
+        x = (t - (campaigns - 1) / 2) / (campaigns - 1)
+        for p in range(products):
+            discount, page = rng.choice([0.0, 0.0, 0.2]), int(rng.integers(1, 12))
+            mu = np.exp(2.5 + level[p] + 1.5 * slope[p] * x + swing[p] * np.sin(2 * np.pi * t / 20)
+                        + 1.5 * discount - 0.05 * page)
+            rows.append({"campaign": t + 1, "product_id": f"P{p:03d}", "category": f"C{p % 4}",
+                         "price": 10.0 + p % 7, "discount": discount, "page": page, "slot_size": 0.25,
+                         "featured": 0, "units": int(rng.poisson(rng.gamma(6.0, mu / 6.0)))})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("kind, keeps_trend", [("trend", True), ("swing", False)])
+def test_the_backtest_keeps_each_products_trend_only_where_it_extrapolates(kind, keeps_trend):
+    """The pooled preset is tried with and without its per-product trend (PRESET_VARIANTS) and
+    competes as the version with the lower backtest decision error: real trends are kept, a
+    swing the history cannot read as a season (it looks like a trend in-sample) is not."""
+    outcome = train(_moving_history(kind), candidates=["pooled"])
+    entry = outcome.report["candidates"][0]
+    versions = entry["variants"]
+    assert [v["params"].get("product_trend", True) for v in versions] == [True, False]
+    chosen = next(v for v in versions if v["chosen"])
+    other = next(v for v in versions if not v["chosen"])
+    assert chosen["params"].get("product_trend", True) is keeps_trend
+    assert chosen["decision_metrics"]["decision"] < other["decision_metrics"]["decision"] - 0.01
+    assert entry["params"] == chosen["params"] and entry["decision_metrics"] == chosen["decision_metrics"]
+    assert outcome.best.product_trend is keeps_trend  # the refit is the chosen version
+    assert ("product_trend" in outcome.best.model_.block_) is keeps_trend
+    # a pooled candidate the user configured is theirs: tried as given, no variants
+    mine = train(_moving_history(kind), candidates=[{"name": "mine", "family": "pooled"}])
+    assert "variants" not in mine.report["candidates"][0]
 
 
 def test_naive_baseline_uses_last_training_campaign():
