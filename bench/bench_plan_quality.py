@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_plan_quality.py            # every case (~10 min on 2 cores)
     .venv/bin/python bench/bench_plan_quality.py --quick    # two small cases
     .venv/bin/python bench/bench_plan_quality.py --cases sparse8 full7 --time-limit 20
+    .venv/bin/python bench/bench_plan_quality.py --cases mid3 --every-candidate --backtest-plans 6
 
 For each case (seed, markets, campaigns of history, products), exactly as a user would:
 ``engine.forecast.train`` on the history with default settings, then
@@ -30,6 +31,13 @@ truth (``engine.demo.demo_truth``: the hidden effect sizes the history was drawn
   draws of the demo's own demand noise (negative binomial, shape 6, per row and market) on the
   plan whose profit falls in the range: what a planner running this catalogue would see (80 %
   for an honest range).
+
+``--every-candidate`` refits every candidate (and every version of one the backtest tried,
+``variants``: ``pooled [product_trend default]`` is the pooled model with its product trends
+where the trendless one was kept) and values its exact plan on the truth: is the chosen one the
+one whose plan truly earns most? ``--backtest-plans K`` asks the same of what the choice was
+judged on: each of the last K history campaigns planned by every candidate fit on the
+campaigns before it, valued on that campaign's truth.
 
 Goals (issue 14): true/opt >= 97 % on every case; promised within 5 % of true.
 """
@@ -87,23 +95,80 @@ def dataset_of(tables: dict):
     return read_tables({name: to_values(df) for name, df in tables.items()})
 
 
+def _versions(report: dict) -> list[dict]:
+    """The train report's candidates and, after each, the versions of it the backtest tried and
+    did not keep (``variants``), named by the parameters that differ (``pooled [product_trend
+    default]``): every forecast the choice was made among."""
+    out = []
+    for c in report["candidates"]:
+        out.append(c)
+        for v in c.get("variants", []):
+            if v["chosen"]:
+                continue
+            keys = sorted(set(v["params"]) | set(c["params"]))
+            diff = [f"{k} {v['params'].get(k, 'default')}" for k in keys if v["params"].get(k) != c["params"].get(k)]
+            out.append({**v, "name": f"{c['name']} [{', '.join(diff)}]", "chosen": False})
+    return out
+
+
+def _fit_exact(dataset, params: dict, shared: dict, settings):
+    """A candidate fit on ``dataset``'s history, its forecast table solved exactly: its plan."""
+    model = Candidate("c", dict(params)).estimator(**shared).fit(dataset.history)
+    inst = build_instance(dataset, model, settings)
+    inst.cannibalisation = 1.0
+    return solve_exact(inst, lower=0.0)["plan"]
+
+
 def _every_candidate(dataset, outcome, truth_inst, settings, optimum: float) -> list[dict]:
-    """Each candidate of the train job refit on all the history (as train refits the winner),
-    its forecast table solved exactly, valued on the truth: which one's plan truly earns most."""
+    """Each candidate of the train job (and each version it was tried in) refit on all the
+    history (as train refits the winner), its forecast table solved exactly, valued on the
+    truth: which one's plan truly earns most."""
     b = outcome.report["backtest"]
     shared = {"min_lag": b["min_lag"], "season": b["season"], "gap": b["gap"], "random_state": 0}
     out = []
-    for c in outcome.report["candidates"]:
-        model = Candidate(c["name"], dict(c["params"])).estimator(**shared).fit(dataset.history)
-        inst = build_instance(dataset, model, settings)
-        inst.cannibalisation = 1.0
-        plan = solve_exact(inst, lower=0.0)["plan"]
+    for c in _versions(outcome.report):
+        plan = _fit_exact(dataset, c["params"], shared, settings)
         out.append({"name": c["name"], "chosen": c["chosen"], "true": value_of(truth_inst, plan) / optimum,
                     "wape": c["metrics"]["wape"], "decision": (c.get("decision_metrics") or {}).get("decision")})
     return out
 
 
-def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: bool = False) -> dict:
+class TruthAt:
+    """The demo's truth for a catalogue planned in place of one of the history's campaigns (its
+    season, trend and market levels; the next catalogue's layout)."""
+
+    def __init__(self, truth, campaign):
+        self.truth, self.campaign, self.countries_ = truth, campaign, truth.countries_
+
+    def predict(self, rows):
+        return self.truth.predict(rows.assign(campaign=self.campaign))
+
+
+def backtest_plans(tables: dict, truth, outcome, settings, campaigns: int) -> list[dict]:
+    """What the choice was judged on, valued on the truth: for each of the history's last
+    ``campaigns`` campaigns, every candidate version fit on the campaigns before it, its exact
+    plan for that campaign over that campaign's true optimum. Do the plans the backtest
+    preferred truly earn more on the campaigns it tested?"""
+    b = outcome.report["backtest"]
+    shared = {"min_lag": b["min_lag"], "season": b["season"], "gap": b["gap"], "random_state": 0}
+    history = tables["history"]
+    order = sorted(history["campaign"].unique())
+    versions = _versions(outcome.report)
+    out = []
+    for campaign in order[-campaigns:]:
+        if order.index(campaign) < 2:
+            continue
+        dataset = dataset_of({**tables, "history": history[history["campaign"] < campaign]})
+        truth_inst = truth_instance(dataset, TruthAt(truth, campaign), settings)
+        optimum = true_optimum(truth_inst)["value"]
+        out.append({"campaign": campaign, "true": {
+            c["name"]: value_of(truth_inst, _fit_exact(dataset, c["params"], shared, settings)) / optimum
+            for c in versions}})
+    return out
+
+
+def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: bool = False,
+             backtest_campaigns: int = 0) -> dict:
     tables, truth = demo_truth(seed=case.seed, countries=case.countries, campaigns=case.campaigns,
                                products=case.products)
     dataset = dataset_of(tables)
@@ -131,10 +196,11 @@ def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: 
     model_exact = solve_exact(model_inst, lower=0.0)
     model_exact_true = value_of(truth_inst, model_exact["plan"])
     every = _every_candidate(dataset, outcome, truth_inst, settings, optimum["value"]) if every_candidate else None
+    backtested = backtest_plans(tables, truth, outcome, settings, backtest_campaigns) if backtest_campaigns else None
     knowable_inst = truth_instance(dataset, KnowableDemand(truth, dataset.history), settings)
     knowable_plan = solve_exact(knowable_inst, lower=0.0)["plan"]
     knowable_true = value_of(truth_inst, knowable_plan)
-    return {"every": every, "knowable": knowable_true, "realised_in_range": in_range,
+    return {"every": every, "backtested": backtested, "knowable": knowable_true, "realised_in_range": in_range,
         "knowable_promise": value_of(knowable_inst, knowable_plan) / knowable_true,
         "case": case, "chosen": outcome.best.candidate_name_, "train_s": train_s, "plan_s": plan_s,
         "optimum": optimum["value"], "proved": optimum["proved_optimal"], "plan_true": plan_true,
@@ -202,7 +268,17 @@ def print_table(rows: list[dict]) -> None:
                   + ", ".join(f"{e['name']} {100 * e['true']:.1f} % ({e['wape']:.3f}, "
                               f"{e['decision'] if e['decision'] is None else round(e['decision'], 3)})"
                               f"{' <- chosen' if e['chosen'] else ''}" for e in r["every"])
-                  + f"; the chosen one earns most: {'yes' if chosen is best else 'NO'}")
+                  + "; the chosen one earns most: " + ("yes" if chosen["true"] >= best["true"] - 1e-9 else
+                                                        f"NO, {100 * (best['true'] - chosen['true']):.2f} points below"))
+    for r in rows:
+        if r.get("backtested"):
+            names = list(r["backtested"][0]["true"])
+            best = [max(b["true"], key=b["true"].get) for b in r["backtested"]]
+            print(f"  {r['case'].name}: plans for the last {len(best)} campaigns, each from the campaigns before it, "
+                  f"on that campaign's truth (mean): " + ", ".join(
+                      f"{n} {100 * np.mean([b['true'][n] for b in r['backtested']]):.1f} %"
+                      f"{' <- chosen' if n == r['chosen'] else ''}" for n in names)
+                  + f"; the chosen one earns most in {sum(b == r['chosen'] for b in best)} of {len(best)}")
     ratios = np.array([r["plan_true"] / r["optimum"] for r in rows])
     knowable = np.array([r["plan_true"] / r["knowable"] for r in rows])
     promise = np.array([r["promised"] / r["plan_true"] for r in rows])
@@ -233,12 +309,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidates", nargs="*", help="train candidates (default: train's defaults)")
     parser.add_argument("--every-candidate", action="store_true",
                         help="also refit every candidate and value its exact plan on the truth")
+    parser.add_argument("--backtest-plans", type=int, default=0, metavar="K",
+                        help="also plan each of the last K history campaigns with every candidate fit on "
+                             "the campaigns before it, valued on that campaign's truth (what the choice "
+                             "was judged on)")
     args = parser.parse_args(argv)
     names = args.cases or (QUICK if args.quick else [c.name for c in CASES])
     cases = [c for c in CASES if c.name in names]
     rows = []
     for case in cases:
-        rows.append(run_case(case, args.time_limit, args.candidates or None, args.every_candidate))
+        rows.append(run_case(case, args.time_limit, args.candidates or None, args.every_candidate,
+                             args.backtest_plans))
         r = rows[-1]
         if "error" in r:
             print(f"  {case.name}: {r['error']}", flush=True)

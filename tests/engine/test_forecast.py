@@ -296,6 +296,14 @@ def test_the_backtest_keeps_each_products_trend_only_where_it_extrapolates(kind,
     assert "variants" not in mine.report["candidates"][0]
 
 
+def test_a_season_every_fold_learns_is_not_mistaken_for_trends(outcome):
+    """With a season every backtest fold can learn (24 campaigns, season 18, folds fitting on
+    20 and 22), the pooled preset is tried as it is: no variants, its product trend kept."""
+    assert outcome.report["season"]["used"] is True
+    pooled = next(c for c in outcome.report["candidates"] if c["name"] == "pooled")
+    assert "variants" not in pooled and pooled["params"] == {"family": "pooled"}
+
+
 def test_naive_baseline_uses_last_training_campaign():
     history = pd.DataFrame({
         "campaign": [1, 2, 3, 1, 2, 3, 3],
