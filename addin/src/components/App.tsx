@@ -79,6 +79,9 @@ export function App({ adapter, services = defaultServices }: AppProps) {
             workbookName={s.workbookName}
             busy={!!s.busy || active}
             datasetStatus={s.datasetStatus}
+            warnings={s.datasetWarnings}
+            onGoToCell={s.mode === "excel" ? (item) => void s.goToCell(item) : undefined}
+            canLocate={s.canLocate}
             onMap={s.mapRole}
             onLoadDemo={() => void s.loadDemo()}
             onUpload={(f) => void s.upload(f)}

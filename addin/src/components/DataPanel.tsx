@@ -1,5 +1,5 @@
 import { useRef } from "react";
-import type { SourceRole } from "../api/types";
+import type { ProblemItem, SourceRole } from "../api/types";
 import type { SourceOption, TableSource } from "../office/adapter";
 import { sourceFromKey, sourceKey } from "../office/adapter";
 import { fmtInt } from "./format";
@@ -30,6 +30,11 @@ export interface DataPanelProps {
   workbookName?: string;
   busy?: boolean;
   datasetStatus: string;
+  /** what the server noticed in the data and took anyway, each at its cell */
+  warnings?: ProblemItem[];
+  /** Given (Excel), a warning whose table was read from the workbook gets "Go to cell". */
+  onGoToCell?(item: ProblemItem): void;
+  canLocate?(item: ProblemItem): boolean;
   onMap(role: SourceRole, source: TableSource | null): void;
   onLoadDemo?(): void;
   onUpload?(file: File): void;
@@ -102,8 +107,46 @@ export function DataPanel(props: DataPanelProps) {
       <p className="dataset-status small" data-testid="dataset-status">
         {props.datasetStatus}
       </p>
+      {props.warnings && props.warnings.length > 0 && <DataWarnings {...props} warnings={props.warnings} />}
     </section>
   );
+}
+
+/** What Folio noticed in the data: taken as sent, but worth a look before trusting a plan. */
+function DataWarnings({ warnings, onGoToCell, canLocate }: DataPanelProps & { warnings: ProblemItem[] }) {
+  const shown = warnings.slice(0, 20);
+  return (
+    <div className="data-warnings" role="status" data-testid="data-warnings">
+      <p className="data-warnings__title small">
+        {warnings.length === 1 ? "One thing to check in your data" : `${warnings.length} things to check in your data`}
+        <span className="muted"> (taken as sent; fix them in the sheet if they are not what you meant)</span>
+      </p>
+      <ul className="data-warnings__list small">
+        {shown.map((w, i) => (
+          <li key={i} data-testid="data-warning">
+            {warningPlace(w) && <span className="data-warnings__where">{warningPlace(w)}: </span>}
+            {w.message}
+            {onGoToCell && w.cell && (canLocate?.(w) ?? true) && (
+              <>
+                {" "}
+                <button type="button" className="link-button" onClick={() => onGoToCell(w)}>
+                  Go to cell
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+        {warnings.length > shown.length && <li className="muted">…and {warnings.length - shown.length} more</li>}
+      </ul>
+    </div>
+  );
+}
+
+/** "history, cell A12": where a warning points, in words. */
+export function warningPlace(item: ProblemItem): string {
+  const table = item.table ? (ROLE_INFO[item.table as SourceRole]?.label ?? item.table) : "";
+  const cell = item.cell ? `cell ${item.cell}` : typeof item.row === "number" ? `row ${item.row}` : "";
+  return [table, cell].filter(Boolean).join(", ");
 }
 
 /** One role: its label, rows, the source picker (and "Use selection" in Excel), its columns. */

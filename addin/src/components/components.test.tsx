@@ -532,6 +532,27 @@ describe("Reattaching after the pane or page was closed", () => {
     expect(storage.has("folio.page.folio.job")).toBe(false);
   });
 
+  it("shows what the server noticed in the data, at its cell, until the tables change", async () => {
+    const { api } = await loadDemo();
+    api.createDataset.mockResolvedValueOnce({
+      id: "ds-1",
+      name: "Demo workbook",
+      warnings: [
+        { table: "history", row: 5, column: "campaign", cell: "A5", message: "row 5 repeats row 4 exactly" },
+        "an old server's text warning",
+      ],
+    } as never);
+    fireEvent.click(screen.getByTestId("run-explore"));
+    const box = await screen.findByTestId("data-warnings");
+    expect(box).toHaveTextContent("2 things to check in your data");
+    const items = screen.getAllByTestId("data-warning");
+    expect(items[0]).toHaveTextContent("History, cell A5: row 5 repeats row 4 exactly");
+    expect(items[1]).toHaveTextContent("an old server's text warning");
+    // other tables mapped: those warnings were about other data
+    fireEvent.change(screen.getByTestId("map-products"), { target: { value: "" } });
+    await waitFor(() => expect(screen.queryByTestId("data-warnings")).toBeNull());
+  });
+
   it("finds the dataset the page had made after a reload, and runs on it without sending it again", async () => {
     const storage = new Map<string, string>();
     const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };

@@ -228,6 +228,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     // dataset
     dataset: data.dataset,
     datasetStatus: data.datasetStatus,
+    datasetWarnings: data.datasetWarnings,
     goToCell: data.goToCell,
     canLocate: data.canLocate,
     // messages

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { NO_DATASET, datasetReducer, datasetStatus, signature } from "./dataset";
+import { NO_DATASET, datasetReducer, datasetStatus, datasetWarnings, signature } from "./dataset";
 import type { DatasetState } from "./dataset";
 
 describe("the dataset's state", () => {
@@ -40,5 +40,14 @@ describe("the dataset's state", () => {
     expect(signature({ history: [["a"], [1]] })).toBe(a);
     expect(signature({ history: [["a"], [2]] })).not.toBe(a);
     expect(signature({ history: [["a"], [1]], products: [["p"]] })).not.toBe(a);
+  });
+
+  it("gives the ready dataset's warnings as items, none once the tables changed", () => {
+    const warned = { ...info, warnings: ["text only", { table: "history", cell: "A5", message: "repeat" }, { table: "history" }] };
+    const ready: DatasetState = { dataset: warned, phase: "ready" };
+    expect(datasetWarnings(ready)).toEqual([{ message: "text only" }, { table: "history", cell: "A5", message: "repeat" }]);
+    expect(datasetWarnings(datasetReducer(ready, { type: "changed" }))).toEqual([]);
+    expect(datasetWarnings({ dataset: info, phase: "ready" })).toEqual([]);
+    expect(datasetWarnings(NO_DATASET)).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ export interface DatasetInfo {
   id: string;
   signature: string;
   rows: Partial<Record<Role, number>>;
+  /** what the server noticed in the data and took anyway (repeated rows, ids that do not sort in time, ...) */
+  warnings?: (string | ProblemItem)[];
 }
 
 export type DatasetPhase = "idle" | "reading" | "uploading" | "ready" | "stale";
@@ -79,6 +81,17 @@ export function datasetStatus(state: DatasetState, opts: { historyMapped: boolea
           ? "No data loaded."
           : "Map at least the history table.";
   }
+}
+
+/**
+ * The warnings of the dataset the next run uses, as problem items (a bare text becomes the
+ * message). None while the tables changed since: those warnings were about other data.
+ */
+export function datasetWarnings(state: DatasetState): ProblemItem[] {
+  if (state.phase !== "ready" || !state.dataset?.warnings) return [];
+  return state.dataset.warnings
+    .map((w) => (typeof w === "string" ? { message: w } : w))
+    .filter((w): w is ProblemItem => !!w && typeof w === "object" && !!(w.message || w.cell));
 }
 
 /**

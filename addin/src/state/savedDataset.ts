@@ -57,7 +57,7 @@ export function restoredWorkbook(record: DatasetRecord, saved: SavedDataset): Re
   }
   if (!sheets.history || sheets.history.length < 1) return undefined;
   const name = typeof record.name === "string" && record.name.trim() ? record.name : saved.name;
-  return { sheets, name, dataset: { id: record.id || saved.id, signature: signature(sheets), rows } };
+  return { sheets, name, dataset: { id: record.id || saved.id, signature: signature(sheets), rows, warnings: record.warnings ?? [] } };
 }
 
 /** Whether a failed look-up means the remembered dataset is gone (dropped quietly) rather than unreachable for now. */
