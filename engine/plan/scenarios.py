@@ -9,9 +9,12 @@ discounted share, anomaly score, rules kept, lift over the last catalogue) and
 each scenario's own plan. A scenario that cannot be planned (its rules are infeasible) shows
 its reason in its row; the others are compared all the same.
 
-The lift over the last catalogue is each plan's business case (engine.plan.business_case: the
-latest campaign's catalogue mapped onto the same layout and scored by the same model, so the lift
-is the scenario's own doing); what that campaign actually sold is given beside it.
+The lift over the last catalogue is measured against ONE yardstick for every scenario: the
+latest campaign's catalogue mapped onto the same layout and scored by the same model
+(engine.plan.business_case), as replayed by the scenario whose discount levels kept most of its
+discounts (each scenario replays it at its own levels: with 0/20/40 % a 10 % discount moves, and
+two scenarios planning the same catalogue would show different lifts). What that campaign
+actually sold is given beside it.
 
 Pure functions: ``check_scenarios`` (the request, normalised, every problem named by scenario),
 ``scenario_dataset`` (the dataset one scenario plans on), ``last_catalogue_sold`` (what the latest
@@ -30,6 +33,7 @@ from engine.data.dataset import RULE_TABLES, Dataset
 from engine.data.tables import read_rule_tables
 from engine.errors import FolioError, Problem
 
+from .business_case import lift as case_lift
 from .settings import PlanSettings
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 8
@@ -152,24 +156,38 @@ def _lift(value, base):
     return (float(value) / float(base) - 1.0) if value is not None and base else None
 
 
-def _case_lift(result: dict, key: str, last_sold: dict | None, value):
-    """The scenario's lift over the last catalogue: its business case's (same layout, same model),
-    else over what the last catalogue sold."""
-    lift = (result.get("business_case") or {}).get("lift")
-    if lift:
-        return lift.get(key)
+def _case_lift(result: dict, key: str, last_sold: dict | None, value, yardstick: dict | None):
+    """The scenario's lift over the last catalogue: its plan's figures (its business case's, else
+    its expected totals) over the common ``yardstick`` (:func:`_last_scored`), else its business
+    case's own lift, else over what the last catalogue sold."""
+    case = result.get("business_case") or {}
+    plan = next((o for o in case.get("options") or [] if o.get("name") == "plan"), None)
+    if yardstick and value is not None:
+        return case_lift(plan or {f"expected_{key}": value}, yardstick).get(key)
+    if case.get("lift"):
+        return case["lift"].get(key)
     return _lift(value, (last_sold or {}).get(key))
 
 
 def _last_scored(outcomes: list[dict]) -> dict | None:
-    """The last catalogue as the first planned scenario's business case scored it."""
+    """The last catalogue as scored by the planned scenario that replayed it most faithfully (the
+    fewest of its discounts moved to another level; the first such in the order asked): the one
+    yardstick every scenario's lift is measured against."""
+    best, moved = None, None
     for outcome in outcomes:
         case = (outcome.get("result") or {}).get("business_case") or {}
         option = next((o for o in case.get("options") or [] if o.get("name") == "last_catalogue"), None)
-        if option:
-            return {**{k: v for k, v in option.items() if k not in ("name", "label")},
-                    "campaign": (case.get("last_catalogue") or {}).get("campaign")}
-    return None
+        if not option:
+            continue
+        mapping = case.get("last_catalogue") or {}
+        changed = mapping.get("discounts_changed")
+        changed = float("inf") if changed is None else changed
+        if best is None or changed < moved:
+            best = {**{k: v for k, v in option.items() if k not in ("name", "label")},
+                    "campaign": mapping.get("campaign"), "scenario": outcome.get("scenario"),
+                    "discounts_changed": mapping.get("discounts_changed")}
+            moved = changed
+    return best
 
 
 def scenario_changes(scenario: dict, base_settings: dict | None) -> list[str]:
@@ -216,6 +234,7 @@ def gather_scenarios(outcomes: list[dict], last: dict | None = None, asked: list
     ``settings`` and ``changes`` (:func:`scenario_changes`; the comparison's ``changes`` column)."""
     table = [COMPARISON_HEADER]
     scenarios = []
+    yardstick = _last_scored(outcomes)
     requests = {s["name"]: s for s in asked or []}
     for outcome in outcomes:
         name, result = outcome["scenario"], outcome.get("result") or {}
@@ -243,13 +262,13 @@ def gather_scenarios(outcomes: list[dict], last: dict | None = None, asked: list
         said = None if changes is None else "; ".join(changes) or "as the base plan"
         table.append([name, outcome["status"], said, profit, low, high, revenue, units, share,
                       result.get("anomaly_score"), sum(bool(r.get("kept")) for r in rules) if rules else None,
-                      len(rules) if rules else None, _case_lift(result, "profit", last, profit),
-                      _case_lift(result, "revenue", last, revenue), result.get("bound_gap"), note])
+                      len(rules) if rules else None, _case_lift(result, "profit", last, profit, yardstick),
+                      _case_lift(result, "revenue", last, revenue, yardstick), result.get("bound_gap"), note])
         scenarios.append(entry)
     planned = [s for s in scenarios if "totals" in s]
     ranked = sorted(planned, key=lambda s: _expected(s["totals"])[0] or -np.inf, reverse=True)
     best = ranked[0] if ranked else None
-    return {"comparison": table, "scenarios": scenarios, "last_catalogue": _last_scored(outcomes),
+    return {"comparison": table, "scenarios": scenarios, "last_catalogue": yardstick,
             "last_catalogue_sold": last,
             "best": best["scenario"] if best else None,
             "runner_up": ranked[1]["scenario"] if len(ranked) > 1 else None,

@@ -133,8 +133,10 @@ def openapi() -> dict:
                           "the comparison's changes column, a list), plan, totals, rules, objective, bound, "
                           "bound_gap, anomaly_score, discounted_share, error"},
             "last_catalogue": {"type": ["object", "null"], "description": "the latest campaign's catalogue "
-                               "on the same layout, scored by the same model (the business case's): "
-                               "campaign, units, revenue, profit"},
+                               "on the same layout, scored by the same model (the business case's), as "
+                               "replayed by the scenario that moved fewest of its discounts: the one "
+                               "yardstick of every lift in the comparison: campaign, units, revenue, "
+                               "profit, expected_*, scenario, discounts_changed"},
             "last_catalogue_sold": {"type": ["object", "null"], "description": "what the latest campaign "
                                     "actually sold: campaign, units, revenue, profit, cost_share"},
             "best": {"type": ["string", "null"], "description": "the scenario with the highest expected profit"},

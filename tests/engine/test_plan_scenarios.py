@@ -76,7 +76,11 @@ def test_scenarios_side_by_side_one_failed_alone():
     assert table.loc["Base", "lift_profit"] == pytest.approx(base["business_case"]["lift"]["profit"])
     assert out["last_catalogue"]["profit"] == pytest.approx(next(
         o["profit"] for o in base["business_case"]["options"] if o["name"] == "last_catalogue"))
-    del deep["business_case"]  # without one, the lift is over what the last catalogue sold
+    del deep["business_case"]  # without its own, the lift is over the others' yardstick
+    again = gather_scenarios(outcomes, {"campaign": 3, "profit": 1000.0, "revenue": 2000.0, "units": 50.0})
+    row = dict(zip(header, again["comparison"][2]))
+    assert row["lift_profit"] == pytest.approx(deep["totals"]["expected_profit"] / out["last_catalogue"]["expected_profit"] - 1)
+    del base["business_case"]  # with none at all, over what the last catalogue sold
     again = gather_scenarios(outcomes, {"campaign": 3, "profit": 1000.0, "revenue": 2000.0, "units": 50.0})
     row = dict(zip(header, again["comparison"][2]))
     assert row["lift_profit"] == pytest.approx(deep["totals"]["expected_profit"] / 1000.0 - 1)
@@ -86,6 +90,33 @@ def test_scenarios_side_by_side_one_failed_alone():
     assert pd.isna(table.loc["Stuck", "expected_profit"])
     assert out["best"] == max(("Base", "Deep"), key=lambda n: table.loc[n, "expected_profit"])
     assert out["scenarios"][0]["plan"] == base["plan"] and "plan" not in out["scenarios"][2]
+
+
+def test_every_scenario_lift_is_over_one_yardstick():
+    """Each scenario replays the last catalogue at its own discount levels; the comparison measures
+    every lift against the most faithful replay, so the same plan shows the same lift whatever
+    levels its scenario allowed."""
+    ds = sold_like_the_model(small_dataset())
+    base = plan_catalogue(ds, PageModel(), FAST)
+    deep = plan_catalogue(ds, PageModel(), {**FAST, "discount_levels": [0, 0.3]})
+    moved = {name: r["business_case"]["last_catalogue"]["discounts_changed"] for name, r in (("Base", base), ("Deep", deep))}
+    assert moved["Deep"] > moved["Base"]  # deep levels move the last catalogue's discounts
+    twin = json.loads(json.dumps(base))
+    # the same plan, as a scenario whose levels replayed the last catalogue less faithfully
+    twin["business_case"] = json.loads(json.dumps(deep["business_case"]))
+    twin["business_case"]["options"][0] = base["business_case"]["options"][0]
+    outcomes = [{"scenario": "Deep", "status": "succeeded", "job": "j2", "result": deep},
+                {"scenario": "Base", "status": "succeeded", "job": "j1", "result": base},
+                {"scenario": "Twin", "status": "succeeded", "job": "j3", "result": twin}]
+    out = gather_scenarios(outcomes)
+    header, *rows = out["comparison"]
+    table = pd.DataFrame(rows, columns=header).set_index("scenario")
+    assert out["last_catalogue"]["scenario"] == "Base"  # the fewest discounts moved, not the first
+    yard = out["last_catalogue"]["expected_profit"]
+    assert table.loc["Twin", "lift_profit"] == pytest.approx(table.loc["Base", "lift_profit"])
+    assert table.loc["Base", "lift_profit"] == pytest.approx(base["totals"]["expected_profit"] / yard - 1)
+    assert table.loc["Deep", "lift_profit"] == pytest.approx(deep["totals"]["expected_profit"] / yard - 1)
+    assert table.loc["Deep", "lift_profit"] != pytest.approx(deep["business_case"]["lift"]["profit"])
 
 
 def test_a_failed_scenario_still_says_what_it_was():
