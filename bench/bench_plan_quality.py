@@ -124,7 +124,8 @@ def _every_candidate(dataset, outcome, truth_inst, settings, optimum: float) -> 
     history (as train refits the winner), its forecast table solved exactly, valued on the
     truth: which one's plan truly earns most."""
     b = outcome.report["backtest"]
-    shared = {"min_lag": b["min_lag"], "season": b["season"], "gap": b["gap"], "random_state": 0}
+    shared = {"min_lag": b["min_lag"], "season": b["season"], "gap": b["gap"], "cadence": b.get("cadence", 0),
+              "random_state": 0}
     out = []
     for c in _versions(outcome.report):
         plan = _fit_exact(dataset, c["params"], shared, settings)
@@ -150,7 +151,8 @@ def backtest_plans(tables: dict, truth, outcome, settings, campaigns: int) -> li
     plan for that campaign over that campaign's true optimum. Do the plans the backtest
     preferred truly earn more on the campaigns it tested?"""
     b = outcome.report["backtest"]
-    shared = {"min_lag": b["min_lag"], "season": b["season"], "gap": b["gap"], "random_state": 0}
+    shared = {"min_lag": b["min_lag"], "season": b["season"], "gap": b["gap"],
+              "cadence": b.get("cadence", 0), "random_state": 0}
     history = tables["history"]
     order = sorted(history["campaign"].unique())
     versions = _versions(outcome.report)
@@ -168,13 +170,13 @@ def backtest_plans(tables: dict, truth, outcome, settings, campaigns: int) -> li
 
 
 def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: bool = False,
-             backtest_campaigns: int = 0) -> dict:
+             backtest_campaigns: int = 0, season: int | None = None) -> dict:
     tables, truth = demo_truth(seed=case.seed, countries=case.countries, campaigns=case.campaigns,
                                products=case.products)
     dataset = dataset_of(tables)
     started = time.monotonic()
     try:
-        outcome = train(dataset.history, candidates=candidates)
+        outcome = train(dataset.history, candidates=candidates, season=season)
     except Exception as exc:  # what a user would see: the case is reported, not skipped
         return {"case": case, "error": f"train failed: {type(exc).__name__}: {str(exc)[:80]}"}
     train_s = time.monotonic() - started
@@ -211,6 +213,7 @@ def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: 
         "bound_gap": result.get("bound_gap"), "log_sigma": (result.get("promise") or {}).get("log_sigma"),
         "log_sigma_parts": (result.get("promise") or {}).get("log_sigma_parts"),
         "catalogue_source": (result.get("promise") or {}).get("catalogue_source"),
+        "season": outcome.report["season"],
     }
 
 
@@ -313,19 +316,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="also plan each of the last K history campaigns with every candidate fit on "
                              "the campaigns before it, valued on that campaign's truth (what the choice "
                              "was judged on)")
+    parser.add_argument("--season", type=int, default=None,
+                        help="train's season (campaigns per year), as a user sets it in the pane; default: "
+                             "read from the data (the demo's YYYY-NN ids tell it only once a year is complete)")
     args = parser.parse_args(argv)
     names = args.cases or (QUICK if args.quick else [c.name for c in CASES])
     cases = [c for c in CASES if c.name in names]
     rows = []
     for case in cases:
         rows.append(run_case(case, args.time_limit, args.candidates or None, args.every_candidate,
-                             args.backtest_plans))
+                             args.backtest_plans, args.season))
         r = rows[-1]
         if "error" in r:
             print(f"  {case.name}: {r['error']}", flush=True)
             continue
         print(f"  {case.name}: {r['chosen']}, true {r['plan_true']:,.0f} of optimum {r['optimum']:,.0f}, "
-              f"promised {r['promised']:,.0f} (raw {r['raw_profit']:,.0f}), stopped by {r['stopped_by']}",
+              f"promised {r['promised']:,.0f} (raw {r['raw_profit']:,.0f}), stopped by {r['stopped_by']}; "
+              f"season {r['season']['value']} ({r['season']['source']}), learnt: {r['season'].get('form', '?')}",
               flush=True)
     print_table(rows)
     return 0

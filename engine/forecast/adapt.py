@@ -9,6 +9,9 @@ reports every concession in the result's ``degraded`` list, each ``{"code", "mes
 * ``fewer_folds``: fewer backtest origins than asked fit in the history;
 * ``no_seasonal_features``: the history does not cover more than one season, so the seasonal lag
   and phase are left out (there is nothing a season back to read);
+* ``smooth_season``: the history covers part of a year whose length the calendar gives (at least
+  a third of it): the chosen pooled model learnt the season's smooth part only (a yearly curve,
+  shrunk per category), not a level per campaign of the year;
 * ``features_dropped``: features with no value in any training row (a lag longer than the
   history, an extra column left blank) are left out rather than fed to a model
   (:class:`engine.forecast.features.CatalogueFeatures` ``empty_``);
@@ -54,13 +57,16 @@ class TrainingShape:
     cadence: Cadence
     campaigns: int
     notes: list[dict] = field(default_factory=list)
+    learnt: dict = field(default_factory=lambda: {"form": "none", "learnt": None})
 
     def note(self, code: str, message: str) -> None:
         self.notes.append({"code": code, "message": message})
 
     def season_report(self) -> dict:
-        """The ``season`` entry of the train result: the cadence, how it was found, whether used."""
-        return {**self.cadence.to_dict(), "used": bool(self.season)}
+        """The ``season`` entry of the train result: the cadence, how it was found, whether the
+        seasonal features were used, and what season the chosen model learnt (``form``: ``full``,
+        ``smooth`` or ``none``; ``learnt``: in words)."""
+        return {**self.cadence.to_dict(), "used": bool(self.season), **self.learnt}
 
 
 def shape_training(history: pd.DataFrame, *, holdout_campaigns: int | None, folds: int, gap: int,
@@ -167,8 +173,29 @@ def empty_features(model) -> list[str]:
     return list(getattr(getattr(model, "features_", None), "empty_", []))
 
 
+def season_learnt(best, season: int, campaigns: int) -> dict:
+    """What season the refit model ``best`` learnt, for the train result: ``form`` and a sentence."""
+    form = getattr(getattr(best, "model_", None), "season_form_", None)
+    if form is None:  # the families that read CatalogueFeatures: the seasonal features or nothing
+        form = "full" if season else "none"
+    period = int(getattr(best.model_, "season", 0)) if form == "smooth" else int(season)
+    if form == "none":
+        return {"form": "none", "learnt": None}
+    if form == "smooth":
+        months = 12.0 * campaigns / period
+        return {"form": "smooth", "learnt": (
+            f"season learnt from {campaigns} campaigns, about {months:.0f} months of a {period}-campaign "
+            "year: a smooth yearly curve per category (shrunk toward none where the data say little); "
+            "no level per campaign of the year and no product's own swing, which need a whole year")}
+    return {"form": "full", "learnt": f"season learnt from {campaigns} campaigns (more than a {period}-campaign year)"}
+
+
 def note_model(shape: TrainingShape, best, units: np.ndarray, fold_empty: set) -> None:
-    """Notes about the refit model and the backtest's: features left out, a flat target."""
+    """Notes about the refit model and the backtest's: features left out, a flat target, the
+    season it learnt (kept in ``shape.learnt`` for the result's ``season``)."""
+    shape.learnt = season_learnt(best, shape.season, shape.campaigns)
+    if shape.learnt["form"] == "smooth":
+        shape.note("smooth_season", shape.learnt["learnt"])
     empty = sorted(empty_features(best))
     only_folds = sorted(set(fold_empty) - set(empty))
     if empty:

@@ -83,6 +83,9 @@ class Forecaster(RegressorMixin, BaseEstimator):
 
     ``per_country=True`` fits one model per country (plus the global one for countries with too
     few rows or unseen ones). ``min_lag``, ``windows``, ``season`` and ``gap`` go to the features.
+    ``cadence`` (campaigns per year from the calendar, 0 = unknown) reaches the pooled family when
+    ``season`` is 0 because the history covers less than a year: it learns the season's smooth
+    part from part of one (:class:`engine.forecast.pooled.PooledRegressor`).
     ``threads`` caps the native threads of fit and predict: 1 by default, because jobs already run
     in parallel worker processes and oversubscribed OpenMP made one fit 10x slower (measured).
     """
@@ -93,7 +96,7 @@ class Forecaster(RegressorMixin, BaseEstimator):
                  front_pages: int = 2, min_lag: int = 1, windows: tuple = (3, 8), season: int = 0,
                  gap: int = 0, interval: float = 0.8, threads: int = 1, random_state: int = 0,
                  n_models: int = 1, subsample: float = 1.0, max_features: float = 1.0,
-                 quantile: float = 0.5, product_trend: bool = True):
+                 quantile: float = 0.5, product_trend: bool = True, cadence: int = 0):
         self.family = family
         self.per_country = per_country
         self.alpha = alpha
@@ -116,6 +119,7 @@ class Forecaster(RegressorMixin, BaseEstimator):
         self.max_features = max_features
         self.quantile = quantile
         self.product_trend = product_trend
+        self.cadence = cadence
 
     # -- parameters -------------------------------------------------------------------------
     def _validate_params(self) -> None:
@@ -145,6 +149,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
                "a number in (0, 1)")
         _check("product_trend", self.product_trend, isinstance(self.product_trend, (bool, np.bool_)),
                "true or false")
+        _check("cadence", self.cadence, _is_int(self.cadence) and 0 <= self.cadence <= 104,
+               "an integer in [0, 104] (campaigns per year)")
         _check("random_state", self.random_state,
                _is_int(self.random_state) and 0 <= self.random_state < 2**32, "an integer in [0, 2**32)")
 
@@ -243,7 +249,10 @@ class Forecaster(RegressorMixin, BaseEstimator):
     def _fit_pooled(self, X: pd.DataFrame, y: np.ndarray):
         _check("per_country", self.per_country, not self.per_country,
                "false for family 'pooled' (it has its own product x country terms)")
-        self.model_ = PooledRegressor(season=int(self.season), gap=int(self.gap),
+        # The calendar's campaigns per year even where the history is too short for the seasonal
+        # features (season 0): the pooled model then learns the season's smooth part from it.
+        period = int(self.season) or int(getattr(self, "cadence", 0) or 0)
+        self.model_ = PooledRegressor(season=period, gap=int(self.gap),
                                       product_trend=bool(self.product_trend)).fit(X, y)
         self.level_, self.country_models_ = 1.0, {}
         self.n_features_in_ = X.shape[1]

@@ -239,7 +239,7 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
     cands = adapt.applicable_candidates(cands, history, int(splits[0].split.train.sum()), shape,
                                         chosen_by_user=candidates is not None)
     shared = {"min_lag": int(gap) + int(holdout_campaigns), "season": int(season), "gap": int(gap),
-              "random_state": int(seed)}
+              "cadence": int(shape.cadence.season), "random_state": int(seed)}
     y = history["units"].to_numpy(dtype=float)
     steps = len(splits) + 1
 
@@ -356,7 +356,8 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
                     "rows": int(newest.holdout.sum())},
         "folds": fold_rows,
         "backtest": {"folds": len(splits), "horizon": int(holdout_campaigns), "gap": int(gap),
-                     "min_lag": int(best.min_lag), "season": int(season), "select_by": select_by,
+                     "min_lag": int(best.min_lag), "season": int(season),
+                     "cadence": int(shape.cadence.season), "select_by": select_by,
                      "scale": best.scale_,
                      "rows": int(tested.sum()), "metrics": "pooled over the rows of every fold"},
         "interval": {"level": best.interval, "log_errors": list(best.interval_), "source": "backtest",

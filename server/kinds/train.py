@@ -148,7 +148,10 @@ def openapi() -> dict:
                        "champion": {"type": "string"}, "decision": {"type": "object"},
                        "season": {"type": "object", "description": "campaigns per year: `value`, "
                                   "`source` (user, campaign ids, date column, none), `detail`, "
-                                  "`used` (seasonal features need more than one season of history)"},
+                                  "`used` (seasonal features need more than one season of history), "
+                                  "`form` (the season the chosen model learnt: full, smooth or none; "
+                                  "smooth: the pooled model's yearly curve per category from part of a "
+                                  "year) and `learnt` (that in words, or null)"},
                        "degraded": {"type": "array", "description": "how a short or flat history "
                                     "was handled: {code, message} (engine/forecast/adapt.py)"}}},
     }

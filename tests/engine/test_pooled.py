@@ -136,3 +136,56 @@ def test_estimator_contract_and_categorical_rows(demo):
     assert forecaster.feature_names_ and forecaster.predict(rows).shape == (500,)
     with pytest.raises(ValueError, match="per_country"):
         Forecaster(family="pooled", per_country=True).fit(tables["history"].head(2000))
+
+
+def _yearly_history(seed: int, campaigns: int = 10, per_year: int = 17, products: int = 40):
+    """A history shorter than a year whose categories follow known smooth yearly curves (a
+    summer category rising, a winter one falling, one flat), and the curve itself."""
+    rng = np.random.default_rng(seed)
+    cats = np.array(["summer", "winter", "flat"])
+    shift = {"summer": (0.5, 0.45), "winter": (-0.35, 0.1), "flat": (0.0, 0.0)}  # (amplitude, phase)
+
+    def curve(cat: str, t: float) -> float:
+        amp, phase = shift[cat]
+        return amp * np.sin(2 * np.pi * (t / per_year - phase))
+
+    ids = [f"P{i:03d}" for i in range(products * len(cats))]
+    cat_of = np.repeat(cats, products)
+    base = rng.normal(np.log(30.0), 0.5, len(ids))
+    rows = []
+    for t in range(campaigns):
+        disc = rng.choice([0.0, 0.2, 0.4], size=len(ids), p=[0.6, 0.25, 0.15])
+        page = rng.integers(2, 20, size=len(ids)).astype(float)
+        mu = np.exp(base + np.array([curve(c, t) for c in cat_of]) + 2.0 * disc - 0.3 * np.log(page))
+        units = rng.poisson(rng.gamma(6.0, mu / 6.0))
+        rows.append(pd.DataFrame({"campaign": f"2024-{t + 1:02d}", "product_id": ids, "category": cat_of,
+                                  "price": 10.0, "discount": disc, "page": page, "units": units}))
+    return pd.concat(rows, ignore_index=True), cats, curve
+
+
+def test_a_history_shorter_than_a_year_learns_the_smooth_season_from_part_of_it():
+    """10 campaigns of a 17-campaign year: with the calendar's period the pooled model learns the
+    yearly curve per category (no per-phase terms) and forecasts the next campaign's category level
+    closer to the truth than without; below a third of the year it learns none."""
+    errors = {0: [], 17: []}
+    for seed in range(3):
+        history, cats, curve = _yearly_history(seed)
+        for season in (0, 17):
+            model = PooledRegressor(season=season).fit(history)
+            assert model.season_form_ == ("smooth" if season else "none")
+            names = [t.name for t in model.terms_]
+            assert ("category_season" in names) == bool(season)
+            assert "phase" not in names and "category_phase" not in names and "product_season" not in model.block_
+            level = {}
+            for when in ("2024-10", None):  # the last campaign of the history and the next one
+                rows = history[history["campaign"] == "2024-10"].assign(discount=0.0, page=5.0)
+                rows = rows.drop(columns=["campaign"]) if when is None else rows
+                level[when] = pd.Series(np.log(model.predict(rows)), index=rows["category"].to_numpy()).groupby(level=0).mean()
+            for cat in cats:  # the model's step from the last campaign to the next against the curve's
+                true_step = curve(cat, 10) - curve(cat, 9)
+                errors[season].append(abs((level[None][cat] - level["2024-10"][cat]) - true_step))
+    assert np.mean(errors[17]) < 0.5 * np.mean(errors[0])
+    short = PooledRegressor(season=17).fit(history[history["campaign"] <= "2024-05"])  # 5 of 17
+    assert short.season_form_ == "none" and "category_season" not in [t.name for t in short.terms_]
+    longer = PooledRegressor(season=8).fit(history)  # more than a season: the whole season, as before
+    assert longer.season_form_ == "full" and "phase" in [t.name for t in longer.terms_]

@@ -140,3 +140,18 @@ def test_a_forecast_no_better_than_a_baseline_says_so():
                             "units": rng.poisson(20, 40)})
     notes = {d["code"]: d["message"] for d in train(history, seed=0).report["degraded"]}
     assert "no better than the naive baseline" in notes["baseline_not_beaten"]
+
+
+def test_part_of_a_year_with_a_known_cadence_learns_a_smooth_season_and_says_so():
+    history = make_demo(seed=5, countries=("DE",), campaigns=12, products=40)["history"]
+    told = train(history, seed=0, candidates=["pooled"], season=17).report
+    assert told["season"]["used"] is False and "no_seasonal_features" in _codes(told)  # no lag, no phase
+    assert told["season"]["form"] == "smooth"
+    assert told["season"]["learnt"].startswith("season learnt from 12 campaigns, about 8 months of a 17-campaign year")
+    assert "smooth yearly curve per category" in told["season"]["learnt"]
+    assert next(d["message"] for d in told["degraded"] if d["code"] == "smooth_season") == told["season"]["learnt"]
+    unknown = train(history, seed=0, candidates=["pooled"]).report  # 2023-01 .. 2023-12: cadence unknown
+    assert unknown["season"]["form"] == "none" and unknown["season"]["learnt"] is None
+    assert "smooth_season" not in _codes(unknown)
+    linear = train(history, seed=0, candidates=["linear"], season=17).report  # only the pooled family does
+    assert linear["season"]["form"] == "none"
