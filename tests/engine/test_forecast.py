@@ -47,11 +47,12 @@ def test_report_is_json_ready_and_complete(outcome, history):
     assert [f["campaigns"] for f in report["folds"]] == [order[-4:-2], order[-2:]]
     assert [f["origin"] for f in report["folds"]] == [order[-5], order[-3]]
     # season read from the ids: 2023-01 .. 2023-18 then 2024-01 (the demo's three-week catalogues)
-    assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 18,
+    assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 18, "cadence": 18,
                                   "select_by": "decision", "scale": 1.0, "rows": tested,
                                   "metrics": "pooled over the rows of every fold"}
     assert report["season"]["value"] == 18 and report["season"]["source"] == "campaign ids"
     assert report["season"]["used"] is True
+    assert report["season"]["form"] == "full" and report["season"]["learnt"].startswith("season learnt from")
     lagged = any(f.startswith("lag_own_") for f in report["features"])
     assert lagged or outcome.best.family == "pooled" and "product_discount" in report["features"]
 
