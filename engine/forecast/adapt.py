@@ -10,7 +10,7 @@ reports every concession in the result's ``degraded`` list, each ``{"code", "mes
 * ``no_seasonal_features``: the history does not cover more than one season, so the seasonal lag
   and phase are left out (there is nothing a season back to read);
 * ``smooth_season``: the history covers part of a year whose length the calendar gives (at least
-  a third of it): the chosen pooled model learnt the season's smooth part only (a yearly curve,
+  ``engine.forecast.pooled.MIN_SMOOTH_SHARE`` of it): the chosen pooled model learnt the season's smooth part only (a yearly curve,
   shrunk per category), not a level per campaign of the year;
 * ``features_dropped``: features with no value in any training row (a lag longer than the
   history, an extra column left blank) are left out rather than fed to a model

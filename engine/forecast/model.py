@@ -149,8 +149,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
                "a number in (0, 1)")
         _check("product_trend", self.product_trend, isinstance(self.product_trend, (bool, np.bool_)),
                "true or false")
-        _check("cadence", self.cadence, _is_int(self.cadence) and 0 <= self.cadence <= 104,
-               "an integer in [0, 104] (campaigns per year)")
+        _check("cadence", self.cadence, _is_int(self.cadence) and self.cadence >= 0,
+               "an integer >= 0 (campaigns per year)")
         _check("random_state", self.random_state,
                _is_int(self.random_state) and 0 <= self.random_state < 2**32, "an integer in [0, 2**32)")
 
