@@ -20,8 +20,10 @@ DESCRIPTIONS = {
     "folds": "forecast origins of the backtest (default 3)",
     "gap": ("campaigns between the last sales in the history and the first campaign to forecast "
             "(default 0); the backtest skips as many"),
-    "season": "campaigns per year for the seasonal features, e.g. 52 for weekly sales (0 = none); unset = "
-              "read from the data (dates in campaign ids or a date column), reported in the result's `season`",
+    "season": ("campaigns per year for the seasonal features, e.g. 52 for weekly sales (0 = none); unset = "
+               "read from the data (dates in campaign ids or a date column), reported in the result's `season`; "
+               "on a history shorter than a year (at least 55 % of one) the pooled model learns a smooth "
+               "yearly curve per category from it"),
 }
 TRAIN_SETTINGS = ("folds", "gap", "candidates", "season", "select_by")
 
