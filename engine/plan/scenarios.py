@@ -203,7 +203,8 @@ def scenario_changes(scenario: dict, base_settings: dict | None) -> list[str]:
     settings = scenario.get("settings") or {}
     words = [_setting_words(k, v) for k, v in settings.items() if k in base and v != base[k]]
     for table, value in (scenario.get("tables") or {}).items():
-        words.append(f"no {table.replace('_', ' ')}" if value is None else f"own {table.replace('_', ' ')}")
+        none = value is None or (isinstance(value, list) and len(value) <= 1)  # a header alone: none either
+        words.append(f"{'no' if none else 'own'} {table.replace('_', ' ')}")
     return words
 
 

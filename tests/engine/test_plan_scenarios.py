@@ -147,6 +147,10 @@ def test_a_failed_scenario_still_says_what_it_was():
     assert table.loc["Deep", "changes"] == "discounts 0, 20, 40 %; max discounted 50 %"
     assert table.loc["Base", "changes"] == "as the base plan" and out["scenarios"][0]["changes"] == []
     assert out["scenarios"][1]["settings"] == deep["settings"]  # a planned one: what it planned with
+    from engine.plan.scenarios import scenario_changes
+
+    cleared = {"name": "Cleared", "settings": asked[0]["settings"], "tables": {"locks": [["page", "product_id"]]}}
+    assert scenario_changes(cleared, base_settings) == ["no locks"]  # a header alone: no locks
     # without the request (an older caller): the column is there, empty
     assert gather_scenarios(outcomes)["comparison"][3][header.index("changes")] is None
 

@@ -183,3 +183,21 @@ def test_every_plan_setting_is_documented():
     assert set(PlanSettings().to_dict()) <= set(documented)  # the names a client sends
     for setting in getattr(rules, "RULE_SETTINGS", ()):
         assert setting.name in documented
+
+
+def test_a_scenarios_job_none_could_plan_names_each_scenario_in_its_errors():
+    """When every scenario failed the parent fails, each problem carrying ``scenario``."""
+    from server.kinds.scenarios import _gather
+
+    class NoStore:  # what the last catalogue sold cannot be read: the comparison stands without it
+        store = None
+
+    asked = [{"name": n, "settings": {}, "tables": {}} for n in ("A", "B")]
+    parent = {"id": "job_p", "body": {"dataset": "ds", "settings": {}, "scenarios": asked}}
+    outcomes = [{"scenario": n, "status": "failed", "job": f"job_{n}", "result": None,
+                 "error": {"code": "infeasible", "status": 422, "detail": f"{n} cannot hold",
+                           "errors": [{"message": f"{n} cannot hold", "column": "locks"}]}} for n in ("A", "B")]
+    result, status, error = _gather(NoStore(), parent, outcomes, "model_x")
+    assert status == "failed" and error["code"] == "infeasible"
+    assert [(e["scenario"], e["column"]) for e in error["errors"]] == [("A", "locks"), ("B", "locks")]
+    assert [row[0] for row in result["comparison"][1:]] == ["A", "B"]
