@@ -172,7 +172,7 @@ def test_the_scenarios_sheet_prints_its_table_and_a_bar_per_scenario(tmp_path):
 
     asked = [{"name": "Base", "settings": {}, "tables": {}},
              {"name": "Deeper", "settings": {"discount_levels": [0, 0.2, 0.4]}, "tables": {}},
-             {"name": "Impossible", "settings": {}, "tables": {"locks": [["page", "product_id"]]}}]
+             {"name": "Impossible", "settings": {}, "tables": {"locks": [["page", "product_id"], [2, "p0"]]}}]
     reason = "7 products are locked on page 2, which has 6 slots; unlock one or give the page more slots"
     result = gather_scenarios([planned("Base", 1_183_535.0, 1_051_700.0, 1_321_375.0),
                                planned("Deeper", 1_191_532.0, 1_058_247.0, 1_330_914.0),
