@@ -4,9 +4,10 @@
  * (the settings that differ between them, the rule tables it planned with or without), and the
  * sentences the pane, the announcement and the sheet say.
  */
-import type { Cell, ScenarioOutcome, ScenariosResult } from "../../api/types";
+import type { ScenarioOutcome, ScenariosResult } from "../../api/types";
 import { fmtInt, fmtPct, fmtTotal, isNum } from "../../components/format";
 import { fmtLift } from "../common/businessCase";
+import { columnsOf } from "../common/columns";
 
 export interface ScenarioRow {
   scenario: string;
@@ -39,12 +40,8 @@ const num = (v: unknown): number | null => (isNum(v) ? v : null);
 /** The comparison table as records (columns found by name, so an added column changes nothing). */
 export function scenarioRows(result: ScenariosResult): ScenarioRow[] {
   const table = result.comparison ?? [];
-  const header = (table[0] ?? []).map((h) => String(h ?? "").trim().toLowerCase());
   // the first of the names that the table has (the engine has named some columns two ways)
-  const at = (row: Cell[], ...keys: string[]) => {
-    const j = keys.map((k) => header.indexOf(k)).find((i) => i >= 0);
-    return j !== undefined ? row[j] : null;
-  };
+  const { at } = columnsOf(table);
   const outcomes = new Map((result.scenarios ?? []).map((s) => [s.scenario, s]));
   const differs = differences(result.scenarios ?? []);
   const rows = table.slice(1).map((row) => {

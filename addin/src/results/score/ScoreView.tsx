@@ -11,11 +11,12 @@ import { fmtCell, fmtInt, fmtPct, fmtTotal } from "../../components/format";
 import { NarrowSwitch } from "../../components/NarrowSwitch";
 import { TableHead } from "../../components/TableHead";
 import { BusinessCaseView } from "../common/BusinessCase";
+import { columnsOf } from "../common/columns";
 import { describeRules } from "../common/rules";
 import { RulesList } from "../common/RulesList";
 import { GLOSSARY } from "../glossary";
 import type { ResultContext, ResultViewProps } from "../kind";
-import { brokenRules, caseResult, changeSteps, changeWords, gainWords, liftSentence, rangeWords, scoreFigures } from "./words";
+import { brokenRules, caseResult, changeSteps, changeWords, differingSlots, gainWords, liftSentence, rangeWords, scoreFigures } from "./words";
 import type { ChangeStep } from "./words";
 
 function Figures({ result }: { result: ScoreResult }) {
@@ -169,10 +170,8 @@ function ChangeTable({ steps, names }: { steps: ChangeStep[]; names?: ReadonlyMa
 
 /** The slots where your plan and Folio's differ, side by side (the rest are the same). */
 function Differences({ result, names }: { result: ScoreResult; names?: ReadonlyMap<string, string> }) {
-  const table = result.comparison ?? [];
-  const header = (table[0] ?? []).map((h) => String(h ?? "").toLowerCase());
-  const j = (k: string) => header.indexOf(k);
-  const rows = table.slice(1).filter((r) => r[j("your_product")] !== r[j("folio_product")] || r[j("your_discount")] !== r[j("folio_discount")]);
+  const [, ...rows] = differingSlots(result.comparison);
+  const { index: j } = columnsOf(result.comparison);
   if (!rows.length) return null;
   const product = (v: unknown, d: unknown) => (v === null || v === undefined ? "empty" : `${names?.get(String(v)) ?? String(v)}${typeof d === "number" && d > 0 ? ` −${fmtPct(d, 0)}` : ""}`);
   return (

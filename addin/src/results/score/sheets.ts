@@ -4,10 +4,10 @@
  * "Folio Your plan" (your plan as forecast) and the business case with both plans. Pure
  * functions from the result to report blocks, tested without Excel.
  */
-import type { Cell, ScoreResult, Table } from "../../api/types";
+import type { Cell, ScoreResult } from "../../api/types";
 import type { ReportBlock } from "../../office/adapter";
 import { CURRENCY, LIFT_FORMAT, SHARE_FORMAT } from "../common/formats";
-import { brokenRules, changeSteps, liftSentence, scoreFigures } from "./words";
+import { brokenRules, changeSteps, differingSlots, liftSentence, scoreFigures } from "./words";
 
 export const SCORE_SHEET = "Folio Score";
 export const OWN_PLAN_SHEET = "Folio Your plan";
@@ -69,10 +69,3 @@ export function scoreBlocks(result: ScoreResult): ReportBlock[] {
   return blocks;
 }
 
-/** The comparison's rows where product or discount differ (header kept). */
-function differingSlots(table: Table | undefined): Table {
-  if (!table?.length) return [];
-  const header = table[0].map((h) => String(h ?? "").toLowerCase());
-  const j = (k: string) => header.indexOf(k);
-  return [table[0], ...table.slice(1).filter((r) => r[j("your_product")] !== r[j("folio_product")] || r[j("your_discount")] !== r[j("folio_discount")])];
-}

@@ -5,6 +5,7 @@
  */
 import type { BusinessCase, Cell, PlanResult, RuleCell, ScoreResult, Table } from "../../api/types";
 import { fmtCell, fmtPct, fmtTotal, isNum } from "../../components/format";
+import { columnsOf } from "../common/columns";
 import { describeRules } from "../common/rules";
 
 const num = (v: unknown): number | null => (isNum(v) ? v : null);
@@ -96,11 +97,7 @@ export interface ChangeStep {
 
 /** Folio's changes to the planner's plan, in the engine's order (the best remaining change each time). */
 export function changeSteps(table: Table | undefined): ChangeStep[] {
-  const header = (table?.[0] ?? []).map((h) => String(h ?? "").trim().toLowerCase());
-  const at = (row: Cell[], k: string) => {
-    const j = header.indexOf(k);
-    return j >= 0 ? row[j] : null;
-  };
+  const { at } = columnsOf(table);
   const text = (v: Cell) => (v === null || v === undefined || v === "" ? null : String(v));
   return (table ?? []).slice(1).map((row) => ({
     step: num(at(row, "step")),
@@ -154,4 +151,12 @@ export function scoreAnnouncement(r: ScoreResult): string {
   const rules = f.broken ? `${f.broken} rule${f.broken === 1 ? "" : "s"} broken` : "every rule kept";
   const lift = f.lift !== null ? `; Folio's plan ${f.lift >= 0 ? "earns" : "loses"} ${fmtTotal(Math.abs(f.lift))} ${f.lift >= 0 ? "more" : "less"}` : "";
   return `Your plan scored: expected profit ${fmtTotal(f.profit)}, ${rules}${lift}.`;
+}
+
+/** The slot comparison's rows where product or discount differ, the header kept (the same slots elsewhere). */
+export function differingSlots(table: Table | undefined): Table {
+  if (!table?.length) return [];
+  const { at } = columnsOf(table);
+  const differ = (r: Cell[]) => at(r, "your_product") !== at(r, "folio_product") || at(r, "your_discount") !== at(r, "folio_discount");
+  return [table[0], ...table.slice(1).filter(differ)];
 }
