@@ -495,13 +495,18 @@ def test_explore_charts_then_plan_progress_and_cancel(page, live_server):
     assert "Cancelled" in page.locator("section[aria-label=Results]").inner_text()
 
 
-def _demo_workbook(base_url: str) -> dict:
-    """The demo workbook as the fake Excel holds it: one sheet per role, each a named table."""
-    xlsx = requests.get(base_url + "/api/demo/workbook.xlsx", timeout=30).content
-    sheets = requests.post(base_url + "/api/workbooks", data=xlsx, timeout=60, headers={
+def demo_sheets(base_url: str) -> dict:
+    """The demo workbook's sheets as the server reads them (GET the demo, POST /api/workbooks)."""
+    xlsx = requests.get(base_url + "/api/demo/workbook.xlsx", timeout=60).content
+    return requests.post(base_url + "/api/workbooks", data=xlsx, timeout=60, headers={
         "X-Filename": "demo.xlsx",
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }).json()["sheets"]
+
+
+def _demo_workbook(base_url: str) -> dict:
+    """The demo workbook as the fake Excel holds it: one sheet per role, each a named table."""
+    sheets = demo_sheets(base_url)
     names = {"history": ("Sales", "History"), "products": ("Candidates", "Products"),
              "slots": ("Layout", "Slots"), "category_limits": ("Limits", "CategoryLimits")}
     book = {"sheets": {}, "tables": {}, "selection": {"sheet": "Layout", "row": 0, "column": 0,
@@ -555,7 +560,8 @@ def test_task_pane_in_a_fake_excel_host(browser, live_server):
         _wait_generation(page, 3)
         page.get_by_test_id("cancel-job").click()
         page.get_by_test_id("job-status").filter(has_text="cancelled").wait_for(timeout=60_000)
-        page.wait_for_function("() => window.__fakeExcel.sheets.has('Folio Plan')", timeout=30_000)
+        # written one sheet after another, Folio Plan last: wait for the pane's word that all are
+        page.get_by_test_id("notice").filter(has_text="The plan is on the sheet").wait_for(timeout=30_000)
         state = page.evaluate("""() => {
             const b = window.__fakeExcel;
             const plan = b.sheets.get('Folio Plan');

@@ -10,11 +10,10 @@ import json
 
 import openpyxl
 import pytest
-import requests
 
 # the page fixtures and helpers of the other browser tests (Debian's chromium, no download)
 from tests.e2e.test_browser import (  # noqa: F401
-    FAKE_OFFICE, _doc_shot, _fill, _inside_horizontally, _shot, browser, page)
+    FAKE_OFFICE, _doc_shot, _fill, _inside_horizontally, _shot, browser, demo_sheets, page)
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +25,7 @@ BAD_DISCOUNT_CELL = "D6"
 
 def _whatif_sheets(base_url: str) -> dict:
     """The demo workbook's sheets plus "My plan" (the draft above) and "Locks B" (two locks)."""
-    xlsx = requests.get(base_url + "/api/demo/workbook.xlsx", timeout=60).content
-    sheets = requests.post(base_url + "/api/workbooks", data=xlsx, timeout=60, headers={
-        "X-Filename": "demo.xlsx",
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }).json()["sheets"]
+    sheets = demo_sheets(base_url)
     products = sheets["products"]
     ids = [row[products[0].index("product_id")] for row in products[1:]]
     mine = [["page", "slot", "product_id", "discount"]]
@@ -273,7 +268,9 @@ def test_what_if_in_a_fake_excel_host(browser, live_server):  # noqa: F811
         _search(page, generations="12", time_limit="60")
         page.get_by_test_id("run-score").click()
         page.get_by_test_id("score-result").wait_for(timeout=400_000)
-        page.wait_for_function("() => window.__fakeExcel.sheets.has('Folio Score')", timeout=60_000)
+        # the sheets are written one after another: wait for the pane's word that all are (a sheet
+        # exists before its cells are filled)
+        page.get_by_test_id("notice").filter(has_text="Your plan's score is on").wait_for(timeout=60_000)
         state = page.evaluate("""() => {
             const b = window.__fakeExcel, col = (s) => b.sheets.get(s).grid.map(r => r && r[0]);
             const own = b.sheets.get('Folio Your plan');
@@ -297,7 +294,7 @@ def test_what_if_in_a_fake_excel_host(browser, live_server):  # noqa: F811
         page.get_by_test_id("open-scenarios").click()
         page.get_by_test_id("run-scenarios").click()
         page.get_by_test_id("scenarios-result").wait_for(timeout=400_000)
-        page.wait_for_function("() => window.__fakeExcel.sheets.has('Folio Scenarios')", timeout=60_000)
+        page.get_by_test_id("notice").filter(has_text="The scenarios are side by side").wait_for(timeout=60_000)
         scen = page.evaluate("""() => {
             const b = window.__fakeExcel, s = b.sheets.get('Folio Scenarios');
             return {sheets: [...b.sheets.keys()], grid: s.grid.map(r => r && r.slice(0, 3)),
