@@ -1,8 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import type { ApiClient } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { WatchHandlers } from "../api/jobSocket";
 import type { JobRecord, PlanResult, Problem } from "../api/types";
 import { BrowserAdapter } from "../office/browser";
 import type { WorkbookAdapter } from "../office/adapter";
@@ -10,7 +8,7 @@ import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
 import { PlanView } from "../results/plan/PlanView";
 import { ProgressPanel } from "./ProgressPanel";
-import type { FolioServices } from "../hooks/useFolio";
+import { fakeServer as fakeServerOf } from "../testing/fakeServer";
 
 // ---------- pure pieces ----------
 
@@ -202,48 +200,19 @@ const planResult: PlanResult = {
 };
 
 function fakeServer(history?: (string | number)[][]) {
-  const handlers = new Map<string, WatchHandlers>();
-  const jobs = new Map<string, JobRecord>();
-  const api = {
-    health: vi.fn(async () => ({ status: "ok", version: "0.1.0" })),
-    demoWorkbook: vi.fn(async () => new Blob(["xlsx"])),
-    parseWorkbook: vi.fn(async (): Promise<{ sheets: Record<string, (string | number)[][]> }> => ({
-      sheets: {
-        history: history ?? [
-          ["campaign", "product_id", "units"],
-          [1, "P-001", 10],
-          [2, "P-001", -3],
-        ],
-        products: [
-          ["product_id", "price", "unit_cost"],
-          ["P-001", 9, 6],
-        ],
-        slots: [["page", "slot"], [1, 1]],
-        category_limits: [["category", "min", "max"]],
-      },
-    })),
-    createDataset: vi.fn(async () => ({ id: "ds-1", name: "Demo workbook" })),
-    createJob: vi.fn(async (req: { kind: string }) => {
-      const rec = { id: `job-${jobs.size + 1}`, kind: req.kind, status: "queued" } as JobRecord;
-      jobs.set(rec.id, rec);
-      return rec;
-    }),
-    getJob: vi.fn(async (id: string) => jobs.get(id)!),
-    cancelJob: vi.fn(async () => undefined),
-    resultWorkbook: vi.fn(async () => new Blob(["x"])),
-    describeServer: () => "http://test",
-  };
-  const services: FolioServices = {
-    createClient: () => api as unknown as ApiClient,
-    createWatcher: () => ({
-      watch: (id, h) => {
-        handlers.set(id, h);
-        return () => handlers.delete(id);
-      },
-      close: () => handlers.clear(),
-    }),
-  };
-  return { api, services, handlers, jobs };
+  return fakeServerOf({
+    history: history ?? [
+      ["campaign", "product_id", "units"],
+      [1, "P-001", 10],
+      [2, "P-001", -3],
+    ],
+    products: [
+      ["product_id", "price", "unit_cost"],
+      ["P-001", 9, 6],
+    ],
+    slots: [["page", "slot"], [1, 1]],
+    category_limits: [["category", "min", "max"]],
+  });
 }
 
 async function loadDemo(adapter: WorkbookAdapter = new BrowserAdapter(), history?: (string | number)[][]) {

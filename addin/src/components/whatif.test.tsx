@@ -1,10 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
-import type { ApiClient } from "../api/client";
+import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/errors";
-import type { WatchHandlers } from "../api/jobSocket";
 import type { JobRecord, PlanResult, ScenariosResult, ScoreResult } from "../api/types";
-import type { FolioServices } from "../hooks/useFolio";
+import { fakeServer as fakeServerOf } from "../testing/fakeServer";
 import { BrowserAdapter } from "../office/browser";
 import { App } from "./App";
 
@@ -27,40 +25,10 @@ const PLAN: PlanResult = {
 };
 
 function fakeServer() {
-  const handlers = new Map<string, WatchHandlers>();
-  const jobs = new Map<string, JobRecord>();
-  const api = {
-    health: vi.fn(async () => ({ status: "ok", version: "0.1.0" })),
-    demoWorkbook: vi.fn(async () => new Blob(["xlsx"])),
-    parseWorkbook: vi.fn(async () => ({ sheets: SHEETS })),
-    createDataset: vi.fn(async () => ({ id: "ds-1", name: "Demo workbook" })),
-    createJob: vi.fn(async (req: { kind: string; scenarios?: { name: string }[] }) => {
-      const rec = {
-        id: `job-${jobs.size + 1}`,
-        kind: req.kind,
-        status: "queued",
-        dataset: "ds-1",
-        ...(req.scenarios ? { scenarios: req.scenarios.map((s) => ({ name: s.name })) } : {}),
-      } as JobRecord;
-      jobs.set(rec.id, rec);
-      return rec;
-    }),
-    getJob: vi.fn(async (id: string) => jobs.get(id)!),
-    cancelJob: vi.fn(async () => undefined),
-    resultWorkbook: vi.fn(async () => new Blob(["x"])),
-    describeServer: () => "http://test",
-  };
-  const services: FolioServices = {
-    createClient: () => api as unknown as ApiClient,
-    createWatcher: () => ({
-      watch: (id, h) => {
-        handlers.set(id, h);
-        return () => handlers.delete(id);
-      },
-      close: () => handlers.clear(),
-    }),
-  };
-  return { api, services, handlers, jobs };
+  return fakeServerOf(SHEETS, (req) => ({
+    dataset: "ds-1",
+    ...(req.scenarios ? { scenarios: req.scenarios.map((s) => ({ name: s.name })) } : {}),
+  }));
 }
 
 /** A browser storage of its own per test: what one test keeps (scenario drafts, the job) is not the next one's. */
