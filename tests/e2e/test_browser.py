@@ -504,6 +504,21 @@ def demo_sheets(base_url: str) -> dict:
     }).json()["sheets"]
 
 
+def fake_excel_pane(browser, book: dict, width: int = 340):
+    """A browser context in which the task pane runs in the fake Excel host holding ``book``
+    (fake_office.js; Office.js itself is not fetched): the context, its page and the page
+    errors seen (a list that fills as the page runs). The caller closes the context."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    errors: list[str] = []
+    context.add_init_script(script="window.__FAKE_WORKBOOK__ = " + json.dumps(book) + ";")
+    context.add_init_script(path=str(FAKE_OFFICE))
+    context.route("https://appsforoffice.microsoft.com/**",
+                  lambda route: route.fulfill(status=200, content_type="text/javascript", body=""))
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors
+
+
 def _demo_workbook(base_url: str) -> dict:
     """The demo workbook as the fake Excel holds it: one sheet per role, each a named table."""
     sheets = demo_sheets(base_url)
@@ -523,15 +538,7 @@ def test_task_pane_in_a_fake_excel_host(browser, live_server):
     """The whole pane flow in a real browser with a mocked Office host: map named tables,
     plan with live convergence into a sheet with a line chart, close and reopen the pane
     (reattach from the workbook's settings), cancel, results written as sheets."""
-    context = browser.new_context(viewport={"width": 340, "height": 900})
-    errors: list[str] = []
-    book = _demo_workbook(live_server.url)
-    context.add_init_script(script="window.__FAKE_WORKBOOK__ = " + json.dumps(book) + ";")
-    context.add_init_script(path=str(FAKE_OFFICE))
-    context.route("https://appsforoffice.microsoft.com/**",
-                  lambda route: route.fulfill(status=200, content_type="text/javascript", body=""))
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = fake_excel_pane(browser, _demo_workbook(live_server.url))
     try:
         page.goto(live_server.url + "/taskpane.html")
         assert page.evaluate("document.documentElement.dataset.host") == "excel"

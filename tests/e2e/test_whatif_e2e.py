@@ -6,14 +6,13 @@ business case), on the page at 1280 and 320 px and in the pane inside a fake Exc
 from __future__ import annotations
 
 import io
-import json
 
 import openpyxl
 import pytest
 
 # the page fixtures and helpers of the other browser tests (Debian's chromium, no download)
 from tests.e2e.test_browser import (  # noqa: F401
-    FAKE_OFFICE, _doc_shot, _fill, _inside_horizontally, _shot, browser, demo_sheets, page)
+    _doc_shot, _fill, _inside_horizontally, _shot, browser, demo_sheets, fake_excel_pane, page)
 
 pytestmark = pytest.mark.browser
 
@@ -250,14 +249,7 @@ def test_what_if_in_a_fake_excel_host(browser, live_server):  # noqa: F811
     """Score my plan and scenarios written as sheets by the pane in a mocked Excel host: Folio
     Score, Folio Your plan and the business case with both plans; Folio Scenarios with its native
     chart and one plan sheet per scenario; a broken rule's cell selected in the planner's table."""
-    context = browser.new_context(viewport={"width": 340, "height": 900})
-    errors: list[str] = []
-    context.add_init_script(script="window.__FAKE_WORKBOOK__ = " + json.dumps(_fake_book(live_server.url)) + ";")
-    context.add_init_script(path=str(FAKE_OFFICE))
-    context.route("https://appsforoffice.microsoft.com/**",
-                  lambda route: route.fulfill(status=200, content_type="text/javascript", body=""))
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = fake_excel_pane(browser, _fake_book(live_server.url))
     try:
         page.goto(live_server.url + "/taskpane.html")
         page.wait_for_function(
