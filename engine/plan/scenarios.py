@@ -158,14 +158,14 @@ def _lift(value, base):
 
 def _case_lift(result: dict, key: str, last_sold: dict | None, value, yardstick: dict | None):
     """The scenario's lift over the last catalogue: its plan's figures (its business case's, else
-    its expected totals) over the common ``yardstick`` (:func:`_last_scored`), else its business
-    case's own lift, else over what the last catalogue sold."""
-    case = result.get("business_case") or {}
-    plan = next((o for o in case.get("options") or [] if o.get("name") == "plan"), None)
-    if yardstick and value is not None:
+    its expected totals) over the common ``yardstick`` (:func:`_last_scored`); with no scenario
+    scored against the last catalogue, its expected figure over what that catalogue sold."""
+    if value is None:
+        return None
+    if yardstick:
+        case = result.get("business_case") or {}
+        plan = next((o for o in case.get("options") or [] if o.get("name") == "plan"), None)
         return case_lift(plan or {f"expected_{key}": value}, yardstick).get(key)
-    if case.get("lift"):
-        return case["lift"].get(key)
     return _lift(value, (last_sold or {}).get(key))
 
 
