@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..plan.rules.words import PERCENT_SPACE
+
 MONEY = "#,##0.00"
 WHOLE = "#,##0"
 PERCENT = "0.0%"
@@ -48,10 +50,12 @@ def is_number(value: Any) -> bool:
 
 
 def percent(value: Any, places: int = 0) -> str:
-    """0.1 -> "10 %" (text, for lists and sentences; single figures keep a number format)."""
+    """0.1 -> "10 %" (text, for lists and sentences; single figures keep a number format), a
+    no-break space between the number and "%" as in the rule units' words (a narrow cell wraps
+    the whole figure)."""
     if not is_number(value):
         return "" if value is None else str(value)
-    return f"{value * 100:.{places}f} %"
+    return f"{value * 100:.{places}f}{PERCENT_SPACE}%"
 
 
 def percent_list(values: Any) -> str:

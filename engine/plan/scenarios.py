@@ -34,6 +34,7 @@ from engine.data.tables import read_rule_tables
 from engine.errors import FolioError, Problem
 
 from .business_case import lift as case_lift
+from .rules.words import PERCENT_SPACE
 from .settings import PlanSettings
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 8
@@ -209,13 +210,13 @@ def scenario_changes(scenario: dict, base_settings: dict | None) -> list[str]:
 
 
 def _percent(x) -> str:
-    return f"{float(x) * 100:g} %"
+    return f"{float(x) * 100:g}{PERCENT_SPACE}%"
 
 
 def _setting_words(key: str, value) -> str:
     """One setting in the words the pane's scenario editor uses for it."""
     if key == "discount_levels":
-        return "discounts " + ", ".join(f"{float(x) * 100:g}" for x in value) + " %"
+        return "discounts " + ", ".join(f"{float(x) * 100:g}" for x in value) + f"{PERCENT_SPACE}%"
     if key == "max_discounted_share":
         return f"max discounted {_percent(value)}"
     if key == "min_margin":

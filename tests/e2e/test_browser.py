@@ -440,7 +440,7 @@ def _rules_read_at_this_width(page) -> None:
     items = page.get_by_test_id("rules").locator("li.rule")
     assert items.count() >= 5
     said = page.get_by_test_id("rules").inner_text()
-    assert "Discounts from the allowed levels" in said and "(limit 0 %, 10 %, 20 %, 30 %)" in said, said
+    assert "Discounts from the allowed levels" in said and "(limit 0\u00a0%, 10\u00a0%, 20\u00a0%, 30\u00a0%)" in said, said
     for i in range(items.count()):
         items.nth(i).scroll_into_view_if_needed()  # then both boxes at the same scroll
         name = _inside_horizontally(page, items.nth(i).locator(".rule__name"), f"rule {i + 1}")

@@ -126,8 +126,8 @@ def test_scenarios_then_a_scored_plan_at_1280_px(page, live_server, tmp_path):  
         row = page.get_by_test_id(f"scenario-row-{name}")
         _inside_horizontally(page, row.locator("td").nth(1), f"{name}'s expected profit")
     # each row says what sets it apart from the others
-    assert "discounts 0, 10, 20, 30, 40 %" in page.get_by_test_id("scenario-row-Deeper discounts").inner_text()
-    assert "min margin 45 %" in page.get_by_test_id(f"scenario-row-{SCENARIOS[2]}").inner_text()
+    assert "discounts 0, 10, 20, 30, 40\u00a0%" in page.get_by_test_id("scenario-row-Deeper discounts").inner_text()
+    assert "min margin 45\u00a0%" in page.get_by_test_id(f"scenario-row-{SCENARIOS[2]}").inner_text()
     assert "min_margin" in page.get_by_test_id("scenario-row-Impossible margin").inner_text()
     _doc_shot(page.get_by_test_id("results"), "page-scenarios")
 

@@ -177,7 +177,7 @@ def test_plan_workbook(planned):
     summary = wb["Summary"]
     texts = set(sheet_texts(summary))
     assert {"Result", "Rules", "Settings used", "Run record"} <= texts and "ab" * 32 in texts
-    assert "0 %, 10 %, 20 %, 30 %" in texts  # the default discount levels, as text
+    assert "0\u00a0%, 10\u00a0%, 20\u00a0%, 30\u00a0%" in texts  # the default discount levels, as text
     # every rule the engine reported is a line of the Rules table, kept as reported
     rows = list(summary.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if "Rule" in r)
@@ -294,7 +294,7 @@ def test_plan_summary_in_words_with_formats():
     assert score.number_format == "0.00"
     assert pairs["Profit (forecast)"].number_format == "#,##0.00"
     assert pairs["Search stopped because"].value == "no better plan for 30 generations"
-    assert pairs["Discount levels"].value == "0 %, 10 %, 20 %, 30 %"
+    assert pairs["Discount levels"].value == "0\u00a0%, 10\u00a0%, 20\u00a0%, 30\u00a0%"
     assert pairs["Layout"].value == "slots table: 32 slots on 8 pages"
     assert pairs["Most products discounted"].value == pytest.approx(0.8)
     labels = set(pairs)

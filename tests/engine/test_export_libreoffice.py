@@ -53,6 +53,22 @@ def printed(data: bytes, tmp_path: Path, name: str) -> tuple[int, list[str]]:
     return pages, text.split("\f")[:pages]
 
 
+def test_a_percent_in_a_narrow_rule_cell_wraps_whole(tmp_path):
+    """The Summary's Rules columns are narrow: a long rule text wraps there. The rule units' words
+    hold a percent's number and sign together (a no-break space), so LibreOffice wraps before
+    "30 %", never between "30" and "%" (was: a lone "%" on the cell's second line)."""
+    from engine.plan.rules.words import percent_list
+    result = planner_result(slots=32, generations=10)
+    levels = [0.0, 0.05, 0.1, 0.15, 0.2, 0.3]
+    rule = next(r for r in result["rules"] if r["rule"] == "discount_levels")
+    rule.update(limit=levels, value=levels, label="Discounts from the allowed levels",
+                limit_text=percent_list(levels), value_text=f"used {percent_list(levels)}")
+    _, text = printed(result_workbook("plan", result, RUN), tmp_path, "narrow")
+    summary = text[0]
+    assert "used 0" in summary and "30" in summary, summary
+    assert not re.search(r"(^|\s{2,})%", summary, re.M), summary  # a line of a cell begins "%, 30 %"
+
+
 def test_a_32_slot_plan_prints_as_a_short_report(tmp_path):
     pages, text = printed(result_workbook("plan", planner_result(slots=32, generations=60), RUN),
                           tmp_path, "plan32")

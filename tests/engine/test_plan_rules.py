@@ -5,6 +5,8 @@ Every check of a returned plan reads the plan TABLE (what the planner gets), nev
 own rule report alone.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -203,16 +205,18 @@ def test_every_rule_says_itself_in_words_that_match_the_plan():
     by = {(r["rule"], r.get("category")): r for r in rules}
     words = lambda name, category=None: (by[name, category]["limit_text"], by[name, category]["value_text"])
     discounted = int((table["discount"] > 0).sum())
-    assert words("max_discounted_share")[0] == "at most 50 %"
+    for r in rules:  # a percent's number and sign held together: a narrow cell never wraps "50" over "%"
+        assert not re.search(r"\d[ \t]%", r["limit_text"] + r["value_text"]), r
+    assert words("max_discounted_share")[0] == "at most 50\u00a0%"
     assert words("max_discounted_share")[1].endswith(f"({discounted} of {len(table)})")
-    used = ", ".join(f"{round(d * 100)} %" for d in sorted(set(table["discount"])))
-    assert words("discount_levels") == ("0 %, 10 %, 20 %, 30 %", f"used {used}")
+    used = ", ".join(f"{round(d * 100)}\u00a0%" for d in sorted(set(table["discount"])))
+    assert words("discount_levels") == ("0\u00a0%, 10\u00a0%, 20\u00a0%, 30\u00a0%", f"used {used}")
     assert words("must_include") == ("all 2", "2 of 2") and words("unique_products")[1] == "no product twice"
     counts = table["category"].value_counts()
     for category, limit in (("skin", "2 to 5"), ("hair", "at most 4")):
         assert words("category_min", category) == words("category_max", category) == (limit, str(counts[category]))
         assert by["category_min", category]["label"] == f"Products of category {category}"
-    assert words("min_margin")[0] == "at least 10 %"
+    assert words("min_margin")[0] == "at least 10\u00a0%"
 
     from engine.export.words import rule_lines  # the workbook's Summary: the same words, one line each
     lines = rule_lines(rules)
@@ -230,7 +234,7 @@ def test_min_margin_no_candidate_reaches_fails_naming_the_rule():
     with pytest.raises(FolioError) as info:
         plan_catalogue(dataset(), PageModel(), {**FAST, "min_margin": 0.7})
     assert info.value.code == "infeasible" and info.value.problems[0].column == "min_margin"
-    assert "the best is 'p0' at full price, with a margin of 60.0 %" in info.value.problems[0].message
+    assert "the best is 'p0' at full price, with a margin of 60.0\u00a0%" in info.value.problems[0].message
 
 
 def test_min_margin_that_few_candidates_reach_plans_those_few():

@@ -141,10 +141,10 @@ def test_a_failed_scenario_still_says_what_it_was():
     table = pd.DataFrame(rows, columns=header).set_index("scenario")
     stuck = out["scenarios"][2]
     assert stuck["settings"] == asked[2]["settings"] and stuck["settings"]["min_margin"] == 0.3
-    assert stuck["changes"] == ["min margin 30 %", "own locks", "no brand limits"]
-    assert table.loc["Stuck", "changes"] == "min margin 30 %; own locks; no brand limits"
+    assert stuck["changes"] == ["min margin 30\u00a0%", "own locks", "no brand limits"]
+    assert table.loc["Stuck", "changes"] == "min margin 30\u00a0%; own locks; no brand limits"
     assert table.loc["Stuck", "note"] == "no plan keeps a 30 % margin" and table.loc["Stuck", "status"] == "failed"
-    assert table.loc["Deep", "changes"] == "discounts 0, 20, 40 %; max discounted 50 %"
+    assert table.loc["Deep", "changes"] == "discounts 0, 20, 40\u00a0%; max discounted 50\u00a0%"
     assert table.loc["Base", "changes"] == "as the base plan" and out["scenarios"][0]["changes"] == []
     assert out["scenarios"][1]["settings"] == deep["settings"]  # a planned one: what it planned with
     from engine.plan.scenarios import scenario_changes

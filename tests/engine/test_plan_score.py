@@ -112,7 +112,7 @@ def test_every_broken_rule_points_at_its_cells(small):
     words = {name: (r["label"], r["limit_text"], r["value_text"]) for name, r in broken.items()}
     assert words["must_include"][2].endswith("; missing p4")
     assert words["one_product_per_slot"][2] == "1 row in a slot already used"
-    assert words["discount_levels"][2].endswith("25 %; 1 row at another discount")
+    assert words["discount_levels"][2].endswith("25\u00a0%; 1 row at another discount")
     assert words["known_products"] == ("Rows with a known product", "every row",
                                        "1 row with products that are not among the candidates")
 

@@ -49,7 +49,7 @@ def test_scenarios_are_planned_side_by_side_and_one_infeasible_fails_alone(clien
     assert [row[0] for row in rows] == ["Base", "Deeper discounts", "Cover locked", "Impossible"]
     assert by_name["Impossible"]["status"] == "failed" and "locked on page 2" in by_name["Impossible"]["note"]
     assert by_name["Impossible"]["changes"] == "own locks"  # what it was, though it failed
-    assert by_name["Deeper discounts"]["changes"] == "discounts 0, 20, 40 %; max discounted 50 %"
+    assert by_name["Deeper discounts"]["changes"] == "discounts 0, 20, 40\u00a0%; max discounted 50\u00a0%"
     impossible = next(s for s in result["scenarios"] if s["scenario"] == "Impossible")
     assert impossible["settings"]["max_discounted_share"] == 0.3 and impossible["changes"] == ["own locks"]
     for name in ("Base", "Deeper discounts", "Cover locked"):

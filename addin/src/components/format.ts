@@ -25,9 +25,15 @@ export function fmtValue(v: unknown): string {
   return dec2.format(v);
 }
 
+/**
+ * The space between a number and its "%": a no-break space (U+00A0), as in the engine's rule
+ * words, so a narrow column wraps "30 %" whole, never "30" over "%".
+ */
+export const PCT = "\u00a0%";
+
 /** A fraction as a percent: 0.123 -> "12.3 %". */
 export function fmtPct(v: unknown, digits = 1): string {
-  return isNum(v) ? `${(v * 100).toFixed(digits)} %` : "–";
+  return isNum(v) ? `${(v * 100).toFixed(digits)}${PCT}` : "–";
 }
 
 export function fmtSeconds(v: unknown): string {

@@ -174,9 +174,9 @@ describe("rules report", () => {
     expect(lines).toEqual([
       { label: "Each product at most once", detail: "max 1 per product", kept: true },
       { label: "Must-include products placed", detail: "5 of 6", kept: false },
-      { label: "Discounts from the allowed levels", detail: "used 0, 20 %", kept: true },
+      { label: "Discounts from the allowed levels", detail: "used 0, 20\u00a0%", kept: true },
       { label: "Category skincare", detail: "25 products (limit 12–20)", kept: false },
-      { label: "Discounted share", detail: "25 % (max 40 %)", kept: true },
+      { label: "Discounted share", detail: "25\u00a0% (max 40\u00a0%)", kept: true },
       { label: "New rule", detail: "2 (limit 3)", kept: true },
     ]);
   });
@@ -254,8 +254,8 @@ describe("a plan's figures in words", () => {
   });
 
   it("says the gap to the bound and why the search stopped", () => {
-    expect(gapSentence(0.0013)).toBe("Within 0.13 % of the best plan possible under this forecast");
-    expect(gapSentence(0.083)).toBe("Within 8.3 % of the best plan possible under this forecast");
+    expect(gapSentence(0.0013)).toBe("Within 0.13\u00a0% of the best plan possible under this forecast");
+    expect(gapSentence(0.083)).toBe("Within 8.3\u00a0% of the best plan possible under this forecast");
     expect(gapSentence(0)).toBe("As good as the best plan possible under this forecast");
     expect(gapSentence(null)).toBeUndefined();
     expect(stoppedSentence(base)).toBe("Stopped early after 35 generations: no better plan in the last 30 generations, so more would likely not help.");
@@ -271,9 +271,9 @@ describe("a plan's figures in words", () => {
   });
 
   it("announces a finished plan in one sentence", () => {
-    expect(planAnnouncement(base)).toBe("Plan ready: forecast profit 3,000.00, within 9.1 % of the best plan possible under this forecast, 1 of 2 rules broken.");
+    expect(planAnnouncement(base)).toBe("Plan ready: forecast profit 3,000.00, within 9.1\u00a0% of the best plan possible under this forecast, 1 of 2 rules broken.");
     expect(planAnnouncement({ ...base, cancelled: true, rules: [base.rules[0]], totals: { ...base.totals, expected_profit: 2700 } })).toBe(
-      "Plan cancelled, best plan so far: expected profit 2,700.00, within 9.1 % of the best plan possible under this forecast, all 1 rules kept.",
+      "Plan cancelled, best plan so far: expected profit 2,700.00, within 9.1\u00a0% of the best plan possible under this forecast, all 1 rules kept.",
     );
   });
 

@@ -15,7 +15,7 @@ import numpy as np
 from engine.errors import Problem, infeasible, settings_error
 
 from .base import Rule, Setting
-from .words import percent
+from .words import PERCENT_SPACE, percent
 
 
 def margins(price: np.ndarray, unit_cost: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -54,7 +54,7 @@ class MinMargin(Rule):
                                         f"at any allowed discount: the best is {inst.product_ids[p]!r} "
                                         + ("at full price" if float(inst.levels[d]) == 0 else
                                            f"at {percent(float(inst.levels[d]))} off")
-                                        + f", with a margin of {100 * float(self.margin[p, d]):.1f} %")
+                                        + f", with a margin of {100 * float(self.margin[p, d]):.1f}{PERCENT_SPACE}%")
         mask = inst.rules.level_mask  # the margin's levels and any locked discount together
         stuck = np.flatnonzero(inst.rules.protected & ~mask.any(axis=1))
         if not stuck.size:

@@ -2,18 +2,23 @@
 
 A unit's report entries carry ``label``, ``limit_text`` and ``value_text``; the pane, the Excel
 sheets and the workbook show them as they are, so all three say the same thing. These helpers
-keep the figures in one style (``10 %``, ``2 to 10``) across units.
+keep the figures in one style (``10 %``, ``2 to 10``) across units. A percent's number and its
+sign are held together by a no-break space (U+00A0, :data:`PERCENT_SPACE`): a narrow workbook
+cell or the pane's column wraps "30 %" as a whole, never as "30" over "%".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+PERCENT_SPACE = "\u00a0"  # no-break space: "30 %" never wraps between the number and its sign
+
 
 def percent(value: float) -> str:
-    """0.1 -> "10 %", 0.125 -> "12.5 %" (one place only when a whole percent would round)."""
+    """0.1 -> "10 %", 0.125 -> "12.5 %" (one place only when a whole percent would round; a no-break
+    space between the number and "%")."""
     shown = round(float(value) * 100, 6)
-    return f"{shown:.0f} %" if shown.is_integer() else f"{shown:.1f} %"
+    return f"{shown:.0f}{PERCENT_SPACE}%" if shown.is_integer() else f"{shown:.1f}{PERCENT_SPACE}%"
 
 
 def percent_list(values: Iterable[float]) -> str:

@@ -6,7 +6,7 @@
  * sheet both read these, so they say the same thing.
  */
 import type { BusinessCase, CaseOption, Cell, PlanResult } from "../../api/types";
-import { fmtInt, fmtTotal, isNum } from "../../components/format";
+import { PCT, fmtInt, fmtTotal, isNum } from "../../components/format";
 
 export type Figure = "profit" | "revenue" | "units";
 export const FIGURES: readonly Figure[] = ["profit", "revenue", "units"];
@@ -40,7 +40,7 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export function fmtLift(v: unknown): string {
   if (!isNum(v)) return "–";
   const pct = Math.abs(v * 100);
-  return `${v < 0 ? "−" : "+"}${pct.toFixed(pct >= 1000 ? 0 : 1)} %`;
+  return `${v < 0 ? "−" : "+"}${pct.toFixed(pct >= 1000 ? 0 : 1)}${PCT}`;
 }
 
 /** Profit, revenue and units, each on the key every option has (expected first), with ranges. */

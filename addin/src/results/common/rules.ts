@@ -1,6 +1,6 @@
 /** The engine's rule report in a planner's words: one line per rule, a category's min and max as one. */
 import type { Cell, RuleReport } from "../../api/types";
-import { fmtCell, fmtPct, isNum } from "../../components/format";
+import { PCT, fmtCell, fmtPct, isNum } from "../../components/format";
 
 export interface RuleLine {
   label: string;
@@ -11,7 +11,7 @@ export interface RuleLine {
 }
 
 const pctList = (v: unknown) =>
-  Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")} %` : fmtCell(v as Cell);
+  Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")}${PCT}` : fmtCell(v as Cell);
 
 /**
  * A rule in the engine's own words (`label`, `limit_text`, `value_text`), the words the workbook

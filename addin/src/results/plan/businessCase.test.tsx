@@ -81,7 +81,7 @@ describe("the business case in figures and words", () => {
     const head = caseHeadline(single, "profit")!;
     expect(head).toMatchObject({ figure: "profit", lift: 1.18914, expected: false });
     expect(head.difference).toBeCloseTo(712891.4);
-    expect(fmtLift(head.lift)).toBe("+118.9 %");
+    expect(fmtLift(head.lift)).toBe("+118.9\u00a0%");
     expect(headlineSentence(head)).toBe("On the same layout, the forecast gives this plan 712,891 more profit than the last catalogue.");
     // a revenue plan leads with revenue
     expect(caseHeadline(single, "revenue")?.figure).toBe("revenue");

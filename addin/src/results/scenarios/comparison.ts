@@ -5,7 +5,7 @@
  * sentences the pane, the announcement and the sheet say.
  */
 import type { ScenarioOutcome, ScenariosResult } from "../../api/types";
-import { fmtInt, fmtPct, fmtTotal, isNum } from "../../components/format";
+import { PCT, fmtInt, fmtPct, fmtTotal, isNum } from "../../components/format";
 import { fmtLift } from "../common/businessCase";
 import { columnsOf } from "../common/columns";
 
@@ -80,7 +80,7 @@ export function scenarioRows(result: ScenariosResult): ScenarioRow[] {
 /** The planned scenarios, highest expected profit first. */
 const ranked = (rows: ScenarioRow[]) => rows.filter((r) => r.expectedProfit !== null).sort((a, b) => b.expectedProfit! - a.expectedProfit!);
 
-const pctList = (v: unknown) => (Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")} %` : String(v));
+const pctList = (v: unknown) => (Array.isArray(v) ? `${v.map((x) => (isNum(x) ? Math.round(x * 1000) / 10 : String(x))).join(", ")}${PCT}` : String(v));
 
 /** One setting's value in words, as the settings form names it. */
 export function settingWords(key: string, v: unknown): string {

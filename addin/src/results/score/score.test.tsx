@@ -16,15 +16,15 @@ describe("a scored plan", () => {
   it("leads with the honest promise of both plans and what Folio's earns on top", () => {
     const f = scoreFigures(RESULT);
     expect(f).toMatchObject({ profit: 1182579.3, low: 1050699.5, high: 1320473.4, folioProfit: 1183534.9, lift: 955.5, broken: 2 });
-    expect(liftSentence(f)).toBe("Folio's plan is expected to earn 955.50 more (+0.1 %): the changes below, best first, add up to it.");
-    expect(liftSentence({ ...f, lift: -120.5, liftShare: -0.02 })).toBe("Your plan is expected to earn 120.50 more than Folio's (−2.0 %).");
+    expect(liftSentence(f)).toBe("Folio's plan is expected to earn 955.50 more (+0.1\u00a0%): the changes below, best first, add up to it.");
+    expect(liftSentence({ ...f, lift: -120.5, liftShare: -0.02 })).toBe("Your plan is expected to earn 120.50 more than Folio's (−2.0\u00a0%).");
     expect(scoreAnnouncement(RESULT)).toBe("Your plan scored: expected profit 1,182,579, 2 rules broken; Folio's plan earns 955.50 more.");
   });
 
   it("names the broken rules with the cells of the rows that break them", () => {
     expect(brokenRules(RESULT)).toEqual([
       { label: "Each product at most once", detail: "a product placed 2 times", cells: [{ row: 10, cell: "C10" }, { row: 11, cell: "C11" }] },
-      { label: "Discounts from the allowed levels", detail: "used 0, 10, 20, 30, 50 %", cells: [{ row: 8, cell: "D8" }] },
+      { label: "Discounts from the allowed levels", detail: "used 0, 10, 20, 30, 50\u00a0%", cells: [{ row: 8, cell: "D8" }] },
     ]);
   });
 
@@ -32,8 +32,8 @@ describe("a scored plan", () => {
     const steps = changeSteps(RESULT.changes);
     expect(steps.map((s) => [s.step, s.gain, s.cumulative])).toEqual([[1, 1502.1, 1502.1], [2, 1034.2, 2536.3], [3, -1580.8, 955.5]]);
     const names = new Map([["P0002", "Velvet Ivy Lip Gloss"]]);
-    expect(changeWords(steps[1], names)).toEqual({ where: "Page 2, slot 1", what: "Velvet Ivy Lip Gloss: discount at −50 % → at −20 %" });
-    expect(changeWords(steps[2])).toEqual({ where: "Page 2, slot 3", what: "replace: P0224 at −30 % → P0052 at −30 %" });
+    expect(changeWords(steps[1], names)).toEqual({ where: "Page 2, slot 1", what: "Velvet Ivy Lip Gloss: discount at −50\u00a0% → at −20\u00a0%" });
+    expect(changeWords(steps[2])).toEqual({ where: "Page 2, slot 3", what: "replace: P0224 at −30\u00a0% → P0052 at −30\u00a0%" });
   });
 
   it("shows the figures, the broken rules' cells (going to them in Excel), the changes and both plans' business case", () => {
