@@ -23,6 +23,7 @@ MAX_FEATURES = 12
 MAX_CORR_COLUMNS = 40
 QUANTILES = (5, 25, 50, 75, 95)
 TOP_VALUES = 10
+FEW_VALUES = 12  # a numeric column of at most this many distinct values is counted per value
 SEED = 0
 
 Progress = Callable[[dict], None] | None
@@ -51,14 +52,28 @@ def _is_numeric(s: pd.Series) -> bool:
 
 
 def _histogram(values: np.ndarray, max_bins: int = 30) -> dict:
-    """Bin edges and counts (numpy); whole numbers over a small range get one bin per value."""
+    """Bin edges and counts (numpy). Whole numbers over a small range (a 0/1 flag, a page number)
+    are counted per value instead: ``values`` lists each whole number from the lowest to the
+    highest and ``counts`` the rows at each, so a chart labels its bars "0" and "1" rather than
+    bins from -0.5 to 1.5 (``edges`` still frames each value, half a unit either side). A column
+    of at most :data:`FEW_VALUES` distinct fractions (discount levels) gets one bar per level too,
+    its edges halfway between neighbours."""
     if values.size == 0:
         return {"edges": [], "counts": []}
     lo, hi = float(values.min()), float(values.max())
+    if np.all(values == np.round(values)) and hi - lo < max_bins:
+        whole = np.arange(int(lo), int(hi) + 1)
+        counts = np.bincount((values - lo).astype(np.int64), minlength=whole.size)
+        return {"edges": [float(v) - 0.5 for v in whole] + [hi + 0.5], "counts": [int(c) for c in counts],
+                "values": [int(v) for v in whole]}
+    distinct, counts = np.unique(values, return_counts=True)
+    if distinct.size <= FEW_VALUES:  # a few levels (discounts 0, 0.1 ... 0.5): one bar per level
+        half = float(np.diff(distinct).min()) / 2 if distinct.size > 1 else 0.5
+        middles = (distinct[:-1] + distinct[1:]) / 2
+        return {"edges": [float(distinct[0]) - half, *map(float, middles), float(distinct[-1]) + half],
+                "counts": [int(c) for c in counts], "values": [float(v) for v in distinct]}
     if lo == hi:
         edges = np.array([lo - 0.5, hi + 0.5])
-    elif np.all(values == np.round(values)) and hi - lo < max_bins:
-        edges = np.arange(lo - 0.5, hi + 1.5)
     else:
         edges = np.histogram_bin_edges(values, bins="auto")
         if len(edges) - 1 > max_bins:

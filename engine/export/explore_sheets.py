@@ -116,13 +116,12 @@ def _histograms(wb: Workbook, columns: list[dict]) -> None:
     row = 2
     for k, c in enumerate(drawn):
         hist = c["histogram"]
-        edges, counts = hist.get("edges") or [], hist["counts"]
         first = row
-        for i, n in enumerate(counts):
+        for label, low, high, n in _bins(hist):
             put(ws, row, left, str(c.get("column"))).alignment = Alignment(indent=1)
-            put(ws, row, left + 1, f"{_edge(edges[i])} to {_edge(edges[i + 1])}").alignment = Alignment(indent=1)
-            put(ws, row, left + 2, edges[i], DECIMAL)
-            put(ws, row, left + 3, edges[i + 1], DECIMAL)
+            put(ws, row, left + 1, label).alignment = Alignment(indent=1)
+            put(ws, row, left + 2, low, DECIMAL)
+            put(ws, row, left + 3, high, DECIMAL)
             put(ws, row, left + 4, n, WHOLE)
             row += 1
         chart = BarChart()
@@ -132,7 +131,7 @@ def _histograms(wb: Workbook, columns: list[dict]) -> None:
         chart.y_axis.title = "rows"
         chart.legend = None
         chart.x_axis.delete = chart.y_axis.delete = False
-        chart.x_axis.tickLblSkip = max(1, len(counts) // 5)  # about five readable labels
+        chart.x_axis.tickLblSkip = max(1, len(hist["counts"]) // 5)  # about five readable labels
         chart.add_data(Reference(ws, min_col=left + 4, min_row=first, max_row=row - 1))
         chart.set_categories(Reference(ws, min_col=left + 1, min_row=first, max_row=row - 1))
         across, down = k % per_row, k // per_row
@@ -141,6 +140,16 @@ def _histograms(wb: Workbook, columns: list[dict]) -> None:
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.print_area = f"A1:{get_column_letter(grid_cols)}{2 + chart_rows * tall}"
     ws.page_setup.fitToHeight = 1  # the grid is made for one page; never a chart across two
+
+
+def _bins(hist: dict) -> list[tuple[str, float, float, int]]:
+    """Each bar of a histogram as (label, from, to, rows). A column counted per value (a 0/1 flag,
+    a page number: ``values``) labels each bar with its number, from and to both that number;
+    other columns with their bin, "12.5 to 15"."""
+    edges, counts, values = hist.get("edges") or [], hist["counts"], hist.get("values")
+    if values and len(values) == len(counts):
+        return [(_edge(v), v, v, n) for v, n in zip(values, counts)]
+    return [(f"{_edge(edges[i])} to {_edge(edges[i + 1])}", edges[i], edges[i + 1], n) for i, n in enumerate(counts)]
 
 
 def _cells_anchor(col: int, row: int, rows: int) -> TwoCellAnchor:

@@ -35,7 +35,9 @@ def openapi() -> dict:
         "request": {"table": {"enum": list(TABLES)}},
         "result": {"type": "object", "description": "explore: one table described", "properties": {
             "columns": {"type": "array", "description": "per column: count, missing; numbers: "
-                        "mean, median, std, min, max, quantiles, histogram; text: top"},
+                        "mean, median, std, min, max, quantiles, histogram (edges, counts; a "
+                        "column of few whole numbers, a 0/1 flag, counted per value: values, the "
+                        "number each count is of); text: top"},
             "correlations": {"type": "object"}, "clusters": {"type": "object"},
             "som": {"type": "object", "description": "grid size, U-matrix, per-feature planes"},
             "findings": {"type": "array"}}},

@@ -45,6 +45,28 @@ def test_number_columns_match_pandas(history, result):
     assert by_name["page"]["missing"] > 0
 
 
+def test_a_flag_and_a_few_whole_numbers_are_counted_per_value(history, result):
+    """A 0/1 column (featured) is two bars, 0 and 1, with the rows at each (not bins from -0.5 to
+    1.5); a whole-number column over a small range (page) one bar per number from its lowest to
+    its highest, a number no row has counted 0; a column of fractions (price) keeps its bins."""
+    by_name = {c["column"]: c for c in result["columns"]}
+    featured = by_name["featured"]["histogram"]
+    assert featured["values"] == [0, 1]
+    assert featured["counts"] == [int((history["featured"] == 0).sum()), int((history["featured"] == 1).sum())]
+    pages = pd.Series([1, 1, 2, 4, 4, 4, None], name="page")  # page 3 holds nothing
+    page = explore_table(pd.DataFrame({"page": pages, "units": [3, 1, 4, 1, 5, 9, 2]}))["columns"][0]["histogram"]
+    assert page["values"] == [1, 2, 3, 4] and page["counts"] == [2, 1, 0, 3]
+    assert "values" not in by_name["price"]["histogram"]
+    discount = by_name["discount"]["histogram"]  # the demo's levels 0, 0.1 ... 0.5: a bar each
+    levels = history["discount"].value_counts().sort_index()
+    assert discount["values"] == pytest.approx(levels.index.tolist())
+    assert discount["counts"] == levels.tolist()
+    from engine.explore import _histogram
+    gap = _histogram(np.array([2.0, 2.0, 5.0]))  # 3 and 4 never seen: counted 0
+    assert gap == {"values": [2, 3, 4, 5], "counts": [2, 0, 0, 1], "edges": [1.5, 2.5, 3.5, 4.5, 5.5]}
+    assert _histogram(np.array([7.0, 7.0]))["values"] == [7]
+
+
 def test_text_columns_top_values(history, result):
     top = {c["column"]: c for c in result["columns"]}["category"]
     expected = history["category"].value_counts()

@@ -266,6 +266,9 @@ def test_explore_workbook():
     charts = wb["Histograms"]._charts  # one per numeric column, as in the pane's Excel sheets
     assert len(charts) == sum(1 for c in result["columns"] if (c.get("histogram") or {}).get("counts"))
     assert wb["Histograms"].print_area  # the charts print; the bins beside them stay on screen
+    bins = [[c.value for c in row[-5:]] for row in wb["Histograms"].iter_rows(min_row=2) if row[-5].value == "featured"]
+    featured = next(c["histogram"] for c in result["columns"] if c["column"] == "featured")
+    assert bins == [["featured", "0", 0, 0, featured["counts"][0]], ["featured", "1", 1, 1, featured["counts"][1]]], bins
     names = [ws.cell(row=r, column=1).value for r in range(2, len(result["columns"]) + 2)]
     assert names == [c["column"] for c in result["columns"]]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]

@@ -336,6 +336,8 @@ export interface BusinessCase {
 export interface Histogram {
   edges: number[];
   counts: number[];
+  /** a column of few whole numbers (a 0/1 flag, a page number): the number each count is of */
+  values?: number[];
 }
 
 export interface ColumnSummary {

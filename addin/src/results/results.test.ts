@@ -118,6 +118,10 @@ describe("results as sheets", () => {
     const hist = sheets["Folio Histograms"][0];
     expect(hist.chart).toMatchObject({ type: "column", category: "bin", series: ["count"] });
     expect(hist.table).toEqual([["bin", "count"], ["0.00–1.00", 1], ["1.00–2.00", 2]]);
+    // a 0/1 column counted per value: two bars, 0 and 1 (not bins from -0.5 to 1.5)
+    const flag = exploreSheets({ columns: [{ column: "featured", count: 10, missing: 0, histogram: { edges: [-0.5, 0.5, 1.5], counts: [7, 3], values: [0, 1] } }] }, "history");
+    expect(flag["Folio Histograms"][0].table).toEqual([["value", "count"], ["0", 7], ["1", 3]]);
+    expect(flag["Folio Histograms"][0].chart).toMatchObject({ title: "featured: rows per value", category: "value" });
     expect(sheets["Folio Correlations"][0].colorScale).toBe("diverging");
     const [u, hits, plane] = sheets["Folio SOM"];
     expect(u.colorScale).toBe("heat");

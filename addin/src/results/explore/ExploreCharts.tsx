@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { Clusters, ColumnSummary, Correlations, SomResult } from "../../api/types";
 import { fmtInt, fmtPct, fmtValue } from "../../components/format";
-import { binLabels } from "./sheets";
+import { histogramLabels } from "./sheets";
 import { Explain } from "../../components/Explain";
 import { NarrowSwitch } from "../../components/NarrowSwitch";
 import { TableHead } from "../../components/TableHead";
@@ -28,7 +28,11 @@ export function divergingColor(v: number): string {
 export function HistogramChart({ summary }: { summary: ColumnSummary }) {
   const h = summary.histogram;
   if (!h || !h.counts?.length) return null;
-  const labels = binLabels(h.edges);
+  const labels = histogramLabels(h);
+  // a column of few whole numbers (a 0/1 flag): each bar labelled with its number under its middle
+  // (every one up to 6 bars, else the first and last; up to 4, its rows too, since a rare value's
+  // bar is a sliver: "1 (676)"); other columns: the range's two ends
+  const perValue = h.values?.length === h.counts.length;
   const max = Math.max(...h.counts, 1);
   const w = 240;
   const ht = 90;
@@ -47,8 +51,20 @@ export function HistogramChart({ summary }: { summary: ColumnSummary }) {
             </rect>
           );
         })}
-        <text x="0" y={ht + 12} className="axis">{fmtValue(h.edges[0])}</text>
-        <text x={w} y={ht + 12} className="axis" textAnchor="end">{fmtValue(h.edges[h.edges.length - 1])}</text>
+        {perValue ? (
+          labels.map((label, i) =>
+            h.counts.length <= 6 || i === 0 || i === h.counts.length - 1 ? (
+              <text key={i} x={(i + 0.5) * bw} y={ht + 12} className="axis" textAnchor="middle" data-testid="histogram-value">
+                {h.counts.length <= 4 ? `${label} (${fmtInt(h.counts[i])})` : label}
+              </text>
+            ) : null,
+          )
+        ) : (
+          <>
+            <text x="0" y={ht + 12} className="axis">{fmtValue(h.edges[0])}</text>
+            <text x={w} y={ht + 12} className="axis" textAnchor="end">{fmtValue(h.edges[h.edges.length - 1])}</text>
+          </>
+        )}
       </svg>
     </figure>
   );

@@ -3,7 +3,7 @@
  * cluster profiles with colour scales, the self-organising map's grids. Pure functions from the
  * job's result to report blocks, so they are tested without Excel.
  */
-import type { ExploreResult, Finding, Table } from "../../api/types";
+import type { ExploreResult, Finding, Histogram, Table } from "../../api/types";
 import type { ReportBlock } from "../../office/adapter";
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -16,6 +16,14 @@ export function findingText(f: unknown): string {
     return String(o.text ?? o.message ?? o.detail ?? JSON.stringify(o));
   }
   return String(f);
+}
+
+/**
+ * A histogram's bars as labels: a column counted per value (a 0/1 flag: "0", "1") by its
+ * numbers, other columns by their bins ("10–20").
+ */
+export function histogramLabels(h: Histogram): string[] {
+  return h.values?.length === h.counts.length ? h.values.map(String) : binLabels(h.edges);
 }
 
 /** A histogram's bins as labels ("10–20"), rounded to what the data needs. */
@@ -58,11 +66,13 @@ export function exploreSheets(result: ExploreResult, table: string): Record<stri
   for (const c of result.columns ?? []) {
     const h = c.histogram;
     if (!h || !h.counts?.length) continue;
-    const labels = binLabels(h.edges);
+    const labels = histogramLabels(h);
+    const perValue = h.values?.length === h.counts.length;
+    const bar = perValue ? "value" : "bin";
     hist.push({
       title: `Histogram of ${c.column}`,
-      table: [["bin", "count"], ...h.counts.map((n, i) => [labels[i] ?? String(i + 1), n])],
-      chart: { type: "column", title: `${c.column}: rows per bin`, category: "bin", series: ["count"] },
+      table: [[bar, "count"], ...h.counts.map((n, i) => [labels[i] ?? String(i + 1), n])],
+      chart: { type: "column", title: `${c.column}: rows per ${bar}`, category: bar, series: ["count"] },
     });
   }
   if (hist.length) sheets["Folio Histograms"] = hist;
