@@ -360,13 +360,17 @@ def test_a_reload_keeps_the_uploaded_data(page, live_server, tmp_path):
     page.get_by_test_id("rows-history").filter(has_text="18 rows").wait_for(timeout=30_000)
     page.get_by_test_id("run-explore").click()
     status = page.get_by_test_id("dataset-status")
-    status.filter(has_text="Dataset ds_").wait_for(timeout=30_000)
-    dataset = status.inner_text().split()[1]
+    # the dataset by the planner's words (its file, campaigns, rows); its id apart, for support
+    status.filter(has_text="sales.csv · 6 campaigns · history 18 rows").wait_for(timeout=30_000)
+    assert "ds_" not in status.inner_text()
+    dataset_id = page.get_by_test_id("dataset-id").locator("code")
+    dataset = dataset_id.text_content()
+    assert dataset.startswith("ds_"), dataset
     page.get_by_test_id("job-status").filter(has_text="succeeded").wait_for(timeout=120_000)
 
     page.reload()
-    status.filter(has_text=f"Dataset {dataset}").wait_for(timeout=30_000)
-    assert "history 18 rows" in status.inner_text()
+    status.filter(has_text="sales.csv · 6 campaigns · history 18 rows").wait_for(timeout=30_000)
+    assert dataset_id.text_content() == dataset
     assert page.get_by_test_id("workbook-name").inner_text() == "sales.csv"
     assert page.get_by_test_id("map-history").input_value() == "sheet:history"
     assert page.get_by_test_id("run-train").is_enabled()
@@ -378,7 +382,7 @@ def test_a_reload_keeps_the_uploaded_data(page, live_server, tmp_path):
 
     page.get_by_test_id("run-explore").click()  # on the same dataset: nothing sent again
     page.get_by_test_id("job-status").filter(has_text="succeeded").wait_for(timeout=120_000)
-    assert status.inner_text().split()[1] == dataset
+    assert dataset_id.text_content() == dataset
     assert sent == [] and [job["dataset"] for job in jobs] == [dataset]
 
     # a dataset the server no longer has: forgotten quietly on the next load

@@ -79,6 +79,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
             workbookName={s.workbookName}
             busy={!!s.busy || active}
             datasetStatus={s.datasetStatus}
+            datasetId={s.datasetId}
             warnings={s.datasetWarnings}
             onGoToCell={s.mode === "excel" ? (item) => void s.goToCell(item) : undefined}
             canLocate={s.canLocate}
@@ -122,6 +123,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
               className="slot-progress"
               kind={s.job.kind}
               jobId={s.job.id}
+              startedAt={s.job.startedAt}
               status={s.job.status}
               progress={s.job.progress}
               points={s.job.points}

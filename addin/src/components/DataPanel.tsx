@@ -3,6 +3,7 @@ import type { ProblemItem, SourceRole } from "../api/types";
 import type { SourceOption, TableSource } from "../office/adapter";
 import { sourceFromKey, sourceKey } from "../office/adapter";
 import { fmtInt } from "./format";
+import { IdDetail } from "./IdDetail";
 
 export const ROLE_INFO: Record<SourceRole, { label: string; required?: string; columns?: string }> = {
   history: { label: "History", required: "required" },
@@ -30,6 +31,8 @@ export interface DataPanelProps {
   workbookName?: string;
   busy?: boolean;
   datasetStatus: string;
+  /** the dataset's server id: shown apart from the status, for support */
+  datasetId?: string;
   /** what the server noticed in the data and took anyway, each at its cell */
   warnings?: ProblemItem[];
   /** Given (Excel), a warning whose table was read from the workbook gets "Go to cell". */
@@ -104,9 +107,12 @@ export function DataPanel(props: DataPanelProps) {
           </details>
         </>
       )}
-      <p className="dataset-status small" data-testid="dataset-status">
-        {props.datasetStatus}
-      </p>
+      <div className="dataset-line">
+        <p className="dataset-status small" data-testid="dataset-status">
+          {props.datasetStatus}
+        </p>
+        {props.datasetId && <IdDetail id={props.datasetId} what="dataset" testId="dataset-id" />}
+      </div>
       {props.warnings && props.warnings.length > 0 && <DataWarnings {...props} warnings={props.warnings} />}
     </section>
   );

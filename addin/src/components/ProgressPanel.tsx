@@ -3,7 +3,8 @@ import type { JobKind, JobProgress, JobStatus } from "../api/types";
 import { ConvergenceChart } from "./ConvergenceChart";
 import { GLOSSARY } from "../results/glossary";
 import { Explain } from "./Explain";
-import { fmtPct, fmtSeconds, fmtValue } from "./format";
+import { fmtPct, fmtSeconds, fmtValue, jobTitle } from "./format";
+import { IdDetail } from "./IdDetail";
 import type { ConvergencePoint, PartCounts, PartKey, PartLine } from "../state/job";
 import { TableHead } from "./TableHead";
 
@@ -11,6 +12,8 @@ export interface ProgressPanelProps {
   className?: string;
   kind: JobKind;
   jobId: string;
+  /** when the server took the job (its record's created_at): the card's title says it */
+  startedAt?: string | null;
   status: JobStatus;
   progress?: JobProgress | null;
   points: ConvergencePoint[];
@@ -87,8 +90,9 @@ export function ProgressPanel(props: ProgressPanelProps) {
     <section ref={ref} className={`card ${className ?? ""}`} aria-label="Progress">
       <div className="card__head">
         <h2>
-          {KIND_TITLE[kind] ?? kind} job <span className="muted mono">{jobId}</span>
+          {jobTitle(kind, props.startedAt)}
         </h2>
+        <IdDetail id={jobId} what="job" testId="job-id" />
         <span className={`badge badge--${status}`} data-testid="job-status">
           {status}
         </span>
@@ -152,13 +156,6 @@ export function ProgressPanel(props: ProgressPanelProps) {
   );
 }
 
-const KIND_TITLE: Partial<Record<JobKind, string>> = {
-  explore: "Explore",
-  train: "Train",
-  plan: "Plan",
-  scenarios: "Scenarios",
-  score: "Score",
-};
 
 const isFinished = (s: PartLine["status"]) => s === "succeeded" || s === "failed" || s === "cancelled";
 

@@ -114,7 +114,7 @@ export function RunPanel({ busy, disabled, missing = {}, exploreTable, onExplore
         <p className="run-hint run-hint--quiet" id={missing.score ? "score-hint" : "score-against"} data-testid="score-hint">
           {missing.score ??
             (scoreAgainst
-              ? `Score my plan compares your plan with the plan shown (job ${scoreAgainst}).`
+              ? "Score my plan compares your plan with Folio's plan shown below."
               : "Score my plan plans Folio's catalogue first, with the settings below, then compares.")}
         </p>
       )}

@@ -8,6 +8,7 @@ import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
 import { PlanView } from "../results/plan/PlanView";
 import { ProgressPanel } from "./ProgressPanel";
+import { fmtClock, jobTitle } from "./format";
 import { fakeServer as fakeServerOf } from "../testing/fakeServer";
 
 // ---------- pure pieces ----------
@@ -199,6 +200,25 @@ const planResult: PlanResult = {
   cancelled: false,
 };
 
+// a job the server took at 14:02 local time today
+const STARTED = (() => {
+  const t = new Date();
+  t.setHours(14, 2, 0, 0);
+  return t.toISOString();
+})();
+
+describe("a job and a time in the planner's words", () => {
+  it("names a job by when it started, never by its id", () => {
+    const now = new Date(2026, 11, 1, 18, 0);
+    expect(fmtClock(new Date(2026, 11, 1, 14, 2).toISOString(), now)).toBe("14:02");
+    expect(fmtClock(new Date(2026, 10, 30, 9, 5).toISOString(), now)).toBe("30 Nov 09:05");
+    expect(fmtClock(new Date(2025, 11, 31, 23, 59).toISOString(), now)).toBe("31 Dec 2025 23:59");
+    expect(fmtClock("not a time", now)).toBeUndefined();
+    expect(jobTitle("plan", new Date(2026, 11, 1, 14, 2).toISOString(), now)).toBe("Plan started 14:02");
+    expect(jobTitle("scenarios", null, now)).toBe("Scenarios run");
+  });
+});
+
 function fakeServer(history?: (string | number)[][]) {
   return fakeServerOf({
     history: history ?? [
@@ -306,7 +326,8 @@ describe("App (standalone page)", () => {
     const [req, key] = api.createJob.mock.calls[0] as unknown as [Record<string, unknown>, string];
     expect(req).toMatchObject({ kind: "plan", dataset: "ds-1", settings: { generations: 2, discount_levels: [0, 0.1, 0.2, 0.3] } });
     expect(typeof key).toBe("string");
-    expect(screen.getByTestId("dataset-status")).toHaveTextContent("Dataset ds-1 · history 2 rows · products 1 rows");
+    expect(screen.getByTestId("dataset-status")).toHaveTextContent("Demo workbook · 2 campaigns · history 2 rows · products 1 rows");
+    expect(screen.getByTestId("dataset-id")).toHaveTextContent("ds-1"); // the id apart, for support
     expect(screen.getByTestId("run-plan")).toBeDisabled();
 
     const h = handlers.get("job-1")!;
@@ -491,9 +512,11 @@ describe("Reattaching after the pane or page was closed", () => {
     const adapter = new BrowserAdapter(store);
     await adapter.saveSetting("folio.job", { id: "job-9", kind: "plan" });
     const server = fakeServer();
-    server.jobs.set("job-9", { id: "job-9", kind: "plan", status: "running", progress: { generation: 3, of: 40, best: 5, mean: 4 } } as JobRecord);
+    server.jobs.set("job-9", { id: "job-9", kind: "plan", status: "running", created_at: STARTED, progress: { generation: 3, of: 40, best: 5, mean: 4 } } as JobRecord);
     render(<App adapter={adapter} services={server.services} />);
-    expect(await screen.findByTestId("notice")).toHaveTextContent("Reattached to the running plan job job-9");
+    expect(await screen.findByTestId("notice")).toHaveTextContent(`Reattached to the plan started ${fmtClock(STARTED)}: still running.`);
+    expect(screen.getByRole("heading", { name: `Plan started ${fmtClock(STARTED)}` })).toBeInTheDocument();
+    expect(screen.getByTestId("job-id")).toHaveTextContent("job-9");
     await waitFor(() => expect(server.handlers.has("job-9")).toBe(true));
     server.jobs.set("job-9", { id: "job-9", kind: "plan", status: "succeeded", result: planResult } as JobRecord);
     await act(async () => server.handlers.get("job-9")!.onFinished?.("succeeded"));
@@ -537,7 +560,7 @@ describe("Reattaching after the pane or page was closed", () => {
     const getDataset = vi.fn(async (id: string) => ({ id, name: "Demo workbook", tables: sent }));
     Object.assign(server.api, { getDataset });
     render(<App adapter={new BrowserAdapter(store)} services={server.services} />);
-    await waitFor(() => expect(screen.getByTestId("dataset-status")).toHaveTextContent("Dataset ds_0123abcd · history 2 rows · products 1 rows"));
+    await waitFor(() => expect(screen.getByTestId("dataset-status")).toHaveTextContent("Demo workbook · 2 campaigns · history 2 rows · products 1 rows"));
     expect(getDataset).toHaveBeenCalledWith("ds_0123abcd");
     expect(screen.getByTestId("workbook-name")).toHaveTextContent("Demo workbook");
     expect((screen.getByTestId("map-history") as HTMLSelectElement).value).toBe("sheet:history");

@@ -1,4 +1,5 @@
 /** Number formatting for the UI (en-US style; the workbook keeps raw numbers). */
+import type { JobKind } from "../api/types";
 
 const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const dec2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -36,6 +37,21 @@ export function fmtPct(v: unknown, digits = 1): string {
   return isNum(v) ? `${(v * 100).toFixed(digits)}${PCT}` : "–";
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * When something happened, in the planner's own clock: "14:02" today, "1 Dec 14:02" another day
+ * (local time; undefined for a missing or unreadable time).
+ */
+export function fmtClock(iso: string | null | undefined, now: Date = new Date()): string | undefined {
+  if (!iso) return undefined;
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return undefined;
+  const hm = `${String(t.getHours()).padStart(2, "0")}:${String(t.getMinutes()).padStart(2, "0")}`;
+  const today = t.getFullYear() === now.getFullYear() && t.getMonth() === now.getMonth() && t.getDate() === now.getDate();
+  return today ? hm : `${t.getDate()} ${MONTHS[t.getMonth()]}${t.getFullYear() === now.getFullYear() ? "" : ` ${t.getFullYear()}`} ${hm}`;
+}
+
 export function fmtSeconds(v: unknown): string {
   if (!isNum(v)) return "–";
   if (v < 60) return `${v.toFixed(1)} s`;
@@ -48,3 +64,18 @@ export function fmtCell(v: unknown): string {
   if (isNum(v)) return Number.isInteger(v) ? int.format(v) : dec2.format(v);
   return String(v);
 }
+
+/** A job as the planner knows it: "Plan started 14:02" (its id apart, for support). */
+export function jobTitle(kind: JobKind, startedAt?: string | null, now?: Date): string {
+  const what = KIND_TITLE[kind] ?? kind;
+  const when = fmtClock(startedAt, now);
+  return when ? `${what} started ${when}` : `${what} run`;
+}
+
+const KIND_TITLE: Partial<Record<JobKind, string>> = {
+  explore: "Explore",
+  train: "Train",
+  plan: "Plan",
+  scenarios: "Scenarios",
+  score: "Score",
+};

@@ -197,7 +197,9 @@ describe("what-if scenarios", () => {
     await waitFor(() => expect(screen.getByTestId("scenario-progress-A")).toHaveAttribute("data-status", "succeeded"));
     expect(screen.getByTestId("scenario-progress-B")).toHaveAttribute("data-status", "running");
     expect(screen.getByText("1 of 2 scenarios finished")).toBeInTheDocument();
-    expect(screen.getByTestId("notice")).toHaveTextContent("Reattached to the running scenarios job job-9");
+    // no time on this record: "run" (the id only under "id", for support)
+    expect(screen.getByTestId("notice")).toHaveTextContent("Reattached to the scenarios run: still running.");
+    expect(screen.getByTestId("notice")).not.toHaveTextContent("job-9");
     // B's child is watched for its end straight away
     expect(server.handlers.has("c-b")).toBe(true);
   });
@@ -235,7 +237,8 @@ describe("score my plan", () => {
     await waitFor(() => expect(handlers.has("job-2")).toBe(true));
     jobs.set("job-2", { id: "job-2", kind: "plan", status: "succeeded", dataset: "ds-1", result: PLAN } as JobRecord);
     await act(async () => handlers.get("job-2")!.onFinished?.("succeeded"));
-    await waitFor(() => expect(screen.getByTestId("score-hint")).toHaveTextContent("compares your plan with the plan shown (job job-2)"));
+    await waitFor(() => expect(screen.getByTestId("score-hint")).toHaveTextContent("compares your plan with Folio's plan shown below"));
+    expect(screen.getByTestId("score-hint")).not.toHaveTextContent("job-2"); // the plan, not its id
     fireEvent.click(screen.getByTestId("run-score"));
     await waitFor(() => expect(api.createJob).toHaveBeenCalledTimes(3));
     expect(api.createJob.mock.calls[2][0]).toEqual({ kind: "score", dataset: "ds-1", plan: SHEETS["My plan"], against: "job-2" });

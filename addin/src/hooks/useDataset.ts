@@ -11,7 +11,7 @@ import { ROLES } from "../api/types";
 import type { Cell, Problem, ProblemItem, Role, SourceRole, Table, Tables } from "../api/types";
 import { problemOffset } from "../office/a1";
 import type { CellOrigin, SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
-import { NO_DATASET, datasetReducer, datasetStatus, datasetWarnings, locateKey, signature } from "../state/dataset";
+import { NO_DATASET, datasetReducer, datasetStatus, datasetWarnings, campaignCount, locateKey, signature } from "../state/dataset";
 import type { DatasetInfo } from "../state/dataset";
 import type { Mapping } from "../state/mapping";
 
@@ -89,7 +89,7 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
     dispatch({ type: "uploading" });
     const name = adapter.kind === "browser" ? workbookName ?? "Workbook" : "Excel workbook";
     const created = await api.createDataset(name, tables);
-    const info = { id: created.id, signature: sig, rows, warnings: created.warnings ?? [] };
+    const info = { id: created.id, name, campaigns: campaignCount(tables.history), signature: sig, rows, warnings: created.warnings ?? [] };
     dispatch({ type: "ready", dataset: info });
     return info.id;
   }, [adapter, api, mapping, onRead, state.dataset, workbookName]);

@@ -228,6 +228,8 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     // dataset
     dataset: data.dataset,
     datasetStatus: data.datasetStatus,
+    /** the ready dataset's server id (shown apart, for support) */
+    datasetId: data.datasetCurrent ? data.dataset?.id : undefined,
     datasetWarnings: data.datasetWarnings,
     goToCell: data.goToCell,
     canLocate: data.canLocate,

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { MutableRefObject } from "react";
 import type { ApiClient } from "../api/client";
 import { toProblem } from "../api/errors";
+import { jobTitle } from "../components/format";
 import { isTerminal } from "../api/types";
 import type { JobKind, JobRecord, JobStatus, Problem, Role } from "../api/types";
 import type { WorkbookAdapter } from "../office/adapter";
@@ -224,7 +225,8 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
           await finish(saved.id, saved.kind, rec.status, rec.error, saved.table);
         } else {
           attach(saved, rec);
-          handlersRef.current.setNotice(`Reattached to the running ${saved.kind} job ${saved.id}.`);
+          const title = jobTitle(saved.kind, rec.created_at);
+          handlersRef.current.setNotice(`Reattached to the ${title[0].toLowerCase()}${title.slice(1)}: still running.`);
         }
       } catch (err) {
         if (alive && toProblem(err).code === "not_found") adapter.saveSetting(SETTING_JOB, null).catch(() => {});

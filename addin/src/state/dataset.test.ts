@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { NO_DATASET, datasetReducer, datasetStatus, datasetWarnings, signature } from "./dataset";
+import { NO_DATASET, campaignCount, datasetReducer, datasetStatus, datasetWarnings, signature } from "./dataset";
 import type { DatasetState } from "./dataset";
 
 describe("the dataset's state", () => {
@@ -30,9 +30,19 @@ describe("the dataset's state", () => {
     expect(datasetStatus(NO_DATASET, page)).toBe("No data loaded.");
     expect(datasetStatus(NO_DATASET, { historyMapped: false, mode: "excel" })).toBe("Map at least the history table.");
     expect(datasetStatus(NO_DATASET, { ...page, historyMapped: true })).toMatch(/created from these tables/);
-    expect(datasetStatus({ dataset: info, phase: "ready" }, page)).toBe("Dataset ds-1 · history 27,146 rows · products 300 rows");
+    // the planner's words, never the server's id (the Data card shows that apart, for support)
+    expect(datasetStatus({ dataset: info, phase: "ready" }, page)).toBe("This data · history 27,146 rows · products 300 rows");
+    const named = { ...info, name: "folio-demo.xlsx", campaigns: 36 };
+    expect(datasetStatus({ dataset: named, phase: "ready" }, page)).toBe("folio-demo.xlsx · 36 campaigns · history 27,146 rows · products 300 rows");
+    expect(datasetStatus({ dataset: named, phase: "ready" }, page)).not.toContain("ds-1");
     expect(datasetStatus({ dataset: info, phase: "stale" }, page)).toMatch(/Data changed/);
     expect(datasetStatus({ dataset: null, phase: "uploading" }, page)).toBe("Sending the dataset…");
+  });
+
+  it("counts the campaigns of a history by its campaign column, whatever its case", () => {
+    expect(campaignCount([[" Campaign ", "units"], ["2024-01", 1], ["2024-01", 2], ["2024-02", 3], ["", 4]])).toBe(2);
+    expect(campaignCount([["product_id"], ["p1"]])).toBeUndefined();
+    expect(campaignCount(undefined)).toBeUndefined();
   });
 
   it("signs the tables: the same data the same signature", () => {

@@ -4,10 +4,15 @@
  * the signature of the tables it was made from, so the same data is never uploaded twice.
  */
 import { ROLES } from "../api/types";
-import type { ProblemItem, Role, Tables } from "../api/types";
+import type { ProblemItem, Role, Table, Tables } from "../api/types";
 
 export interface DatasetInfo {
+  /** the server's id: for support and the API, not the label a planner reads */
   id: string;
+  /** the name it was made under: the uploaded file's name, "Excel workbook" in Excel */
+  name?: string;
+  /** how many campaigns the history covers (distinct values of its campaign column) */
+  campaigns?: number;
   signature: string;
   rows: Partial<Record<Role, number>>;
   /** what the server noticed in the data and took anyway (repeated rows, ids that do not sort in time, ...) */
@@ -58,7 +63,24 @@ export function signature(tables: Tables): string {
   return `${(h >>> 0).toString(16)}-${text.length}`;
 }
 
-/** The line under the Data card: what the next run will use. */
+/** How many campaigns a history table covers: the distinct values of its `campaign` column (undefined without one). */
+export function campaignCount(history: Table | undefined): number | undefined {
+  const header = history?.[0];
+  const at = header ? header.findIndex((h) => String(h ?? "").trim().toLowerCase() === "campaign") : -1;
+  if (!history || at < 0) return undefined;
+  const seen = new Set<string>();
+  for (const row of history.slice(1)) {
+    const v = row[at];
+    if (v !== null && v !== undefined && String(v).trim() !== "") seen.add(String(v).trim());
+  }
+  return seen.size;
+}
+
+/**
+ * The line under the Data card: what the next run will use, as the planner knows it (the
+ * workbook's name, its campaigns and rows), never the server's id (the card shows that apart,
+ * for support).
+ */
 export function datasetStatus(state: DatasetState, opts: { historyMapped: boolean; mode: "excel" | "browser" }): string {
   const { dataset, phase } = state;
   switch (phase) {
@@ -68,9 +90,11 @@ export function datasetStatus(state: DatasetState, opts: { historyMapped: boolea
       return "Sending the dataset…";
     case "ready":
       return dataset
-        ? `Dataset ${dataset.id} · ${ROLES.filter((r) => dataset.rows[r] !== undefined)
-            .map((r) => `${r} ${dataset.rows[r]!.toLocaleString("en-US")} rows`)
-            .join(" · ")}`
+        ? [
+            dataset.name || "This data",
+            ...(dataset.campaigns !== undefined ? [`${dataset.campaigns.toLocaleString("en-US")} ${dataset.campaigns === 1 ? "campaign" : "campaigns"}`] : []),
+            ...ROLES.filter((r) => dataset.rows[r] !== undefined).map((r) => `${r.replace("_", " ")} ${dataset.rows[r]!.toLocaleString("en-US")} rows`),
+          ].join(" · ")
         : "";
     case "stale":
       return "Data changed: a new dataset is created on the next run.";

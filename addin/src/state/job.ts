@@ -42,8 +42,11 @@ export interface PartCounts {
 }
 
 export interface JobView {
+  /** the server's id: for the API and support, not the label (see startedAt) */
   id: string;
   kind: JobKind;
+  /** when the server took the job (its record's created_at): the job's label, "Plan started 14:02" */
+  startedAt?: string | null;
   status: JobStatus;
   progress?: JobProgress | null;
   points: ConvergencePoint[];
@@ -55,13 +58,13 @@ export interface JobView {
   counts?: PartCounts;
 }
 
-type Attachable = Pick<JobRecord, "status" | "progress" | "countries" | "scenarios">;
+type Attachable = Pick<JobRecord, "status" | "progress" | "countries" | "scenarios" | "created_at">;
 
 export type JobEvent =
   /** a job was created (or found running again): a fresh view */
   | { type: "attached"; id: string; kind: JobKind; record: Attachable }
   /** a job found already finished when the pane reopened */
-  | { type: "found_finished"; id: string; kind: JobKind; record: Pick<JobRecord, "status" | "progress"> }
+  | { type: "found_finished"; id: string; kind: JobKind; record: Pick<JobRecord, "status" | "progress" | "created_at"> }
   /** the job's record (socket state message or a poll) */
   | { type: "record"; id: string; record: Pick<JobRecord, "status" | "progress"> }
   | { type: "progress"; id: string; message: WsProgressMessage }
@@ -162,7 +165,7 @@ export function countriesOf(kind: JobKind, record: Pick<JobRecord, "countries">)
 /** A new view of a job that was just created or found running. */
 export function attachedView(id: string, kind: JobKind, record: Attachable): JobView {
   const parts = partsOf(kind, record);
-  const view: JobView = { id, kind, status: record.status ?? "queued", progress: record.progress, points: [] };
+  const view: JobView = { id, kind, status: record.status ?? "queued", progress: record.progress, points: [], startedAt: record.created_at };
   if (!parts) return view;
   const lines = Object.fromEntries(parts.names.map((c) => [c, { name: c, status: "waiting" as const }]));
   return withChildren(
@@ -275,7 +278,7 @@ function finished(j: JobView, status: JobStatus, record: JobRecord | undefined):
 export function jobReducer(view: JobView | null, event: JobEvent): JobView | null {
   if (event.type === "attached") return attachedView(event.id, event.kind, event.record);
   if (event.type === "found_finished")
-    return { id: event.id, kind: event.kind, status: event.record.status, progress: event.record.progress, points: [] };
+    return { id: event.id, kind: event.kind, status: event.record.status, progress: event.record.progress, points: [], startedAt: event.record.created_at };
   if (!view || view.id !== event.id) return view;
   switch (event.type) {
     case "record":

@@ -8,7 +8,7 @@
 import { ROLES } from "../api/types";
 import type { DatasetRecord, Role, Table } from "../api/types";
 import { trimTable } from "../office/adapter";
-import { signature } from "./dataset";
+import { campaignCount, signature } from "./dataset";
 import type { DatasetInfo } from "./dataset";
 
 /** Key of the page's remembered dataset (the browser adapter keeps it in localStorage). */
@@ -57,7 +57,8 @@ export function restoredWorkbook(record: DatasetRecord, saved: SavedDataset): Re
   }
   if (!sheets.history || sheets.history.length < 1) return undefined;
   const name = typeof record.name === "string" && record.name.trim() ? record.name : saved.name;
-  return { sheets, name, dataset: { id: record.id || saved.id, signature: signature(sheets), rows, warnings: record.warnings ?? [] } };
+  const dataset = { id: record.id || saved.id, name, campaigns: campaignCount(sheets.history), signature: signature(sheets), rows, warnings: record.warnings ?? [] };
+  return { sheets, name, dataset };
 }
 
 /** Whether a failed look-up means the remembered dataset is gone (dropped quietly) rather than unreachable for now. */

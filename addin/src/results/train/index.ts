@@ -12,7 +12,8 @@ export const trainKind: ResultKind<TrainResult> = {
   writeTestId: "write-sheets",
   announce(result) {
     const chosen = (result.candidates ?? []).find((c) => c.chosen) ?? (result.candidates ?? [])[0];
-    const champion = result.champion ? `; champion ${result.champion}` : "";
+    // the champion by what it means for the next plan (its id is in the view, for support)
+    const champion = !result.champion ? "" : (result.models ?? []).includes(result.champion) ? "; plans now use it" : "; plans keep the earlier champion";
     return chosen ? `Training finished: best candidate ${chosen.name}, WAPE ${fmtPct(chosen.metrics?.wape)}${champion}.` : "Training finished.";
   },
   async write(adapter, result) {
