@@ -32,6 +32,11 @@ truth (``engine.demo.demo_truth``: the hidden effect sizes the history was drawn
   plan whose profit falls in the range: what a planner running this catalogue would see (80 %
   for an honest range).
 
+``--split`` splits each case's ``promised/true`` into parts that multiply (bench/promise_split.py):
+the level any plan of the layout would be off by, the plan's choice of products on top of it (the
+optimizer's curse left after the pooled valuation), the beyond-history shrinkage, the
+cannibalisation; and the search's own figure with what the valuation took off it.
+
 ``--every-candidate`` refits every candidate (and every version of one the backtest tried,
 ``variants``: ``pooled [product_trend default]`` is the pooled model with its product trends
 where the trendless one was kept) and values its exact plan on the truth: is the chosen one the
@@ -53,6 +58,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine.data.tables import read_tables, to_values  # noqa: E402
 from engine.demo import demo_truth  # noqa: E402
@@ -61,9 +67,11 @@ from engine.forecast import Candidate, train  # noqa: E402
 from engine.plan.bound import solve_exact  # noqa: E402
 from engine.plan.instance import build_instance  # noqa: E402
 from engine.plan.planner import plan_catalogue  # noqa: E402
+from engine.plan.promise import valuer_for  # noqa: E402
 from engine.plan.quality import (chromosome_of, realised_profits, true_optimum, truth_instance,  # noqa: E402
                                  value_of)
 from engine.plan.settings import PlanSettings  # noqa: E402
+from promise_split import describe, promise_split  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -170,7 +178,7 @@ def backtest_plans(tables: dict, truth, outcome, settings, campaigns: int) -> li
 
 
 def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: bool = False,
-             backtest_campaigns: int = 0, season: int | None = None) -> dict:
+             backtest_campaigns: int = 0, season: int | None = None, split: bool = False) -> dict:
     tables, truth = demo_truth(seed=case.seed, countries=case.countries, campaigns=case.campaigns,
                                products=case.products)
     dataset = dataset_of(tables)
@@ -199,10 +207,17 @@ def run_case(case: Case, time_limit_s: float, candidates=None, every_candidate: 
     model_exact_true = value_of(truth_inst, model_exact["plan"])
     every = _every_candidate(dataset, outcome, truth_inst, settings, optimum["value"]) if every_candidate else None
     backtested = backtest_plans(tables, truth, outcome, settings, backtest_campaigns) if backtest_campaigns else None
+    promise_parts = None
+    if split:
+        search_inst = build_instance(dataset, outcome.best, settings)
+        search_inst.cannibalisation = float(result["cannibalisation_factor"])
+        known = np.isin(search_inst.product_ids, dataset.history["product_id"].astype(str).unique())
+        promise_parts = promise_split(search_inst, truth, chromosome_of(search_inst, result["plan"]),
+                                      valuer_for(outcome.best, dataset.history), outcome.best, known)
     knowable_inst = truth_instance(dataset, KnowableDemand(truth, dataset.history), settings)
     knowable_plan = solve_exact(knowable_inst, lower=0.0)["plan"]
     knowable_true = value_of(truth_inst, knowable_plan)
-    return {"every": every, "backtested": backtested, "knowable": knowable_true, "realised_in_range": in_range,
+    return {"every": every, "backtested": backtested, "split": promise_parts, "knowable": knowable_true, "realised_in_range": in_range,
         "knowable_promise": value_of(knowable_inst, knowable_plan) / knowable_true,
         "case": case, "chosen": outcome.best.candidate_name_, "train_s": train_s, "plan_s": plan_s,
         "optimum": optimum["value"], "proved": optimum["proved_optimal"], "plan_true": plan_true,
@@ -264,6 +279,9 @@ def print_table(rows: list[dict]) -> None:
               f"{r['model_exact_promised'] / r['model_exact_true']:15.3f}x {_holds(r):>36s} {_parts(r):>20s} "
               f"{'-' if r['beyond'] is None else r['beyond']:>6} {r['train_s']:7.1f} {r['plan_s']:6.1f}")
     for r in rows:
+        if r.get("split"):
+            print(f"  {r['case'].name}: promised/true split: {describe(r['split'])}")
+    for r in rows:
         if r.get("every"):
             best = max(r["every"], key=lambda e: e["true"])
             chosen = next(e for e in r["every"] if e["chosen"])
@@ -316,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also plan each of the last K history campaigns with every candidate fit on "
                              "the campaigns before it, valued on that campaign's truth (what the choice "
                              "was judged on)")
+    parser.add_argument("--split", action="store_true",
+                        help="also split each case's promised/true into the parts it comes from "
+                             "(bench/promise_split.py)")
     parser.add_argument("--season", type=int, default=None,
                         help="train's season (campaigns per year), as a user sets it in the pane; default: "
                              "read from the data (the demo's YYYY-NN ids tell it only once a year is complete)")
@@ -325,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for case in cases:
         rows.append(run_case(case, args.time_limit, args.candidates or None, args.every_candidate,
-                             args.backtest_plans, args.season))
+                             args.backtest_plans, args.season, args.split))
         r = rows[-1]
         if "error" in r:
             print(f"  {case.name}: {r['error']}", flush=True)
