@@ -16,6 +16,16 @@ strength, so the slope on ``k - 1`` is the within-page, between-category contras
 product sells less when it has more siblings of its own category on the same page. A factor of 1
 (no effect found, or too little history) makes the objective separable again. ``factor <= 1``
 keeps the linear value table an upper bound for every positive placement (engine.plan.bound).
+
+The slope is shrunk toward none by how well the history pins it down (empirical Bayes by
+moments: the estimate's square overstates the true effect's square by its sampling variance, so
+the slope is kept in the share ``max(0, b^2 - se^2) / b^2``, ``se`` from the regression's own
+residuals). Without it a short history's noise became an effect, and one way only: a slope
+above 0 is clipped to "none", one below is kept. On the demo (no cannibalisation) the factor was
+0.961-0.995 on four short histories of bench/bench_plan_quality.py (sparse8 0.961, its slope 1.9
+standard errors from 0; thin3 0.964, 0.8), taking 0.5-3.1 % off their promised profit
+(``--split``); now 0.972 on sparse8 and none on the other three. The demo's 36-campaign history
+and one made with 0.8 per sibling are estimated as before.
 """
 
 from __future__ import annotations
@@ -75,7 +85,23 @@ def estimate_factor(history: pd.DataFrame) -> float:
     if np.var(X_r[:, 0]) < 1e-9:
         return 1.0
     coef, *_ = np.linalg.lstsq(X_r, y_r, rcond=None)
-    return float(np.clip(np.exp(coef[0]), MIN_FACTOR, 1.0))
+    slope = float(coef[0]) * _kept_share(X_r, y_r, coef, dof=len(y_r) - X_r.shape[1] - sum(int(g.max()) + 1 for g in groups))
+    return float(np.clip(np.exp(slope), MIN_FACTOR, 1.0))
+
+
+def _kept_share(X: np.ndarray, y: np.ndarray, coef: np.ndarray, dof: int) -> float:
+    """How much of the first coefficient of the least-squares fit ``y ~ X`` (demeaned, ``dof``
+    residual degrees of freedom) to keep: ``max(0, b^2 - se^2) / b^2``, its square's excess over
+    what sampling noise alone gives (1 = all, 0 = none)."""
+    b = float(coef[0])
+    if dof <= 0 or b == 0.0:
+        return 0.0
+    residual = y - X @ coef
+    try:
+        variance = float(residual @ residual) / dof * float(np.linalg.inv(X.T @ X)[0, 0])
+    except np.linalg.LinAlgError:
+        return 0.0
+    return max(0.0, b * b - variance) / (b * b)
 
 
 def page_category_counts(page_index: np.ndarray, category: np.ndarray, placed: np.ndarray,
