@@ -6,6 +6,7 @@ business case), on the page at 1280 and 320 px and in the pane inside a fake Exc
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -141,7 +142,7 @@ def test_scenarios_then_a_scored_plan_at_1280_px(page, live_server, tmp_path):  
     # a plan, then the planner's own plan scored against it (nothing planned again)
     page.get_by_test_id("run-plan").click()
     page.get_by_test_id("plan-totals").wait_for(timeout=400_000)
-    page.get_by_test_id("score-hint").filter(has_text="compares your plan with the plan shown").wait_for(timeout=10_000)
+    page.get_by_test_id("score-hint").filter(has_text="compares your plan with Folio's plan shown below").wait_for(timeout=10_000)
     page.get_by_test_id("run-score").click()
     page.get_by_test_id("score-result").wait_for(timeout=400_000)
     for testid in ("score-profit", "score-folio", "score-rules", "score-lift", "score-broken", "case-profit-own", "case-profit-plan"):
@@ -177,7 +178,7 @@ def test_scenarios_cancel_reattach_and_score_at_320_px(browser, live_server, tmp
 
         # close the page and open it again: the job is found and each scenario has its line back
         page.reload()
-        page.get_by_test_id("notice").filter(has_text="Reattached to the running scenarios job").wait_for(timeout=30_000)
+        page.get_by_test_id("notice").filter(has_text=re.compile(r"Reattached to the scenarios started \d\d:\d\d: still running\.")).wait_for(timeout=30_000)
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-testid^=scenario-progress-]')]"
             ".filter(l => /generation \\d+/.test(l.textContent)).length >= 2", timeout=60_000)
