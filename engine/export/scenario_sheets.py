@@ -53,7 +53,10 @@ def write_scenarios(wb: Workbook, result: dict) -> None:
     table = Table(displayName="FolioScenarios", ref=f"A1:{get_column_letter(width)}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
-    ws.add_chart(_chart(ws, header, last, values), f"A{last + 3}")
+    chart = _chart(ws, header, last, values)
+    if chart.series[0].errBars is not None:  # the chart's legend in words, above it
+        put(ws, last + 2, 1, RANGE_LEGEND)
+    ws.add_chart(chart, f"A{last + 3}")
     # the page is the table and the chart: the chart's helper columns to the right stay off it
     ws.print_area = f"A1:{get_column_letter(width)}{last + 3 + CHART_ROWS}"
     for i, scenario in enumerate(result.get("scenarios") or [], start=1):
@@ -62,6 +65,7 @@ def write_scenarios(wb: Workbook, result: dict) -> None:
                        table_name=f"FolioScenarioPlan{i}")
 
 
+RANGE_LEGEND = "Bar: expected profit. The line on each bar: 8 in 10 outcomes fall in this range."
 CHART_ROWS = 17  # rows the chart covers (8 cm tall)
 WORDS_WIDTH = 36  # the columns of words (what a scenario changes, why it failed) wrap at this width
 

@@ -34,7 +34,7 @@ from engine.data.tables import read_rule_tables
 from engine.errors import FolioError, Problem
 
 from .business_case import lift as case_lift
-from .rules.words import PERCENT_SPACE
+from .rules.words import PERCENT_SPACE, rules_kept
 from .settings import PlanSettings
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 8
@@ -261,10 +261,10 @@ def gather_scenarios(outcomes: list[dict], last: dict | None = None, asked: list
                           "cancelled": result.get("cancelled")})
         note = (entry.get("error") or {}).get("detail") or ("stopped early: best plan so far" if result.get("cancelled") else None)
         revenue, units = _expected(totals, "revenue")[0], _expected(totals, "units")[0]
-        said = None if changes is None else "; ".join(changes) or "as the base plan"
+        said = None if changes is None else "; ".join(changes) or "nothing: the settings as you set them"
+        kept, counted = rules_kept(rules)
         table.append([name, outcome["status"], said, profit, low, high, revenue, units, share,
-                      result.get("anomaly_score"), sum(bool(r.get("kept")) for r in rules) if rules else None,
-                      len(rules) if rules else None, _case_lift(result, "profit", last, profit, yardstick),
+                      result.get("anomaly_score"), kept if rules else None, counted if rules else None, _case_lift(result, "profit", last, profit, yardstick),
                       _case_lift(result, "revenue", last, revenue, yardstick), result.get("bound_gap"), note])
         scenarios.append(entry)
     planned = [s for s in scenarios if "totals" in s]

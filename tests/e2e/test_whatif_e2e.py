@@ -70,7 +70,7 @@ def _search(page, generations: str, time_limit: str, stagnation: str = "30") -> 
 
 
 def _draft_scenarios(page) -> None:
-    """As set, deeper discounts (the editor's two), own locks with a 45 % margin, and one that
+    """Your settings, deeper discounts (the editor's two), own locks with a 45 % margin, and one that
     cannot be planned (a must-include product's margin is below 97 % at any price)."""
     page.get_by_test_id("open-scenarios").click()
     for name, margin, locks in (("Own locks, margin 45 %", "45", "Locks B"), ("Impossible margin", "97", None)):
@@ -86,7 +86,7 @@ def _draft_scenarios(page) -> None:
     assert "own locks (Locks B)" in page.get_by_test_id("scenario").nth(2).get_by_test_id("scenario-what").inner_text()
 
 
-SCENARIOS = ("As set", "Deeper discounts", "Own locks, margin 45 %", "Impossible margin")
+SCENARIOS = ("Your settings", "Deeper discounts", "Own locks, margin 45 %", "Impossible margin")
 
 
 def _scenario_lines_inside(page) -> None:
@@ -293,10 +293,10 @@ def test_what_if_in_a_fake_excel_host(browser, live_server):  # noqa: F811
             return {sheets: [...b.sheets.keys()], grid: s.grid.map(r => r && r.slice(0, 3)),
                     charts: s.charts.map(c => [c.type, c.title.text, c.series.length])};
         }""")
-        assert {"Folio S1 As set", "Folio S2 Deeper discounts"} <= set(scen["sheets"]), scen["sheets"]
+        assert {"Folio S1 Your settings", "Folio S2 Deeper discounts"} <= set(scen["sheets"]), scen["sheets"]
         assert scen["grid"][0][0] == "Scenarios side by side"
         assert scen["grid"][2] == ["scenario", "status", "expected profit"]
-        assert [r[0] for r in scen["grid"][3:5]] == ["As set", "Deeper discounts"]
+        assert [r[0] for r in scen["grid"][3:5]] == ["Your settings", "Deeper discounts"]
         # one series: expected profit per scenario (its range is in the table, not two more bars)
         assert scen["charts"] == [["ColumnClustered", "Expected profit by scenario (80 % range in the table)", 1]], scen["charts"]
         assert "Folio Scenarios" in page.get_by_test_id("notice").inner_text()

@@ -200,10 +200,12 @@ def test_the_scenarios_sheet_prints_its_table_and_a_bar_per_scenario(tmp_path):
     series, = chart.series  # expected profit only
     assert series.tx.strRef.f.replace("$", "") == "'Scenarios'!D1"  # the expected_profit column's header
     bars = series.errBars
+    assert ws.cell(6, 1).value == "Bar: expected profit. The line on each bar: 8 in 10 outcomes fall in this range."
     assert bars.errValType == "cust" and bars.plus.numRef.f.endswith("$2:$R$4") and bars.minus.numRef.f.endswith("$2:$S$4")
     width = len(result["comparison"][0])
     assert ws.print_area.endswith(f"$A$1:${openpyxl.utils.get_column_letter(width)}$24")
     pages, text = printed(data, tmp_path, "scenarios")
     sheet = next(page for page in text if "Folio: Scenarios" in page)
     assert "range_plus" not in sheet and "for the chart" not in sheet  # the helper columns do not print
+    assert "8 in 10 outcomes fall in this range" in " ".join(sheet.split())  # the chart's legend, printed
     assert "own locks" in sheet and "unlock one or give the page more slots" in " ".join(sheet.split())

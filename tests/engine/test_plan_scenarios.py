@@ -59,7 +59,7 @@ def test_the_last_catalogue_is_what_the_latest_campaign_earned():
 
 
 def test_scenarios_side_by_side_one_failed_alone():
-    ds = sold_like_the_model(small_dataset())
+    ds = sold_like_the_model(small_dataset(limits=[["skin", 1, 5], ["hair", 0, 4]]))
     base = plan_catalogue(ds, PageModel(), FAST)
     deep = plan_catalogue(ds, PageModel(), {**FAST, "discount_levels": [0, 0.3]})
     outcomes = [{"scenario": "Base", "status": "succeeded", "job": "j1", "result": base},
@@ -88,6 +88,12 @@ def test_scenarios_side_by_side_one_failed_alone():
         np.mean([r[3] > 0 for r in deep["plan"][1:]]))
     assert table.loc["Stuck", "status"] == "failed" and "locked" in table.loc["Stuck", "note"]
     assert pd.isna(table.loc["Stuck", "expected_profit"])
+    # rules kept as the plan itself says them: one per line of its report (a category's min and
+    # max one rule), the same count as the plan's Rules table and the pane's "All N rules kept"
+    from engine.export.words import rule_lines
+    lines = rule_lines(base["rules"])
+    assert any(r["rule"] == "category_min" for r in base["rules"]) and len(lines) < len(base["rules"])
+    assert (table.loc["Base", "rules_kept"], table.loc["Base", "rules"]) == (sum(line["kept"] for line in lines), len(lines))
     assert out["best"] == max(("Base", "Deep"), key=lambda n: table.loc[n, "expected_profit"])
     assert out["scenarios"][0]["plan"] == base["plan"] and "plan" not in out["scenarios"][2]
 
@@ -145,7 +151,7 @@ def test_a_failed_scenario_still_says_what_it_was():
     assert table.loc["Stuck", "changes"] == "min margin 30\u00a0%; own locks; no brand limits"
     assert table.loc["Stuck", "note"] == "no plan keeps a 30 % margin" and table.loc["Stuck", "status"] == "failed"
     assert table.loc["Deep", "changes"] == "discounts 0, 20, 40\u00a0%; max discounted 50\u00a0%"
-    assert table.loc["Base", "changes"] == "as the base plan" and out["scenarios"][0]["changes"] == []
+    assert table.loc["Base", "changes"] == "nothing: the settings as you set them" and out["scenarios"][0]["changes"] == []
     assert out["scenarios"][1]["settings"] == deep["settings"]  # a planned one: what it planned with
     from engine.plan.scenarios import scenario_changes
 

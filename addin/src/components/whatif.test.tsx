@@ -98,7 +98,7 @@ describe("what-if scenarios", () => {
     expect(body.kind).toBe("scenarios");
     expect(body.settings).toMatchObject({ population: 60, discount_levels: [0, 0.1, 0.2, 0.3] });
     expect(body.scenarios).toEqual([
-      { name: "As set" },
+      { name: "Your settings" },
       { name: "Deeper discounts", settings: { discount_levels: [0, 0.1, 0.2, 0.3, 0.4] } },
       { name: "Own locks", settings: { min_margin: 0.3 }, tables: { locks: SHEETS["Locks B"], brand_limits: null } },
     ]);
@@ -127,16 +127,16 @@ describe("what-if scenarios", () => {
     const result: ScenariosResult = {
       comparison: [
         ["scenario", "status", "expected_profit", "expected_profit_low", "expected_profit_high", "expected_revenue", "expected_units", "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue", "bound_gap", "note"],
-        ["As set", "succeeded", 25.2, 20, 30, 97.2, 12, 1, 0.5, 3, 3, 0.2, 0.1, 0, null],
+        ["Your settings", "succeeded", 25.2, 20, 30, 97.2, 12, 1, 0.5, 3, 3, 0.2, 0.1, 0, null],
         ["Deeper discounts", "failed", null, null, null, null, null, null, null, null, null, null, null, null, "product 'P-002' is locked twice"],
         ["Own locks", "cancelled", 22, 18, 27, 90, 11, 1, 0.5, 3, 3, 0.05, 0.02, 0.1, null],
       ],
       scenarios: [
-        { scenario: "As set", status: "succeeded", plan: PLAN.plan, settings: { min_margin: null } },
+        { scenario: "Your settings", status: "succeeded", plan: PLAN.plan, settings: { min_margin: null } },
         { scenario: "Deeper discounts", status: "failed", error: { code: "infeasible", detail: "product 'P-002' is locked twice" } },
         { scenario: "Own locks", status: "cancelled", plan: PLAN.plan, settings: { min_margin: 0.3 } },
       ],
-      best: "As set",
+      best: "Your settings",
       cancelled: true,
     };
     jobs.set("job-1", { id: "job-1", kind: "scenarios", status: "cancelled", result });
@@ -144,9 +144,9 @@ describe("what-if scenarios", () => {
     expect(await screen.findByTestId("scenarios-result")).toBeInTheDocument();
     // 20-30 and 18-27: the ranges overlap, so none is crowned
     expect(screen.getByTestId("scenario-best")).toHaveTextContent(
-      "No clear winner: ranges overlap. “As set” has the highest expected profit, 25.20, +20.0 % over the last catalogue, 3.20 more than “Own locks”",
+      "No clear winner: ranges overlap. “Your settings” has the highest expected profit, 25.20, +20.0 % over the last catalogue, 3.20 more than “Own locks”",
     );
-    expect(screen.getByTestId("results-announcement")).toHaveTextContent("Scenarios compared: 3 side by side. No clear winner: ranges overlap (highest: As set");
+    expect(screen.getByTestId("results-announcement")).toHaveTextContent("Scenarios compared: 3 side by side. No clear winner: ranges overlap (highest: Your settings");
   });
 
   it("shows the server's refusal under the scenario's field, and a nameless scenario before anything is sent", async () => {
@@ -178,7 +178,7 @@ describe("what-if scenarios", () => {
     cleanup();
     await loaded(new BrowserAdapter(storage));
     fireEvent.click(screen.getByTestId("open-scenarios"));
-    expect(screen.getAllByTestId("scenario-name").map((i) => (i as HTMLInputElement).value)).toEqual(["As set", "Forty off"]);
+    expect(screen.getAllByTestId("scenario-name").map((i) => (i as HTMLInputElement).value)).toEqual(["Your settings", "Forty off"]);
     expect(screen.getAllByTestId("scenario-what")[1]).toHaveTextContent("discounts 0, 10, 20, 30, 40 %");
   });
 

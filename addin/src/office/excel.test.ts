@@ -316,7 +316,7 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     const result: ScenariosResult = {
       comparison: [
         ["scenario", "status", "changes", "expected_profit", "expected_profit_low", "expected_profit_high", "expected_revenue", "expected_units", "discounted_share", "anomaly_score", "rules_kept", "rules", "lift_profit", "lift_revenue", "bound_gap", "note"],
-        ["As set", "succeeded", "as the base plan", 1302937, 1133283, 1481694, 2085634, 113453, 0.4, 0.66, 17, 17, 1.173, 1.18, 0, null],
+        ["Your settings", "succeeded", "nothing: the settings as you set them", 1302937, 1133283, 1481694, 2085634, 113453, 0.4, 0.66, 17, 17, 1.173, 1.18, 0, null],
         ["=Deeper", "succeeded", "discounts 0, 20, 40 %", 1315348, 1141624, 1498534, 2163338, 124177, 0.4, 0.65, 17, 17, 1.211, 1.25, 0, null],
         ["Impossible", "failed", "own locks", null, null, null, null, null, null, null, null, null, null, null, null, "product 'P0154' must be in the plan"],
       ],

@@ -26,7 +26,7 @@ describe("what-if scenarios as drafted", () => {
     expect(deeperLevels("0, 90")).toBe("0, 90 %");
     expect(deeperLevels("nonsense")).toBe("0, 10, 20, 30, 40 %");
     const [a, b] = startingScenarios(DEFAULT_SETTINGS);
-    expect([a.name, b.name]).toEqual(["As set", "Deeper discounts"]);
+    expect([a.name, b.name]).toEqual(["Your settings", "Deeper discounts"]);
     expect(b.changes).toEqual({ discount_levels: "0, 10, 20, 30, 40 %" });
     expect(newScenario([a, b]).name).toBe("Scenario 3");
   });
@@ -34,7 +34,7 @@ describe("what-if scenarios as drafted", () => {
   it("sends only what each scenario changes, and its own tables (or none)", () => {
     const checked = checkScenarios(
       [
-        draft("As set"),
+        draft("Your settings"),
         draft("Deeper", { discount_levels: "0, 10, 20, 30, 40 %", min_margin: " " }),
         draft("Own locks", { min_margin: "25", objective: "revenue" }, { locks: "sheet:Locks B", brand_limits: "none" }),
       ],
@@ -42,7 +42,7 @@ describe("what-if scenarios as drafted", () => {
     );
     expect(checked.errors).toEqual({ scenarios: {} });
     expect(checked.scenarios!.map((s) => [s.name, s.settings, s.tables])).toEqual([
-      ["As set", {}, {}],
+      ["Your settings", {}, {}],
       ["Deeper", { discount_levels: [0, 0.1, 0.2, 0.3, 0.4] }, {}],
       ["Own locks", { min_margin: 0.25, objective: "revenue" }, { locks: { kind: "sheet", name: "Locks B" }, brand_limits: null }],
     ]);
@@ -97,7 +97,7 @@ describe("a problem's cell in a scenario's own table", () => {
 
 describe("a server's problem of one scenario", () => {
   it("goes to the draft its scenario field names (name or place) and to the field or table it is about", () => {
-    const drafts = [{ ...draft("As set"), id: "a" }, { ...draft(" Own locks "), id: "b" }];
+    const drafts = [{ ...draft("Your settings"), id: "a" }, { ...draft(" Own locks "), id: "b" }];
     expect(scenarioProblemField({ scenario: "Own locks", column: "scenarios[1].min_margin", message: "too high" }, drafts)).toEqual({ id: "b", field: "min_margin" });
     expect(scenarioProblemField({ scenario: "Own locks", table: "locks", column: "discount", cell: "D3" }, drafts)).toEqual({ id: "b", field: "locks" });
     expect(scenarioProblemField({ scenario: 1, column: "scenarios[1].name", message: "two scenarios are named 'x'" }, drafts)).toEqual({ id: "b", field: "name" });

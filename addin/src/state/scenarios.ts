@@ -82,7 +82,7 @@ export function newScenario(existing: ScenarioDraft[], init: Partial<Omit<Scenar
 
 /** The two scenarios a planner starts from: the plan as set, and the same with one deeper discount. */
 export function startingScenarios(base: SettingsForm): ScenarioDraft[] {
-  const first = newScenario([], { name: "As set" });
+  const first = newScenario([], { name: "Your settings" });
   return [first, newScenario([first], { name: "Deeper discounts", changes: { discount_levels: deeperLevels(base.discount_levels) } })];
 }
 

@@ -27,6 +27,20 @@ def percent_list(values: Iterable[float]) -> str:
     return ", ".join(shown) if shown else "none"
 
 
+def rules_kept(rules: Iterable[dict] | None) -> tuple[int, int]:
+    """How many of a rule report's rules are kept, and of how many, counted as the planner reads
+    them: one per line of the report, a category's min and max one rule (as the pane's "All 11
+    rules kept" and the workbook's Rules table list them). A scenario's "rules kept" uses it too,
+    so a scenario and the plan it ran say the same count (the scenario counted 17 entries where
+    the plan said 11 rules)."""
+    kept: dict[tuple, bool] = {}
+    for i, r in enumerate(rules or []):
+        pair = r.get("rule") in ("category_min", "category_max") and r.get("category") is not None
+        key = ("category", r.get("country"), r["category"]) if pair else ("rule", i)
+        kept[key] = kept.get(key, True) and bool(r.get("kept"))
+    return sum(kept.values()), len(kept)
+
+
 def count_range(low: int, high: int, most: int) -> str:
     """A count's allowed range: "2 to 10", "at least 2", "at most 10" ("any number" when neither
     end limits it: ``low`` 0 and ``high`` at ``most``, the slots there are)."""

@@ -202,7 +202,10 @@ export function ScenariosView({ result, context }: ResultViewProps<ScenariosResu
       )}
       {result.cancelled && <p className="notice">Cancelled: each scenario shows the best plan it had found when it stopped.</p>}
       <h4>
-        Expected profit <span className="muted small">bars: expected; band: 8 in 10 between</span>
+        Expected profit{" "}
+        <span className="muted small" data-testid="scenario-chart-legend">
+          bar: expected profit; dark line: 8 in 10 outcomes fall in this range
+        </span>
       </h4>
       <ScenarioChart rows={rows} />
       <NarrowSwitch testId="scenario-comparison" what="comparison" compact={<ScenarioCards rows={rows} />} table={<ScenarioTable rows={rows} />} />
