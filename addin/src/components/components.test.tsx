@@ -570,6 +570,46 @@ describe("Reattaching after the pane or page was closed", () => {
     expect(server.api.createJob.mock.calls[0][0]).toMatchObject({ kind: "explore", dataset: "ds_0123abcd" });
   });
 
+  it("shows a finished plan again after a reload while the server keeps its job, for the dataset found again", async () => {
+    const storage = new Map<string, string>();
+    const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    const first = await loadDemo(new BrowserAdapter(store));
+    first.api.createDataset.mockResolvedValue({ id: "ds_0123abcd", name: "Demo workbook" });
+    fireEvent.click(screen.getByTestId("run-plan"));
+    await waitFor(() => expect(first.handlers.has("job-1")).toBe(true));
+    const sent = (first.api.createDataset.mock.calls[0] as unknown as [string, Record<string, unknown>])[1];
+    first.jobs.set("job-1", { id: "job-1", kind: "plan", status: "succeeded", dataset: "ds_0123abcd", result: planResult } as JobRecord);
+    await act(async () => first.handlers.get("job-1")!.onFinished?.("succeeded"));
+    await screen.findByTestId("key-rules");
+    await waitFor(() => expect(JSON.parse(storage.get("folio.page.folio.results") ?? "null")).toEqual({ latest: "plan", jobs: { plan: { id: "job-1", kind: "plan" } } }));
+    cleanup(); // the reload: a new page on the same browser storage
+
+    const reopen = (records: [string, JobRecord][]) => {
+      const server = fakeServer();
+      for (const [id, rec] of records) server.jobs.set(id, rec);
+      Object.assign(server.api, { getDataset: vi.fn(async (id: string) => ({ id, name: "Demo workbook", tables: sent })) });
+      render(<App adapter={new BrowserAdapter(store)} services={server.services} />);
+      return server;
+    };
+    const kept = { id: "job-1", kind: "plan", status: "succeeded", dataset: "ds_0123abcd", result: planResult } as JobRecord;
+    const server = reopen([["job-1", kept]]);
+    expect(await screen.findByTestId("key-rules")).toBeInTheDocument(); // the plan shown again
+    expect(server.api.getJob).toHaveBeenCalledWith("job-1");
+    expect(server.api.createJob).not.toHaveBeenCalled(); // nothing planned again
+    cleanup();
+
+    // a job of another dataset (the page's data is another now): not shown
+    reopen([["job-1", { ...kept, dataset: "ds_ffff0000" } as JobRecord]]);
+    await waitFor(() => expect(screen.getByTestId("dataset-status")).toHaveTextContent("Demo workbook"));
+    expect(screen.queryByTestId("key-rules")).toBeNull();
+    cleanup();
+    // the server no longer has the job: nothing shown, no error
+    reopen([]);
+    await waitFor(() => expect(screen.getByTestId("dataset-status")).toHaveTextContent("Demo workbook"));
+    expect(screen.queryByTestId("key-rules")).toBeNull();
+    expect(screen.queryByTestId("error-bar")).toBeNull();
+  });
+
   it("lets a workbook the planner loads while the dataset is fetched stand", async () => {
     const storage = new Map([["folio.page.folio.dataset", JSON.stringify({ id: "ds_0123abcd", name: "old.xlsx" })]]);
     const store = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };

@@ -17,6 +17,8 @@ import { resultKind } from "../results/registry";
 import { childrenFrom, finalStatus, jobReducer, partsOf } from "../state/job";
 import type { JobEvent, PartKey } from "../state/job";
 import type { JobWatcher } from "./useConnection";
+import { SETTING_DATASET, parseSavedDataset } from "../state/savedDataset";
+import { SETTING_RESULTS, parseShownResults, rememberResult } from "../state/shownResults";
 
 /** Key of the followed job in the workbook's settings (page: the browser's storage). */
 export const SETTING_JOB = "folio.job";
@@ -41,6 +43,47 @@ export interface FinishedResult {
   dataset?: string;
   /** a multi-country plan (a score cannot compare with one) */
   countries?: boolean;
+}
+
+/** A finished job's result as the results panel holds it. */
+function finishedResult(id: string, kind: JobKind, status: JobStatus, record: JobRecord, table?: Role): FinishedResult {
+  const dataset = typeof (record as { dataset?: unknown }).dataset === "string" ? ((record as { dataset?: string }).dataset as string) : undefined;
+  return {
+    jobId: id,
+    kind,
+    status,
+    result: record.result,
+    ...(table ? { table } : {}),
+    ...(dataset ? { dataset } : {}),
+    ...(record.countries?.length ? { countries: true } : {}),
+  };
+}
+
+/**
+ * The page after a reload: each kind's last result again, read from its job's record, when that
+ * job ran on the dataset the page found again (`SETTING_DATASET`) and the server still has it;
+ * `skip` is the job being followed or finished now. The latest kind is shown; nothing is written
+ * or announced (these are results the planner saw before).
+ */
+async function restoreResults(adapter: WorkbookAdapter, api: ApiClient, skip: string | undefined): Promise<{ results: Partial<Record<JobKind, FinishedResult>>; shown: JobKind | null } | undefined> {
+  if (adapter.kind !== "browser") return undefined;
+  const remembered = parseShownResults(await adapter.loadSetting(SETTING_RESULTS).catch(() => undefined));
+  const dataset = parseSavedDataset(await adapter.loadSetting(SETTING_DATASET).catch(() => undefined));
+  if (!remembered || !dataset) return undefined;
+  const results: Partial<Record<JobKind, FinishedResult>> = {};
+  for (const job of Object.values(remembered.jobs)) {
+    if (!job || job.id === skip) continue;
+    try {
+      const record = await api.getJob(job.id);
+      if (isTerminal(record.status) && record.result && (record as { dataset?: unknown }).dataset === dataset.id)
+        results[job.kind] = finishedResult(job.id, job.kind, record.status, record, job.table);
+    } catch {
+      // gone from the server (or unreachable now): not shown
+    }
+  }
+  const kinds = Object.keys(results) as JobKind[];
+  if (!kinds.length) return undefined;
+  return { results, shown: results[remembered.latest] ? remembered.latest : kinds[0] };
 }
 
 export interface JobHandlers {
@@ -95,20 +138,16 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
         handlersRef.current.setProblem(record?.error ?? error ?? { title: "Job failed", detail: `The ${kind} job failed.`, code: "failed" });
       }
       if (record?.result) {
-        const dataset = typeof (record as { dataset?: unknown }).dataset === "string" ? ((record as { dataset?: string }).dataset as string) : undefined;
-        const finished: FinishedResult = {
-          jobId: id,
-          kind,
-          status: final,
-          result: record.result,
-          ...(table ? { table } : {}),
-          ...(dataset ? { dataset } : {}),
-          ...(record.countries?.length ? { countries: true } : {}),
-        };
+        const finished = finishedResult(id, kind, final, record, table);
         setResults((r) => ({ ...r, [kind]: finished }));
         setShownKind(kind);
         setLatest(finished);
         if (adapter.kind === "excel") await handlersRef.current.writeResult(finished);
+        else {
+          // the page: this kind's result shown again after a reload (state/shownResults)
+          const shown = parseShownResults(await adapter.loadSetting(SETTING_RESULTS).catch(() => undefined));
+          adapter.saveSetting(SETTING_RESULTS, rememberResult(shown, { id, kind, ...(table ? { table } : {}) })).catch(() => {});
+        }
       }
       if (!record || isTerminal(record.status)) adapter.saveSetting(SETTING_JOB, null).catch(() => {});
     },
@@ -216,7 +255,14 @@ export function useJob(adapter: WorkbookAdapter, api: ApiClient, watcherRef: Mut
     let alive = true;
     void (async () => {
       const saved = await adapter.loadSetting<SavedJob>(SETTING_JOB).catch(() => undefined);
-      if (!alive || !saved || typeof saved.id !== "string") return;
+      const restored = await restoreResults(adapter, api, saved?.id);
+      if (!alive) return;
+      if (restored) {
+        // the results the page showed before the reload; a job that ends now adds its own
+        setResults((r) => ({ ...restored.results, ...r }));
+        setShownKind((k) => k ?? restored.shown);
+      }
+      if (!saved || typeof saved.id !== "string") return;
       try {
         const rec = await api.getJob(saved.id);
         if (!alive) return;
