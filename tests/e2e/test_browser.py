@@ -372,7 +372,8 @@ def test_a_reload_keeps_the_uploaded_data(page, live_server, tmp_path):
     status.filter(has_text="sales.csv · 6 campaigns · history 18 rows").wait_for(timeout=30_000)
     assert dataset_id.text_content() == dataset
     assert page.get_by_test_id("workbook-name").inner_text() == "sales.csv"
-    assert page.get_by_test_id("map-history").input_value() == "sheet:history"
+    assert page.get_by_test_id("map-history").input_value() == "sheet:sales"  # its sheet named as before the reload (was: by its role)
+    page.get_by_test_id("histogram").first.wait_for(timeout=30_000)  # the explore result shown again, from its job
     assert page.get_by_test_id("run-train").is_enabled()
     sent: list[str] = []
     page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith("/api/datasets") else None)

@@ -553,7 +553,10 @@ describe("Reattaching after the pane or page was closed", () => {
     fireEvent.click(screen.getByTestId("run-explore"));
     await waitFor(() => expect(first.api.createJob).toHaveBeenCalled());
     const sent = (first.api.createDataset.mock.calls[0] as unknown as [string, Record<string, unknown>])[1];
-    expect(JSON.parse(storage.get("folio.page.folio.dataset")!)).toEqual({ id: "ds_0123abcd", name: "Demo workbook" });
+    expect(JSON.parse(storage.get("folio.page.folio.dataset")!)).toEqual({
+      id: "ds_0123abcd", name: "Demo workbook",
+      sheets: { history: "history", products: "products", slots: "slots", category_limits: "category_limits" },
+    });
     cleanup(); // the reload: a new page on the same browser storage
 
     const server = fakeServer();

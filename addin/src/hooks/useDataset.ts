@@ -89,7 +89,12 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
     dispatch({ type: "uploading" });
     const name = adapter.kind === "browser" ? workbookName ?? "Workbook" : "Excel workbook";
     const created = await api.createDataset(name, tables);
-    const info = { id: created.id, name, campaigns: campaignCount(tables.history), signature: sig, rows, warnings: created.warnings ?? [] };
+    const sheets: Partial<Record<Role, string>> = {};
+    for (const role of ROLES) {
+      const source = mapping[role];
+      if (tables[role] && source?.kind === "sheet") sheets[role] = source.name;
+    }
+    const info = { id: created.id, name, campaigns: campaignCount(tables.history), sheets, signature: sig, rows, warnings: created.warnings ?? [] };
     dispatch({ type: "ready", dataset: info });
     return info.id;
   }, [adapter, api, mapping, onRead, state.dataset, workbookName]);

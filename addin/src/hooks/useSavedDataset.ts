@@ -8,7 +8,7 @@
 import { useEffect, useRef } from "react";
 import type { ApiClient } from "../api/client";
 import { toProblem } from "../api/errors";
-import type { Table } from "../api/types";
+import type { Role, Table } from "../api/types";
 import type { WorkbookAdapter } from "../office/adapter";
 import type { DatasetInfo } from "../state/dataset";
 import { SETTING_DATASET, datasetGone, parseSavedDataset, restoredWorkbook, savedDataset } from "../state/savedDataset";
@@ -20,7 +20,7 @@ export interface SavedDatasetInputs {
   /** the dataset found again is the ready one once its tables are mapped */
   restore(info: DatasetInfo): void;
   /** hold these sheets as the page's workbook and map them (`applied` told just before) */
-  restoreWorkbook(sheets: Record<string, Table>, name: string, applied: () => void): Promise<void>;
+  restoreWorkbook(sheets: Record<string, Table>, name: string, applied: () => void, roles?: Partial<Record<Role, string>>): Promise<void>;
   /** how many workbook loads the page began: one begun while the dataset was fetched stands */
   workbookLoads(): number;
   setBusy(what: string | null): void;
@@ -66,10 +66,15 @@ export function useSavedDataset(adapter: WorkbookAdapter, api: ApiClient, inputs
         void forget();
         return;
       }
-      await latest.current.restoreWorkbook(found.sheets as Record<string, Table>, found.name, () => {
-        remembered.current = found.dataset.id;
-        latest.current.restore(found.dataset);
-      });
+      await latest.current.restoreWorkbook(
+        found.sheets,
+        found.name,
+        () => {
+          remembered.current = found.dataset.id;
+          latest.current.restore(found.dataset);
+        },
+        found.roles,
+      );
     })();
     return () => {
       alive = false;

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import { toProblem } from "../api/errors";
-import type { Problem, SourceRole, Table, Tables } from "../api/types";
+import type { Problem, Role, SourceRole, Table, Tables } from "../api/types";
 import type { SourceOption, TableSource, WorkbookAdapter } from "../office/adapter";
 import type { BrowserAdapter } from "../office/browser";
 import { EMPTY_MAPPING, autoMap, mappingFromKeys, mappingKeys, rowCounts } from "../state/mapping";
@@ -46,11 +46,11 @@ export function useTableMapping(
   const [names, setNames] = useState<Map<string, string> | undefined>(undefined);
 
   const refreshSources = useCallback(
-    async (reset = false) => {
+    async (reset = false, preset?: Mapping) => {
       try {
         const list = await adapter.listSources();
         setSources(list);
-        setMapping((cur) => autoMap(list, reset ? EMPTY_MAPPING : cur));
+        setMapping((cur) => autoMap(list, reset ? preset ?? EMPTY_MAPPING : cur));
       } catch (err) {
         setProblem(toProblem(err));
       }
@@ -136,7 +136,7 @@ export function useTableMapping(
    * is told just before they are held (not when a newer load overtook this one).
    */
   const loadWorkbook = useCallback(
-    async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string, applied?: () => void) => {
+    async (what: string, get: () => Promise<{ sheets: Record<string, Table> }>, name: string, applied?: () => void, preset?: Mapping) => {
       if (adapter.kind !== "browser") return;
       const load = ++loads.current;
       setBusy(what);
@@ -148,7 +148,7 @@ export function useTableMapping(
         (adapter as BrowserAdapter).setWorkbook(sheets ?? {}, name);
         setWorkbookName(name);
         setReadRows({});
-        await refreshSources(true);
+        await refreshSources(true, preset);
       } catch (err) {
         if (load === loads.current) setProblem(toProblem(err));
       } finally {
@@ -161,10 +161,17 @@ export function useTableMapping(
   /** How many workbook loads the page began (to tell whether one began since a moment). */
   const workbookLoads = useCallback(() => loads.current, []);
 
-  /** The page: its workbook again from the dataset the server kept (a reload lost the sheets). */
+  /**
+   * The page: its workbook again from the dataset the server kept (a reload lost the sheets),
+   * each role mapped to the sheet it was read from (`roles`, by the sheets' own names).
+   */
   const restoreWorkbook = useCallback(
-    (sheets: Record<string, Table>, name: string, applied: () => void) =>
-      loadWorkbook("Opening the data you had loaded…", async () => ({ sheets }), name, applied),
+    (sheets: Record<string, Table>, name: string, applied: () => void, roles?: Partial<Record<Role, string>>) => {
+      const preset = roles
+        ? ({ ...EMPTY_MAPPING, ...Object.fromEntries(Object.entries(roles).map(([role, sheet]) => [role, { kind: "sheet", name: sheet }])) } as Mapping)
+        : undefined;
+      return loadWorkbook("Opening the data you had loaded…", async () => ({ sheets }), name, applied, preset);
+    },
     [loadWorkbook],
   );
 

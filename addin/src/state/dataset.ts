@@ -13,6 +13,8 @@ export interface DatasetInfo {
   name?: string;
   /** how many campaigns the history covers (distinct values of its campaign column) */
   campaigns?: number;
+  /** the page: the sheet each table was read from (kept across a reload) */
+  sheets?: Partial<Record<Role, string>>;
   signature: string;
   rows: Partial<Record<Role, number>>;
   /** what the server noticed in the data and took anyway (repeated rows, ids that do not sort in time, ...) */

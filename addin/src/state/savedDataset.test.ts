@@ -37,6 +37,22 @@ describe("the page's dataset across a reload", () => {
     expect(restoredWorkbook({ id: "ds_8", name: "" }, { id: "ds_8", name: "x" })).toBeUndefined();
   });
 
+  it("names each table's sheet again as it was named when the dataset was made (was: by its role)", () => {
+    const history = [["campaign", "product_id", "units"], ["2025-01", "P1", 3]];
+    const products = [["product_id", "price"], ["P1", 9.5]];
+    const kept = savedDataset({ id: "ds_9", sheets: { history: "Sales 2025", products: "Catalogue" } }, "mine.xlsx");
+    expect(kept).toEqual({ id: "ds_9", name: "mine.xlsx", sheets: { history: "Sales 2025", products: "Catalogue" } });
+    const saved = parseSavedDataset(JSON.parse(JSON.stringify(kept)))!;
+    expect(saved).toEqual(kept);
+    const found = restoredWorkbook({ id: "ds_9", name: "mine.xlsx", tables: { history, products } }, saved)!;
+    expect(Object.keys(found.sheets)).toEqual(["Sales 2025", "Catalogue"]);
+    expect(found.roles).toEqual({ history: "Sales 2025", products: "Catalogue" });
+    expect(found.dataset.signature).toBe(signature({ history, products })); // the same tables by role: nothing sent again
+    // no names kept (an older page), or a name twice: the role's name
+    expect(Object.keys(restoredWorkbook({ id: "ds_9", name: "x", tables: { history, products } }, { id: "ds_9", name: "x" })!.sheets)).toEqual(["history", "products"]);
+    expect(parseSavedDataset({ id: "ds_9", name: "x", sheets: { history: "A", products: "A", nope: "B" } })).toEqual({ id: "ds_9", name: "x", sheets: { history: "A" } });
+  });
+
   it("drops a remembered dataset only when the server says it is gone", () => {
     expect(datasetGone("not_found")).toBe(true);
     for (const code of ["unauthorized", "network", "internal", undefined]) expect(datasetGone(code)).toBe(false);
