@@ -2,6 +2,7 @@
 import type { Metrics, TrainResult } from "../../api/types";
 import { Explain } from "../../components/Explain";
 import { fmtPct } from "../../components/format";
+import { IdDetail } from "../../components/IdDetail";
 import { NarrowSwitch } from "../../components/NarrowSwitch";
 import { TableHead } from "../../components/TableHead";
 import { GLOSSARY, modelDescription } from "../glossary";
@@ -109,7 +110,7 @@ function ModelTable({ rows }: { rows: MetricRow[] }) {
   );
 }
 
-/** Which model plans from now on, by its name first (the id for the run record): this job's new
+/** Which model plans from now on, by its name (its id apart, for support): this job's new
  * model, or a registered one kept because it still scores better on campaigns neither saw. */
 function ChampionLine({ result, champion }: { result: TrainResult; champion: string }) {
   const fresh = (result.models ?? []).includes(champion);
@@ -117,12 +118,14 @@ function ChampionLine({ result, champion }: { result: TrainResult; champion: str
   const kept = (result.registered ?? []).find((r) => r.champion || r.id === champion);
   const name = fresh ? chosen?.name : kept?.name;
   return (
-    <p className="small muted" data-testid="train-champion">
-      {fresh
-        ? <>Plans now use {name ? <strong>{name}</strong> : "this training's model"}, the champion</>
-        : <>Plans keep the champion {name ? <strong>{name}</strong> : "from an earlier training"}: it still scores better on campaigns neither model was trained on</>}{" "}
-      (<span className="mono">{champion}</span>).
-    </p>
+    <div className="champion-line">
+      <p className="small muted" data-testid="train-champion">
+        {fresh
+          ? <>Plans now use {name ? <strong>{name}</strong> : "this training's model"}, the champion.</>
+          : <>Plans keep the champion {name ? <strong>{name}</strong> : "from an earlier training"}: it still scores better on campaigns neither model was trained on.</>}
+      </p>
+      <IdDetail id={champion} what="model" testId="champion-id" />
+    </div>
   );
 }
 

@@ -36,9 +36,10 @@ describe("what the history allowed the training", () => {
 });
 
 describe("which model plans from now on", () => {
-  it("names the new champion by its name, the id in brackets (was 'Champion model: model_37f2…' alone)", () => {
+  it("names the new champion by its name, its id apart (was 'Champion model: model_37f2…' alone, then in brackets)", () => {
     render(<TrainView result={{ ...SHORT, models: ["model_37f2"], champion: "model_37f2" }} context={{}} />);
-    expect(screen.getByTestId("train-champion")).toHaveTextContent("Plans now use pooled, the champion (model_37f2).");
+    expect(screen.getByTestId("train-champion")).toHaveTextContent(/^Plans now use pooled, the champion\.$/);
+    expect(screen.getByTestId("champion-id")).toHaveTextContent("model_37f2");
   });
 
   it("says when an earlier champion is kept", () => {
@@ -46,6 +47,7 @@ describe("which model plans from now on", () => {
       registered: [{ id: "model_old", name: "gbm", metrics: { wape: 0.15 }, champion: true }] };
     render(<TrainView result={result} context={{}} />);
     expect(screen.getByTestId("train-champion")).toHaveTextContent(
-      "Plans keep the champion gbm: it still scores better on campaigns neither model was trained on (model_old).");
+      "Plans keep the champion gbm: it still scores better on campaigns neither model was trained on.");
+    expect(screen.getByTestId("champion-id")).toHaveTextContent("model_old");
   });
 });
