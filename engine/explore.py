@@ -16,6 +16,8 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from engine.data.columns import date_values
+
 SAMPLE_ROWS = 50_000
 SOM_ROWS = 10_000
 SILHOUETTE_ROWS = 3_000
@@ -83,7 +85,9 @@ def _histogram(values: np.ndarray, max_bins: int = 30) -> dict:
 
 
 def column_summary(name: str, s: pd.Series) -> dict:
-    """Count, missing and either number statistics or the most frequent values."""
+    """Count, missing and either number statistics or the most frequent values (``kind``
+    ``number`` / ``text``); a column of dates (ISO text, e.g. ``start_date``) is ``date``: its most
+    frequent values and its span, ``first`` and ``last``, never a histogram or a correlation."""
     out: dict[str, Any] = {"column": str(name), "count": int(s.notna().sum()),
                            "missing": int(s.isna().sum())}
     if _is_numeric(s):
@@ -99,10 +103,19 @@ def column_summary(name: str, s: pd.Series) -> dict:
     else:
         text = s.dropna().astype(str)
         counts = text.value_counts()
-        out["kind"] = "text"
+        dates = date_values(s)
+        out["kind"] = "text" if dates is None else "date"
         out["distinct"] = int(len(counts))
         out["top"] = [{"value": str(v), "count": int(c)} for v, c in counts.head(TOP_VALUES).items()]
+        if dates is not None:  # a date column: its span, not a histogram of day numbers
+            out["first"] = _iso(dates.min())
+            out["last"] = _iso(dates.max())
     return out
+
+
+def _iso(moment: pd.Timestamp) -> str:
+    """A date as ISO text, with its time only when it has one."""
+    return moment.strftime("%Y-%m-%d") if moment == moment.normalize() else moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def correlations(df: pd.DataFrame, numeric: list[str]) -> dict:

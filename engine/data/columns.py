@@ -7,10 +7,16 @@ missing cells (encoders and group-bys need one).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import numpy as np
 import pandas as pd
 
 MISSING = "(missing)"
+# ISO dates, optionally with a time and a zone: what a workbook's date cells read as (the add-in
+# and engine.data.workbook_io turn Excel dates into this text).
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def canonical_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -92,3 +98,36 @@ class TextColumns:
             return np.full(len(codes), -1, dtype=np.int64)
         where = np.minimum(np.searchsorted(known, labels), len(known) - 1)
         return np.where(known[where] == labels, where, -1)[codes]
+
+
+def date_values(column: pd.Series) -> pd.Series | None:
+    """The column as (UTC) datetimes when every filled value is a date (ISO text, a date or a
+    datetime), else None.
+
+    Why here: a date column (a campaign's ``start_date``, say) means one thing to every part: the
+    forecast reads the cadence from it and does not make a feature of it, explore describes it as
+    dates, validation says what it is for. A sample of the values is checked before anything is
+    parsed, so a text column costs almost nothing, and only the distinct values are parsed (a
+    history of a million rows has a few dozen campaign dates)."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column
+    if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
+        return None
+    values = column.dropna()
+    if values.empty:
+        return None
+    sample = values.iloc[:: max(1, len(values) // 50)]
+    if not all(isinstance(v, (dt.date, pd.Timestamp)) or (isinstance(v, str) and ISO_DATE.match(v.strip()))
+               for v in sample):
+        return None
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    parsed = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce", utc=True, format="mixed")
+    if parsed.isna().any():
+        return None
+    out = parsed.iloc[np.maximum(codes, 0)].set_axis(column.index)
+    return out.where(codes >= 0)
+
+
+def is_date_column(column: pd.Series) -> bool:
+    """Does every filled value of ``column`` read as a date (:func:`date_values`)?"""
+    return date_values(column) is not None

@@ -7,7 +7,8 @@ sent, header = row 1), column and A1 cell, so one pass collects them all before 
 Typing rules (contract section 1), chosen so the rest of the engine never re-checks:
 
 - column names are trimmed and lower-cased; unknown columns are kept (numbers if every value is
-  a number, else text) and reported as a warning;
+  a number, else text) and reported as a warning (except a history column of dates, e.g.
+  ``start_date``: the forecast reads the cadence from it, and the train result says so);
 - numbers may arrive as numbers or numeric strings (``"12.5"``, ``"20%"`` -> 0.2); booleans are
   not numbers, except in 0/1 columns where Excel's TRUE/FALSE are accepted;
 - 0/1 columns (``featured``, ``must_include``) come back as int64 with empty = 0; ``discount``
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .campaigns import campaign_order_warning
+from .columns import is_date_column
 from .dataset import RULE_TABLES, TABLE_NAMES, Dataset
 from .duplicates import duplicate_rows_warning
 from .prices import price_warnings
@@ -385,6 +387,18 @@ def _extra_column(values: list) -> pd.Series:
     return pd.Series([_as_text(v) for v in values], dtype="str")
 
 
+def _extra_column_note(table: str, name: str, column: pd.Series) -> str | None:
+    """The warning an unknown column earns: it will be a model feature (check the name is not a
+    misspelt contract column), or, for a column of dates, what it is used for. A history's date
+    column (a campaign's start date, as planners' exports carry) is read for the cadence and
+    reported in the train result's ``season``: nothing to check, so no warning."""
+    if not is_date_column(column):
+        return f"unknown column '{name}' kept as an extra feature"
+    if table == "history":
+        return None
+    return f"column '{name}' holds dates: kept, not used as a feature"
+
+
 def _finish_numeric(arr: np.ndarray, spec: Column) -> pd.Series:
     if spec.fill is not None:
         arr = np.where(np.isnan(arr), spec.fill, arr)
@@ -423,8 +437,9 @@ def _read_table(table: str, raw: Any, out: _Collector,
         spec = schema.get(name)
         if spec is None:
             columns[name] = _extra_column(values)
-            warnings.append(Problem(f"unknown column '{name}' kept as an extra feature",
-                                    table, 1, name, a1_cell(1, j)))
+            note = _extra_column_note(table, name, columns[name])
+            if note:
+                warnings.append(Problem(note, table, 1, name, a1_cell(1, j)))
             continue
         if name in NOT_EMPTY.get(table, ()):
             for i, v in enumerate(values):

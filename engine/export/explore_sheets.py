@@ -63,8 +63,10 @@ def _stats_sheet(wb: Workbook, columns: list[dict], findings: list) -> None:
     rows = [header]
     for c in columns:
         q = c.get("quantiles") or {}
+        dated = c.get("kind") == "date"  # a date column's span in min/max, as ISO text
         rows.append([c.get("column"), c.get("kind"), c.get("count"), c.get("missing"),
-                     c.get("mean"), c.get("median"), c.get("std"), c.get("min"), c.get("max")]
+                     c.get("mean"), c.get("median"), c.get("std"),
+                     c.get("first") if dated else c.get("min"), c.get("last") if dated else c.get("max")]
                     + [q.get(k) for k in QUANTILE_KEYS] + [c.get("distinct"),
                                                            _top_text(c.get("top"))])
     last, _ = table_rows(ws, rows)

@@ -26,13 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.data.columns import canonical_columns
+from engine.data.columns import ISO_DATE, canonical_columns, date_values
 
 from .backtest import campaign_order
 
 MIN_SEASON, MAX_SEASON = 2, 104  # a period outside this range is not a yearly catalogue season
 DAYS_PER_YEAR = 365.25
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(\d{4})[-_/ ]?Q([1-4])$", re.IGNORECASE)
 _YEAR_NUMBER = re.compile(r"^(\d{4})[-_/. ](\d{1,3})$")
@@ -106,7 +105,7 @@ def _from_date_column(history: pd.DataFrame, order: list) -> Cadence | None:
     for name in history.columns:
         if name in _CONTRACT:
             continue
-        dates = _parse_dates(history[name])
+        dates = date_values(history[name])
         if dates is None:
             continue
         first = dates.groupby(history["campaign"]).min()
@@ -117,25 +116,8 @@ def _from_date_column(history: pd.DataFrame, order: list) -> Cadence | None:
     return None
 
 
-def _parse_dates(column: pd.Series) -> pd.Series | None:
-    """The column as datetimes when every value is a date (ISO text or datetime); else None."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        return column
-    if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
-        return None
-    values = column.dropna()
-    if values.empty:
-        return None
-    sample = values.iloc[:: max(1, len(values) // 50)]
-    if not all(isinstance(v, (dt.date, pd.Timestamp)) or (isinstance(v, str) and _DATE.match(v.strip()))
-               for v in sample):
-        return None
-    parsed = pd.to_datetime(column, errors="coerce", utc=True, format="mixed")
-    return parsed if parsed.notna().sum() == len(values) else None
-
-
 def _ids_as_dates(texts: list[str]) -> Cadence | None:
-    if not all(_DATE.match(t) for t in texts):
+    if not all(ISO_DATE.match(t) for t in texts):
         return None
     dates = pd.to_datetime(pd.Series(texts), errors="coerce", utc=True, format="mixed")
     if dates.isna().any():

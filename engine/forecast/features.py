@@ -24,6 +24,9 @@ What it derives, and why (the business lives in these columns, more than in the 
   (smoothed mean log units per value, learned from training rows only and cross-fitted on them);
   the few-valued ones stay categories.
 
+Extra text columns whose every value is a date (``start_date``) are left out (``dates_``): the
+campaign's position says when, and the cadence is read from them elsewhere.
+
 Why a separate module: the planner builds thousands of candidate rows per run and must produce
 exactly what the model saw; keeping the derivation here (and only here) makes that guaranteed.
 """
@@ -36,7 +39,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
-from engine.data.columns import TextColumns, canonical_columns, numeric_column, text_column
+from engine.data.columns import TextColumns, canonical_columns, is_date_column, numeric_column, text_column
 
 from .context import MarketContext
 from .lags import CampaignClock, LagTable
@@ -111,10 +114,15 @@ class CatalogueFeatures(BaseEstimator, TransformerMixin):
             c for c in X.columns
             if c not in RESERVED and pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])
         )
+        extra_text = [c for c in X.columns
+                      if c not in RESERVED and c not in self.extra_numeric_ and c not in CATEGORICAL]
+        # A date column (a campaign's start date) says when, which the campaign's position
+        # already says; as levels it would be one per campaign of the history and unknown for
+        # every catalogue ahead. It is read for the cadence (engine.forecast.cadence), not here.
+        self.dates_ = sorted(c for c in extra_text if is_date_column(X[c]))
         text = [c for c in CATEGORICAL if c in cols] + sorted(
-            c for c in X.columns
-            if c not in RESERVED and c not in self.extra_numeric_ and c not in CATEGORICAL
-            and X[c].nunique(dropna=True) <= MAX_EXTRA_LEVELS
+            c for c in extra_text
+            if c not in self.dates_ and X[c].nunique(dropna=True) <= MAX_EXTRA_LEVELS
         )
         self.extra_categorical_ = [c for c in text if c not in CATEGORICAL]
         self.context_ = MarketContext().fit(X, self.extra_numeric_)

@@ -43,6 +43,20 @@ def test_valid_history_is_typed():
     assert ds.products is None
 
 
+def test_a_date_column_is_kept_as_text_and_said_what_it_is_for():
+    history = [["campaign", "start_date", "product_id", "units"], ["2024-01", "2024-01-08", "A", 1],
+               ["2024-02", "2024-01-29", "A", 2]]
+    products = [["product_id", "price", "unit_cost", "launch"], ["A", 9.99, 3.0, "2024-03-01"]]
+    ds = read_tables({"history": history, "products": products})
+    assert ds.history["start_date"].tolist() == ["2024-01-08", "2024-01-29"]
+    assert not any(w.column == "start_date" for w in ds.warnings)  # the cadence reads it: nothing to check
+    launch = next(w for w in ds.warnings if w.column == "launch")
+    assert launch.message == "column 'launch' holds dates: kept, not used as a feature" and launch.cell == "D1"
+    mixed = read_tables({"history": [["campaign", "when", "product_id", "units"], ["2024-01", "2024-01-08", "A", 1],
+                                     ["2024-02", "soon", "A", 2]]})
+    assert any(w.message == "unknown column 'when' kept as an extra feature" for w in mixed.warnings)
+
+
 def test_numeric_campaigns_stay_numbers_and_sort():
     raw = [["campaign", "product_id", "units"], [202402, "A", 1], [202401, "A", 2],
            ["202403", "A", 3]]
