@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                              "(bench/promise_split.py)")
     parser.add_argument("--season", type=int, default=None,
                         help="train's season (campaigns per year), as a user sets it in the pane; default: "
-                             "read from the data (the demo's YYYY-NN ids tell it only once a year is complete)")
+                             "read from the data (the demo history's start_date column: 17)")
     args = parser.parse_args(argv)
     names = args.cases or (QUICK if args.quick else [c.name for c in CASES])
     cases = [c for c in CASES if c.name in names]

@@ -4,10 +4,11 @@
     nice -n 10 .venv/bin/python bench/bench_short_season.py --seeds 31 32 33 34 --campaigns 8 --min-share 0.33
 
 For each seed and history length (1 market, 250 products; ``engine.demo.demo_truth``), ``train``
-twice with default settings: once as the demo's ``YYYY-NN`` ids leave it (no year complete, so no
-cadence and no season) and once told the cadence (``season=17``, as a planner sets Campaigns per
-year; a history with campaign dates gives it by itself), where the pooled model learns the smooth
-part of the season (``engine.forecast.pooled.MIN_SMOOTH_SHARE``, ``--min-share`` to try another).
+twice with default settings: once on the demo's ``YYYY-NN`` ids alone (its ``start_date`` column
+dropped: no year complete, so no cadence and no season) and once on the history as the demo
+gives it, whose start dates tell the cadence (17; ``--told`` sends ``season=17`` instead, as a
+planner sets Campaigns per year), where the pooled model learns the smooth part of the season
+(``engine.forecast.pooled.MIN_SMOOTH_SHARE``, ``--min-share`` to try another).
 Each model's forecast table is solved exactly (cannibalisation off, no search noise) and its plan
 valued on the truth: ``exact/opt`` and the model's own value of that plan over its true value
 (``promise``, 1.00 = honest). Per length: the means, and on how many seeds the cadence helped.
@@ -48,6 +49,8 @@ def main(argv=None) -> int:
     parser.add_argument("--campaigns", type=int, nargs="+", default=[8, 10, 12, 14])
     parser.add_argument("--products", type=int, default=250)
     parser.add_argument("--min-share", type=float, default=None, help="override MIN_SMOOTH_SHARE")
+    parser.add_argument("--told", action="store_true",
+                        help="give the cadence as season=17 rather than through the start dates")
     args = parser.parse_args(argv)
     if args.min_share is not None:
         pooled.MIN_SMOOTH_SHARE = args.min_share
@@ -60,10 +63,14 @@ def main(argv=None) -> int:
             truth_inst = truth_instance(dataset, truth, settings)
             optimum = true_optimum(truth_inst)["value"]
             row = {}
-            for label, season in (("without", None), ("with", 17)):
-                outcome = train(dataset.history, season=season)
+            ids_only = dataset.history.drop(columns="start_date")
+            for label, history, season in (("without", ids_only, None),
+                                           ("with", ids_only if args.told else dataset.history, 17 if args.told else None)):
+                outcome = train(history, season=season)
                 row[label] = exact(dataset, outcome.best, truth_inst, settings, optimum)
-                row[f"{label}_model"] = f"{outcome.best.candidate_name_}/{outcome.report['season']['form']}"
+                found = outcome.report["season"]
+                row[f"{label}_model"] = (f"{outcome.best.candidate_name_}/{found['form']}, "
+                                         f"season {found['value']} from {found['source']}")
             rows.append(row)
             print(f"  {n} campaigns, seed {seed}: without the cadence {100 * row['without'][0]:.1f} % "
                   f"(promise {row['without'][1]:.3f}x, {row['without_model']}), with "

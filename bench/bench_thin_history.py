@@ -12,8 +12,8 @@ season and the train result's ``degraded`` notes.
 
 What a new user with one year of catalogues gets (17 campaigns) is the line to look at.
 Options: ``--products 300 --time-limit 5``; ``--season 17`` sends campaigns per year with the train
-job, as a planner sets it in the pane (the demo's ``YYYY-NN`` ids tell it only once a year is
-complete).
+job, as a planner sets it in the pane (by default it is read from the demo history's
+``start_date`` column; the ``YYYY-NN`` ids alone tell it only once a year is complete).
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@ forecaster has something real to learn and a test can check that it did.
 ``make_demo`` is pure (same seed, same tables). ``demo_workbook`` renders the tables as an xlsx a
 planner can open. ``python -m engine.demo --out examples/folio-demo.xlsx`` writes that file.
 
-Campaign ids are sortable strings ``"YYYY-NN"`` (NN = catalogue number within the year, 1-based).
+Campaign ids are sortable strings ``"YYYY-NN"`` (NN = catalogue number within the year, 1-based);
+each history row also carries its campaign's ``start_date`` (ISO text, a date cell in the
+workbook), as planners' exports do: the forecast reads the cadence (17 campaigns a year) from it
+on a history of any length, where ``YYYY-NN`` ids tell it only once a year is complete.
 History rows with an empty ``page`` are products sold that campaign without being in the
 catalogue (reorders, brochures): they sell much less.
 """
@@ -209,6 +212,7 @@ def _history(rng: np.random.Generator, prod: pd.DataFrame, countries: tuple[str,
             units = rng.poisson(rng.gamma(NB_DISPERSION, mu_all / NB_DISPERSION))
             frames.append(pd.DataFrame({
                 "campaign": campaign,
+                "start_date": start.isoformat(),
                 "country": country,
                 "product_id": prod["product_id"].to_numpy()[idx],
                 "category": category[idx],
@@ -384,11 +388,13 @@ def demo_truth(seed: int = 7, countries: tuple[str, ...] = ("DE", "FR", "PL"), c
 
 NUMBER_FORMATS = {
     "price": "#,##0.00 [$€-x-euro2]", "unit_cost": "#,##0.00 [$€-x-euro2]", "discount": "0%",
-    "slot_size": "0.000", "units": "#,##0", "max_units": "#,##0",
+    "slot_size": "0.000", "units": "#,##0", "max_units": "#,##0", "start_date": "yyyy-mm-dd",
 }
+DATE_COLUMNS = frozenset({"start_date"})  # ISO text in the tables, date cells in the workbook
 
 SHEET_NOTES = {
-    "history": "Units sold per product, campaign and country (page empty = not in the catalogue).",
+    "history": "Units sold per product, campaign and country (page empty = not in the catalogue; "
+               "start_date = the campaign's first day).",
     "products": "Candidates for the next catalogue.",
     "slots": "Layout of the next catalogue: pages, slots, slot size, featured slots.",
     "category_limits": "How many products of each category the plan holds.",
@@ -436,10 +442,13 @@ def demo_workbook(tables: dict[str, pd.DataFrame]) -> bytes:
             header.append(cell)
         ws.append(header)
         formats = [NUMBER_FORMATS.get(col) for col in columns]
+        dated = [col in DATE_COLUMNS for col in columns]
         for record in df.itertuples(index=False, name=None):
             row = []
-            for value, fmt in zip(record, formats):
+            for value, fmt, is_date in zip(record, formats, dated):
                 value = _cell_value(value)
+                if is_date and isinstance(value, str):
+                    value = dt.date.fromisoformat(value)
                 if fmt is not None and value is not None:
                     cell = WriteOnlyCell(ws, value=value)
                     cell.number_format = fmt

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -33,13 +34,20 @@ def read_uploaded_workbook():
 
 
 def ensure_demo_workbook(root: Path) -> Path:
-    """The demo workbook under the data folder, built once (~2.5 s) and kept."""
-    path = root / "demo" / "folio-demo.xlsx"
-    if not path.exists():
-        from engine.demo import demo_workbook as build
-        from engine.demo import make_demo
+    """The demo workbook under the data folder, built once (~2.5 s) and kept.
 
-        write_atomic(path, build(make_demo()))
+    Its name carries a digest of the generator's source, so a data folder kept across an upgrade
+    that changes the demo (a new column, say) serves the new workbook, not the one built before;
+    the older builds are removed."""
+    import engine.demo as demo
+
+    digest = hashlib.sha256(Path(demo.__file__).read_bytes()).hexdigest()[:12]
+    path = root / "demo" / f"folio-demo-{digest}.xlsx"
+    if not path.exists():
+        write_atomic(path, demo.demo_workbook(demo.make_demo()))
+        for old in path.parent.glob("folio-demo*.xlsx"):
+            if old != path:
+                old.unlink(missing_ok=True)
     return path
 
 

@@ -52,6 +52,30 @@ def test_campaigns_sort_in_time_order():
     assert ids[0] == "2023-01"
 
 
+def test_history_carries_each_campaign_start_date(demo):
+    hist = demo["history"]
+    starts = {c: d.isoformat() for c, d in campaign_calendar(36)}
+    assert list(hist.columns[:2]) == ["campaign", "start_date"]
+    assert (hist["start_date"] == hist["campaign"].map(starts)).all()
+    assert hist.groupby("campaign")["start_date"].nunique().eq(1).all()
+
+
+def test_workbook_writes_start_dates_as_date_cells_that_read_back_as_iso_text():
+    from engine.data.tables import read_tables
+    from engine.data.workbook_io import read_workbook
+
+    small = make_demo(campaigns=3, products=40)
+    data = demo_workbook(small)
+    ws = openpyxl.load_workbook(io.BytesIO(data))["history"]
+    column = [c.value for c in ws[1]].index("start_date") + 1
+    cell = ws.cell(row=2, column=column)
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+    sheets = read_workbook(data, "folio-demo.xlsx")
+    dataset = read_tables({k: sheets[k] for k in ("history", "products", "slots", "category_limits")})
+    assert dataset.history["start_date"].tolist() == small["history"]["start_date"].tolist()
+    assert not any(w.column == "start_date" for w in dataset.warnings)  # read for the cadence, not a feature
+
+
 def test_seeded(demo):
     again = make_demo()
     pd.testing.assert_frame_equal(demo["history"], again["history"])

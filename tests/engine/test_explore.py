@@ -25,6 +25,14 @@ def test_json_ready(result):
     json.dumps(result, allow_nan=False)
 
 
+def test_a_date_column_is_described_by_its_span_not_a_histogram(history, result):
+    dates = next(c for c in result["columns"] if c["column"] == "start_date")
+    assert dates["kind"] == "date" and dates["distinct"] == 12
+    assert (dates["first"], dates["last"]) == (history["start_date"].min(), history["start_date"].max())
+    assert "histogram" not in dates and "mean" not in dates
+    assert "start_date" not in result["correlations"]["columns"]
+
+
 def test_number_columns_match_pandas(history, result):
     by_name = {c["column"]: c for c in result["columns"]}
     assert list(by_name) == list(history.columns)

@@ -46,11 +46,12 @@ def test_report_is_json_ready_and_complete(outcome, history):
         assert set(c["metrics"]) == set(c["holdout_metrics"]) == {"wape", "mape", "bias"}
     assert [f["campaigns"] for f in report["folds"]] == [order[-4:-2], order[-2:]]
     assert [f["origin"] for f in report["folds"]] == [order[-5], order[-3]]
-    # season read from the ids: 2023-01 .. 2023-18 then 2024-01 (the demo's three-week catalogues)
-    assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 18, "cadence": 18,
+    # season read from the demo's start dates: a catalogue every 21 days (the ids alone would say
+    # 18: 2023-01 .. 2023-18 then 2024-01)
+    assert report["backtest"] == {"folds": 2, "horizon": 2, "gap": 0, "min_lag": 2, "season": 17, "cadence": 17,
                                   "select_by": "decision", "scale": 1.0, "rows": tested,
                                   "metrics": "pooled over the rows of every fold"}
-    assert report["season"]["value"] == 18 and report["season"]["source"] == "campaign ids"
+    assert report["season"]["value"] == 17 and report["season"]["source"] == "date column"
     assert report["season"]["used"] is True
     assert report["season"]["form"] == "full" and report["season"]["learnt"].startswith("season learnt from")
     lagged = any(f.startswith("lag_own_") for f in report["features"])
@@ -298,7 +299,7 @@ def test_the_backtest_keeps_each_products_trend_only_where_it_extrapolates(kind,
 
 
 def test_a_season_every_fold_learns_is_not_mistaken_for_trends(outcome):
-    """With a season every backtest fold can learn (24 campaigns, season 18, folds fitting on
+    """With a season every backtest fold can learn (24 campaigns, season 17, folds fitting on
     20 and 22), the pooled preset is tried as it is: no variants, its product trend kept."""
     assert outcome.report["season"]["used"] is True
     pooled = next(c for c in outcome.report["candidates"] if c["name"] == "pooled")

@@ -35,8 +35,12 @@ def test_a_short_history_trains_and_says_how_it_degraded(demo_history, n):
     assert report["backtest"]["horizon"] == (2 if n >= 4 else 1)
     assert ("shorter_holdout" in _codes(report)) == (n < 4)
     assert ("fewer_folds" in _codes(report)) == (n < 8)
-    assert report["season"]["used"] is False  # 2023-01 .. 2023-17: no year complete, no season
-    assert not any(f.endswith("_season") or f == "season_phase" for f in report["features"])
+    # not more than one season (17 a year, read from the start dates): no seasonal lag, no phase;
+    # from 10 campaigns (55 % of a year) the pooled model may learn the smooth part alone
+    assert report["season"]["used"] is False
+    assert report["season"]["form"] == ("smooth" if n >= 10 and outcome.best.candidate_name_.startswith("pooled")
+                                        else "none")
+    assert not any(f.startswith("lag_") and f.endswith("_season") or f == "season_phase" for f in report["features"])
     if hasattr(outcome.best, "features_"):  # the families that read CatalogueFeatures (not pooled)
         frame = outcome.best.features_.transform(history)
         numeric = outcome.best.features_.numeric_
@@ -52,7 +56,8 @@ def test_four_campaigns_fit_their_backtest_fold_without_lags_and_say_so(demo_his
 
 
 def test_a_history_covering_more_than_a_season_gets_seasonal_features():
-    history = make_demo(seed=5, countries=("DE",), campaigns=24, products=30)["history"]
+    # the ids alone (YYYY-NN, one year complete: 18 in 2023), without the demo's start dates
+    history = make_demo(seed=5, countries=("DE",), campaigns=24, products=30)["history"].drop(columns="start_date")
     report = train(history, seed=0, candidates=["linear"]).report
     assert report["season"] == {**report["season"], "value": 18, "source": "campaign ids", "used": True}
     assert "lag_own_season" in report["features"] and "season_phase" in report["features"]
@@ -150,8 +155,30 @@ def test_part_of_a_year_with_a_known_cadence_learns_a_smooth_season_and_says_so(
     assert told["season"]["learnt"].startswith("season learnt from 12 campaigns, about 8 months of a 17-campaign year")
     assert "smooth yearly curve per category" in told["season"]["learnt"]
     assert next(d["message"] for d in told["degraded"] if d["code"] == "smooth_season") == told["season"]["learnt"]
-    unknown = train(history, seed=0, candidates=["pooled"]).report  # 2023-01 .. 2023-12: cadence unknown
+    ids_only = history.drop(columns="start_date")  # 2023-01 .. 2023-12 and no dates: cadence unknown
+    unknown = train(ids_only, seed=0, candidates=["pooled"]).report
     assert unknown["season"]["form"] == "none" and unknown["season"]["learnt"] is None
     assert "smooth_season" not in _codes(unknown)
     linear = train(history, seed=0, candidates=["linear"], season=17).report  # only the pooled family does
     assert linear["season"]["form"] == "none"
+
+
+def test_the_demo_start_dates_give_the_cadence_and_the_smooth_season_by_default():
+    """12 demo campaigns: their ids cannot say how many make a year, their start dates can."""
+    history = make_demo(seed=5, countries=("DE",), campaigns=12, products=40)["history"]
+    report = train(history, seed=0, candidates=["pooled"]).report
+    season = report["season"]
+    assert (season["value"], season["source"], season["form"]) == (17, "date column", "smooth"), season
+    assert "'start_date': a campaign every 21 days" in season["detail"]
+    assert "smooth_season" in _codes(report)
+
+
+def test_a_date_column_is_not_a_model_feature():
+    history = make_demo(seed=5, countries=("DE",), campaigns=12, products=40)["history"]
+    with_dates = train(history, seed=0, candidates=["linear"], season=0)
+    without = train(history.drop(columns="start_date"), seed=0, candidates=["linear"], season=0)
+    assert with_dates.report["features"] == without.report["features"]
+    assert not any("start_date" in f for f in with_dates.report["features"])
+    assert with_dates.best.features_.dates_ == ["start_date"]
+    ahead = history.drop(columns=["units", "start_date", "campaign"])  # the next catalogue: no date
+    assert np.allclose(with_dates.best.predict(ahead), without.best.predict(ahead))
