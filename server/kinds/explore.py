@@ -37,7 +37,8 @@ def openapi() -> dict:
             "columns": {"type": "array", "description": "per column: count, missing; numbers: "
                         "mean, median, std, min, max, quantiles, histogram (edges, counts; a "
                         "column of few whole numbers, a 0/1 flag, counted per value: values, the "
-                        "number each count is of); text: top"},
+                        "number each count is of); text: top; dates (kind date, e.g. a "
+                        "history's start_date): top, distinct and the span first, last (ISO)"},
             "correlations": {"type": "object"}, "clusters": {"type": "object"},
             "som": {"type": "object", "description": "grid size, U-matrix, per-feature planes"},
             "findings": {"type": "array"}}},
