@@ -18,6 +18,7 @@ describe("results that read at 320 px", () => {
       columns: [
         { column: "units", count: 10, missing: 2, mean: 5, median: 4, min: 0, max: 30, histogram: { edges: [0, 15, 30], counts: [8, 2] } },
         { column: "brand", count: 10, missing: 0, top: [{ value: "Aurora", count: 6 }] },
+        { column: "start_date", count: 10, missing: 0, kind: "date", first: "2023-01-02", last: "2023-07-10", top: [{ value: "2023-05-29", count: 4 }] },
       ],
       correlations: { columns: ["units", "price"], matrix: [[1, -0.5], [-0.5, 1]] },
       clusters: { features: ["units"], rows: 10, k: 2, scores: [{ k: 2, silhouette: 0.5 }], silhouette: 0.5, profiles: [{ cluster: 0, size: 7, share: 0.7, means: { units: 3 }, z_means: { units: -0.5 } }, { cluster: 1, size: 3, share: 0.3, means: { units: 12 }, z_means: { units: 1.2 } }] },
@@ -26,6 +27,9 @@ describe("results that read at 320 px", () => {
     const cards = screen.getAllByTestId("explore-card");
     expect(cards[0]).toHaveTextContent("units10 values2 missingmean 5.00median 4.000.00 to 30.00");
     expect(cards[1]).toHaveTextContent("most often Aurora (6)");
+    // a date column by its span, not by its most frequent day
+    expect(cards[2]).toHaveTextContent("dates 2023-01-02 to 2023-07-10");
+    expect(cards[2]).not.toHaveTextContent("most often");
     expect(screen.getAllByTestId("cluster-card")[1]).toHaveTextContent("Cluster #23 rows 30 %units 12.00");
     expect(screen.getByTestId("correlation-pairs")).toHaveTextContent("units × price−0.50");
     // the full tables are there too, behind their toggles

@@ -105,6 +105,7 @@ describe("results as sheets", () => {
       columns: [
         { column: "units", count: 3, missing: 0, mean: 2, histogram: { edges: [0, 1, 2], counts: [1, 2] } },
         { column: "brand", count: 3, missing: 0, top: [{ value: "A", count: 2 }] },
+        { column: "start_date", count: 3, missing: 0, kind: "date", first: "2023-01-02", last: "2023-02-13", top: [{ value: "2023-01-23", count: 2 }] },
       ],
       correlations: { columns: ["units", "price"], matrix: [[1, -0.5], [-0.5, 1]] },
       clusters: { features: ["units"], rows: 3, k: 2, scores: [{ k: 2, silhouette: 0.5 }], silhouette: 0.5, profiles: [{ cluster: 0, size: 2, share: 0.66, means: { units: 1 }, z_means: { units: -0.5 } }] },
@@ -115,6 +116,8 @@ describe("results as sheets", () => {
     expect(Object.keys(sheets)).toEqual(["Folio Explore", "Folio Histograms", "Folio Correlations", "Folio Clusters", "Folio SOM"]);
     expect(sheets["Folio Explore"][0].table[1]).toEqual(["featured rows sold 2.0x", 2, 5]);
     expect(sheets["Folio Explore"][1].table[2][8]).toBe("A (2)");
+    // a date column: its first and last day where a number's min and max go, no "top values"
+    expect(sheets["Folio Explore"][1].table[3].slice(6)).toEqual(["2023-01-02", "2023-02-13", ""]);
     const hist = sheets["Folio Histograms"][0];
     expect(hist.chart).toMatchObject({ type: "column", category: "bin", series: ["count"] });
     expect(hist.table).toEqual([["bin", "count"], ["0.00–1.00", 1], ["1.00–2.00", 2]]);

@@ -5,7 +5,7 @@ import { NarrowSwitch } from "../../components/NarrowSwitch";
 import { TableHead } from "../../components/TableHead";
 import type { ResultViewProps } from "../kind";
 import { ClusterProfiles, CorrelationView, HistogramChart, SomView } from "./ExploreCharts";
-import { findingText } from "./sheets";
+import { dateSpan, findingText } from "./sheets";
 
 function Histogram({ summary }: { summary: ColumnSummary }) {
   const counts = summary.histogram?.counts ?? [];
@@ -44,6 +44,7 @@ function ColumnCards({ columns }: { columns: ColumnSummary[] }) {
     <ul className="cards" data-testid="explore-cards">
       {columns.map((c) => {
         const numeric = typeof c.mean === "number";
+        const span = dateSpan(c);
         return (
           <li key={c.column} className="card-row" data-testid="explore-card">
             <div className="card-row__head">
@@ -63,6 +64,10 @@ function ColumnCards({ columns }: { columns: ColumnSummary[] }) {
                 <span>
                   {fmtValue(c.min)} to {fmtValue(c.max)}
                 </span>
+              </div>
+            ) : span ? (
+              <div className="card-row__line" data-testid="explore-card-span">
+                <span className="muted">dates</span> <span>{span}</span>
               </div>
             ) : (
               (c.top ?? []).length > 0 && (
@@ -98,11 +103,9 @@ function ColumnTable({ columns }: { columns: ColumnSummary[] }) {
               <td className="num">{fmtValue(c.mean)}</td>
               <td className="num">{fmtValue(c.median)}</td>
               <td className="num">{fmtValue(c.std)}</td>
-              <td className="num">{fmtValue(c.min)}</td>
-              <td className="num">{fmtValue(c.max)}</td>
-              <td>
-                <Histogram summary={c} />
-              </td>
+              <td className="num">{dateSpan(c) ? String(c.first) : fmtValue(c.min)}</td>
+              <td className="num">{dateSpan(c) ? String(c.last) : fmtValue(c.max)}</td>
+              <td>{dateSpan(c) ? null : <Histogram summary={c} />}</td>
             </tr>
           ))}
         </tbody>

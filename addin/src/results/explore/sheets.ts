@@ -3,10 +3,17 @@
  * cluster profiles with colour scales, the self-organising map's grids. Pure functions from the
  * job's result to report blocks, so they are tested without Excel.
  */
-import type { ExploreResult, Finding, Histogram, Table } from "../../api/types";
+import type { ColumnSummary, ExploreResult, Finding, Histogram, Table } from "../../api/types";
 import type { ReportBlock } from "../../office/adapter";
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** A date column's span ("2023-01-02 to 2024-12-30"), or null for any other column. */
+export function dateSpan(summary: ColumnSummary): string | null {
+  const { kind, first, last } = summary as { kind?: unknown; first?: unknown; last?: unknown };
+  if (kind !== "date" || typeof first !== "string" || typeof last !== "string") return null;
+  return first === last ? first : `${first} to ${last}`;
+}
 
 /** A finding as a sentence (the engine sends text; older results a message or detail). */
 export function findingText(f: unknown): string {
@@ -54,8 +61,9 @@ export function exploreSheets(result: ExploreResult, table: string): Record<stri
     table: [
       ["column", "count", "missing", "mean", "median", "std", "min", "max", "top values"],
       ...(result.columns ?? []).map((c) => [
-        c.column, c.count, c.missing, num(c.mean), num(c.median), num(c.std), num(c.min), num(c.max),
-        (c.top ?? []).slice(0, 3).map((t) => (t && typeof t === "object" ? `${(t as { value?: unknown }).value} (${(t as { count?: unknown }).count})` : String(t))).join(", "),
+        c.column, c.count, c.missing, num(c.mean), num(c.median), num(c.std),
+        dateSpan(c) ? String(c.first) : num(c.min), dateSpan(c) ? String(c.last) : num(c.max),
+        dateSpan(c) ? "" : (c.top ?? []).slice(0, 3).map((t) => (t && typeof t === "object" ? `${(t as { value?: unknown }).value} (${(t as { count?: unknown }).count})` : String(t))).join(", "),
       ]),
     ],
     numberFormats: { count: "#,##0", missing: "#,##0", mean: "#,##0.00", median: "#,##0.00", std: "#,##0.00", min: "#,##0.00", max: "#,##0.00" },
