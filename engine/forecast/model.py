@@ -13,7 +13,8 @@ country:
   effects by variances estimated from the data (empirical Bayes); it reads the history's
   columns itself (no lags: the product's own level is a coefficient) and has its own market
   terms, so ``per_country`` does not apply. ``product_trend=False`` leaves out each product's
-  own trend (``train`` tries the preset both ways, ``PRESET_VARIANTS``).
+  own trend (``train`` tries the preset both ways, ``PRESET_VARIANTS``); ``product_factor=False``
+  leaves out the products' shared movement (learned only where the season is not).
 * ``"gbm"``: ``HistGradientBoostingRegressor``, Poisson loss on units (``loss="poisson"``) or
   squared error on ``log1p(units)`` (``loss="log"``: a median-like forecast, lower MAPE) or the
   ``quantile`` of ``log1p(units)`` (``loss="log_quantile"``: a low quantile is what MAPE wants,
@@ -96,7 +97,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
                  front_pages: int = 2, min_lag: int = 1, windows: tuple = (3, 8), season: int = 0,
                  gap: int = 0, interval: float = 0.8, threads: int = 1, random_state: int = 0,
                  n_models: int = 1, subsample: float = 1.0, max_features: float = 1.0,
-                 quantile: float = 0.5, product_trend: bool = True, cadence: int = 0):
+                 quantile: float = 0.5, product_trend: bool = True, cadence: int = 0,
+                 product_factor: bool = True):
         self.family = family
         self.per_country = per_country
         self.alpha = alpha
@@ -119,6 +121,7 @@ class Forecaster(RegressorMixin, BaseEstimator):
         self.max_features = max_features
         self.quantile = quantile
         self.product_trend = product_trend
+        self.product_factor = product_factor
         self.cadence = cadence
 
     # -- parameters -------------------------------------------------------------------------
@@ -149,6 +152,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
                "a number in (0, 1)")
         _check("product_trend", self.product_trend, isinstance(self.product_trend, (bool, np.bool_)),
                "true or false")
+        _check("product_factor", getattr(self, "product_factor", True),
+               isinstance(getattr(self, "product_factor", True), (bool, np.bool_)), "true or false")
         _check("cadence", self.cadence, _is_int(self.cadence) and self.cadence >= 0,
                "an integer >= 0 (campaigns per year)")
         _check("random_state", self.random_state,
@@ -253,7 +258,8 @@ class Forecaster(RegressorMixin, BaseEstimator):
         # features (season 0): the pooled model then learns the season's smooth part from it.
         period = int(self.season) or int(getattr(self, "cadence", 0) or 0)
         self.model_ = PooledRegressor(season=period, gap=int(self.gap),
-                                      product_trend=bool(self.product_trend)).fit(X, y)
+                                      product_trend=bool(self.product_trend),
+                                      product_factor=bool(getattr(self, "product_factor", True))).fit(X, y)
         self.level_, self.country_models_ = 1.0, {}
         self.n_features_in_ = X.shape[1]
         self.countries_ = (sorted(str(c) for c in pd.unique(X["country"].dropna()))
