@@ -79,7 +79,8 @@ export interface PlanSettings {
   max_discounted_share: number;
   anomaly_weight: number;
   population: number;
-  generations: number;
+  /** A cap on generations; absent: none, the time limit (or the bound, or being stuck) ends the search. */
+  generations?: number;
   time_limit_s: number;
   /** Stop after this many generations without a better plan; 0 = never. */
   stagnation_generations?: number;

@@ -68,7 +68,9 @@ export function ProgressPanel(props: ProgressPanelProps) {
       : `${finishedCount} of ${countries!.length} ${words.many} finished`
     : generation !== undefined && of
       ? `${planning ? "Generation" : "Step"} ${generation} of ${of}`
-      : undefined;
+      : generation !== undefined && planning
+        ? `Generation ${generation}` // no cap on generations: the time limit ends the search
+        : undefined;
   const label =
     step && !active
       ? `${STATUS_LABEL[status]} · ${step.toLowerCase()}`

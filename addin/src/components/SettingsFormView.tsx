@@ -184,7 +184,14 @@ export function SettingsFormView(props: SettingsFormProps) {
         />
         <Field field="anomaly_weight" label="Anomaly weight" inputMode="decimal" testId="setting-anomaly-weight" props={props} />
         <Field field="population" label="Population" testId="setting-population" props={props} />
-        <Field field="generations" label="Generations" testId="setting-generations" props={props} />
+        <Field
+          field="generations"
+          label="Generations"
+          hint="Empty = until the time limit"
+          placeholder="no limit"
+          testId="setting-generations"
+          props={props}
+        />
         <Field field="time_limit_s" label="Time limit" inputMode="decimal" suffix="s" testId="setting-time-limit" props={props} />
         <Field
           field="stagnation_generations"

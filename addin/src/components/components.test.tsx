@@ -144,6 +144,12 @@ describe("ErrorBar", () => {
 });
 
 describe("ProgressPanel", () => {
+  it("counts generations without an end when the plan has no cap (the time limit ends it)", () => {
+    render(<ProgressPanel kind="plan" jobId="j1" status="running" progress={{ generation: 7, best: 10, mean: 9, feasible_share: 1, elapsed_s: 1 }} points={[]} />);
+    expect(screen.getByText("Generation 7")).toBeInTheDocument();
+    expect(screen.queryByText(/Generation 7 of/)).toBeNull();
+  });
+
   it("shows generation g of N, best, mean, feasible share and the chart", () => {
     const onCancel = vi.fn();
     render(
@@ -713,7 +719,9 @@ describe("App: one catalogue per country", () => {
     expect(screen.queryByText("Choose at least one country")).toBeNull();
     fireEvent.click(screen.getByTestId("run-plan"));
     await waitFor(() => expect(api.createJob).toHaveBeenCalledTimes(1));
-    expect(api.createJob.mock.calls[0][0]).toMatchObject({ kind: "plan", dataset: "ds-1", countries: ["FR"], settings: { generations: 80 } });
+    expect(api.createJob.mock.calls[0][0]).toMatchObject({ kind: "plan", dataset: "ds-1", countries: ["FR"], settings: { time_limit_s: 60 } });
+    // no cap on generations by default: the search uses the time limit it is given
+    expect((api.createJob.mock.calls[0][0] as { settings?: object }).settings).not.toHaveProperty("generations");
   });
 
   it("sends countries: all, or no countries key for one catalogue", async () => {

@@ -13,10 +13,12 @@ describe("plan settings validation", () => {
       objective: "profit",
       max_discounted_share: 0.4,
       population: 60,
-      generations: 80,
       time_limit_s: 60,
       seed: 42,
     });
+    // no cap on generations unless the planner sets one: the time limit is used (the engine's default)
+    expect(settings).not.toHaveProperty("generations");
+    expect(validateSettings({ ...DEFAULT_SETTINGS, generations: " 25 " }).settings).toMatchObject({ generations: 25 });
   });
 
   it("parses discount levels written as percents", () => {

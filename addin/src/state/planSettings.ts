@@ -72,7 +72,7 @@ export const DEFAULT_SETTINGS: SettingsForm = {
   max_discounted_share: "40",
   anomaly_weight: "0.1",
   population: "60",
-  generations: "80",
+  generations: "",
   time_limit_s: "60",
   stagnation_generations: "30",
   seed: "42",
@@ -136,7 +136,9 @@ export function validateSettings(form: SettingsForm): { settings?: PlanSettings;
   const share = take("max_discounted_share", numIn(form.max_discounted_share, 0, 100, "Max discounted share"));
   const anomaly = take("anomaly_weight", numIn(form.anomaly_weight, 0, 1000, "Anomaly weight"));
   const population = take("population", intIn(form.population, 2, 100_000, "Population"));
-  const generations = take("generations", intIn(form.generations, 1, 100_000, "Generations"));
+  // empty: no cap on generations, the search uses the time limit (it still stops at the bound or
+  // when stuck): the engine's default, so a large catalogue is not cut short with time left
+  const generations = form.generations.trim() ? take("generations", intIn(form.generations, 1, 100_000, "Generations")) : undefined;
   const timeLimit = take("time_limit_s", numIn(form.time_limit_s, 0, 86_400, "Time limit", { exclusiveMin: true }));
   const stagnation = take(
     "stagnation_generations",
@@ -155,7 +157,7 @@ export function validateSettings(form: SettingsForm): { settings?: PlanSettings;
       max_discounted_share: Math.round(share! * 100) / 10000,
       anomaly_weight: anomaly!,
       population: population!,
-      generations: generations!,
+      ...(generations !== undefined ? { generations } : {}),
       time_limit_s: timeLimit!,
       stagnation_generations: stagnation!,
       seed: seed!,
