@@ -61,9 +61,14 @@ def page(browser):
     assert not errors, f"uncaught errors in the page: {errors}"
 
 
+# Screenshots are artifacts, not assertions: a full page of 144 plan rows took over Playwright's
+# default 30 s to capture once on a loaded CI machine, so they get longer and no animation to wait on.
+SHOT = {"timeout": 120_000, "animations": "disabled"}
+
+
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, **SHOT)
 
 
 def _doc_shot(target, name: str) -> None:
@@ -72,7 +77,7 @@ def _doc_shot(target, name: str) -> None:
     page = getattr(target, "page", target)
     # the sticky header would cover the top of an element scrolled into view
     page.add_style_tag(content=".chrome{position:static!important}")
-    target.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    target.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **SHOT)
 
 
 def _fill(page, testid: str, value: str) -> None:
@@ -427,7 +432,7 @@ def test_forecast_settings_at_320_px_reach_the_train_job(browser, live_server):
             _inside_horizontally(page, page.get_by_test_id(testid), testid)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         ARTIFACTS.mkdir(exist_ok=True)
-        settings.screenshot(path=str(ARTIFACTS / "pane-forecast-settings.png"))
+        settings.screenshot(path=str(ARTIFACTS / "pane-forecast-settings.png"), **SHOT)
         page.get_by_test_id("run-train").click()
         page.get_by_test_id("train-cards").wait_for(timeout=300_000)
         names = page.get_by_test_id("train-card").locator(".card-row__name").all_inner_texts()
