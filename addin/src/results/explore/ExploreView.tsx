@@ -95,19 +95,22 @@ function ColumnTable({ columns }: { columns: ColumnSummary[] }) {
           ]}
         />
         <tbody>
-          {columns.map((c) => (
-            <tr key={c.column}>
-              <td>{c.column}</td>
-              <td className="num">{fmtInt(c.count)}</td>
-              <td className="num">{fmtInt(c.missing)}</td>
-              <td className="num">{fmtValue(c.mean)}</td>
-              <td className="num">{fmtValue(c.median)}</td>
-              <td className="num">{fmtValue(c.std)}</td>
-              <td className="num">{dateSpan(c) ? String(c.first) : fmtValue(c.min)}</td>
-              <td className="num">{dateSpan(c) ? String(c.last) : fmtValue(c.max)}</td>
-              <td>{dateSpan(c) ? null : <Histogram summary={c} />}</td>
-            </tr>
-          ))}
+          {columns.map((c) => {
+            const dates = dateSpan(c) !== null; // a date column: first and last day, no histogram
+            return (
+              <tr key={c.column}>
+                <td>{c.column}</td>
+                <td className="num">{fmtInt(c.count)}</td>
+                <td className="num">{fmtInt(c.missing)}</td>
+                <td className="num">{fmtValue(c.mean)}</td>
+                <td className="num">{fmtValue(c.median)}</td>
+                <td className="num">{fmtValue(c.std)}</td>
+                <td className="num">{dates ? String(c.first) : fmtValue(c.min)}</td>
+                <td className="num">{dates ? String(c.last) : fmtValue(c.max)}</td>
+                <td>{dates ? null : <Histogram summary={c} />}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

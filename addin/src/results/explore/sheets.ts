@@ -60,11 +60,14 @@ export function exploreSheets(result: ExploreResult, table: string): Record<stri
     title: "Columns",
     table: [
       ["column", "count", "missing", "mean", "median", "std", "min", "max", "top values"],
-      ...(result.columns ?? []).map((c) => [
-        c.column, c.count, c.missing, num(c.mean), num(c.median), num(c.std),
-        dateSpan(c) ? String(c.first) : num(c.min), dateSpan(c) ? String(c.last) : num(c.max),
-        dateSpan(c) ? "" : (c.top ?? []).slice(0, 3).map((t) => (t && typeof t === "object" ? `${(t as { value?: unknown }).value} (${(t as { count?: unknown }).count})` : String(t))).join(", "),
-      ]),
+      ...(result.columns ?? []).map((c) => {
+        const dates = dateSpan(c) !== null; // a date column: its first and last day, no top values
+        return [
+          c.column, c.count, c.missing, num(c.mean), num(c.median), num(c.std),
+          dates ? String(c.first) : num(c.min), dates ? String(c.last) : num(c.max),
+          dates ? "" : (c.top ?? []).slice(0, 3).map((t) => (t && typeof t === "object" ? `${(t as { value?: unknown }).value} (${(t as { count?: unknown }).count})` : String(t))).join(", "),
+        ];
+      }),
     ],
     numberFormats: { count: "#,##0", missing: "#,##0", mean: "#,##0.00", median: "#,##0.00", std: "#,##0.00", min: "#,##0.00", max: "#,##0.00" },
   });
