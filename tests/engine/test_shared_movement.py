@@ -13,19 +13,20 @@ from engine.forecast import factor, tails
 from engine.forecast.pooled import PooledRegressor
 
 
-def _moving_history(seed: int, campaigns: int = 10, products: int = 120, movers: int = 12):
+def _plateau(t: float) -> float:  # a season (log scale): flat, a ramp up, then a high plateau
+    return 1.5 * min(max((t - 3) / 3, 0.0), 1.0)
+
+
+def _moving_history(seed: int, campaigns: int = 10, products: int = 120, movers: int = 12, curve=_plateau):
     """A history of ``campaigns`` campaigns where ``movers`` products (across both categories)
-    follow one shared curve (up to a plateau) and the rest sell steadily; the curve, including the next
-    campaign's value, and the movers' ids."""
+    follow one shared curve (by default up to a plateau) and the rest sell steadily; the curve,
+    including the next campaign's value, and the movers' ids."""
     rng = np.random.default_rng(seed)
     ids = np.array([f"P{i:03d}" for i in range(products)])
     cat = np.where(np.arange(products) % 2 == 0, "a", "b")
     moving = np.zeros(products, bool)
     moving[rng.choice(products, movers, replace=False)] = True
     base = rng.normal(np.log(40.0), 0.5, products)
-
-    def curve(t: float) -> float:  # a season (log scale): flat, a ramp up, then a high plateau
-        return 1.5 * min(max((t - 3) / 3, 0.0), 1.0)
 
     rows = []
     for t in range(campaigns):
@@ -105,3 +106,49 @@ def test_no_shared_movement_where_the_season_is_learnt_or_the_history_is_too_sho
     launch = pd.DataFrame({"product_id": ["new"], "category": ["a"], "price": [10.0], "discount": [0.0],
                            "page": [5.0]})
     assert np.isfinite(model.predict(launch)).all()  # a launch: the loading's prior
+
+
+def test_persistence_is_the_curve_s_own_ar1_coefficient():
+    rng = np.random.default_rng(3)
+    for rho in (0.3, 0.8):
+        x = np.zeros(2000)
+        for t in range(1, len(x)):
+            x[t] = rho * x[t - 1] + rng.normal()
+        assert factor.persistence(x - x.mean()) == pytest.approx(rho, abs=0.05)
+    assert factor.persistence(np.array([1.0, -1.0, 1.0, -1.0])) == 0.0  # flips every step: nothing to carry
+    assert factor.persistence(np.array([0.1, 0.2, 0.4, 0.8])) == 1.0  # grows: held, not extrapolated
+    assert factor.persistence(np.array([1.0, -1.0])) == 0.0  # too short to say
+    curve = np.array([-1.0, 0.0, 1.0])
+    np.testing.assert_allclose(factor.values_at(curve, 0.5, np.array([-1, 0, 2, 3, 5])), [-1.0, -1.0, 1.0, 0.5, 0.125])
+
+
+def test_a_season_turning_is_valued_lower_than_its_height():
+    """The movers follow a season that peaked before the history's last campaign. The forecast
+    plans are searched on holds the curve at its last value and overrates the movers' next level
+    (the products the search picks first); the view that values plans (expected_view: the
+    curve's AR(1)) forecasts it closer to the truth, and leaves the steady products as they were."""
+    season = lambda t: 1.5 * max(0.0, math.cos(2 * math.pi * (t - 8) / 14))  # noqa: E731  (peak at 8 of 0-9)
+    errors = {"ar1": [], "held": []}
+    for seed in range(3):
+        history, curve, movers, base, ids = _moving_history(seed, campaigns=10, curve=season)
+        rows = pd.DataFrame({"product_id": ids, "category": np.where(np.arange(len(ids)) % 2 == 0, "a", "b"),
+                             "price": 10.0, "discount": 0.0, "page": 5.0})
+        is_mover = np.isin(ids, list(movers))
+        true = base + np.where(is_mover, curve(10), 0.0) - 0.3 * np.log(5.0)
+        model = PooledRegressor(season=0).fit(history)
+        view = model.expected_view()
+        assert view is not model and model.curve_ahead == "held" and view.curve_ahead == "ar1"
+        assert 0.0 < model.factor_persistence_ < 1.0
+        held, valued = np.log(model.predict(rows)), np.log(view.predict(rows))
+        on_history = history.head(50)
+        np.testing.assert_allclose(view.predict(on_history), model.predict(on_history))  # the history: one fit
+        steady = np.median((held - true)[~is_mover])
+        errors["held"].append(np.mean(held[is_mover] - true[is_mover]) - steady)
+        errors["ar1"].append(np.mean(valued[is_mover] - true[is_mover]) - steady)
+        change = np.abs(valued - held)
+        assert np.median(change[~is_mover]) < 0.2 * np.median(change[is_mover])  # the steady barely load on it
+    assert np.mean(errors["held"]) > 0.15  # held at its last value: the movers overrated
+    assert all(0.0 < a < h for a, h in zip(errors["ar1"], errors["held"]))  # closer on every seed, not past it
+    assert np.mean(errors["ar1"]) < 0.8 * np.mean(errors["held"])
+    flat = PooledRegressor(season=0, product_factor=False).fit(_moving_history(0)[0])
+    assert flat.expected_view() is flat  # no curve: nothing to forecast
