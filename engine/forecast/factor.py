@@ -14,15 +14,17 @@ much each cell says), each product's mean removed, factorised as ``loading_p x c
 alternating weighted least squares over the observed cells only, the loadings shrunk by the same
 heavy-tailed prior the model gives them.
 
-Beyond the history the curve is FORECAST (:func:`persistence`, :func:`values_at`), not held at
-its last value: the curve is taken to follow an AR(1) around its mean (0: it is centred), the
+Beyond the history the curve can be FORECAST (:func:`persistence`, :func:`values_at`) rather than
+held at its last value: the curve is taken to follow an AR(1) around its mean (0: it is centred), the
 dynamic-factor models' usual default, with its persistence read off the curve itself. A
 movement that crosses the categories is most often a season (the demo's suncare lines); held at
 its last value it is carried at the height of its season into a catalogue where the season is
 turning, and the plan's search picks exactly those products (measured on the demo truth,
 bench/bench_plan_quality.py sparse12: the suncare lines' next level 0.31 too high in log units,
 the steady ones' -0.04; the promise 1.062x what the plan truly earns). The AR(1) pulls the next
-value toward the mean by as much as the curve's own step-to-step persistence says.
+value toward the mean by as much as the curve's own step-to-step persistence says. The pooled
+model uses it where plans are VALUED (``PooledRegressor.expected_view``); the search keeps the
+curve's last value (the AR(1) did not pick better plans; engine.plan.promise).
 """
 
 from __future__ import annotations

@@ -561,7 +561,7 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
         (``curve_ahead = "ar1"``), for VALUING a plan (engine.plan.promise); itself when it has no
         curve. Why not the forecast the plan is searched on: on the demo's truth the AR(1)
         brings the promise closer where a season turns (bench_plan_quality's sparse12 1.062 ->
-        ~1.04x what its plan truly earns, sparse10 1.041 -> ~1.03x, sparse8 1.020 -> ~1.01x) but
+        1.042x what its plan truly earns, sparse10 1.041 -> 1.026x, sparse8 1.020 -> 1.010x) but
         does not pick better plans (36 seeded 10-14-campaign histories, exact plans on each
         forecast: the mean true/optimum within 0.03 points; sparse10 0.2 points lower)."""
         check_is_fitted(self, "coef_dense_")

@@ -44,3 +44,32 @@ def test_a_backtest_that_missed_by_less_than_its_rows_explain_pulls_the_term_dow
     # without a backtest (a model saved before it was measured): the posterior alone
     older = SimpleNamespace(candidate_name_="pooled", model_=_Posterior(0.0004, 3))
     assert catalogue_variance(older, older) == (pytest.approx(0.0004), "3 campaigns of history")
+
+
+def test_the_valuer_is_the_champion_s_own_fit_with_its_shared_curve_forecast():
+    """A pooled champion with a shared movement (a history of a year or less) values its plan
+    through its expected view: the same fit (the history forecast alike, the champion's own
+    backtest entry for the range), the curve forecast by its AR(1) beyond the history rather than
+    held at its last value, so the next catalogue's rows that load on it are valued apart."""
+    import numpy as np
+
+    from engine.demo import make_demo
+    from engine.forecast import Forecaster
+    from engine.plan.promise import valuer_for
+
+    history = make_demo(seed=12, countries=("DE",), campaigns=8, products=80)["history"]
+    model = Forecaster(family="pooled", season=0).fit(history)
+    assert model.model_.factor_ is not None
+    valuer = valuer_for(model, history)
+    assert valuer is not model and valuer.valued_from_ is model
+    assert model.model_.curve_ahead == "held" and valuer.model_.curve_ahead == "ar1"
+    np.testing.assert_allclose(valuer.predict(history.head(200)), model.predict(history.head(200)))
+    ahead = history.drop(columns=["campaign", "start_date", "units"]).drop_duplicates("product_id")
+    loading = model.model_.effects().reindex(ahead["product_id"])["product_factor"].abs().to_numpy()
+    moved = np.abs(np.log(valuer.predict(ahead)) - np.log(model.predict(ahead)))
+    assert moved[loading > 0.3].min() > 0.05  # the products that load on the curve: valued apart
+    measured = {"pooled": {"excess": 0.0004, "campaigns": 2}, "other": {"excess": 0.3, "campaigns": 2}}
+    model.candidate_name_, model.catalogue_shared_ = "pooled", measured
+    assert catalogue_variance(model, valuer) == catalogue_variance(model, model)
+    model.candidate_name_, model.catalogue_shared_ = "other", measured
+    assert catalogue_variance(model, valuer)[0] == catalogue_variance(model, model)[0] > 0.01  # its own entry
