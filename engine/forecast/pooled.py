@@ -67,12 +67,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from engine.data.columns import MISSING, canonical_columns, numeric_column
+from engine.data.columns import MISSING, canonical_columns, numeric_column, text_column
 
 from . import factor, tails
 from .features import RESERVED
 from .lags import CampaignClock
-from .pooled_solver import ETA_CAP, Design, Factor, Solver
+from .pooled_solver import ETA_CAP, Design, Factor, Solver, design_sum
 
 MAX_DENSE_LEVELS = 400  # a shared term with more levels than this (e.g. 10k weeks) is left out
 MAX_COUNTRIES = 100  # product x country blocks beyond this many markets are left out
@@ -379,7 +379,9 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
                                                   learn=design.n_products <= MAX_EB_PRODUCTS)
         lam_d, lam_b = self._penalties(groups, variances, design, self._weights)
         beta_d, beta_b, eta = solver.mode(lam_d, lam_b, theta, *self._beta, rtol=1e-8)
-        self.block_cov_ = solver.covariance(eta, theta, lam_d, lam_b)
+        posterior = solver.posterior(eta, theta, lam_d, lam_b)
+        self.block_cov_ = posterior.block_cov
+        self.posterior_ = posterior.compact()
         self.coef_dense_, self.coef_block_ = beta_d, beta_b
         self.prior_block_ = 1.0 / lam_b[0] if len(lam_b) else np.zeros(design.block_size)
         names = np.array(self.block_)
@@ -519,6 +521,50 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
         once per row: ``campaign=False`` leaves it out."""
         check_is_fitted(self, "coef_dense_")
         return self._variance(self._rows(canonical_columns(X))[0], campaign=campaign)
+
+    def sum_log_variance(self, X: pd.DataFrame, weights: np.ndarray) -> dict:
+        """The posterior variance of ``sum_r weights_r * log mean_r`` over the rows ``X`` (a plan's
+        rows, each weighted by its share of the plan's profit: the variance of the plan's total on
+        the log scale), from the joint posterior of every coefficient
+        (engine.forecast.pooled_solver.Posterior), split into
+
+        * ``shared``: the shared coefficients' part, as the plan's rows weigh them (the trend and
+          season carried to the next catalogue, the page effects, the market levels, with their
+          covariance with the products' own coefficients), plus the prior variance of shared
+          levels the history never saw (an unseen page), one draw for all rows;
+        * ``products``: each product's own coefficients given the shared ones (products
+          independent), a launch's from the prior.
+
+        The next campaign's own level (the campaign term, a level the history has not seen) is
+        not in it: it is the catalogue's shock, engine.plan.promise.catalogue_variance."""
+        check_is_fitted(self, "coef_dense_")
+        X = canonical_columns(X)
+        design, _ = self._rows(X)
+        w = np.asarray(weights, dtype=float)
+        c_d, c_b = design_sum(design, w)
+        posterior = getattr(self, "posterior_", None)
+        if posterior is None:  # a model saved before the joint posterior was kept: the products' alone
+            used = np.flatnonzero(np.abs(c_b).sum(axis=1) > 0)
+            shared, own = 0.0, float(np.einsum("pb,pbc,pc->", c_b[used], self.block_cov_[used], c_b[used]))
+        else:
+            shared, own = posterior.combination_variance(c_d, c_b)
+        for term, factor in zip(self.terms_, design.terms):
+            unseen = factor.codes < 0
+            if term.name == "campaign" or not unseen.any():
+                continue
+            shared += float(self.variances_[term.name] * ((factor.values[unseen] * w[unseen, None]).sum(axis=0) ** 2).sum())
+        launch = design.product < 0
+        if launch.any():
+            ids = text_column(X, "product_id")[launch]
+            b0 = design.block.shape[1]
+            sums = pd.DataFrame(design.block[launch] * w[launch, None]).groupby(ids).sum().to_numpy()
+            own += float((sums ** 2 * self.prior_block_[:b0]).sum())
+            if design.n_markets:
+                m = design.market[launch]
+                ok = m >= 0
+                by = pd.Series(w[launch][ok]).groupby([ids[ok], m[ok]]).sum()
+                own += float((by.to_numpy() ** 2 * self.prior_block_[b0 + by.index.get_level_values(1).to_numpy()]).sum())
+        return {"shared": shared, "products": own}
 
     def campaign_variance(self) -> tuple[float, int]:
         """The variance of one campaign's level around the fixed effects (trend, season): how far

@@ -1,6 +1,8 @@
 """engine.forecast.pooled: the partial-pooling model is right (against a dense solve and the demo's
 hidden effects), pools by an amount the data choose, and forecasts products it never saw."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,7 @@ from sklearn.base import clone
 from engine.demo import demo_truth
 from engine.forecast import Forecaster
 from engine.forecast.pooled import PooledRegressor
-from engine.forecast.pooled_solver import Design, Factor, Solver
+from engine.forecast.pooled_solver import Design, Factor, Solver, design_sum
 
 
 def _random_design(rng, n=400, P=12, K=3):
@@ -72,6 +74,42 @@ def test_structured_solver_matches_a_dense_solve():
     full = np.linalg.inv(H0)
     for p in range(P):
         assert np.allclose(cov[p], full[d + p * b:d + (p + 1) * b, d + p * b:d + (p + 1) * b])
+
+
+def test_a_sum_of_rows_has_the_variance_of_the_joint_posterior_not_of_its_marginals():
+    """A plan's total on the log scale, c' beta with c = X' w, has variance c' H^-1 c (the full
+    inverse): the Schur form gives exactly that, split into a shared and a products' part; the
+    marginals alone (dense and each block as if independent) give another number."""
+    rng = np.random.default_rng(5)
+    design = _random_design(rng, n=300, P=8, K=2)
+    solver = Solver(design, rng.poisson(5.0, design.n).astype(float))
+    lam_d = rng.uniform(0.1, 2.0, design.dense_size)
+    lam_b = rng.uniform(0.1, 2.0, (design.n_products, design.block_size))
+    eta = design.eta(np.zeros(design.dense_size), np.zeros((design.n_products, design.block_size)))
+    posterior = solver.posterior(eta, 2.0, lam_d, lam_b)
+    X = _dense(design)
+    mu = np.exp(eta)
+    full = np.linalg.inv(X.T @ (X * (mu / (1 + mu / 2.0))[:, None])
+                         + np.diag(np.concatenate([lam_d, lam_b.reshape(-1)])))
+    rows = np.flatnonzero(design.product >= 0)[:40]  # "a plan": some rows of some products
+    w = np.zeros(design.n)
+    w[rows] = rng.dirichlet(np.ones(len(rows)))
+    c_d, c_b = design_sum(design, w)
+    c = X.T @ w
+    assert np.allclose(np.concatenate([c_d, c_b.reshape(-1)]), c)
+    shared, own = posterior.combination_variance(c_d, c_b)
+    assert shared > 0 and own > 0
+    assert np.isclose(shared + own, c @ full @ c)
+    compact = posterior.compact()  # as a fitted model keeps it: float32
+    assert np.isclose(sum(compact.combination_variance(c_d, c_b)), c @ full @ c, rtol=1e-4)
+    d = design.dense_size
+    marginals = c_d @ full[:d, :d] @ c_d + sum(
+        c_b[p] @ full[d + p * design.block_size:d + (p + 1) * design.block_size,
+                      d + p * design.block_size:d + (p + 1) * design.block_size] @ c_b[p]
+        for p in range(design.n_products))
+    assert not np.isclose(marginals, c @ full @ c, rtol=0.05)
+    dropped = replace(compact, G=None)  # too large to keep: the marginals'
+    assert np.isclose(sum(dropped.combination_variance(c_d, c_b)), marginals, rtol=1e-4)
 
 
 def test_the_mode_is_the_penalised_optimum():
