@@ -60,13 +60,13 @@ def shown(value: Any, fmt: str | None = None) -> str:
     if fmt == WHOLE:
         return f"{value:,.0f}"
     if fmt == PERCENT:
-        return f"{value * 100:.1f} %"
+        return f"{value * 100:.1f}\u00a0%"
     if fmt == FINE_PERCENT:
-        return f"{value * 100:.2f} %"
+        return f"{value * 100:.2f}\u00a0%"
     if fmt == SCORE:
         return f"{value:.2f}"
     if fmt and fmt.startswith("+"):
-        return f"{value * 100:+.1f} %"
+        return f"{value * 100:+.1f}\u00a0%"
     return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
 
 

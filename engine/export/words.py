@@ -13,6 +13,8 @@ from typing import Any
 
 from ..plan.rules.words import PERCENT_SPACE
 
+UNIT_SPACE = PERCENT_SPACE  # a no-break space between any number and its unit (%, s, min)
+
 MONEY = "#,##0.00"
 WHOLE = "#,##0"
 PERCENT = "0.0%"
@@ -78,12 +80,14 @@ def as_text(value: Any) -> Any:
 
 
 def seconds(value: Any) -> str | None:
+    """12.34 -> "12.3 s", 125 -> "2 min 05 s", each number held to its unit by a no-break space
+    (as a percent is to its sign): a narrow cell never wraps "12.3" over "s"."""
     if not is_number(value):
         return None
     if value < 60:
-        return f"{value:.1f} s"
+        return f"{value:.1f}{UNIT_SPACE}s"
     minutes, rest = divmod(int(round(value)), 60)
-    return f"{minutes} min {rest:02d} s"
+    return f"{minutes}{UNIT_SPACE}min {rest:02d}{UNIT_SPACE}s"
 
 
 def stopped_text(result: dict) -> str | None:
@@ -114,7 +118,7 @@ def gap_sentence(gap: Any) -> str | None:
         return None
     if gap < 0.00005:
         return "As good as the best plan possible under this forecast"
-    return f"Within {gap * 100:.{2 if gap < 0.01 else 1}f} % of the best plan possible under this forecast"
+    return f"Within {gap * 100:.{2 if gap < 0.01 else 1}f}{PERCENT_SPACE}% of the best plan possible under this forecast"
 
 
 BOUND_WORDS = ("The bound is the most any plan could earn if this forecast were exact: it says how close "
@@ -133,7 +137,7 @@ def headline(result: dict) -> list[str]:
     fmt = (lambda v: f"{v:,.0f}") if key == "units" else total_text
     if is_number(expected):
         low, high = totals.get(f"expected_{key}_low"), totals.get(f"expected_{key}_high")
-        span = f" (80 % range {fmt(low)} – {fmt(high)})" if is_number(low) and is_number(high) else ""
+        span = f" (80{PERCENT_SPACE}% range {fmt(low)} – {fmt(high)})" if is_number(low) and is_number(high) else ""
         out.append(f"Expected {key} {fmt(expected)}{span}: 8 in 10 outcomes of this plan should fall in that range.")
     elif is_number(totals.get(key)):
         out.append(f"{key.capitalize()} as forecast {fmt(totals[key])} (no expected figure: the forecast's own number).")

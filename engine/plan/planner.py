@@ -41,7 +41,7 @@ MAX_BOUND_S = 15.0
 UNLIMITED_GENERATIONS = 1_000_000  # generations=None: the time limit (or the bound, or stagnation) ends the search
 BOUND_NOTE = ("The bound is the most any plan could earn if this forecast were exact: the gap to it says how "
               "close the search came under the forecast, not how accurate the forecast is, and promises nothing "
-              "about the future. What the plan can be expected to earn is its expected profit, with its 80 % range.")
+              "about the future. What the plan can be expected to earn is its expected profit, with its 80\u00a0% range.")
 
 
 class PlanFitness:

@@ -298,7 +298,7 @@ def test_what_if_in_a_fake_excel_host(browser, live_server):  # noqa: F811
         assert scen["grid"][2] == ["scenario", "status", "expected profit"]
         assert [r[0] for r in scen["grid"][3:5]] == ["Your settings", "Deeper discounts"]
         # one series: expected profit per scenario (its range is in the table, not two more bars)
-        assert scen["charts"] == [["ColumnClustered", "Expected profit by scenario (80 % range in the table)", 1]], scen["charts"]
+        assert scen["charts"] == [["ColumnClustered", "Expected profit by scenario (its 80\u00a0% range: the table's low and high end)", 1]], scen["charts"]
         assert "Folio Scenarios" in page.get_by_test_id("notice").inner_text()
     finally:
         context.close()

@@ -299,6 +299,9 @@ def test_plan_summary_in_words_with_formats():
     assert pairs["Search stopped because"].value == "no better plan for 30 generations"
     assert pairs["Discount levels"].value == "0\u00a0%, 10\u00a0%, 20\u00a0%, 30\u00a0%"
     assert pairs["Layout"].value == "slots table: 32 slots on 8 pages"
+    # a duration's number held to its unit by a no-break space, as a percent is to its sign
+    assert pairs["Time limit"].value == "30.0\u00a0s"
+    assert pairs["Run time"].value == "12.3\u00a0s"
     assert pairs["Most products discounted"].value == pytest.approx(0.8)
     labels = set(pairs)
     # only the settings that were used: the slots table, not pages 8 x slots_per_page 6
@@ -323,7 +326,7 @@ def test_plan_summary_says_what_to_expect_and_what_the_bound_is_about(planned):
     first = [summary.cell(row=r, column=1).value for r in range(3, 7)]
     low, high = totals["expected_profit_low"], totals["expected_profit_high"]
     from engine.export.words import total_text
-    assert first[0].startswith(f"Expected profit {total_text(totals['expected_profit'])} (80 % range "
+    assert first[0].startswith(f"Expected profit {total_text(totals['expected_profit'])} (80\u00a0% range "
                                f"{total_text(low)} – {total_text(high)})")
     assert summary.cell(row=3, column=1).font.bold
     assert first[1].startswith(("Within ", "As good as the best plan")) and "under this forecast" in first[1]

@@ -145,7 +145,7 @@ export function ProgressPanel(props: ProgressPanelProps) {
       <div className="row row--end">
         {connection && connection !== "open" && active && (
           <span className="muted small" data-testid="connection-state">
-            {connection === "down" ? "Live updates lost: checking the job every 2 s" : "Connecting live updates…"}
+            {connection === "down" ? "Live updates lost: checking the job every 2\u00a0s" : "Connecting live updates…"}
           </span>
         )}
         {onCancel && active && (

@@ -15,6 +15,7 @@ import { MAX_SCENARIOS, MIN_SCENARIOS, describeDraft } from "../state/scenarios"
 import type { ScenarioDraft, ScenarioErrors, ScenarioField } from "../state/scenarios";
 import type { SettingsForm } from "../state/planSettings";
 import { Explain } from "./Explain";
+import { PCT } from "./format";
 
 export interface ScenarioEditorProps {
   controls: ScenarioControls;
@@ -47,7 +48,7 @@ const TABLE_LABEL: Record<RuleTable, string> = {
 function baseText(base: SettingsForm, field: ScenarioField): string {
   const v = base[field].trim();
   if (!v) return field === "min_margin" ? "none" : "no limit";
-  return field === "max_discounted_share" || field === "min_margin" ? `${v.replace(/\s*%$/, "")} %` : v;
+  return field === "max_discounted_share" || field === "min_margin" ? `${v.replace(/\s*%$/, "")}${PCT}` : v;
 }
 
 function ScenarioCard({ draft, index, props }: { draft: ScenarioDraft; index: number; props: ScenarioEditorProps }) {

@@ -159,7 +159,7 @@ export function SettingsFormView(props: SettingsFormProps) {
           label="Discount levels"
           inputMode="text"
           testId="setting-discount-levels"
-          hint="Percents, e.g. 0, 10, 20, 30 %"
+          hint={"Percents, e.g. 0, 10, 20, 30\u00a0%"}
           props={props}
         />
         <Field field="objective" label="Objective" props={props}>

@@ -8,7 +8,7 @@ import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
 import { PlanView } from "../results/plan/PlanView";
 import { ProgressPanel } from "./ProgressPanel";
-import { fmtClock, jobTitle } from "./format";
+import { fmtClock, fmtPct, fmtSeconds, jobTitle } from "./format";
 import { fakeServer as fakeServerOf } from "../testing/fakeServer";
 
 // ---------- pure pieces ----------
@@ -214,6 +214,13 @@ const STARTED = (() => {
 })();
 
 describe("a job and a time in the planner's words", () => {
+  it("holds a duration's numbers to their units with a no-break space, as a percent to its sign", () => {
+    // a narrow pane wraps "12.3 s" whole, never "12.3" over "s" (was a plain space)
+    expect(fmtSeconds(12.34)).toBe("12.3\u00a0s");
+    expect(fmtSeconds(125)).toBe("2\u00a0min 05\u00a0s");
+    expect(fmtPct(0.3, 0)).toBe("30\u00a0%");
+  });
+
   it("names a job by when it started, never by its id", () => {
     const now = new Date(2026, 11, 1, 18, 0);
     expect(fmtClock(new Date(2026, 11, 1, 14, 2).toISOString(), now)).toBe("14:02");

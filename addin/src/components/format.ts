@@ -32,6 +32,9 @@ export function fmtValue(v: unknown): string {
  */
 export const PCT = "\u00a0%";
 
+/** The same no-break space between any other number and its unit: "12.3 s", "2 min 05 s". */
+export const UNIT_SPACE = "\u00a0";
+
 /** A fraction as a percent: 0.123 -> "12.3 %". */
 export function fmtPct(v: unknown, digits = 1): string {
   return isNum(v) ? `${(v * 100).toFixed(digits)}${PCT}` : "–";
@@ -52,11 +55,12 @@ export function fmtClock(iso: string | null | undefined, now: Date = new Date())
   return today ? hm : `${t.getDate()} ${MONTHS[t.getMonth()]}${t.getFullYear() === now.getFullYear() ? "" : ` ${t.getFullYear()}`} ${hm}`;
 }
 
+/** A duration: "12.3 s", "2 min 05 s" (each number held to its unit by a no-break space). */
 export function fmtSeconds(v: unknown): string {
   if (!isNum(v)) return "–";
-  if (v < 60) return `${v.toFixed(1)} s`;
+  if (v < 60) return `${v.toFixed(1)}${UNIT_SPACE}s`;
   const m = Math.floor(v / 60);
-  return `${m} min ${Math.round(v - m * 60)} s`;
+  return `${m}${UNIT_SPACE}min ${String(Math.round(v - m * 60)).padStart(2, "0")}${UNIT_SPACE}s`;
 }
 
 export function fmtCell(v: unknown): string {

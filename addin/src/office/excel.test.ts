@@ -208,6 +208,7 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     // made from the first series' column (header included), the others added by name
     expect(block(ranges, source)).toEqual({ sheet: "Folio Convergence", row: 0, column: 1, rows: 3, columns: 1 });
     expect(chart.name).toBe("FolioConvergenceChart");
+    expect(chart.axes.valueAxis.minimum).not.toBe(0); // never set: a line's axis fits its values (only bars start at 0)
     expect(chart.title.text).toBe("Best and mean");
     expect(log.series.map((s) => [s.name, block(ranges, s.values)])).toEqual([
       ["mean", { sheet: "Folio Convergence", row: 1, column: 2, rows: 2, columns: 1 }],
@@ -293,6 +294,7 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     // a native clustered column chart: one series per option over the profit and revenue rows, figures as categories
     expect(log.charts.map((c) => [c.sheet, c.type, c.chart.title.text])).toEqual([["Folio Business case", "ColumnClustered", "This plan against the last catalogue"]]);
     const chart = log.charts[0];
+    expect(chart.chart.axes.valueAxis.minimum).toBe(0);
     expect(block(ranges, chart.source)).toEqual({ sheet: "Folio Business case", row: moneyRow + 1, column: 1, rows: 3, columns: 1 });
     const added = log.series.filter((x) => x.chart === chart.chart);
     expect(added.map((x) => [x.name, block(ranges, x.values)])).toEqual([
@@ -328,7 +330,7 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     expect(sheet[0][0]).toBe("Scenarios side by side");
     // its range overlaps the runner-up's: the sheet crowns none either
     expect(sheet[1][0]).toMatch(/^No clear winner: ranges overlap\. “=Deeper” has the highest expected profit, 1,315,348/);
-    expect(sheet[2].slice(0, 5)).toEqual(["scenario", "status", "expected profit", "low end (80 %)", "high end (80 %)"]);
+    expect(sheet[2].slice(0, 5)).toEqual(["scenario", "status", "expected profit", "low end (80\u00a0%)", "high end (80\u00a0%)"]);
     // a scenario's name is text, never a formula
     expect(sheet[4][0]).toBe("'=Deeper");
     expect(sheet[5].slice(14)).toEqual(["own locks", "product 'P0154' must be in the plan"]); // what it was, and why it failed
@@ -338,9 +340,11 @@ describe("ExcelAdapter: dates, charts, reports, settings", () => {
     // the native chart: one bar of expected profit per scenario (scenarios as categories); the
     // range's two ends are not drawn as bars of their own: they stay in the table
     expect(log.charts.map((c) => [c.sheet, c.type, c.chart.title.text])).toEqual([
-      ["Folio Scenarios", "ColumnClustered", "Expected profit by scenario (80 % range in the table)"],
+      ["Folio Scenarios", "ColumnClustered", "Expected profit by scenario (its 80\u00a0% range: the table's low and high end)"],
     ]);
     const chart = log.charts[0];
+    // bars from 0: Excel's own axis would start near the lowest of close bars
+    expect(chart.chart.axes.valueAxis.minimum).toBe(0);
     expect(block(ranges, chart.source)).toEqual({ sheet: "Folio Scenarios", row: 2, column: 2, rows: 4, columns: 1 });
     expect(log.series.filter((x) => x.chart === chart.chart)).toEqual([]);
     expect(block(ranges, log.categories.find((x) => x.chart === chart.chart)!.range)).toEqual({ sheet: "Folio Scenarios", row: 3, column: 0, rows: 3, columns: 1 });

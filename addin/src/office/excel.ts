@@ -371,6 +371,9 @@ function addChart(
   chart.name = name;
   chart.title.text = spec.title;
   chart.legend.position = "Bottom" as Excel.ChartLegendPosition;
+  // bars are read by their height: from 0 (Excel's own axis starts near the lowest bar when the
+  // bars are close, and a 9 % difference between two scenarios then looks like 3x)
+  if (spec.type === "column") chart.axes.valueAxis.minimum = 0;
   chart.setPosition(toA1(at.row, at.column), toA1(at.row + CHART_ROWS - 2, at.column + CHART_COLUMNS - 1));
   setChartData(sheet, chart, spec, header, row, column, rows, true);
   return chart;

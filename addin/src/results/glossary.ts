@@ -27,7 +27,7 @@ export const GLOSSARY = {
     term: "Gap to the bound",
     text:
       "How far this plan is from the best plan possible under the same forecast (an upper bound computed by linear " +
-      "programming). 0.1 % means no plan can do more than 0.1 % better, if the forecast is right. It says how good the " +
+      "programming). 0.1\u00a0% means no plan can do more than 0.1\u00a0% better, if the forecast is right. It says how good the " +
       "search is, not how good the forecast is.",
   },
   anomaly_score: {
@@ -58,14 +58,14 @@ export const GLOSSARY = {
     term: "Lift",
     text:
       "How much more this plan brings than the last catalogue would on the same layout, as a share of the last " +
-      "catalogue's figure: (plan − last) ÷ last. +50 % means one and a half times as much. Both are scored by the same " +
+      "catalogue's figure: (plan − last) ÷ last. +50\u00a0% means one and a half times as much. Both are scored by the same " +
       "forecast, so the lift is the plan's doing, not the model's.",
   },
   wape: {
     term: "WAPE",
     text:
       "Weighted absolute percentage error: all the forecast's misses added up, as a share of the units actually sold, " +
-      "on campaigns the model did not learn from. 30 % means the misses add up to 30 % of the units sold. Lower is better.",
+      "on campaigns the model did not learn from. 30\u00a0% means the misses add up to 30\u00a0% of the units sold. Lower is better.",
   },
   mape: {
     term: "MAPE",
@@ -76,8 +76,8 @@ export const GLOSSARY = {
   bias: {
     term: "Bias",
     text:
-      "Forecast total ÷ units actually sold − 1, on the held-out campaigns: +5 % means the model forecasts 5 % more " +
-      "than was sold overall, −5 % less. Near 0 is best.",
+      "Forecast total ÷ units actually sold − 1, on the held-out campaigns: +5\u00a0% means the model forecasts 5\u00a0% more " +
+      "than was sold overall, −5\u00a0% less. Near 0 is best.",
   },
   max_same_category_per_page: {
     term: "At most per page",
@@ -90,7 +90,7 @@ export const GLOSSARY = {
     term: "Minimum margin",
     text:
       "Every row keeps at least this margin after its discount: (price × (1 − discount) − unit cost) ÷ (price × " +
-      "(1 − discount)). 20 % keeps deep discounts off products with thin margins. Needs unit_cost in the products " +
+      "(1 − discount)). 20\u00a0% keeps deep discounts off products with thin margins. Needs unit_cost in the products " +
       "table. Empty: no minimum.",
   },
   scenarios: {

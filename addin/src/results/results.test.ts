@@ -51,8 +51,8 @@ describe("results as sheets", () => {
     const rows = summary.table.slice(1);
     const at = (k: string) => rows.findIndex((r) => r[0] === k);
     expect(rows[at("Expected profit")][1]).toBe(27);
-    expect(rows[at("Expected profit, low end of its 80 % range")][1]).toBe(20);
-    expect(rows[at("Expected profit, high end of its 80 % range")][1]).toBe(31);
+    expect(rows[at("Expected profit, low end of its 80\u00a0% range")][1]).toBe(20);
+    expect(rows[at("Expected profit, high end of its 80\u00a0% range")][1]).toBe(31);
     expect(summary.rowFormats![at("Expected profit")]).toContain("€");
     expect(rows[at("Rows forecast beyond history")][1]).toBe(2);
     expect(rows[at("Why the search stopped")][1]).toMatch(/^Stopped early after 40 generations/);
@@ -74,10 +74,10 @@ describe("results as sheets", () => {
     const settings = blocks.find((b) => b.title === "Settings used")!;
     const rows = Object.fromEntries(settings.table.slice(1).map((r) => [r[0], r[1]]));
     expect(rows).toEqual({
-      Objective: "maximise profit", Layout: "slots table: 144 slots on 24 pages", "Discount levels": "0 %, 10 %, 20 %, 30 %",
+      Objective: "maximise profit", Layout: "slots table: 144 slots on 24 pages", "Discount levels": "0\u00a0%, 10\u00a0%, 20\u00a0%, 30\u00a0%",
       "Most products discounted": 0.4, "Anomaly penalty weight": 0.1, "Cannibalisation (estimated from history)": "none found",
       Search: "genetic algorithm, population 60", "Generations at most": 80, "Stop after generations without a better plan": 30,
-      "Time limit": "1 min 00 s", "Local search on the best plans": "yes", "Seed (same seed, same plan)": 42,
+      "Time limit": "1\u00a0min 00\u00a0s", "Local search on the best plans": "yes", "Seed (same seed, same plan)": 42,
     });
     expect(settings.rowFormats![settings.table.slice(1).findIndex((r) => r[0] === "Most products discounted")]).toBe("0.0%");
     const record = blocks.find((b) => b.title === "Run record")!;
@@ -239,7 +239,7 @@ describe("a plan's figures in words", () => {
       "Every country (DE, FR and PL) stopped early: no better plan in the last 30 generations. More generations would likely not help.",
     );
     expect(stoppedSentence(multi([country("DE", "generations"), country("FR", "generations"), country("PL", "time_limit")]))).toBe(
-      "The run ended when its last country did: DE and FR ran all 20 generations; PL stopped at the time limit of 60 s. A longer time limit may find better plans.",
+      "The run ended when its last country did: DE and FR ran all 20 generations; PL stopped at the time limit of 60\u00a0s. A longer time limit may find better plans.",
     );
     expect(
       stoppedSentence(multi([country("DE", "cancelled", { status: "cancelled", cancelled: true }), country("PL", "cancelled", { status: "cancelled" })], { cancelled: true })),
@@ -257,7 +257,7 @@ describe("a plan's figures in words", () => {
     const many = "ABCDEFGH".split("").map((c) => country(c, "generations"));
     expect(stoppedSentence(multi(many))).toBe("Each of the 8 countries ran all 20 generations.");
     // the engine's own stopped_by wins when it gives one
-    expect(stoppedSentence(multi([country("DE", "generations")], { stopped_by: "time_limit", generations_run: 5 }))).toMatch(/^Stopped at the time limit of 60 s after 5 generations/);
+    expect(stoppedSentence(multi([country("DE", "generations")], { stopped_by: "time_limit", generations_run: 5 }))).toMatch(/^Stopped at the time limit of 60\u00a0s after 5 generations/);
   });
 
   it("says the gap to the bound and why the search stopped", () => {
@@ -267,7 +267,7 @@ describe("a plan's figures in words", () => {
     expect(gapSentence(null)).toBeUndefined();
     expect(stoppedSentence(base)).toBe("Stopped early after 35 generations: no better plan in the last 30 generations, so more would likely not help.");
     expect(stoppedSentence({ ...base, stopped_by: "generations", generations_run: 80 })).toBe("Ran all 80 generations.");
-    expect(stoppedSentence({ ...base, stopped_by: "time_limit", generations_run: 12 })).toBe("Stopped at the time limit of 60 s after 12 generations: a longer limit may find a better plan.");
+    expect(stoppedSentence({ ...base, stopped_by: "time_limit", generations_run: 12 })).toBe("Stopped at the time limit of 60\u00a0s after 12 generations: a longer limit may find a better plan.");
     expect(stoppedSentence({ ...base, stopped_by: "bound", generations_run: 7 })).toBe(
       "Stopped early after 7 generations: the plan reached the bound, the best possible under this forecast, so more time cannot improve it. (The bound is about the forecast, not the future: what the plan will truly earn is the expected profit and its range.)",
     );

@@ -108,7 +108,7 @@ export function parseDiscountLevels(raw: string): number[] | string {
     .split(/[,;\s]+/)
     .map((p) => p.trim())
     .filter(Boolean);
-  if (parts.length === 0) return "Give at least one discount level, e.g. 0, 10, 20 %";
+  if (parts.length === 0) return "Give at least one discount level, e.g. 0, 10, 20\u00a0%";
   const levels = new Set<number>();
   for (const p of parts) {
     const n = Number(p);

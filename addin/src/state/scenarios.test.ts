@@ -76,7 +76,7 @@ describe("what-if scenarios as drafted", () => {
   it("says what a scenario changes in a few words", () => {
     expect(describeDraft(draft("x"))).toBe("as set above");
     expect(describeDraft(draft("x", { discount_levels: "0, 10, 40 %", min_margin: "20" }, { locks: "sheet:Locks B", page_conflicts: "none" }), (k) => k.slice(6))).toBe(
-      "discounts 0, 10, 40 % · min margin 20 % · own locks (Locks B) · no kept apart",
+      "discounts 0, 10, 40\u00a0% · min margin 20\u00a0% · own locks (Locks B) · no kept apart",
     );
   });
 });

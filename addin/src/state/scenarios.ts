@@ -152,11 +152,14 @@ const TABLE_WORDS: Record<RuleTable, string> = {
   page_conflicts: "kept apart",
 };
 
+const PERCENT_FIELDS: ReadonlySet<ScenarioField> = new Set(["discount_levels", "max_discounted_share", "min_margin"]);
+
 /** What a draft changes, in a few words: "discounts 0, 10, 20, 30, 40 % · own locks (Locks B)". */
 export function describeDraft(d: ScenarioDraft, sourceLabel: (key: string) => string = (k) => k): string {
   const parts = SCENARIO_FIELDS.filter((f) => changed(d.changes[f])).map((f) => {
     const v = d.changes[f]!.trim();
-    return `${FIELD_WORDS[f]} ${f === "max_discounted_share" || f === "min_margin" ? `${v.replace(/\s*%$/, "")} %` : v}`;
+    // a percent's number held to its sign by a no-break space (as the server's words): "40 %" never wraps
+    return `${FIELD_WORDS[f]} ${PERCENT_FIELDS.has(f) ? `${v.replace(/\s*%$/, "")}\u00a0%` : v}`;
   });
   for (const t of RULE_TABLES) {
     const choice = d.tables[t];

@@ -177,6 +177,7 @@ export function makeFakeExcel(init: FakeInit) {
             },
           },
           axes: {
+            valueAxis: { minimum: undefined as number | undefined },
             categoryAxis: {
               setCategoryNames(range: Mock) {
                 log.categories.push({ chart, range });

@@ -50,8 +50,8 @@ export function businessCaseBlocks(result: PlanResult, words: { subject?: string
   const rest: [string, Cell[], string][] = [];
   for (const f of figures) {
     if (f.values.some((v) => v.low !== undefined)) {
-      rest.push([`${f.label}: low end of its 80 % range`, f.values.map((v) => v.low ?? null), f.figure === "units" ? "#,##0" : CURRENCY]);
-      rest.push([`${f.label}: high end of its 80 % range`, f.values.map((v) => v.high ?? null), f.figure === "units" ? "#,##0" : CURRENCY]);
+      rest.push([`${f.label}: low end of its 80\u00a0% range`, f.values.map((v) => v.low ?? null), f.figure === "units" ? "#,##0" : CURRENCY]);
+      rest.push([`${f.label}: high end of its 80\u00a0% range`, f.values.map((v) => v.high ?? null), f.figure === "units" ? "#,##0" : CURRENCY]);
     }
     if (f.figure === "units") rest.push([f.label, f.values.map((v) => v.value), "#,##0"]);
   }

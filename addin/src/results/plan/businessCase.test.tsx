@@ -210,8 +210,8 @@ describe("the business case in Excel", () => {
 
   it("writes the ranges of the honest promise and the countries side by side", () => {
     const units = businessCaseBlocks({ ...base, business_case: withPromise })[2];
-    expect(units.table.map((r) => r[0])).toEqual(["figure", "Expected profit: low end of its 80 % range", "Expected profit: high end of its 80 % range", "Units (forecast)", "Products placed"]);
-    expect(units.table[1]).toEqual(["Expected profit: low end of its 80 % range", 800, 650, 520]);
+    expect(units.table.map((r) => r[0])).toEqual(["figure", "Expected profit: low end of its 80\u00a0% range", "Expected profit: high end of its 80\u00a0% range", "Units (forecast)", "Products placed"]);
+    expect(units.table[1]).toEqual(["Expected profit: low end of its 80\u00a0% range", 800, 650, 520]);
     const blocks = businessCaseBlocks({ ...base, business_case: multi });
     const byCountry = blocks.find((b) => b.title === "By country")!;
     expect(byCountry.table).toEqual([

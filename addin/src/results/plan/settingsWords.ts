@@ -8,6 +8,7 @@
  * slots table, versions as JSON).
  */
 import type { Cell, PlanResult } from "../../api/types";
+import { PCT, UNIT_SPACE } from "../../components/format";
 
 /** label, value, number format (null = text as it is) */
 export type Line = [string, Cell, string | null];
@@ -25,14 +26,14 @@ const RUN_LABELS: Record<string, string> = {
 };
 
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const percentWords = (v: number) => `${Number((v * 100).toFixed(6))} %`;
+const percentWords = (v: number) => `${Number((v * 100).toFixed(6))}${PCT}`;
 
 /** "1 min 00 s", "45 s" (the workbook's words) */
 function seconds(v: unknown): string | null {
   if (!isNum(v) || v <= 0) return null;
-  if (v < 60) return `${Number(v.toFixed(1))} s`;
+  if (v < 60) return `${Number(v.toFixed(1))}${UNIT_SPACE}s`;
   const m = Math.floor(v / 60);
-  return `${m} min ${String(Math.round(v - 60 * m)).padStart(2, "0")} s`;
+  return `${m}${UNIT_SPACE}min ${String(Math.round(v - 60 * m)).padStart(2, "0")}${UNIT_SPACE}s`;
 }
 
 /** "max_discounted_share" -> "Max discounted share" */

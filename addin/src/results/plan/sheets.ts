@@ -31,8 +31,8 @@ export function planSummaryBlocks(result: PlanResult): ReportBlock[] {
     ["Forecast profit", num(t.profit), CURRENCY],
     // the honest promise, when the engine gives it (issue 14)
     ["Expected profit", num(t.expected_profit), CURRENCY],
-    ["Expected profit, low end of its 80 % range", num(t.expected_profit_low), CURRENCY],
-    ["Expected profit, high end of its 80 % range", num(t.expected_profit_high), CURRENCY],
+    ["Expected profit, low end of its 80\u00a0% range", num(t.expected_profit_low), CURRENCY],
+    ["Expected profit, high end of its 80\u00a0% range", num(t.expected_profit_high), CURRENCY],
     ["Rows forecast beyond history", num(t.beyond_history), "0"],
     ["Products", num(t.products), "0"],
     ["Slots used", num(t.slots_used), "0"],

@@ -5,7 +5,7 @@
  * live best relates to the final profit (the anomaly penalty).
  */
 import type { CountryOutcome, PlanResult } from "../../api/types";
-import { fmtPct, fmtTotal, isNum } from "../../components/format";
+import { UNIT_SPACE, fmtPct, fmtTotal, isNum } from "../../components/format";
 import { describeRules } from "../common/rules";
 
 /** Totals: cents while they matter, whole units from 10,000 on (2,873,456: a planner reads every digit). */
@@ -77,7 +77,7 @@ function countriesStoppedSentence(result: PlanResult): string | undefined {
       case "stagnation":
         return `${who} stopped early: no better plan in the last ${isNum(stuck) ? plural(stuck, "generation") : "generations"}`;
       case "time_limit":
-        return `${who} stopped at the time limit${isNum(limit) ? ` of ${limit} s` : ""}`;
+        return `${who} stopped at the time limit${isNum(limit) ? ` of ${limit}${UNIT_SPACE}s` : ""}`;
       case "bound":
         return `${who} stopped early: ${many ? "their plans reached" : "its plan reached"} the bound, the best possible under the forecast`;
       case "cancelled":
@@ -114,7 +114,7 @@ export function stoppedSentence(result: PlanResult): string | undefined {
     case "stagnation":
       return `Stopped early${ran ? ` after ${ran}` : ""}: no better plan in the last ${isNum(stuck) ? plural(stuck, "generation") : "generations"}, so more would likely not help.`;
     case "time_limit":
-      return `Stopped at the time limit${isNum(limit) ? ` of ${limit} s` : ""}${ran ? ` after ${ran}` : ""}: a longer limit may find a better plan.`;
+      return `Stopped at the time limit${isNum(limit) ? ` of ${limit}${UNIT_SPACE}s` : ""}${ran ? ` after ${ran}` : ""}: a longer limit may find a better plan.`;
     case "bound":
       return `Stopped early${ran ? ` after ${ran}` : ""}: the plan reached the bound, the best possible under this forecast, so more time cannot improve it. (The bound is about the forecast, not the future: what the plan will truly earn is the expected profit and its range.)`;
     case "cancelled":

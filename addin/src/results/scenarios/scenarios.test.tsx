@@ -101,12 +101,12 @@ describe("scenarios side by side", () => {
 
   it("writes a Scenarios sheet with the comparison as a table and a native chart, and one plan sheet per planned scenario", async () => {
     const [block, apart, last] = scenariosBlocks(RESULT);
-    expect(block.table[0]).toEqual(["scenario", "status", "expected profit", "low end (80 %)", "high end (80 %)", "revenue", "units", "discounted share", "anomaly score", "rules kept", "rules", "lift in profit", "lift in revenue", "gap to bound", "what it changes", "why it failed"]);
+    expect(block.table[0]).toEqual(["scenario", "status", "expected profit", "low end (80\u00a0%)", "high end (80\u00a0%)", "revenue", "units", "discounted share", "anomaly score", "rules kept", "rules", "lift in profit", "lift in revenue", "gap to bound", "what it changes", "why it failed"]);
     expect(block.table[3].slice(0, 5)).toEqual(["No locks", "succeeded", 1312395.4, 1142122.5, 1491769.5]);
     expect(block.table[4].slice(14)).toEqual(["min margin 97\u00a0%", expect.stringMatching(/below min_margin/)]);
     expect(apart.table).toContainEqual(["Impossible margin", "min margin 97\u00a0%"]);
     // one bar per scenario: the range's two ends are no bars of their own (they stay in the table)
-    expect(block.chart).toEqual({ type: "column", title: "Expected profit by scenario (80 % range in the table)", category: "scenario", series: ["expected profit"] });
+    expect(block.chart).toEqual({ type: "column", title: "Expected profit by scenario (its 80\u00a0% range: the table's low and high end)", category: "scenario", series: ["expected profit"] });
     expect(block.numberFormats).toMatchObject({ "expected profit": '#,##0.00 "€"', "lift in profit": "+0.0%;-0.0%;0.0%", "discounted share": "0.0%" });
     expect(apart.title).toBe("What sets each scenario apart");
     expect(last.lines![0]).toMatch(/^The last catalogue \(campaign 2025-01\)/);

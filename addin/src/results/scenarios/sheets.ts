@@ -19,8 +19,8 @@ const HEADER = [
   "scenario",
   "status",
   "expected profit",
-  "low end (80 %)",
-  "high end (80 %)",
+  "low end (80\u00a0%)",
+  "high end (80\u00a0%)",
   "revenue",
   "units",
   "discounted share",
@@ -33,6 +33,12 @@ const HEADER = [
   "what it changes",
   "why it failed",
 ] as const;
+
+/**
+ * The chart's title says where the range is, in the table's own column names: the bars are the
+ * expected profit alone (Office.js cannot draw custom error bars), the low and high end beside it.
+ */
+export const SCENARIOS_CHART_TITLE = "Expected profit by scenario (its 80\u00a0% range: the table's low and high end)";
 
 export function scenariosBlocks(result: ScenariosResult): ReportBlock[] {
   const rows = scenarioRows(result);
@@ -68,8 +74,8 @@ export function scenariosBlocks(result: ScenariosResult): ReportBlock[] {
       table,
       numberFormats: {
         "expected profit": CURRENCY,
-        "low end (80 %)": CURRENCY,
-        "high end (80 %)": CURRENCY,
+        "low end (80\u00a0%)": CURRENCY,
+        "high end (80\u00a0%)": CURRENCY,
         revenue: CURRENCY,
         units: "#,##0",
         "discounted share": SHARE_FORMAT,
@@ -83,7 +89,7 @@ export function scenariosBlocks(result: ScenariosResult): ReportBlock[] {
       // one bar per scenario: its expected profit. The range stays in the table beside it: Office.js
       // cannot give error bars custom values (ChartErrorBars has no range to read them from), and
       // the range's two ends as series of their own read as two more scenarios' worth of profit
-      chart: { type: "column", title: "Expected profit by scenario (80 % range in the table)", category: "scenario", series: ["expected profit"] },
+      chart: { type: "column", title: SCENARIOS_CHART_TITLE, category: "scenario", series: ["expected profit"] },
     },
   ];
   const apart = rows.filter((r) => r.differs.length);

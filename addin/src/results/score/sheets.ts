@@ -20,8 +20,8 @@ export function scoreBlocks(result: ScoreResult): ReportBlock[] {
   const folio = { revenue: mirror.revenue, units: mirror.units };
   const figures: [string, Cell, Cell, string][] = [
     ["Expected profit", f.profit, f.folioProfit, CURRENCY],
-    ["Profit: low end of its 80 % range", f.low, f.folioLow, CURRENCY],
-    ["Profit: high end of its 80 % range", f.high, f.folioHigh, CURRENCY],
+    ["Profit: low end of its 80\u00a0% range", f.low, f.folioLow, CURRENCY],
+    ["Profit: high end of its 80\u00a0% range", f.high, f.folioHigh, CURRENCY],
     ["Revenue", f.revenue, folio.revenue, CURRENCY],
     ["Units", f.units, folio.units, "#,##0"],
     ["Products", t.products ?? null, result.folio?.totals?.products ?? null, "0"],
