@@ -143,6 +143,7 @@ export function App({ adapter, services = defaultServices }: AppProps) {
             onWrite={(finished) => void s.writeResult(finished)}
             onDownload={(jobId, kind) => void s.download(jobId, kind)}
             busy={!!s.busy}
+            otherData={s.otherData}
             context={{
               productNames: s.productNames,
               ...(s.mode === "excel" ? { locate: { canLocate: s.canLocate, goToCell: (item) => void s.goToCell(item) } } : {}),

@@ -20,10 +20,12 @@ export interface ResultsPanelProps {
   latestJobId?: string;
   /** share links of a finished plan (a kind that is `shareable`) */
   shares?: ShareControls;
+  /** words saying a result was made from other data than the tables shown now (state/resultData) */
+  otherData?: (finished: FinishedResult) => string | undefined;
 }
 
 /** The finished jobs' results, one tab per kind; before any, the three steps to get there. */
-export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDownload, busy, context, latestJobId, shares }: ResultsPanelProps) {
+export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDownload, busy, context, latestJobId, shares, otherData }: ResultsPanelProps) {
   const ref = useRef<HTMLElement>(null);
   // a job just finished: its results into view (in the pane they are below the settings)
   useEffect(() => {
@@ -54,6 +56,9 @@ export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDown
   // a finished plan (a cancelled one keeps its best plan) can be shared
   const canShare = !!shares && !!kind.shareable && (shown.status === "succeeded" || shown.status === "cancelled");
   const sharing = canShare && shares!.jobId === shown.jobId;
+  // a result of other data says so, and never borrows the names of the products table shown now
+  const other = otherData?.(shown);
+  const shownContext: ResultContext = other ? { ...context, productNames: undefined, table: shown.table } : { ...context, table: shown.table };
   return (
     <section ref={ref} className="card slot-results" aria-label="Results" data-testid="results">
       <div className="card__head">
@@ -97,7 +102,12 @@ export function ResultsPanel({ mode, results, shownKind, onShow, onWrite, onDown
           ))}
         </div>
       )}
-      <View result={shown.result} context={{ ...context, table: shown.table }} />
+      {other && (
+        <p className="notice" role="note" data-testid="result-other-data">
+          {other}
+        </p>
+      )}
+      <View result={shown.result} context={shownContext} />
     </section>
   );
 }

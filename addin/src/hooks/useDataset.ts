@@ -141,6 +141,8 @@ export function useDataset(adapter: WorkbookAdapter, api: ApiClient, inputs: Dat
     dataset: state.dataset,
     /** the last dataset still matches the mapped tables */
     datasetCurrent: state.phase === "ready",
+    /** the mapping or the workbook changed since the last dataset was sent (reading or sending it is not) */
+    datasetChanged: state.phase === "stale",
     datasetStatus: datasetStatus(state, { historyMapped: !!mapping.history, mode: adapter.kind }),
     /** what the server noticed in the data the next run uses */
     datasetWarnings: datasetWarnings(state),

@@ -4,7 +4,7 @@
  * is on the server, start the job, follow it); each part's state lives in its own hook over pure
  * functions in `state/`, each result kind's view and Excel writer in `results/<kind>/`.
  */
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { toProblem } from "../api/errors";
 import type { JobKind, JobRequest, Problem, Role, RuleTables, ScenarioRequest, Table } from "../api/types";
 import { RULE_TABLES } from "../api/types";
@@ -14,6 +14,7 @@ import type { WorkbookAdapter } from "../office/adapter";
 import { resultKind } from "../results/registry";
 import { isActive } from "../state/job";
 import { missingForRun } from "../state/mapping";
+import { datasetLabel, otherDataNote } from "../state/resultData";
 import { useConnection } from "./useConnection";
 import type { FolioServices } from "./useConnection";
 import { useDataset } from "./useDataset";
@@ -86,6 +87,17 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     onRead: tables.noteRead,
     setProblem,
   });
+
+  // every dataset this pane has used, by id: a result from one of them is named by it
+  const seenData = useRef(new Map<string, string>());
+  if (data.dataset) seenData.current.set(data.dataset.id, datasetLabel(data.dataset));
+  const currentId = data.dataset?.id;
+  const currentReady = !data.datasetChanged;
+  /** The words that say a result is from other data than the tables shown now (state/resultData). */
+  const otherData = useCallback(
+    (finished: FinishedResult) => otherDataNote(finished.dataset, currentId ? { id: currentId, ready: currentReady } : null, (id) => seenData.current.get(id)),
+    [currentId, currentReady],
+  );
 
   useSavedDataset(adapter, api, {
     dataset: data.dataset,
@@ -269,6 +281,7 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
     announcement: jobs.latest ? resultKind(jobs.latest.kind)?.announce(jobs.latest.result as never) ?? "" : "",
     download,
     writeResult,
+    otherData,
     shares,
   };
 }
