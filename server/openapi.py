@@ -209,7 +209,11 @@ def openapi_document(version: str) -> dict:
                        "responses": {"200": _json("Cancel requested", _ref("Job")),
                                      "409": _problem("Already finished"), **ERRORS}}},
         "/api/jobs/{job_id}/result.xlsx": {"get": {
-            "operationId": "jobWorkbook", "parameters": [JOB_ID],
+            "operationId": "jobWorkbook", "parameters": [JOB_ID, {
+                "name": "tz", "in": "query", "required": False,
+                "description": "An IANA time zone (e.g. Europe/Berlin): the run record's times on that "
+                               "clock, as the page shows them; left out, UTC",
+                "schema": {"type": "string", "maxLength": 64}}],
             "responses": {"200": {"description": "The result workbook", "content": xlsx},
                           "409": _problem("No result yet"), **ERRORS}}},
         "/api/models": {"get": {"operationId": "listModels", "parameters": [

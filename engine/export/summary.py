@@ -22,7 +22,7 @@ COUNTRY_WIDTH = 12
 BROKEN_FONT = Font(bold=True, color="C00000")
 
 
-def write_summary(wb, kind: str, result: dict, run: dict) -> Worksheet:
+def write_summary(wb, kind: str, result: dict, run: dict, tz: str | None = None) -> Worksheet:
     ws = wb.create_sheet("Summary", 0)
     print_setup(ws)
     ws.column_dimensions["A"].width = LABEL_WIDTH
@@ -44,7 +44,7 @@ def write_summary(wb, kind: str, result: dict, run: dict) -> Worksheet:
     else:
         row = lines(ws, row, "Result", [(readable(k), as_text(v), None) for k, v in result.items()
                                         if k != "run" and not isinstance(v, dict)])
-    lines(ws, row, "Run record", run_lines(run or result.get("run")))
+    lines(ws, row, "Run record", run_lines(run or result.get("run"), tz=tz))
     if ws.max_row <= ONE_PAGE_ROWS:
         ws.page_setup.fitToHeight = 1  # a few lines over one page: shrink them onto it
     return ws

@@ -9,7 +9,9 @@ know yet (a new rule, a new run-record field) still print, with their code name 
 from __future__ import annotations
 
 import math
+from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..plan.rules.words import PERCENT_SPACE
 
@@ -314,16 +316,42 @@ def rule_lines(rules: list[dict] | None) -> list[dict]:
     return lines
 
 
-def run_lines(run: dict | None, skip: tuple[str, ...] = ("settings",)) -> list[Line]:
-    """The run record as labelled lines (settings are shown in their own section)."""
+CLOCK_KEYS = ("started_at", "finished_at")
+
+
+def clock_text(value: str, tz: str | None = None) -> str:
+    """A server time (ISO, UTC) as "2026-12-01 21:51:39" on the planner's clock: in the IANA zone
+    ``tz`` the pane names (its own clock, the one its "Plan started 21:51" uses), else in UTC.
+    A text that is not an ISO time is shown as it is."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value.replace("T", " ").rstrip("Z")[:19]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(tz) if tz else timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def run_lines(run: dict | None, skip: tuple[str, ...] = ("settings",), tz: str | None = None) -> list[Line]:
+    """The run record as labelled lines (settings are shown in their own section). Its times are
+    on one clock, said in the label: the zone ``tz`` (an IANA name the page sends: the planner's
+    own, as the pane shows times), else UTC; "Finished" right after "Started"."""
+    record = dict(run or {})
+    keys = list(record)
+    ordered = [k for k in keys if k not in CLOCK_KEYS]
+    # the run's two times together, where "Started" stands (finished_at is added last, at the end)
+    at = keys.index("started_at") if "started_at" in keys else len(ordered)
+    ordered[at:at] = [k for k in CLOCK_KEYS if k in record]
     lines: list[Line] = []
-    for key, value in (run or {}).items():
+    for key in ordered:
+        value = record[key]
         if key in skip or value in (None, "", [], {}):
             continue
-        if key in ("started_at", "finished_at") and isinstance(value, str):
-            value = value.replace("T", " ").rstrip("Z")[:19]
+        label = RUN_LABELS.get(key, readable(key))
+        if key in CLOCK_KEYS and isinstance(value, str):
+            value = clock_text(value, tz)
+            label = label.replace("(UTC)", f"({tz})") if tz else label
         if key == "versions" and isinstance(value, dict):
             value = ", ".join(f"{name} {version}" for name, version in value.items())
-        lines.append((RUN_LABELS.get(key, readable(key)), as_text(value),
-                      "0" if is_number(value) else None))
+        lines.append((label, as_text(value), "0" if is_number(value) else None))
     return lines

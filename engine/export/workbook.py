@@ -66,8 +66,9 @@ def _explore_sheets(wb: Workbook, result: dict) -> None:
     write_explore(wb, result)
 
 
-def result_workbook(kind: str, result: dict, run: dict | None = None) -> bytes:
-    """The result of a ``plan``, ``train`` or ``explore`` job as xlsx bytes."""
+def result_workbook(kind: str, result: dict, run: dict | None = None, tz: str | None = None) -> bytes:
+    """The result of a ``plan``, ``train`` or ``explore`` job as xlsx bytes. ``tz`` (an IANA time
+    zone, the planner's) puts the run record's times on the clock the pane shows; else UTC."""
     result = result or {}
     run = run if run is not None else (result.get("run") or {})
     wb = Workbook()
@@ -93,7 +94,7 @@ def result_workbook(kind: str, result: dict, run: dict | None = None) -> bytes:
         ws = wb.create_sheet("Result")
         print_setup(ws)
         key_values(ws, 1, f"{kind} result", {k: v for k, v in result.items() if k != "run"})
-    write_summary(wb, kind, result, run)
+    write_summary(wb, kind, result, run, tz=tz)
     if kind == "plan":
         write_business_case(wb, result.get("business_case"), index=1)
     if kind == "plan":

@@ -50,7 +50,7 @@ class JobKind:
       checked and normalised (``base`` holds the checked ``kind``, ``dataset`` and ``model``);
       raise a ``FolioError`` (e.g. :func:`bad`) so the client gets a 4xx at once;
     - ``run(ctx, body) -> dict``: the job's result (``ctx``: store, job, progress, should_stop);
-    - ``export(result, run) -> bytes``: its ``result.xlsx``;
+    - ``export(result, run, tz=None) -> bytes``: its ``result.xlsx`` (``tz``: the run record's clock);
     - ``openapi() -> dict``: ``request`` (properties of JobCreate), ``result`` (schema of its
       result), optionally ``record`` (properties it adds to the Job record) and ``components``
       (named schemas it refers to);
@@ -60,7 +60,7 @@ class JobKind:
     name: str
     check: Callable[[dict, dict, object], dict]
     run: Callable[[object, dict], dict]
-    export: Callable[[dict, dict], bytes]
+    export: Callable[..., bytes]
     openapi: Callable[[], dict]
     record_fields: tuple[str, ...] = ()
     coordinator: Coordinator | None = None
@@ -136,10 +136,11 @@ def run_record(job: dict, store, **extra) -> dict:
     }
 
 
-def workbook(kind: str) -> Callable[[dict, dict], bytes]:
-    """The export hook of a kind whose sheets ``engine.export.result_workbook`` builds."""
-    def export(result: dict, run: dict) -> bytes:
+def workbook(kind: str) -> Callable[..., bytes]:
+    """The export hook of a kind whose sheets ``engine.export.result_workbook`` builds (``tz``:
+    the planner's time zone for the run record's times, else UTC)."""
+    def export(result: dict, run: dict, tz: str | None = None) -> bytes:
         from engine.export import result_workbook
 
-        return result_workbook(kind, result, run)
+        return result_workbook(kind, result, run, tz=tz)
     return export

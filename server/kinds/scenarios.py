@@ -96,10 +96,10 @@ SPEC = fanout.FanOut(label="scenario", phase="scenarios",
                      child_body=_child_body, gather=_gather)
 
 
-def export(result: dict, run: dict) -> bytes:
+def export(result: dict, run: dict, tz: str | None = None) -> bytes:
     from engine.export import result_workbook
 
-    return result_workbook("scenarios", result, run)
+    return result_workbook("scenarios", result, run, tz=tz)
 
 
 def openapi() -> dict:

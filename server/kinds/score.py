@@ -78,10 +78,10 @@ def run(ctx, body: dict) -> dict:
     return result
 
 
-def export(result: dict, run: dict) -> bytes:
+def export(result: dict, run: dict, tz: str | None = None) -> bytes:
     from engine.export import result_workbook
 
-    return result_workbook("score", result, run)
+    return result_workbook("score", result, run, tz=tz)
 
 
 def openapi() -> dict:

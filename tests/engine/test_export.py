@@ -415,3 +415,21 @@ def test_business_case_with_the_honest_promise_compares_expected_figures():
     assert rows["   low end of the range"][1:3] == (70.0, 50.0)
     assert rows["Profit (forecast)"][3] is None  # the lift stands beside the expected figure
     assert any("optimizer's curse" in str(t) for t in sheet_texts(ws))
+
+
+def test_the_run_record_is_on_one_clock_named_in_its_label():
+    """The run's times in the zone the page sends (the pane's own clock: "Plan started 21:51"),
+    labelled with it, else UTC; Finished beside Started (it is added to the record last)."""
+    from engine.export.words import run_lines
+
+    run = {"job": "job_1", "kind": "plan", "started_at": "2026-12-01T20:51:39.082Z", "seed": 4,
+           "finished_at": "2026-12-01T20:52:40.238Z"}
+    assert run_lines(run)[2:4] == [("Started (UTC)", "2026-12-01 20:51:39", None),
+                                   ("Finished (UTC)", "2026-12-01 20:52:40", None)]
+    assert [line[:2] for line in run_lines(run, tz="Europe/Berlin")] == [
+        ("Job", "job_1"), ("Job kind", "plan"), ("Started (Europe/Berlin)", "2026-12-01 21:51:39"),
+        ("Finished (Europe/Berlin)", "2026-12-01 21:52:40"), ("Seed", 4)]
+    book = load(result_workbook("train", {"candidates": []}, run, tz="Asia/Tokyo"))
+    said = {book["Summary"].cell(r, 1).value: book["Summary"].cell(r, 2).value
+            for r in range(1, book["Summary"].max_row + 1)}
+    assert said["Started (Asia/Tokyo)"] == "2026-12-02 05:51:39"

@@ -132,6 +132,31 @@ def test_plan_keeps_the_rules_and_exports_a_workbook(client, dataset_id, demo_ra
     schema = client.get("/api/openapi.json").get_json()["components"]["schemas"]
     assert set(case) <= set(schema["BusinessCase"]["properties"])
     assert set(case["options"][0]) <= set(schema["BusinessCase"]["properties"]["options"]["items"]["properties"])
+    _times_on_the_planners_clock(client, job, book)
+
+
+def _times_on_the_planners_clock(client, job: dict, utc_book) -> None:
+    """result.xlsx's run record on the clock the page names (?tz=, its own time zone, the one the
+    pane shows "Plan started 21:51" on), else UTC, each labelled; a zone that is not one: 422."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def record(book) -> dict:
+        ws = book["Summary"]
+        return {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+
+    started = datetime.fromisoformat(job["result"]["run"]["started_at"].replace("Z", "+00:00"))
+    assert record(utc_book)["Started (UTC)"] == started.strftime("%Y-%m-%d %H:%M:%S")
+    response = client.get(f"/api/jobs/{job['id']}/result.xlsx?tz=America/New_York")
+    assert response.status_code == 200
+    times = record(openpyxl.load_workbook(io.BytesIO(response.data)))
+    assert times["Started (America/New_York)"] == started.astimezone(ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M:%S")
+    assert "Finished (America/New_York)" in times and "Started (UTC)" not in times
+    for bad in ("Mars/Olympus", "../../etc/passwd", "x" * 80):
+        refused = client.get(f"/api/jobs/{job['id']}/result.xlsx", query_string={"tz": bad})
+        assert refused.status_code == 422, bad
+        problem = refused.get_json()
+        assert problem["code"] == "invalid_request" and problem["errors"][0]["column"] == "tz", problem
 
 
 def _must_include(products: list) -> set:

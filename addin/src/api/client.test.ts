@@ -161,6 +161,11 @@ describe("ApiClient", () => {
     expect((f.calls[0].init.headers as Record<string, string>).Authorization).toBe("Bearer t");
     await api.cancelJob("j1");
     expect(f.calls[1]).toMatchObject({ url: "/api/jobs/j1", init: { method: "DELETE" } });
+    // on the planner's clock: the page sends its time zone (UTC is the server's default)
+    await api.resultWorkbook("j1", "Europe/Berlin");
+    expect(f.calls[2].url).toBe("/api/jobs/j1/result.xlsx?tz=Europe%2FBerlin");
+    await api.resultWorkbook("j1", "UTC");
+    expect(f.calls[3].url).toBe("/api/jobs/j1/result.xlsx");
   });
 
   it("builds the websocket URL from the base URL, with ?token=", () => {

@@ -140,8 +140,10 @@ export class ApiClient {
   }
 
   /** The job's result as a workbook (fetched with the token, so it works with auth). */
-  resultWorkbook(id: string): Promise<Blob> {
-    return this.request<Blob>("GET", `/api/jobs/${encodeURIComponent(id)}/result.xlsx`, { as: "blob" }).then((r) => r.data);
+  /** The job's result.xlsx; `timeZone` (an IANA name, the planner's) puts its run record's times on that clock, else UTC. */
+  resultWorkbook(id: string, timeZone?: string): Promise<Blob> {
+    const tz = timeZone && timeZone !== "UTC" ? `?tz=${encodeURIComponent(timeZone)}` : "";
+    return this.request<Blob>("GET", `/api/jobs/${encodeURIComponent(id)}/result.xlsx${tz}`, { as: "blob" }).then((r) => r.data);
   }
 
   /** A read-only link to a finished plan, valid for `days` (the server allows up to 90). */

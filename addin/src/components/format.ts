@@ -55,6 +55,34 @@ export function fmtClock(iso: string | null | undefined, now: Date = new Date())
   return today ? hm : `${t.getDate()} ${MONTHS[t.getMonth()]}${t.getFullYear() === now.getFullYear() ? "" : ` ${t.getFullYear()}`} ${hm}`;
 }
 
+/**
+ * The planner's time zone as an IANA name ("Europe/Berlin"): the clock fmtClock shows, sent with
+ * a download so result.xlsx's times are on it too (undefined where the browser does not say).
+ */
+export function localTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A server time as a workbook writes it, "2026-12-01 21:51:39", on the clock of `timeZone` (an
+ * IANA name; UTC when undefined), the same clock fmtClock uses in the pane. A text that is not a
+ * time is returned as it is.
+ */
+export function fmtStamp(iso: string, timeZone?: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const parts: Record<string, string> = {};
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone: timeZone ?? "UTC", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  for (const p of format.formatToParts(t)) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
 /** A duration: "12.3 s", "2 min 05 s" (each number held to its unit by a no-break space). */
 export function fmtSeconds(v: unknown): string {
   if (!isNum(v)) return "–";

@@ -16,6 +16,7 @@ const plan: PlanResult = {
   plan: [["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue", "forecast_profit"], [1, 1, "P-001", 0.1, 120, 1080, 300.5]],
   totals: { units: 120, revenue: 1080, profit: 300.5, products: 1, slots_used: 1 },
   rules: [],
+  convergence: [["generation", "best", "mean", "feasible_share"]],
   cancelled: false,
 };
 

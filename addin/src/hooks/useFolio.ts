@@ -6,6 +6,7 @@
  */
 import { useCallback, useRef, useState } from "react";
 import { toProblem } from "../api/errors";
+import { localTimeZone } from "../components/format";
 import type { JobKind, JobRequest, Problem, Role, RuleTables, ScenarioRequest, Table } from "../api/types";
 import { RULE_TABLES } from "../api/types";
 import type { RuleTable } from "../api/types";
@@ -202,7 +203,8 @@ export function useFolio(adapter: WorkbookAdapter, services: FolioServices) {
   const download = useCallback(
     async (jobId: string, kind: JobKind) => {
       try {
-        const blob = await api.resultWorkbook(jobId);
+        // its times on the planner's clock, the one the pane shows ("Plan started 14:02")
+        const blob = await api.resultWorkbook(jobId, localTimeZone());
         const url = URL.createObjectURL(blob);
         const a = document.createElement("a");
         a.href = url;

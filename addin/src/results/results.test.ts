@@ -6,6 +6,8 @@ import { modelDescription } from "./glossary";
 import { describeRules } from "./common/rules";
 import { gapSentence, keyFigures, penaltySentence, planAnnouncement, stoppedSentence } from "./plan/words";
 import { planSummaryBlocks } from "./plan/sheets";
+import { runLines } from "./plan/settingsWords";
+import { fmtStamp } from "../components/format";
 import { trainMetricsTable } from "./train/sheets";
 
 describe("results as sheets", () => {
@@ -85,6 +87,18 @@ describe("results as sheets", () => {
       ["Job", "job_1"], ["Job kind", "plan"], ["Dataset fingerprint", "ab12"], ["Started (UTC)", "2026-12-01 15:35:27"],
       ["Library versions", "python 3.11.7, numpy 2.4.6"],
     ]);
+  });
+
+  it("writes the run's times on the pane's own clock, named as result.xlsx names it, Finished beside Started", () => {
+    // a planner in Berlin: the pane says "Plan started 16:35"; the sheet must not say 15:35 (UTC)
+    const run = { job: "job_1", started_at: "2026-12-01T15:35:27.289Z", seed: 4, finished_at: "2026-12-01T15:36:01.002Z" };
+    expect(runLines(run, "Europe/Berlin")).toEqual([
+      ["Job", "job_1", null], ["Started (Europe/Berlin)", "2026-12-01 16:35:27", null], ["Finished (Europe/Berlin)", "2026-12-01 16:36:01", null], ["Seed", 4, "0"],
+    ]);
+    expect(runLines(run, "UTC").slice(1, 3)).toEqual([["Started (UTC)", "2026-12-01 15:35:27", null], ["Finished (UTC)", "2026-12-01 15:36:01", null]]);
+    // the pane's clock is the one fmtClock shows
+    expect(fmtStamp("2026-07-01T23:30:00Z", "America/New_York")).toBe("2026-07-01 19:30:00");
+    expect(fmtStamp("not a time")).toBe("not a time");
   });
 
   it("lists model metrics with the champion marked", () => {

@@ -8,7 +8,7 @@
  * slots table, versions as JSON).
  */
 import type { Cell, PlanResult } from "../../api/types";
-import { PCT, UNIT_SPACE } from "../../components/format";
+import { PCT, UNIT_SPACE, fmtStamp, localTimeZone } from "../../components/format";
 
 /** label, value, number format (null = text as it is) */
 export type Line = [string, Cell, string | null];
@@ -81,18 +81,33 @@ export function settingLines(result: PlanResult): Line[] {
   return lines;
 }
 
-/** The run record as labelled lines (engine/export/words.py run_lines); settings have their own block. */
-export function runLines(run: Record<string, unknown> | undefined | null): Line[] {
+const CLOCK_KEYS = ["started_at", "finished_at"];
+
+/**
+ * The run record as labelled lines (engine/export/words.py run_lines); settings have their own
+ * block. Its times are on the pane's own clock (`timeZone`, the planner's: the one "Plan started
+ * 14:02" uses), named in the label as result.xlsx names it ("Started (Europe/Berlin)"), UTC when
+ * the zone is not known; "Finished" right after "Started".
+ */
+export function runLines(run: Record<string, unknown> | undefined | null, timeZone: string | undefined = localTimeZone()): Line[] {
   const lines: Line[] = [];
-  for (const [key, raw] of Object.entries(run ?? {})) {
+  const keys = Object.keys(run ?? {});
+  const ordered = keys.filter((k) => !CLOCK_KEYS.includes(k));
+  ordered.splice(keys.includes("started_at") ? keys.indexOf("started_at") : ordered.length, 0, ...CLOCK_KEYS.filter((k) => keys.includes(k)));
+  const zone = timeZone && timeZone !== "UTC" && timeZone !== "Etc/UTC" ? timeZone : undefined;
+  for (const key of ordered) {
+    const raw = run![key];
     if (key === "settings" || raw === null || raw === undefined || raw === "") continue;
     if (Array.isArray(raw) && !raw.length) continue;
     let value: unknown = raw;
-    if ((key === "started_at" || key === "finished_at") && typeof raw === "string") value = raw.replace("T", " ").replace(/Z$/, "").slice(0, 19);
-    else if (key === "versions" && typeof raw === "object" && !Array.isArray(raw))
+    let label = RUN_LABELS[key] ?? readable(key);
+    if (CLOCK_KEYS.includes(key) && typeof raw === "string") {
+      value = fmtStamp(raw, zone);
+      if (zone) label = label.replace("(UTC)", `(${zone})`);
+    } else if (key === "versions" && typeof raw === "object" && !Array.isArray(raw))
       value = Object.entries(raw as Record<string, unknown>).map(([name, v]) => `${name} ${v}`).join(", ");
     else if (typeof raw === "object" && !Array.isArray(raw) && !Object.keys(raw as object).length) continue;
-    lines.push([RUN_LABELS[key] ?? readable(key), asText(value), isNum(value) ? "0" : null]);
+    lines.push([label, asText(value), isNum(value) ? "0" : null]);
   }
   return lines;
 }
