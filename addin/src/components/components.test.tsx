@@ -219,6 +219,9 @@ describe("a job and a time in the planner's words", () => {
     expect(fmtSeconds(12.34)).toBe("12.3\u00a0s");
     expect(fmtSeconds(125)).toBe("2\u00a0min 05\u00a0s");
     expect(fmtPct(0.3, 0)).toBe("30\u00a0%");
+    // a model's bias below zero with the minus sign lifts and discounts use, never "-0.0 %"
+    expect(fmtPct(-0.039)).toBe("\u22123.9\u00a0%");
+    expect(fmtPct(-0.0001)).toBe("0.0\u00a0%");
   });
 
   it("names a job by when it started, never by its id", () => {

@@ -35,9 +35,14 @@ export const PCT = "\u00a0%";
 /** The same no-break space between any other number and its unit: "12.3 s", "2 min 05 s". */
 export const UNIT_SPACE = "\u00a0";
 
-/** A fraction as a percent: 0.123 -> "12.3 %". */
+/**
+ * A fraction as a percent: 0.123 -> "12.3 %", -0.039 -> "−3.9 %" (the minus sign, as lifts and
+ * discounts are written; a figure that rounds to zero has no sign).
+ */
 export function fmtPct(v: unknown, digits = 1): string {
-  return isNum(v) ? `${(v * 100).toFixed(digits)}${PCT}` : "–";
+  if (!isNum(v)) return "–";
+  const text = (v * 100).toFixed(digits);
+  return `${/^-0(\.0+)?$/.test(text) ? text.slice(1) : text.replace(/^-/, "\u2212")}${PCT}`;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
