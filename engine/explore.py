@@ -272,6 +272,12 @@ def _ratio_finding(df: pd.DataFrame, target: str, mask: pd.Series, text: str) ->
             "n": int(len(yes))}
 
 
+def _pct(share: float) -> str:
+    """0.3 -> "30 %": the number held to its sign by a no-break space, as every percent the pane
+    and the workbooks print (a narrow findings list never wraps "30" over "%")."""
+    return f"{share * 100:.0f}\u00a0%"
+
+
 def findings(df: pd.DataFrame, columns: list[dict], corr: dict, cl: dict | None) -> list[dict]:
     """A few plain-language lines, each with the number behind it (``value``) and its ``n``."""
     out: list[dict] = []
@@ -281,14 +287,14 @@ def findings(df: pd.DataFrame, columns: list[dict], corr: dict, cl: dict | None)
         if "featured" in df.columns and _is_numeric(df["featured"]):
             found = _ratio_finding(df.assign(**{target: y}), target, df["featured"] == 1,
                                    "featured rows sold {ratio:.1f}x the units of others "
-                                   "(n = {n:,})")
+                                   "(n\u00a0=\u00a0{n:,})")
             if found:
                 out.append(found)
         if "discount" in df.columns and _is_numeric(df["discount"]):
             found = _ratio_finding(df.assign(**{target: y}), target,
                                    df["discount"].fillna(0) > 0,
                                    "discounted rows sold {ratio:.1f}x the units of full-price "
-                                   "rows (n = {n:,})")
+                                   "rows (n\u00a0=\u00a0{n:,})")
             if found:
                 out.append(found)
         if "page" in df.columns and _is_numeric(df["page"]):
@@ -296,14 +302,14 @@ def findings(df: pd.DataFrame, columns: list[dict], corr: dict, cl: dict | None)
             if 1 in per_page.index and len(per_page) >= 3 and per_page.median() > 0:
                 ratio = per_page.loc[1] / per_page.median()
                 n = int((df["page"] == 1).sum())
-                out.append({"text": f"page 1 sells {ratio:.1f}x the median page (n = {n:,})",
+                out.append({"text": f"page 1 sells {ratio:.1f}x the median page (n\u00a0=\u00a0{n:,})",
                             "value": _num(round(ratio, 3)), "n": n})
         for col in ("category", "country", "brand"):
             if col in df.columns and not _is_numeric(df[col]) and y.sum() > 0:
                 sums = y.groupby(df[col]).sum().sort_values(ascending=False)
                 if len(sums) >= 2:
                     share = sums.iloc[0] / sums.sum()
-                    out.append({"text": f"{col} '{sums.index[0]}' holds {share:.0%} of all "
+                    out.append({"text": f"{col} '{sums.index[0]}' holds {_pct(share)} of all "
                                         f"{target} (of {len(sums)} {col} values)",
                                 "value": _num(round(share, 4)),
                                 "n": int((df[col] == sums.index[0]).sum())})
@@ -315,13 +321,13 @@ def findings(df: pd.DataFrame, columns: list[dict], corr: dict, cl: dict | None)
         total = c["count"] + c["missing"]
         if total and c["missing"] / total >= 0.2:
             share = c["missing"] / total
-            out.append({"text": f"column '{c['column']}' is {share:.0%} empty",
+            out.append({"text": f"column '{c['column']}' is {_pct(share)} empty",
                         "value": _num(round(share, 4)), "n": c["missing"]})
             break
     if cl:
         largest = max(cl["profiles"], key=lambda p: p["size"])
         out.append({"text": f"{cl['k']} clusters fit best (silhouette {cl['silhouette'] or 0:.2f});"
-                            f" the largest holds {largest['share']:.0%} of the rows",
+                            f" the largest holds {_pct(largest['share'])} of the rows",
                     "value": cl["silhouette"], "n": cl["rows"]})
     return out
 
@@ -343,7 +349,7 @@ def _strongest_pair(corr: dict, target: str | None) -> dict | None:
     a, b, r = best
     what = f"{target} moves most with '{b if a == target else a}'" if target else \
         f"'{a}' and '{b}' are the most correlated columns"
-    return {"text": f"{what}: r = {r:.2f}", "value": _num(round(r, 4)), "n": None}
+    return {"text": f"{what}: r\u00a0=\u00a0{r:.2f}", "value": _num(round(r, 4)), "n": None}
 
 
 # --- entry point --------------------------------------------------------------------------------

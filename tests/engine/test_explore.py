@@ -128,6 +128,12 @@ def test_findings_carry_numbers(history, result):
     assert featured["n"] == int((history["featured"] == 1).sum())
     assert any(t.startswith("page 1 sells") for t in texts)
     assert any(t.startswith("discounted rows") for t in texts)
+    # each number held to its sign or unit by a no-break space, as the pane and the workbooks
+    # print percents: a 320 px findings list wrapped "(n" over "= 444)"
+    assert featured["text"].endswith(f"(n\u00a0=\u00a0{featured['n']:,})"), featured["text"]
+    shares = [t for t in texts if "%" in t]
+    assert shares and all("\u00a0%" in t and " %" not in t and not any(ch.isdigit() and nxt == "%" for ch, nxt in zip(t, t[1:]))
+                          for t in shares), shares
 
 
 def test_small_and_text_only_tables():
