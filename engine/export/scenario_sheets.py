@@ -20,9 +20,16 @@ from .cells import fit_row, fit_widths, print_setup, put, table_rows
 from .plan_sheets import write_plan
 from .words import MONEY, PERCENT, SCORE, WHOLE
 
+LIFT = "+0.0%;-0.0%;0.0%"  # as the Summary's lift: +119.0%
 FORMATS = {"expected_profit": MONEY, "expected_profit_low": MONEY, "expected_profit_high": MONEY,
-           "expected_revenue": MONEY, "expected_units": WHOLE, "discounted_share": PERCENT, "anomaly_score": SCORE, "lift_profit": PERCENT,
-           "lift_revenue": PERCENT, "bound_gap": "0.00%"}
+           "expected_revenue": MONEY, "expected_units": WHOLE, "discounted_share": PERCENT, "anomaly_score": SCORE, "lift_profit": LIFT,
+           "lift_revenue": LIFT, "bound_gap": "0.00%"}
+# the comparison's columns in the words the pane's own Scenarios sheet uses (results/scenarios/sheets.ts)
+WORDS = {"changes": "what it changes", "expected_profit": "expected profit",
+         "expected_profit_low": "low end (80\u00a0%)", "expected_profit_high": "high end (80\u00a0%)",
+         "expected_revenue": "revenue", "expected_units": "units", "discounted_share": "discounted share",
+         "anomaly_score": "anomaly score", "rules_kept": "rules kept", "lift_profit": "lift in profit",
+         "lift_revenue": "lift in revenue", "bound_gap": "gap to bound", "note": "why it failed"}
 
 
 def _sheet_name(wb: Workbook, name: str) -> str:
@@ -37,18 +44,20 @@ def _sheet_name(wb: Workbook, name: str) -> str:
 def write_scenarios(wb: Workbook, result: dict) -> None:
     ws = wb.create_sheet("Scenarios")
     print_setup(ws, title_rows="1:1")
-    values = result.get("comparison") or []
+    values = _shown(result.get("comparison") or [])
     if len(values) < 2:
         put(ws, 1, 1, "No scenario was planned.")
         return
-    last, width = table_rows(ws, values)
-    header = [str(h) for h in values[0]]
+    header = [str(h) for h in values[0]]  # the code names, for formats and the chart
+    last, width = table_rows(ws, [[WORDS.get(h, h) for h in header], *values[1:]])
     for j, name in enumerate(header, start=1):
         if name in FORMATS:
+            fmt = _whole_when_large(FORMATS[name], [row[j - 1] for row in values[1:]])
             for i in range(2, last + 1):
-                ws.cell(i, j).number_format = FORMATS[name]
+                ws.cell(i, j).number_format = fmt
     ws.freeze_panes = "B2"
     fit_widths(ws)
+    _fit_figures(ws, header, last)
     _wrap_words(ws, header, last)
     table = Table(displayName="FolioScenarios", ref=f"A1:{get_column_letter(width)}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
@@ -65,9 +74,52 @@ def write_scenarios(wb: Workbook, result: dict) -> None:
                        table_name=f"FolioScenarioPlan{i}")
 
 
+def _shown(values: list[list]) -> list[list]:
+    """The comparison as printed: without its "why it failed" column when no scenario failed (an
+    empty column of reading width shrank the whole table to fit the page's width)."""
+    if not values or "note" not in values[0]:
+        return values
+    at = list(values[0]).index("note")
+    if any(row[at] not in (None, "") for row in values[1:]):
+        return values
+    return [row[:at] + row[at + 1:] for row in values]
+
+
 RANGE_LEGEND = "Bar: expected profit. The line on each bar: 8 in 10 outcomes fall in this range."
 CHART_ROWS = 17  # rows the chart covers (8 cm tall)
 WORDS_WIDTH = 36  # the columns of words (what a scenario changes, why it failed) wrap at this width
+
+
+def _whole_when_large(fmt: str, column: list) -> str:
+    """Money in whole units once a column reaches 10,000 (1,302,937, not 1,302,937.05), as the
+    pane and the Summary's sentences write totals: the cents widened every money column."""
+    big = any(isinstance(v, (int, float)) and abs(v) >= 10_000 for v in column)
+    return WHOLE if fmt == MONEY and big else fmt
+
+
+def _fit_figures(ws, header: list[str], last: int) -> None:
+    """A column of figures as wide as its figures, its header wrapped onto two lines above them
+    (the headers, not the numbers, set the widths: 15 columns printed at about half size)."""
+    words = [str(ws.cell(1, j).value or "") for j in range(1, len(header) + 1)]
+    for j, name in enumerate(header, start=1):
+        if name in ("scenario", "changes", "note"):
+            continue
+        shown = [_as_printed(ws.cell(i, j).value, ws.cell(i, j).number_format) for i in range(2, last + 1)]
+        longest_word = max((len(w) for w in words[j - 1].split()), default=0)
+        width = max([len(t) for t in shown] + [longest_word, (len(words[j - 1]) + 1) // 2]) + 2
+        ws.column_dimensions[get_column_letter(j)].width = max(8, width)
+    for j in range(1, len(header) + 1):
+        ws.cell(1, j).alignment = Alignment(wrap_text=True, vertical="bottom")
+    fit_row(ws, 1, [(words[j - 1], ws.column_dimensions[get_column_letter(j)].width) for j in range(1, len(header) + 1)])
+
+
+def _as_printed(value, fmt: str) -> str:
+    """About what a cell prints, for its width."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if "%" in fmt:
+        return f"{value * 100:+.2f}%"
+    return f"{value:,.0f}" if fmt in (WHOLE, "0") else f"{value:,.2f}"
 
 
 def _wrap_words(ws, header: list[str], last: int) -> None:

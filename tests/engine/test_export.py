@@ -433,3 +433,28 @@ def test_the_run_record_is_on_one_clock_named_in_its_label():
     said = {book["Summary"].cell(r, 1).value: book["Summary"].cell(r, 2).value
             for r in range(1, book["Summary"].max_row + 1)}
     assert said["Started (Asia/Tokyo)"] == "2026-12-02 05:51:39"
+
+
+def test_the_scenarios_sheet_speaks_the_panes_words_and_drops_an_empty_reason_column():
+    """Its header in the words of the pane's own Scenarios sheet ("low end (80 %)", not
+    expected_profit_low), lifts signed as on the Summary; with no failed scenario, no empty
+    "why it failed" column of reading width (it shrank the printed table to a 6-point page)."""
+    from engine.plan.scenarios import gather_scenarios
+
+    def planned(name, profit):
+        return {"scenario": name, "status": "succeeded", "job": name, "result": {
+            "plan": [["page", "slot", "product_id", "discount"], [1, 1, "p0", 0.0]],
+            "totals": {"expected_profit": profit, "expected_profit_low": profit * 0.9,
+                       "expected_profit_high": profit * 1.1}}}
+
+    asked = [{"name": "Base", "settings": {}, "tables": {}},
+             {"name": "Deeper", "settings": {"discount_levels": [0, 0.2, 0.4]}, "tables": {}}]
+    result = gather_scenarios([planned("Base", 1000.0), planned("Deeper", 1100.0)], asked=asked, base_settings={})
+    ws = load(result_workbook("scenarios", result, {**RUN, "kind": "scenarios"}))["Scenarios"]
+    header = [c.value for c in ws[1] if c.value is not None]
+    assert header[:6] == ["scenario", "status", "what it changes", "expected profit", "low end (80\u00a0%)",
+                          "high end (80\u00a0%)"], header
+    assert "why it failed" not in header and "note" not in header
+    assert not any("_" in h for h in header if not h.startswith("range")), header
+    if "lift in profit" in header:
+        assert ws.cell(2, header.index("lift in profit") + 1).number_format.startswith("+")

@@ -84,7 +84,8 @@ def test_scenarios_are_planned_side_by_side_and_one_infeasible_fails_alone(clien
     assert "Scenarios" in book.sheetnames and len(book["Scenarios"]._charts) == 1
     sheet = [[c.value for c in row] for row in book["Scenarios"].iter_rows()]
     row = next(r for r in sheet if r[0] == "Impossible")
-    assert row[sheet[0].index("changes")] == "own locks" and "locked on page 2" in row[sheet[0].index("note")]
+    # in the pane's words (the columns of the comparison: changes, note)
+    assert row[sheet[0].index("what it changes")] == "own locks" and "locked on page 2" in row[sheet[0].index("why it failed")]
     axis = book["Scenarios"]._charts[0].y_axis.scaling  # bars from zero, every range's top inside
     tops = [by_name[n]["expected_profit_high"] for n in ("Base", "Deeper discounts", "Cover locked")]
     assert axis.min == 0 and axis.max >= max(tops)
