@@ -8,7 +8,7 @@ import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
 import { PlanView } from "../results/plan/PlanView";
 import { ProgressPanel } from "./ProgressPanel";
-import { fmtClock, fmtPct, fmtSeconds, jobTitle } from "./format";
+import { fmtClock, fmtPct, fmtSeconds, fmtValue, jobTitle } from "./format";
 import { fakeServer as fakeServerOf } from "../testing/fakeServer";
 
 // ---------- pure pieces ----------
@@ -222,6 +222,8 @@ describe("a job and a time in the planner's words", () => {
     // a model's bias below zero with the minus sign lifts and discounts use, never "-0.0 %"
     expect(fmtPct(-0.039)).toBe("\u22123.9\u00a0%");
     expect(fmtPct(-0.0001)).toBe("0.0\u00a0%");
+    // a running search's best and mean apart, as it improves (one decimal said "1.3M" for both)
+    expect([fmtValue(1_279_020), fmtValue(1_262_480), fmtValue(217_241), fmtValue(12_345_678)]).toEqual(["1.279M", "1.262M", "217.2K", "12.35M"]);
   });
 
   it("names a job by when it started, never by its id", () => {

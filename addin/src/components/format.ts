@@ -3,7 +3,9 @@ import type { JobKind } from "../api/types";
 
 const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const dec2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+// four significant digits: a search's best moving from 1,262,000 to 1,279,020 reads "1.262M" ->
+// "1.279M" (one decimal said "1.3M" throughout, beside a mean of "1.3M")
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 4 });
 
 export const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
@@ -18,7 +20,7 @@ export function fmtMoney(v: unknown): string {
 /** A total: whole units from 10,000 on (1,183,535), else with cents (980.25). */
 export const fmtTotal = (v: unknown) => (isNum(v) && Math.abs(v) >= 10_000 ? fmtInt(v) : fmtMoney(v));
 
-/** Large values compactly (12.3K), small ones with 2 decimals. */
+/** Large values compactly to four significant digits (217.2K, 1.279M), small ones with 2 decimals. */
 export function fmtValue(v: unknown): string {
   if (!isNum(v)) return "–";
   if (Math.abs(v) >= 100_000) return compact.format(v);
