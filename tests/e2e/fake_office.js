@@ -58,14 +58,14 @@
       tables: { add(range, hasHeaders) { const t = { name: `Table${book.tables.size + 1}`, sheet: name, row: range.rowIndex, column: range.columnIndex, rows: range.rowCount, columns: range.columnCount, showTotals: false, style: "", hasHeaders }; book.tables.set(t.name, t); return tableApi(t); } },
       charts: {
         add(type, source, seriesBy) {
-          const chart = { type, source: source.address, seriesBy, name: "", title: { text: "" }, legend: {}, series: [], position: null, categories: null, sheet: name };
+          const chart = { type, source: source.address, seriesBy, name: "", title: { text: "" }, legend: {}, series: [], position: null, categories: null, sheet: name, valueAxis: {} };
           const seriesApi = (s) => ({ setValues(r) { s.values = r.address; } });
           const api = {
             get name() { return chart.name; }, set name(v) { chart.name = v; },
             title: chart.title, legend: chart.legend,
             setPosition(a, b) { chart.position = [a, b]; },
             series: { add(n) { const s = { name: n }; chart.series.push(s); return seriesApi(s); }, getItemAt(i) { chart.series[i] ??= { name: `#${i}` }; return seriesApi(chart.series[i]); } },
-            axes: { categoryAxis: { setCategoryNames(r) { chart.categories = r.address; } } },
+            axes: { valueAxis: chart.valueAxis, categoryAxis: { setCategoryNames(r) { chart.categories = r.address; } } },
           };
           chart.series.push({ name: "first", values: source.address });
           book.charts.push(chart); sheetOf(name).charts.push(chart); chart.api = api;

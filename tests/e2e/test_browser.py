@@ -597,13 +597,15 @@ def test_task_pane_in_a_fake_excel_host(browser, live_server):
         # the business case: its sheet, lift first, a native column chart of plan vs last catalogue
         case = page.evaluate("""() => {
             const s = window.__fakeExcel.sheets.get('Folio Business case');
-            return s && {grid: s.grid.map(r => r && r[0]), charts: s.charts.map(c => [c.type, c.series.length])};
+            return s && {grid: s.grid.map(r => r && r[0]), charts: s.charts.map(c => [c.type, c.series.length]),
+                         from: s.charts.map(c => c.valueAxis.minimum)};
         }""")
         assert case, "no Folio Business case sheet"
         assert case["grid"][0] == "Business case: this plan against the last catalogue"
         # the demo plan carries the honest promise, so the case compares expected figures
         assert "Lift in expected profit" in case["grid"] and "Profit and revenue" in case["grid"]
         assert case["charts"] == [["ColumnClustered", 2]], case["charts"]
+        assert case["from"] == [0], case["from"]  # bars from 0 (Excel's own axis may start above it)
         # a cancelled plan keeps its best plan: it can be shared from the pane as well
         _share_a_plan(page, live_server.url)
         assert not page.evaluate("localStorage.getItem('fake-office-document-settings')").count(
