@@ -38,6 +38,8 @@ describe("a plan's result", () => {
     expect(screen.getByTestId("key-revenue")).toHaveTextContent("1,880.00");
     expect(screen.getByTestId("key-units")).toHaveTextContent("200");
     expect(screen.getByTestId("key-gap")).toHaveTextContent("Within 8.3 % of the best plan possible under this forecast");
+    // what the bound is about, in words on the pane, not only in the explanation on hover
+    expect(screen.getByTestId("key-bound-words").textContent).toBe("The bound is about this forecast, not the future: what the plan can be expected to earn is its expected profit.");
     expect(screen.getByTestId("key-rules")).toHaveTextContent("All 1 rules kept");
     expect(screen.getByTestId("key-stopped")).toHaveTextContent("Stopped at the time limit of 30 s after 12 generations");
     expect(screen.getByTestId("key-beyond")).toHaveTextContent("1 row forecast beyond anything sold before");

@@ -4,7 +4,7 @@ import type { CountryOutcome, ExploreResult, PlanResult } from "../api/types";
 import { binLabels, exploreSheets, gridTable } from "./explore/sheets";
 import { modelDescription } from "./glossary";
 import { describeRules } from "./common/rules";
-import { gapSentence, keyFigures, penaltySentence, planAnnouncement, stoppedSentence } from "./plan/words";
+import { gapSentence, headlineLines, keyFigures, penaltySentence, planAnnouncement, stoppedSentence } from "./plan/words";
 import { planSummaryBlocks } from "./plan/sheets";
 import { runLines } from "./plan/settingsWords";
 import { fmtStamp } from "../components/format";
@@ -86,6 +86,27 @@ describe("results as sheets", () => {
     expect(record.table.slice(1)).toEqual([
       ["Job", "job_1"], ["Job kind", "plan"], ["Dataset fingerprint", "ab12"], ["Started (UTC)", "2026-12-01 15:35:27"],
       ["Library versions", "python 3.11.7, numpy 2.4.6"],
+    ]);
+  });
+
+  it("opens the pane's Summary sheet with the sentences result.xlsx opens with: the range, the gap, what the bound is about", () => {
+    const result = {
+      plan: [["page"]], rules: [], convergence: [], bound: 1303203.4, bound_gap: 0.0002, objective: 1302937.05,
+      totals: { expected_profit: 1302937.05, expected_profit_low: 1205742.1, expected_profit_high: 1403053.2, profit: 1400000, beyond_history: 2 },
+    } as unknown as PlanResult;
+    // word for word engine/export/words.py headline() on the same result (but "the plan's" column: the pane's sheet is "Folio Plan")
+    const said = [
+      "Expected profit 1,302,937 (80\u00a0% range 1,205,742 – 1,403,053): 8 in 10 outcomes of this plan should fall in that range.",
+      "Within 0.02\u00a0% of the best plan possible under this forecast (bound 1,303,203).",
+      "The bound is the most any plan could earn if this forecast were exact: it says how close the search came under the forecast, not what the future will bring.",
+      "2 plan rows are forecast beyond what the product, or products like it, ever sold in a comparable placement: shrunk to that and marked in the plan's beyond_history column.",
+    ];
+    expect(headlineLines(result)).toEqual(said);
+    expect(planSummaryBlocks(result)[0].lines).toEqual(said);
+    // no expected figure: the forecast's own number, said as such
+    expect(headlineLines({ ...result, bound: undefined, bound_gap: undefined, totals: { profit: 550.5, beyond_history: 0 } } as unknown as PlanResult)).toEqual([
+      "Profit as forecast 550.50 (no expected figure: the forecast's own number).",
+      "No plan row is forecast beyond what its product, or products like it, ever sold in a comparable placement.",
     ]);
   });
 

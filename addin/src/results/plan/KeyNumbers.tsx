@@ -8,7 +8,7 @@ import { Explain } from "../../components/Explain";
 import { fmtInt, fmtMoney, isNum } from "../../components/format";
 import { GLOSSARY } from "../glossary";
 import type { GlossaryKey } from "../glossary";
-import { fmtTotal, gapSentence, keyFigures, penaltySentence } from "./words";
+import { BOUND_SHORT, fmtTotal, gapSentence, keyFigures, penaltySentence } from "./words";
 
 const explain = (key: GlossaryKey, testId?: string) => <Explain term={GLOSSARY[key].term} text={GLOSSARY[key].text} testId={testId} />;
 
@@ -46,6 +46,12 @@ export function KeyNumbers({ result }: { result: PlanResult }) {
           <li data-testid="key-gap">
             {gap}
             {explain("bound_gap", "explain-gap")}
+          </li>
+        )}
+        {gap && (
+          // what the bound is about, in words and not only on hover (issue 14)
+          <li className="muted small" data-testid="key-bound-words">
+            {k.profit.expected ? BOUND_SHORT : "The bound is about this forecast, not the future."}
           </li>
         )}
         {k.rules.total > 0 && (

@@ -10,7 +10,7 @@ import { businessCaseBlocks } from "../common/caseSheets";
 import { CURRENCY, LIFT_FORMAT, PLAN_FORMATS } from "../common/formats";
 import { describeRules } from "../common/rules";
 import { runLines, settingLines } from "./settingsWords";
-import { boundGap, stoppedByLabel, stoppedSentence } from "./words";
+import { boundGap, headlineLines, stoppedByLabel, stoppedSentence } from "./words";
 
 export { CURRENCY, LIFT_FORMAT, PLAN_FORMATS, businessCaseBlocks };
 
@@ -49,6 +49,8 @@ export function planSummaryBlocks(result: PlanResult): ReportBlock[] {
   const blocks: ReportBlock[] = [
     {
       title: "Plan summary",
+      // what a planner banks on first, in the sentences result.xlsx's Summary opens with
+      lines: headlineLines(result),
       table: [["item", "value"], ...rows.map(([k, v]) => [k, v])],
       asTable: false,
       rowFormats: rows.map(([, , f]) => f),

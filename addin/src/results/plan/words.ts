@@ -5,7 +5,7 @@
  * live best relates to the final profit (the anomaly penalty).
  */
 import type { CountryOutcome, PlanResult } from "../../api/types";
-import { UNIT_SPACE, fmtPct, fmtTotal, isNum } from "../../components/format";
+import { PCT, UNIT_SPACE, fmtPct, fmtTotal, isNum } from "../../components/format";
 import { describeRules } from "../common/rules";
 
 /** Totals: cents while they matter, whole units from 10,000 on (2,873,456: a planner reads every digit). */
@@ -33,6 +33,48 @@ export function gapSentence(gap: number | null): string | undefined {
   if (gap === null) return undefined;
   if (gap < 0.00005) return "As good as the best plan possible under this forecast";
   return `Within ${fmtPct(gap, gap < 0.01 ? 2 : 1)} of the best plan possible under this forecast`;
+}
+
+/** What the bound is about, in words (engine/export/words.py BOUND_WORDS: result.xlsx says the same). */
+export const BOUND_WORDS =
+  "The bound is the most any plan could earn if this forecast were exact: it says how close the search came under the forecast, not what the future will bring.";
+
+/** The same, short, under the gap in the pane. */
+export const BOUND_SHORT = "The bound is about this forecast, not the future: what the plan can be expected to earn is its expected profit.";
+
+/**
+ * A plan's result in the sentences a planner reads first, as result.xlsx's Summary opens
+ * (engine/export/words.py headline): what it can be expected to earn and its 80 % range, how
+ * close it is to the best plan under this forecast, what that bound is about, and how many rows
+ * went beyond history. The pane's own Summary sheet opens with them too.
+ */
+export function headlineLines(result: PlanResult): string[] {
+  const t = (result.totals ?? {}) as Record<string, unknown>;
+  const objective = String(settingOf(result, "objective") ?? "profit");
+  const key = ["profit", "revenue", "units"].includes(objective) ? objective : "profit";
+  const fmt = (v: unknown) => (key === "units" ? (isNum(v) ? Math.round(v).toLocaleString("en-US") : "–") : fmtTotal(v));
+  const out: string[] = [];
+  const expected = t[`expected_${key}`];
+  if (isNum(expected)) {
+    const low = t[`expected_${key}_low`];
+    const high = t[`expected_${key}_high`];
+    const span = isNum(low) && isNum(high) ? ` (80${PCT} range ${fmt(low)} – ${fmt(high)})` : "";
+    out.push(`Expected ${key} ${fmt(expected)}${span}: 8 in 10 outcomes of this plan should fall in that range.`);
+  } else if (isNum(t[key])) out.push(`${key[0].toUpperCase()}${key.slice(1)} as forecast ${fmt(t[key])} (no expected figure: the forecast's own number).`);
+  const objectiveValue = isNum(result.objective) ? result.objective : isNum(t[key]) ? (t[key] as number) : null;
+  const gap = gapSentence(boundGap({ bound: result.bound, bound_gap: result.bound_gap, objective: objectiveValue }));
+  if (gap) {
+    out.push(`${gap}${isNum(result.bound) ? ` (bound ${fmt(result.bound)})` : ""}.`);
+    out.push(BOUND_WORDS);
+  }
+  const beyond = t.beyond_history;
+  if (isNum(beyond))
+    out.push(
+      beyond === 0
+        ? "No plan row is forecast beyond what its product, or products like it, ever sold in a comparable placement."
+        : `${beyond.toLocaleString("en-US")} plan row${beyond === 1 ? " is" : "s are"} forecast beyond what the product, or products like it, ever sold in a comparable placement: shrunk to that and marked in the plan's beyond_history column.`,
+    );
+  return out;
 }
 
 const settingOf = (result: PlanResult, key: string): unknown => {
