@@ -288,6 +288,14 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
         versions = trials[cand.name]
         ranks = [rank_of(tried[cand.name, i]) for i in range(len(versions))] if len(versions) > 1 else [0.0]
         pick = int(np.argmin(ranks))
+        # A version whose held-out forecasts are the same as a simpler one's (every fold too short
+        # for what it adds: product trends need three campaigns) was never checked on held-out
+        # campaigns: the simpler one is kept (PRESET_VARIANTS lists simplifications of the preset).
+        # Measured on bench_plan_quality's thin3 (3 campaigns, one fold fitting on 2): with product
+        # trends its plan earned 87.9 % of the true optimum, without 89.0 %.
+        for i in range(pick + 1, len(versions)):
+            if np.allclose(tried[cand.name, i][tested], tried[cand.name, pick][tested], rtol=1e-9, atol=1e-9):
+                pick = i
         cands[k] = versions[pick]
         forecasts[cand.name] = tried[cand.name, pick]
         if (cand.name, pick) in tried_posteriors:

@@ -139,10 +139,14 @@ def test_a_plan_on_two_campaigns_says_what_it_could_not_estimate():
 
 
 def test_a_forecast_no_better_than_a_baseline_says_so():
-    """Units that are pure noise around 20: no candidate can beat an average; the result says so."""
+    """Units that follow a random walk per product: the last campaign's units (the naive forecast)
+    are the best there is, no candidate beats them; the result says so. (Pure noise around a
+    constant is no such case: each product's mean beats its last value, and the pooled model,
+    which carries no trend it cannot check, finds it.)"""
     rng = np.random.default_rng(0)
+    walk = 60 + np.cumsum(rng.normal(0, 8, (8, 5)), axis=0)
     history = pd.DataFrame({"campaign": np.repeat(np.arange(8), 5), "product_id": list("abcde") * 8,
-                            "units": rng.poisson(20, 40)})
+                            "units": rng.poisson(np.clip(walk, 5, None)).reshape(-1)})
     notes = {d["code"]: d["message"] for d in train(history, seed=0).report["degraded"]}
     assert "no better than the naive baseline" in notes["baseline_not_beaten"]
 
