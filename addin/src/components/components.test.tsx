@@ -8,7 +8,7 @@ import { App } from "./App";
 import { ErrorBar } from "./ErrorBar";
 import { PlanView } from "../results/plan/PlanView";
 import { ProgressPanel } from "./ProgressPanel";
-import { fmtClock, fmtPct, fmtSeconds, fmtValue, jobTitle } from "./format";
+import { fmtClock, fmtPct, fmtRange, fmtSeconds, fmtValue, jobTitle } from "./format";
 import { fakeServer as fakeServerOf } from "../testing/fakeServer";
 
 // ---------- pure pieces ----------
@@ -226,6 +226,10 @@ describe("a job and a time in the planner's words", () => {
     expect(fmtPct(-0.0001)).toBe("0.0\u00a0%");
     // a running search's best and mean apart, as it improves (one decimal said "1.3M" for both)
     expect([fmtValue(1_279_020), fmtValue(1_262_480), fmtValue(217_241), fmtValue(12_345_678)]).toEqual(["1.279M", "1.262M", "217.2K", "12.35M"]);
+    // a column's ends alike: a page number "1 to 40" (was "1.00 to 40.00"), a share "0.07 to 1.00"
+    expect(fmtRange(1, 40)).toEqual(["1", "40"]);
+    expect(fmtRange(0.071, 1)).toEqual(["0.07", "1.00"]);
+    expect(fmtRange(0, 20_725)).toEqual(["0", "20,725"]);
   });
 
   it("names a job by when it started, never by its id", () => {

@@ -29,6 +29,16 @@ export function fmtValue(v: unknown): string {
 }
 
 /**
+ * A column's low and high end alike: whole numbers as whole numbers when both are ("1 to 40", a
+ * page number; was "1.00 to 40.00"), else both as fmtValue gives them ("0.07 to 1.00").
+ */
+export function fmtRange(lo: unknown, hi: unknown): [string, string] {
+  const whole = isNum(lo) && isNum(hi) && Number.isInteger(lo) && Number.isInteger(hi);
+  const one = (v: unknown) => (whole && isNum(v) && Math.abs(v) < 100_000 ? int.format(v) : fmtValue(v));
+  return [one(lo), one(hi)];
+}
+
+/**
  * The space between a number and its "%": a no-break space (U+00A0), as in the engine's rule
  * words, so a narrow column wraps "30 %" whole, never "30" over "%".
  */

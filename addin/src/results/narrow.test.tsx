@@ -25,7 +25,8 @@ describe("results that read at 320 px", () => {
     };
     render(<ExploreView result={result} context={{}} />);
     const cards = screen.getAllByTestId("explore-card");
-    expect(cards[0]).toHaveTextContent("units10 values2 missingmean 5.00median 4.000.00 to 30.00");
+    // a column of whole numbers with whole ends and median (was "median 4.00", "0.00 to 30.00")
+    expect(within(cards[0]).getByTestId("explore-card-figures").textContent).toBe("mean 5.00median 40 to 30");
     expect(cards[1]).toHaveTextContent("most often Aurora (6)");
     // a date column by its span, not by its most frequent day
     expect(cards[2]).toHaveTextContent("dates 2023-01-02 to 2023-07-10");

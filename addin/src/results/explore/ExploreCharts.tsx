@@ -1,7 +1,7 @@
 /** Explore results drawn on the page and in the pane: histograms, heatmaps, SOM grids, clusters. */
 import { useState } from "react";
 import type { Clusters, ColumnSummary, Correlations, SomResult } from "../../api/types";
-import { fmtInt, fmtPct, fmtValue } from "../../components/format";
+import { fmtInt, fmtPct, fmtRange, fmtValue } from "../../components/format";
 import { histogramLabels } from "./sheets";
 import { Explain } from "../../components/Explain";
 import { NarrowSwitch } from "../../components/NarrowSwitch";
@@ -61,8 +61,8 @@ export function HistogramChart({ summary }: { summary: ColumnSummary }) {
           )
         ) : (
           <>
-            <text x="0" y={ht + 12} className="axis">{fmtValue(h.edges[0])}</text>
-            <text x={w} y={ht + 12} className="axis" textAnchor="end">{fmtValue(h.edges[h.edges.length - 1])}</text>
+            <text x="0" y={ht + 12} className="axis">{fmtRange(h.edges[0], h.edges[h.edges.length - 1])[0]}</text>
+            <text x={w} y={ht + 12} className="axis" textAnchor="end">{fmtRange(h.edges[0], h.edges[h.edges.length - 1])[1]}</text>
           </>
         )}
       </svg>

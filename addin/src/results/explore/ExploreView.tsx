@@ -1,6 +1,10 @@
 /** An explore job's result: findings, per-column statistics with sparklines, histograms, correlations, clusters, SOM. */
 import type { ColumnSummary, ExploreResult } from "../../api/types";
-import { fmtInt, fmtValue } from "../../components/format";
+import { fmtInt, fmtRange, fmtValue } from "../../components/format";
+
+/** A column's median as its ends are written: whole in a column of whole ends ("median 18", not 18.00). */
+const wholeAs = (c: { min?: unknown; max?: unknown }, v: unknown) =>
+  Number.isInteger(c.min) && Number.isInteger(c.max) && Number.isInteger(v) ? fmtRange(v, v)[0] : fmtValue(v);
 import { NarrowSwitch } from "../../components/NarrowSwitch";
 import { TableHead } from "../../components/TableHead";
 import type { ResultViewProps } from "../kind";
@@ -60,9 +64,9 @@ function ColumnCards({ columns }: { columns: ColumnSummary[] }) {
             {numeric ? (
               <div className="card-row__line" data-testid="explore-card-figures">
                 <span>mean {fmtValue(c.mean)}</span>
-                <span>median {fmtValue(c.median)}</span>
+                <span>median {wholeAs(c, c.median)}</span>
                 <span>
-                  {fmtValue(c.min)} to {fmtValue(c.max)}
+                  {fmtRange(c.min, c.max).join(" to ")}
                 </span>
               </div>
             ) : span ? (
@@ -103,10 +107,10 @@ function ColumnTable({ columns }: { columns: ColumnSummary[] }) {
                 <td className="num">{fmtInt(c.count)}</td>
                 <td className="num">{fmtInt(c.missing)}</td>
                 <td className="num">{fmtValue(c.mean)}</td>
-                <td className="num">{fmtValue(c.median)}</td>
+                <td className="num">{wholeAs(c, c.median)}</td>
                 <td className="num">{fmtValue(c.std)}</td>
-                <td className="num">{dates ? String(c.first) : fmtValue(c.min)}</td>
-                <td className="num">{dates ? String(c.last) : fmtValue(c.max)}</td>
+                <td className="num">{dates ? String(c.first) : fmtRange(c.min, c.max)[0]}</td>
+                <td className="num">{dates ? String(c.last) : fmtRange(c.min, c.max)[1]}</td>
                 <td>{dates ? null : <Histogram summary={c} />}</td>
               </tr>
             );
