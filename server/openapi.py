@@ -243,10 +243,13 @@ def openapi_document(version: str) -> dict:
                      "requestBody": {"required": False, "content": {"application/json": {
                          "schema": {"type": "object", "properties": {"expires_in_days": {
                              "type": "number", "exclusiveMinimum": 0, "maximum": 90,
-                             "default": 7}}}}}},
+                             "default": 7}, "tz": {
+                             "type": "string", "maxLength": 64,
+                             "description": "The sharer's IANA time zone (e.g. Europe/Berlin): "
+                                            "the page says its times on that clock; left out, UTC"}}}}}},
                      "responses": {"201": _json("The link", _ref("ShareCreated")),
                                    "409": _problem("Not a finished plan"),
-                                   "422": _problem("Invalid expiry"), **ERRORS}},
+                                   "422": _problem("Invalid expiry or time zone"), **ERRORS}},
             "get": {"operationId": "listShares", "parameters": [JOB_ID],
                     "responses": {"200": _json("The job's links (without their tokens)", {
                         "type": "object", "properties": {"shares": {

@@ -49,13 +49,15 @@ class ShareStore:
     def __init__(self, root: Path | str):
         self.folder = Path(root) / "shares"
 
-    def create(self, job_id: str, days: float = DEFAULT_DAYS) -> tuple[dict, str]:
+    def create(self, job_id: str, days: float = DEFAULT_DAYS, tz: str | None = None) -> tuple[dict, str]:
         """A new link to ``job_id`` valid for ``days``: (public record, token). The token is
-        returned once, here; afterwards only its hash exists."""
+        returned once, here; afterwards only its hash exists. ``tz``: the sharer's time zone, the
+        clock the page says its times on (else UTC)."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         created = now()
         record = {"id": new_id("sh"), "job": job_id, "created_at": _iso(created),
-                  "expires_at": _iso(created + timedelta(days=days)), "revoked_at": None}
+                  "expires_at": _iso(created + timedelta(days=days)), "revoked_at": None,
+                  **({"tz": tz} if tz else {})}
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.folder / f"{_digest(token)}.json", json.dumps(record).encode())
         return public(record), token

@@ -21,7 +21,8 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from .plan_sheets import plan_layout
-from .words import (FINE_PERCENT, MONEY, PERCENT, SCORE, WHOLE, headline, is_number, plan_figures, rule_lines)
+from .words import (FINE_PERCENT, MONEY, PERCENT, SCORE, WHOLE, clock_text, headline, is_number, plan_figures,
+                    rule_lines)
 
 STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -197,14 +198,18 @@ def _explore(explore: dict | None) -> dict | None:
 
 
 def plan_page(result: dict, *, explore: dict | None = None, expires_at: str | None = None,
-              title: str = "Folio catalogue plan") -> str:
-    """The read-only page of one plan result (and the explore result of its history, if any)."""
+              title: str = "Folio catalogue plan", tz: str | None = None) -> str:
+    """The read-only page of one plan result (and the explore result of its history, if any).
+    Its times (the link's expiry, when the plan finished) on the clock of ``tz``, the sharer's
+    IANA time zone, named beside them (the one the pane showed them on), else UTC."""
     figures = [(label, shown(value, fmt)) for label, value, fmt in plan_figures(result)]
     rules = [{**r, "limit": shown(r.get("limit"), WHOLE if is_number(r.get("limit")) else None),
               "plan": shown(r.get("plan"), r.get("format"))} for r in rule_lines(result.get("rules"))]
-    finished = ((result.get("run") or {}).get("finished_at") or "").replace("T", " ").rstrip("Z")[:16]
+    finished = (result.get("run") or {}).get("finished_at")
+    finished = clock_text(finished, tz)[:16] if isinstance(finished, str) and finished else ""
+    expires_at = clock_text(expires_at, tz)[:16] if expires_at else expires_at
     return _env.get_template("shared_plan.html").render(
-        title=title, style=Markup(STYLE), expires_at=expires_at, finished_at=finished,
+        title=title, style=Markup(STYLE), expires_at=expires_at, finished_at=finished, clock=tz or "UTC",
         headline=headline(result), figures=figures, case=_case(result.get("business_case")),
         plan=_plan(result.get("plan")),
         convergence=line_chart(result.get("convergence"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import current_app
 
-from engine.errors import FolioError
+from engine.errors import FolioError, Problem
 
 from ..blobs import valid_id
 from ..lifecycle import JobLife
@@ -34,3 +37,22 @@ def checked_id(value: str, prefix: str, what: str) -> str:
     if not valid_id(value, prefix):
         raise not_found(what, value)
     return value
+
+
+ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,29}(/[A-Za-z0-9_+-]{1,30}){0,2}")
+
+
+def time_zone(value: str | None) -> str | None:
+    """The ``tz`` a page sends (its IANA time zone, e.g. ``Europe/Berlin``) checked: a workbook's
+    or a shared page's times are written on that clock, the one the pane shows them on. None = UTC."""
+    if value is None or value in ("", "UTC", "Etc/UTC"):
+        return None
+    try:
+        if ZONE_NAME.fullmatch(value):
+            ZoneInfo(value)
+            return value
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # no such zone; a folder (Europe); a bad name
+        pass
+    message = "tz must be an IANA time zone such as Europe/Berlin (or left out for UTC)"
+    raise FolioError(code="invalid_request", status=422, detail=message,
+                     problems=[Problem(message=message, column="tz")])

@@ -6,18 +6,15 @@ life is ``server.lifecycle.JobLife`` (``life()``), its record is built by ``kind
 
 from __future__ import annotations
 
-import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from flask import Blueprint, current_app, request, send_file, url_for
 
-from engine.errors import FolioError, Problem
+from engine.errors import FolioError
 
 from .. import kinds
 from ..blobs import write_atomic
 from ..bodies import json_body
 from ..responses import json_response
-from .common import checked_id, life, not_found, store
+from .common import checked_id, life, not_found, store, time_zone
 
 bp = Blueprint("jobs", __name__)
 
@@ -67,28 +64,9 @@ def cancel_job(job_id: str):
     return json_response(kinds.job_record(life().cancel(_load_job(job_id))))
 
 
-ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,29}(/[A-Za-z0-9_+-]{1,30}){0,2}")
-
-
-def _time_zone(value: str | None) -> str | None:
-    """The ``tz`` a page sends (its IANA time zone, e.g. ``Europe/Berlin``) checked: the run
-    record's times are written on that clock, the one the pane shows them on. None = UTC."""
-    if value is None or value in ("", "UTC", "Etc/UTC"):
-        return None
-    try:
-        if ZONE_NAME.fullmatch(value):
-            ZoneInfo(value)
-            return value
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    message = "tz must be an IANA time zone such as Europe/Berlin (or left out for UTC)"
-    raise FolioError(code="invalid_request", status=422, detail=message,
-                     problems=[Problem(message=message, column="tz")])
-
-
 @bp.get("/api/jobs/<job_id>/result.xlsx")
 def result_workbook(job_id: str):
-    tz = _time_zone(request.args.get("tz"))
+    tz = time_zone(request.args.get("tz"))
     job = _load_job(job_id)
     if not job["has_result"]:
         raise FolioError(code="conflict", status=409,

@@ -15,7 +15,7 @@ from engine.errors import FolioError, Problem
 from ..bodies import json_body
 from ..responses import json_response
 from ..shares import DEFAULT_DAYS, MAX_DAYS, ShareStore
-from .common import checked_id, not_found, store
+from .common import checked_id, not_found, store, time_zone
 
 bp = Blueprint("shares", __name__)
 
@@ -34,10 +34,11 @@ def _plan_job(job_id: str) -> dict:
     return job
 
 
-def _days() -> float:
-    """``expires_in_days`` of the request (an empty body or ``{}``: the default)."""
+def _asked() -> tuple[float, str | None]:
+    """``expires_in_days`` of the request (an empty body or ``{}``: the default) and its ``tz``
+    (the sharer's IANA time zone: the page says its times on that clock, as the pane does)."""
     if not request.content_length and not request.headers.get("Transfer-Encoding"):
-        return DEFAULT_DAYS
+        return DEFAULT_DAYS, None
     body = json_body()
     days = body.get("expires_in_days", DEFAULT_DAYS) if isinstance(body, dict) else None
     if isinstance(days, bool) or not isinstance(days, (int, float)) or not 0 < days <= MAX_DAYS:
@@ -45,7 +46,10 @@ def _days() -> float:
                          detail=f"expires_in_days must be a number > 0 and <= {MAX_DAYS:g}",
                          problems=[Problem(message="expires_in_days out of range",
                                            column="expires_in_days")])
-    return float(days)
+    tz = body.get("tz")
+    if tz is not None and not isinstance(tz, str):
+        tz = "?"  # refused below, at its field
+    return float(days), time_zone(tz)
 
 
 @bp.post("/api/jobs/<job_id>/shares")
@@ -55,7 +59,8 @@ def create_share(job_id: str):
         raise FolioError(code="conflict", status=409, title="Conflict",
                          detail=f"only a finished plan can be shared; job {job_id} is a "
                                 f"{job['kind']} job with status {job['status']}")
-    record, token = shares().create(job_id, _days())
+    days, tz = _asked()
+    record, token = shares().create(job_id, days, tz=tz)
     url = url_for("shares.shared_page", token=token, _external=True)
     return json_response({**record, "url": url}, status=201, headers={"Location": url})
 
@@ -113,7 +118,7 @@ def shared_page(token: str):
     if not result:
         return _gone()
     html = plan_page(result, explore=_latest_explore((job.get("body") or {}).get("dataset")),
-                     expires_at=record["expires_at"].replace("T", " ").rstrip("Z")[:16])
+                     expires_at=record["expires_at"], tz=record.get("tz"))
     csp = (f"default-src 'none'; style-src {STYLE_CSP_SOURCE}; base-uri 'none'; "
            "form-action 'none'; frame-ancestors 'none'")
     return Response(html, mimetype="text/html",

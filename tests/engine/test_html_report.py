@@ -42,7 +42,7 @@ def test_the_page_shows_the_plan_its_business_case_and_the_convergence():
     text = " ".join(t.strip() for t in page.text if t.strip())
     for said in ("Profit (forecast)", "Gap to the bound 0.07\u00a0%", "Business case",
                  "Last catalogue (2024-06)", "+25.0\u00a0%", "How the search converged",
-                 "The plan (32 products)", "Products of category skincare", "2026-12-08 10:00 UTC",
+                 "The plan (32 products)", "Products of category skincare", "2026-12-08 10:00 (UTC)",
                  "The same in every row: slot_size 0.25; cannibalisation 1.00"):
         assert said in text, said
     ids = [row[2] for row in result["plan"][1:]]

@@ -86,6 +86,26 @@ def test_the_link_shows_the_plan_without_the_api_token(client, jobs):
     assert other != html  # each link opens its own plan
 
 
+def test_the_page_says_its_times_on_the_sharers_clock(client, jobs):
+    """The pane shares with its time zone: the page gives the link's expiry and the plan's finish
+    on that clock, named (the pane said "until 8 Dec, 11:00" where the page said "10:00 UTC");
+    without one, UTC; a zone that is not one is refused at its field."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    plan = jobs["plan"]
+    share = _share(client, plan["id"], {"expires_in_days": 1, "tz": "America/New_York"})
+    html = " ".join(client.get(_path(share)).get_data(as_text=True).split())
+    expires = datetime.fromisoformat(share["expires_at"].replace("Z", "+00:00"))
+    local = expires.astimezone(ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M")
+    assert f"this link works until {local} (America/New_York)" in html, html[:600]
+    assert "UTC" not in html.split("Plan finished", 1)[0].rsplit("<p", 1)[-1]
+    plain = " ".join(client.get(_path(_share(client, plan["id"], {"expires_in_days": 1}))).get_data(as_text=True).split())
+    assert f"until {expires.strftime('%Y-%m-%d')}" in plain and "(UTC)" in plain
+    refused = post_json(client, f"/api/jobs/{plan['id']}/shares", {"tz": "Mars/Olympus"}, headers=AUTH)
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["column"] == "tz"
+
+
 def test_making_listing_and_revoking_links_need_the_api_token(client, jobs):
     job_id = jobs["plan"]["id"]
     assert post_json(client, f"/api/jobs/{job_id}/shares", {}).status_code == 401

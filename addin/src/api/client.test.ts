@@ -55,6 +55,9 @@ describe("ApiClient", () => {
     expect((await api.createShare("job 1", 30)).url).toBe("http://folio.test/s/tok");
     expect(f.calls[0].url).toBe("http://folio.test/api/jobs/job%201/shares");
     expect(JSON.parse(bodyText(f.calls[0].init))).toEqual({ expires_in_days: 30 });
+    // with the sharer's time zone: the shared page says its times on that clock
+    await api.createShare("job 1", 7, "Europe/Berlin");
+    expect(JSON.parse(bodyText(f.calls.pop()!.init))).toEqual({ expires_in_days: 7, tz: "Europe/Berlin" });
     expect(await api.listShares("job 1")).toEqual([share]);
     expect((await api.revokeShare("job 1", "sh_1")).active).toBe(false);
     expect(f.calls.map((c) => [c.init.method, c.url])).toEqual([

@@ -147,8 +147,10 @@ export class ApiClient {
   }
 
   /** A read-only link to a finished plan, valid for `days` (the server allows up to 90). */
-  createShare(jobId: string, days: number): Promise<ShareCreated> {
-    return this.request<ShareCreated>("POST", `/api/jobs/${encodeURIComponent(jobId)}/shares`, { json: { expires_in_days: days } }).then((r) => r.data);
+  createShare(jobId: string, days: number, timeZone?: string): Promise<ShareCreated> {
+    // the page the link opens says its times on the sharer's clock (`timeZone`), else UTC
+    const json = { expires_in_days: days, ...(timeZone && timeZone !== "UTC" ? { tz: timeZone } : {}) };
+    return this.request<ShareCreated>("POST", `/api/jobs/${encodeURIComponent(jobId)}/shares`, { json }).then((r) => r.data);
   }
 
   /** A job's links, revoked and expired ones included (never their tokens). */

@@ -59,7 +59,7 @@ describe("sharing a finished plan", () => {
     fireEvent.change(screen.getByTestId("share-expiry"), { target: { value: "30" } });
     fireEvent.click(screen.getByTestId("share-create"));
     await waitFor(() => expect(screen.getByTestId("share-url")).toHaveValue("http://folio.test/s/token1"));
-    expect(api.createShare).toHaveBeenCalledWith("job-1", 30);
+    expect(api.createShare).toHaveBeenCalledWith("job-1", 30, Intl.DateTimeFormat().resolvedOptions().timeZone) // the sharer's clock for the page;
     expect(screen.getByTestId("share-copied")).toHaveTextContent("Shown once: copy it now");
     expect(screen.getByTestId("share-copied")).toHaveTextContent("expires in 30 days");
     fireEvent.click(screen.getByTestId("share-copy"));

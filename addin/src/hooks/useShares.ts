@@ -8,6 +8,7 @@
 import { useCallback, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import { toProblem } from "../api/errors";
+import { localTimeZone } from "../components/format";
 import type { Problem, Share, ShareCreated } from "../api/types";
 import { withShare } from "../state/shares";
 
@@ -76,7 +77,7 @@ export function useShares(api: ApiClient): ShareControls {
       const job = current.current;
       if (!job) return;
       void guarded(job, "create", async () => {
-        const made = await api.createShare(job, days);
+        const made = await api.createShare(job, days, localTimeZone());
         if (current.current !== job) return;
         setCreated(made);
         setShares((list) => withShare(list, made));
