@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from .plan_sheets import plan_layout
 from .words import (FINE_PERCENT, MONEY, PERCENT, SCORE, WHOLE, clock_text, headline, is_number, plan_figures,
-                    rule_lines)
+                    rule_lines, total_text)
 
 STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -33,7 +33,7 @@ h2{font-size:1.2em;color:#5b2c6f;margin:1.6em 0 .5em}
 .headline{font-weight:600;font-size:1.08em}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:0}
 .figures div{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 10px}
-.figures dt{font-size:.85em;color:#555}.figures dd{margin:0;font-size:1.2em;font-weight:600;overflow-wrap:anywhere}
+.figures dt{font-size:.85em;color:#555}.figures dd{margin:0;font-size:1.2em;font-weight:600;overflow-wrap:break-word}
 table{border-collapse:collapse;background:#fff;font-size:.93em}
 th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}
 thead th{background:#5b2c6f;color:#fff;position:sticky;top:0}
@@ -202,7 +202,10 @@ def plan_page(result: dict, *, explore: dict | None = None, expires_at: str | No
     """The read-only page of one plan result (and the explore result of its history, if any).
     Its times (the link's expiry, when the plan finished) on the clock of ``tz``, the sharer's
     IANA time zone, named beside them (the one the pane showed them on), else UTC."""
-    figures = [(label, shown(value, fmt)) for label, value, fmt in plan_figures(result)]
+    # a tile's figure as the pane writes a total (whole from 10,000: "1,302,937"), never broken
+    # inside the number (its tile broke "1,302,937.0" over "5")
+    figures = [(label, total_text(value) if fmt == MONEY else shown(value, fmt))
+               for label, value, fmt in plan_figures(result)]
     rules = [{**r, "limit": shown(r.get("limit"), WHOLE if is_number(r.get("limit")) else None),
               "plan": shown(r.get("plan"), r.get("format"))} for r in rule_lines(result.get("rules"))]
     finished = (result.get("run") or {}).get("finished_at")

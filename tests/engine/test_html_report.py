@@ -51,6 +51,16 @@ def test_the_page_shows_the_plan_its_business_case_and_the_convergence():
     assert [tag for tag, _ in page.tags].count("svg") == 1  # convergence; no explore given
 
 
+def test_a_figure_is_never_broken_inside_its_number():
+    """A large money figure reads as the pane writes a total (whole from 10,000), and a tile
+    breaks only between words: at 1280 px the tile broke "1,302,937.0" over "5"."""
+    result = planner_result()
+    result["totals"]["profit"] = 1_302_937.05
+    html = plan_page(result)
+    assert "<dd>1,302,937</dd>" in html
+    assert "overflow-wrap:anywhere" not in html
+
+
 def test_user_text_is_escaped_and_the_page_runs_nothing():
     result = planner_result(slots=4)
     result["plan"][1][2] = '<script>alert("id")</script>'
