@@ -63,6 +63,17 @@ describe("what-if scenarios as drafted", () => {
     });
   });
 
+  it("refuses a scenario that plans the same as another (same seed, settings and tables: the same plan)", () => {
+    const drafts = [draft("Your settings"), draft("Scenario 3"), draft("Max 40", { max_discounted_share: "40" }), draft("Own locks", {}, { locks: "sheet:Locks B" })];
+    const checked = checkScenarios(drafts, DEFAULT_SETTINGS);
+    expect(checked.scenarios).toBeUndefined();
+    // "Max 40" sets the form's own 40 %: that changes nothing either
+    expect(checked.errors.scenarios).toEqual({
+      [drafts[1].id]: { name: "Plans the same as “Your settings”: change a setting or a table" },
+      [drafts[2].id]: { name: "Plans the same as “Your settings”: change a setting or a table" },
+    });
+  });
+
   it("reads drafts a workbook kept, dropping what does not fit", () => {
     const kept = [
       { id: "a", name: "A", changes: { min_margin: "20", population: "9", objective: 3 }, tables: { locks: "sheet:L", history: "sheet:H" } },

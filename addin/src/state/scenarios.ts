@@ -103,6 +103,8 @@ export function checkScenarios(
     errors.list = `Compare ${MIN_SCENARIOS} to ${MAX_SCENARIOS} scenarios (there are ${drafts.length}).`;
   const seen = new Map<string, string>();
   const out: CheckedScenario[] = [];
+  /** what each checked scenario plans (its settings and tables): a second one alike plans the same */
+  const plans = new Map<string, string>();
   for (const d of drafts) {
     const mine: ScenarioErrors["scenarios"][string] = {};
     const name = d.name.trim();
@@ -125,6 +127,13 @@ export function checkScenarios(
       const source = sourceFromKey(choice);
       if (!source || !known(source)) mine[t] = "That table is no longer in the workbook";
       else tables[t] = source;
+    }
+    if (!Object.keys(mine).length && checked.settings) {
+      // the same seed, settings and tables give the same plan: a twin would only cost its time
+      const what = JSON.stringify([SCENARIO_FIELDS.map((f) => checked.settings![f] ?? null), RULE_TABLES.map((t) => (t in tables ? tables[t] : "as mapped"))]);
+      const twin = plans.get(what);
+      if (twin !== undefined) mine.name = `Plans the same as “${twin}”: change a setting or a table`;
+      else plans.set(what, name);
     }
     if (Object.keys(mine).length) errors.scenarios[d.id] = mine;
     else if (checked.settings) {
