@@ -141,6 +141,31 @@ def _columns(arrays: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+def unidentified_columns(fixed: np.ndarray, rtol: float = 1e-8) -> np.ndarray:
+    """Which fixed columns the history cannot tell apart from the ones before them (a column
+    that never varies, e.g. ``featured`` never 1 or every row at the same discount, or one that
+    is a sum of earlier ones, e.g. ``cover`` when every shown row is on page 1): Gram-Schmidt in
+    column order on the Gram matrix, a column redundant when under ``rtol`` of its squared norm
+    is left after the kept ones. Their coefficients are not learnable; left in, the fixed
+    columns' tiny ridge gives them an arbitrary split of the intercept and a posterior variance
+    of ``1 / FIXED_RIDGE`` (a plan row that uses them: an 80 % range of 0 to 0)."""
+    G = fixed.T @ fixed
+    kept: list[int] = []
+    out = np.zeros(G.shape[0], dtype=bool)
+    for j in range(G.shape[0]):
+        norm = G[j, j]
+        if kept:
+            A, b = G[np.ix_(kept, kept)], G[kept, j]
+            left = norm - b @ np.linalg.lstsq(A, b, rcond=None)[0]
+        else:
+            left = norm
+        if norm <= 0 or left <= rtol * norm:
+            out[j] = True
+        else:
+            kept.append(j)
+    return out
+
+
 def _levels(frame: pd.DataFrame, name: str) -> pd.Index:
     if name not in frame.columns:
         return pd.Index([MISSING], dtype=object)
@@ -361,7 +386,11 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
             elif part == "product_season":
                 block += [sin, cos]
         markets = len(self.countries_) if "product_country" in self.block_ else 0
-        design = Design(fixed=_columns(list(fixed.values())),
+        fixed_values = _columns(list(fixed.values()))
+        held = getattr(self, "fixed_held_", None)  # the columns the history could not identify
+        if held is not None:
+            fixed_values[:, held] = 0.0
+        design = Design(fixed=fixed_values,
                         terms=[Factor(c, v, len(t.levels)) for c, v, t in zip(codes, values, self.terms_)],
                         product=product, block=_columns(block),
                         market=_codes(X, "country", self.countries_) if markets else None,
@@ -392,7 +421,12 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
             self.factor_ = self._shared_curve(X, y)
             self.factor_persistence_ = factor.persistence(self.factor_)
             self.block_.append("product_factor")
+        self.fixed_held_ = None
         design, self.fixed_names_ = self._rows(X)
+        held = unidentified_columns(design.fixed)
+        if held.any():  # held at 0, in the fit and in every later design (_rows)
+            self.fixed_held_ = held
+            design.fixed[:, held] = 0.0
         groups = self._variance_groups(design)
         variances, theta = {g: 0.1 for g in groups}, 5.0
         self.tails_ = {g: math.inf for g in groups if g in HEAVY_TAILED}

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from engine.demo import demo_truth
+from engine.demo import demo_truth, make_demo
 from engine.forecast import Forecaster
 from engine.forecast.pooled import PooledRegressor
 from engine.forecast.pooled_solver import Design, Factor, Solver, design_sum
@@ -227,3 +227,33 @@ def test_a_history_shorter_than_a_year_learns_the_smooth_season_from_part_of_it(
     assert short.season_form_ == "none" and "category_season" not in [t.name for t in short.terms_]
     longer = PooledRegressor(season=8).fit(history)  # more than a season: the whole season, as before
     assert longer.season_form_ == "full" and "phase" in [t.name for t in longer.terms_]
+
+
+@pytest.mark.parametrize("odd", ["never_featured", "one_discount", "page_one_only"])
+def test_a_column_the_history_never_varies_is_held_not_a_huge_posterior(odd):
+    """A history where ``featured`` is never 1, every row has the same discount, or every shown
+    row is on page 1 cannot identify that effect: the fixed columns' tiny ridge used to leave it
+    a posterior variance of ~1e6, so a plan row in a featured slot, at another discount or on
+    page 3 had a log sigma in the hundreds (the plan's 80 % range was 0 to 0). Such a column is
+    held at 0: its effect is 'unknown, none assumed', the rows' uncertainty is their products'
+    and the shared terms' as usual, and the forecast does not move with it."""
+    history = make_demo(seed=3, countries=("DE",), campaigns=10, products=30)["history"].copy()
+    shown = history["page"].notna()
+    if odd == "never_featured":
+        history["featured"] = 0
+    elif odd == "one_discount":
+        history["discount"] = 0.25
+    else:
+        history.loc[shown, "page"] = 1
+    model = PooledRegressor(season=0).fit(history)
+    held = dict(zip(model.fixed_names_, model.fixed_held_))
+    expected = {"never_featured": {"featured"}, "one_discount": {"discount"},
+                "page_one_only": {"log_page", "cover"}}[odd]
+    assert {name for name, h in held.items() if h} == expected
+    rows = history[shown].drop(columns=["units", "campaign", "start_date"]).drop_duplicates("product_id").head(12)
+    rows = rows.assign(featured=1, discount=0.0, page=3)
+    w = np.full(len(rows), 1.0 / len(rows))
+    parts = model.sum_log_variance(rows, w)
+    assert 0 <= parts["shared"] < 1.0 and 0 <= parts["products"] < 1.0, parts
+    pred = model.predict(rows)
+    assert np.all(np.isfinite(pred)) and np.all(pred > 0)
