@@ -32,6 +32,7 @@ from .campaigns import campaign_order_warning
 from .columns import is_date_column
 from .dataset import RULE_TABLES, TABLE_NAMES, Dataset
 from .duplicates import duplicate_rows_warning
+from .zero_campaigns import zero_campaign_warning
 from .prices import price_warnings
 from engine.errors import FolioError, Problem, a1_cell, table_error
 
@@ -583,6 +584,9 @@ def _dataset_warnings(tables: dict[str, pd.DataFrame], rows: dict[str, list[int]
         repeated = duplicate_rows_warning(history, rows["history"], headers.get("history") or [])
         if repeated is not None:
             warnings.append(repeated)
+        empty = zero_campaign_warning(history, rows["history"], headers.get("history") or [])
+        if empty is not None:
+            warnings.append(empty)
         if products is not None:
             warnings.extend(price_warnings(history, products, rows["products"], headers.get("products") or []))
     products = tables.get("products")
