@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from engine.data.dataset import Dataset
-from engine.errors import infeasible
+from engine.errors import FolioError, Problem, infeasible
 
 from . import ga
 from .anomaly import MIN_CATALOGUES, CompositionAnomaly
@@ -190,6 +190,13 @@ def _something_placed(inst: PlanInstance, best: np.ndarray) -> None:
     if inst.n_slots == 0 or inst.n_products == 0 or ((prod >= 0) & (prod < inst.n_products)).any():
         return
     zero = [r for r in rule_report(inst, best) if r.get("limit") == 0 and str(r.get("rule", "")).endswith(("max", "limits"))]
+    if not zero and inst.value.size and not (inst.value > 0).any():  # nothing earns: the search left it empty
+        raise FolioError(code="infeasible", status=422, detail=(
+            f"no product is worth a slot: at every allowed discount each candidate's forecast {inst.objective} "
+            "is 0 or less" + (" (its unit_cost at or above its discounted price); check unit_cost in products, "
+                              "or plan for 'revenue'" if inst.objective == "profit" else "")),
+            problems=[Problem(message=f"no candidate has a positive forecast {inst.objective}",
+                              table="products", column="unit_cost" if inst.objective == "profit" else "price")])
     said = "; ".join(f"{r.get('label') or r['rule']}: {r.get('limit_text') or 'at most 0'}" for r in zero[:6])
     raise infeasible(zero[0]["rule"] if zero else "rules",
                      "no product can be placed: the rules leave no candidate a slot" + (f" ({said})" if said else ""))

@@ -157,9 +157,9 @@ def plan_promise(inst: PlanInstance, dataset: Dataset, products: pd.DataFrame, c
             out.update({f"expected_{key}": None, f"expected_{key}_low": None, f"expected_{key}_high": None})
             continue
         expected = float(value.sum())
+        ends = sorted(expected * float(np.exp(-0.5 * sigma ** 2 + z * sigma)) for z in (-Z80, Z80))
         out[f"expected_{key}"] = expected
-        out[f"expected_{key}_low"] = expected * float(np.exp(-0.5 * sigma ** 2 - Z80 * sigma))
-        out[f"expected_{key}_high"] = expected * float(np.exp(-0.5 * sigma ** 2 + Z80 * sigma))
+        out[f"expected_{key}_low"], out[f"expected_{key}_high"] = ends  # a loss: low is the larger loss
     shared, source = catalogue_variance(model, valuer)
     record = {"valued_by": "the champion (pooled)" if _is_champion(valuer, model) else "a pooled model of the same history",
               "log_sigma": sigma, "level": 0.8, "catalogue_log_error": float(np.sqrt(shared)),
@@ -194,6 +194,10 @@ def _log_variance_parts(valuer, model, rows, per_market, units, margin, p) -> di
     ``catalogue`` (shared), ``products``, ``noise``."""
     value = units * margin
     total = float(value.sum())
+    if total <= 0:  # a plan that loses money (every margin negative): as uncertain as its size
+        margin = np.abs(margin)
+        value = units * margin
+        total = float(value.sum())
     if total <= 0:
         return {"catalogue": 0.0, "products": 0.0, "noise": 0.0}
     pooled = valuer.model_

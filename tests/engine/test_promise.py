@@ -73,3 +73,37 @@ def test_the_valuer_is_the_champion_s_own_fit_with_its_shared_curve_forecast():
     assert catalogue_variance(model, valuer) == catalogue_variance(model, model)
     model.candidate_name_, model.catalogue_shared_ = "other", measured
     assert catalogue_variance(model, valuer)[0] == catalogue_variance(model, model)[0] > 0.01  # its own entry
+
+
+def test_a_plan_that_loses_money_has_a_range_around_its_loss_not_a_point():
+    """Every candidate's unit_cost above its price (through the API: all_negative_margin in
+    bench/sweep_odd_api.py): the plan's expected profit is a loss, and its 80 % range used to be
+    that one number (the variances were left at 0 for a total <= 0). Now it is as wide as the
+    plan's units are uncertain, low the larger loss, and it holds the expected value."""
+    from engine.data.dataset import Dataset
+    from engine.demo import make_demo
+    from engine.forecast import Forecaster
+    from engine.plan.planner import plan_catalogue
+
+    tables = make_demo(seed=3, countries=("DE",), campaigns=8, products=30)
+    products = tables["products"].assign(unit_cost=lambda p: p["price"] * 1.5,
+                                         must_include=lambda p: (p.index < 2).astype(int))
+    dataset = Dataset(history=tables["history"], products=products)
+    model = Forecaster(family="pooled", season=0).fit(tables["history"])
+    settings = {"pages": 2, "slots_per_page": 3, "population": 8, "generations": 3, "seed": 1}
+    totals = plan_catalogue(dataset, model, settings)["totals"]
+    assert totals["expected_profit"] < 0
+    assert totals["expected_profit_low"] < totals["expected_profit"] < totals["expected_profit_high"] < 0
+    assert 0 < totals["expected_units_low"] < totals["expected_units"] < totals["expected_units_high"]
+
+    # Nothing required and nothing earns: no plan, and the message says why (it said "the rules
+    # leave no candidate a slot", a rule the planner never set).
+    import pytest
+
+    from engine.errors import FolioError
+
+    with pytest.raises(FolioError) as caught:
+        plan_catalogue(Dataset(history=tables["history"], products=products.assign(must_include=0)), model, settings)
+    error = caught.value
+    assert error.code == "infeasible" and "no product is worth a slot" in error.detail and "unit_cost" in error.detail
+    assert error.problems[0].table == "products" and error.problems[0].column == "unit_cost"
