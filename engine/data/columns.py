@@ -17,6 +17,8 @@ MISSING = "(missing)"
 # ISO dates, optionally with a time and a zone: what a workbook's date cells read as (the add-in
 # and engine.data.workbook_io turn Excel dates into this text).
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+# Day-first or month-first dates (31/01/2024, 01.31.2024): read when only one order fits them all.
+DAY_MONTH_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{4}$")
 
 
 def canonical_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -119,12 +121,30 @@ def date_values(column: pd.Series) -> pd.Series | None:
     sample = values.iloc[:: max(1, len(values) // 50)]
     if not all(isinstance(v, (dt.date, pd.Timestamp)) or (isinstance(v, str) and ISO_DATE.match(v.strip()))
                for v in sample):
-        return None
+        return _day_month_dates(column, sample)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     parsed = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce", utc=True, format="mixed")
     if parsed.isna().any():
         return None
     out = parsed.iloc[np.maximum(codes, 0)].set_axis(column.index)
+    return out.where(codes >= 0)
+
+
+def _day_month_dates(column: pd.Series, sample: pd.Series) -> pd.Series | None:
+    """Dates written ``31/01/2024`` or ``01/31/2024`` (``/``, ``.`` or ``-``), as a csv export or a
+    script sends them: read when exactly one of day-first and month-first reads every value (a
+    column of a year's campaigns has a day above 12). Both reading all (every day <= 12) is
+    ambiguous: not a date column, as before. Through the API a dd/mm/yyyy ``start_date`` was
+    taken as a text feature and its cadence was lost."""
+    if not all(isinstance(v, str) and DAY_MONTH_DATE.match(v.strip()) for v in sample):
+        return None
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    text = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip().str.replace(r"[.-]", "/", regex=True)
+    readings = [pd.to_datetime(text, errors="coerce", utc=True, format=fmt) for fmt in ("%d/%m/%Y", "%m/%d/%Y")]
+    whole = [r for r in readings if not r.isna().any()]
+    if len(whole) != 1:
+        return None
+    out = whole[0].iloc[np.maximum(codes, 0)].set_axis(column.index)
     return out.where(codes >= 0)
 
 
