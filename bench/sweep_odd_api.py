@@ -7,9 +7,13 @@ case is uploaded (``POST /api/datasets``), trained, forecast and planned (some a
 run as what-if scenarios), waiting for each job's end state. A job that ends ``internal``, a
 success whose figures are NaN/inf or a range that does not hold its own figure is a defect.
 
+    .venv/bin/python -m server --host 127.0.0.1 --port 8791 --data-dir /tmp/odd/srv &
     .venv/bin/python bench/sweep_odd_api.py --url http://127.0.0.1:8791 [--only NAME ...]
 
-Prints one line per case and job; writes the whole record as JSON with ``--out``.
+Prints one line per case and job; writes the whole record as JSON with ``--out``. About 10 min
+on 2 shared cores for the 46 cases. Last run (main after the odd fixes): no job ended
+``internal``; every success finite; the 80 % range held its expected value on all but the two
+all-zero-campaign cases (warned at upload, see engine/data/zero_campaigns.py).
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ import json
 import math
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import requests
 
-from engine.demo import make_demo
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from engine.demo import make_demo  # noqa: E402
 
 FINISHED = ("succeeded", "failed", "cancelled")
 PLAN = {"pages": 3, "slots_per_page": 4, "time_limit_s": 4, "seed": 1, "population": 16}
