@@ -247,9 +247,9 @@ def test_a_column_the_history_never_varies_is_held_not_a_huge_posterior(odd):
         history.loc[shown, "page"] = 1
     model = PooledRegressor(season=0).fit(history)
     held = dict(zip(model.fixed_names_, model.fixed_held_))
-    expected = {"never_featured": {"featured"}, "one_discount": {"discount"},
-                "page_one_only": {"log_page", "cover"}}[odd]
-    assert {name for name, h in held.items() if h} == expected
+    word = {"never_featured": "featured", "one_discount": "discount", "page_one_only": "log_page"}[odd]
+    names = {name for name, h in held.items() if h}
+    assert word in names and all(word in name for name in names), names  # it and its usual-placement mean
     rows = history[shown].drop(columns=["units", "campaign", "start_date"]).drop_duplicates("product_id").head(12)
     rows = rows.assign(featured=1, discount=0.0, page=3)
     w = np.full(len(rows), 1.0 / len(rows))
