@@ -16,6 +16,15 @@ campaign this product ever had, on this slot" is a number, whatever slot it had 
 with no history in that market (a launch) is compared with the best any product of its category
 ever sold there, moved the same way. A forecast above its reference is flagged
 ``beyond_history`` and shrunk to the reference.
+
+``lift`` is never taken above the best placement any row of the history had: on a short history
+whose placements are confounded (two campaigns, the cover's big slots and page 2's small ones:
+the slopes of page and slot size fit both and are free along the line where they trade off), the
+slopes extrapolated to a big slot on page 12 at 10x the cover's, the reference with them, and
+nothing was flagged (12 products, 2 campaigns: the plan promised 10.8x what it truly earned).
+Nor is the reference above the most any row of the market ever sold: a product's best moved to
+a better placement may be more than anything the history shows, and then it is the model's word
+alone, flagged.
 """
 
 from __future__ import annotations
@@ -89,7 +98,12 @@ def reference_units(history: pd.DataFrame, products: pd.DataFrame, slot_types: p
     T, D = len(slot_types), len(levels)
     cells = _placement(np.repeat(slot_types["page"].to_numpy(), D), np.repeat(slot_types["slot_size"].to_numpy(), D),
                        np.repeat(slot_types["featured"].to_numpy(), D), np.tile(levels, T), size_median)
-    lift = (cells @ beta).reshape(T, D)
+    # No cell's placement lifts more than the best placement the history itself shows: where the
+    # history's placements are confounded (the cover's big slots, page 2's small ones) the
+    # within-product slopes fit every row seen and say anything about combinations never seen (a
+    # big slot on page 3 at 10x the cover's), so the reference would follow the model there.
+    seen_best = float(lift_of_row[ok].max()) if ok.any() else 0.0
+    lift = np.minimum(cells @ beta, seen_best).reshape(T, D)
     ids = products["product_id"].astype(str).to_numpy()
     cats = text_column(products, "category")
     if markets:
@@ -99,7 +113,11 @@ def reference_units(history: pd.DataFrame, products: pd.DataFrame, slot_types: p
     else:
         where = [np.full(len(ids), MISSING, dtype=object)]
     out = np.empty((len(ids), T, D, len(where)))
+    # And none above the most any row of the market ever sold, as it was sold: moved to a better
+    # placement a product's best may exceed it, but that is the model's word alone.
+    record = best.assign(u=np.log(units[ok])).groupby("m")["u"].max().to_dict()
     for k, m in enumerate(where):
         level = np.array([own.get((i, mk), peers.get((c, mk), np.nan)) for i, c, mk in zip(ids, cats, m)])
-        out[:, :, :, k] = np.exp(level[:, None, None] + lift[None, :, :])
+        top = np.array([record.get(mk, np.nan) for mk in m])
+        out[:, :, :, k] = np.exp(np.minimum(level[:, None, None] + lift[None, :, :], top[:, None, None]))
     return np.nan_to_num(out, nan=np.inf)
