@@ -21,17 +21,17 @@ def _confounded_history() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_no_cell_is_lifted_beyond_the_best_placement_or_the_markets_record():
+def test_no_cell_is_lifted_beyond_the_best_placement_the_history_shows():
     history = _confounded_history()
     products = pd.DataFrame({"product_id": [f"P{i}" for i in range(10)] + ["NEW"], "category": ["skin"] * 11})
-    slot_types = pd.DataFrame({"page": [1.0, 2.0, 12.0, 12.0], "slot_size": [0.5, 0.125, 0.5, 0.125],
+    slot_types = pd.DataFrame({"page": [1.0, 2.0, 12.0, 1.0], "slot_size": [0.5, 0.125, 0.5, 1.0],
                                "featured": [0, 0, 0, 0]})
     ref = reference_units(history, products, slot_types, np.array([0.0, 0.3]), [])
     assert ref.shape == (11, 4, 2, 1)
-    record = history["units"].max()
-    assert np.all(ref <= record * (1 + 1e-9))  # nobody above the most any row ever sold
-    # a big slot on page 12 (never seen) is no better than the best placement seen, the cover's
+    # a big slot on page 12 or a whole cover page (never seen) is no better than the best
+    # placement seen, the cover's half page: the slopes are not followed beyond it
     assert np.all(ref[:, 2, 0, 0] <= ref[:, 0, 0, 0] * (1 + 1e-9))
+    assert np.all(ref[:, 3, :, 0] <= ref[:, 0, 0, 0, None] * (1 + 1e-9))
     # and what the product itself sold where it was is never beyond its reference
     for i in range(10):
         own = history[history["product_id"] == f"P{i}"]
