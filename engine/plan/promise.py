@@ -50,8 +50,8 @@ sum of three variances that do not overlap:
 
 Measured on the demo truth (bench/bench_plan_quality.py, its 9 cases and the same shapes on
 seeds 100 and 200 apart, ``--fresh``): without the shared coefficients' part the range held 70 %
-of simulated outcomes on the fresh seeds (RMS z 1.58); with it 77 and 84 % (83 % over all 27
-cases, RMS z 0.91). Before that, the shared term was the champion's RMS catalogue error over
+of simulated outcomes on the fresh seeds (RMS z 1.58); with it (and the day's model changes, main
+33504fe) 79 and 88 %, 90 % on the development cases (86 % over all 27, RMS z 0.78). Before that, the shared term was the champion's RMS catalogue error over
 every fold, which carries the row-level parts again and the early folds' weaker fits; with the
 noise summed per market too, the range held 95 % of outcomes where it says 80 %.
 
