@@ -81,7 +81,7 @@ from engine.data.columns import MISSING, canonical_columns, numeric_column, text
 from . import factor, tails
 from .features import RESERVED
 from .lags import CampaignClock
-from .pooled_solver import ETA_CAP, Design, Factor, Solver, design_sum
+from .pooled_solver import ETA_CAP, Design, Factor, Posterior, Solver, design_sum
 
 MAX_DENSE_LEVELS = 400  # a shared term with more levels than this (e.g. 10k weeks) is left out
 MAX_COUNTRIES = 100  # product x country blocks beyond this many markets are left out
@@ -710,10 +710,8 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
         c_d, c_b = design_sum(design, w)
         posterior = getattr(self, "posterior_", None)
         if posterior is None:  # a model saved before the joint posterior was kept: the products' alone
-            used = np.flatnonzero(np.abs(c_b).sum(axis=1) > 0)
-            shared, own = 0.0, float(np.einsum("pb,pbc,pc->", c_b[used], self.block_cov_[used], c_b[used]))
-        else:
-            shared, own = posterior.combination_variance(c_d, c_b)
+            posterior = Posterior(M_inv=None, G=None, S_inv=np.zeros((len(c_d), len(c_d))), block_cov=self.block_cov_)
+        shared, own = posterior.combination_variance(c_d, c_b)
         for term, factor in zip(self.terms_, design.terms):
             unseen = factor.codes < 0
             if term.name == "campaign" or not unseen.any():
