@@ -233,7 +233,6 @@ class Forecaster(RegressorMixin, BaseEstimator):
             front_pages=self.front_pages, min_lag=self.min_lag, windows=tuple(self.windows),
             season=self.season, gap=self.gap, random_state=self.random_state)
         frame = self.features_.fit_transform(X, y)
-        self.model_, self.level_ = self._fit_one(frame, y)
         self.country_models_ = {}
         if self.per_country and "country" in X.columns:
             countries = text_column(X, "country")
@@ -241,6 +240,16 @@ class Forecaster(RegressorMixin, BaseEstimator):
                 rows = countries == country
                 if rows.sum() >= MIN_COUNTRY_ROWS:
                     self.country_models_[country] = self._fit_one(frame[rows], y[rows])
+        if self.country_models_:
+            # The global model serves only rows of a market without its own model (unseen, or too
+            # few rows): fitted when first needed (or when the model is pickled, __getstate__). A
+            # backtest fold forecasts the markets it was fitted on and never needs it: the demo's
+            # train job fitted it in every fold of gbm_by_country and linear_by_country (a gbm
+            # fit each, ~7 s of ~30 s at one thread). The same fit, so the same figures.
+            self.model_, self.level_ = None, 1.0
+            self._pending_global = (frame, y)
+        else:
+            self.model_, self.level_ = self._fit_one(frame, y)
         self.n_features_in_ = X.shape[1]
         # Markets the model knows: a catalogue planned without a country is forecast for all of them.
         self.countries_ = (sorted(str(c) for c in pd.unique(X["country"].dropna()))
@@ -274,14 +283,33 @@ class Forecaster(RegressorMixin, BaseEstimator):
         raw = np.asarray(model.predict(frame), dtype=float)
         return np.expm1(raw) * level if self._log_target() else raw
 
+    def _global_model(self) -> None:
+        """Fit the deferred global model of a per-country fit (see ``_fit``), if still pending."""
+        pending = self.__dict__.pop("_pending_global", None)
+        if pending is not None:
+            with threadpool_limits(limits=int(self.threads)):
+                self.model_, self.level_ = self._fit_one(*pending)
+
+    def __getstate__(self):
+        self._global_model()  # a saved model forecasts any market
+        return super().__getstate__()
+
     def _predict_frame(self, frame: pd.DataFrame) -> np.ndarray:
-        units = self._units(self.model_, self.level_, frame) * getattr(self, "scale_", 1.0)
-        if self.country_models_ and "country" in frame.columns:
-            countries = frame["country"].to_numpy(dtype=object)
-            for country, (model, level) in self.country_models_.items():
-                rows = countries == country
-                if rows.any():
-                    units[rows] = self._units(model, level, frame[rows])
+        countries = (frame["country"].to_numpy(dtype=object) if self.country_models_ and "country" in frame.columns
+                     else None)
+        own = [(countries == country, model, level) for country, (model, level) in self.country_models_.items()] \
+            if countries is not None else []
+        covered = np.zeros(len(frame), dtype=bool)
+        for rows, _, _ in own:
+            covered |= rows
+        if covered.all():  # every row has its market's own model: the global one is not asked
+            units = np.zeros(len(frame))
+        else:
+            self._global_model()
+            units = self._units(self.model_, self.level_, frame) * getattr(self, "scale_", 1.0)
+        for rows, model, level in own:
+            if rows.any():
+                units[rows] = self._units(model, level, frame[rows])
         return np.clip(units, 0.0, None)
 
     def predict(self, X: pd.DataFrame, reference: pd.DataFrame | None = None) -> np.ndarray:

@@ -194,6 +194,35 @@ def test_forecaster_validates_params_at_fit_naming_them(history, param, value):
         model.fit(history.head(200))
 
 
+@pytest.mark.parametrize("family", ["linear", "gbm"])
+def test_per_country_global_model_is_fitted_when_a_market_needs_it(history, family):
+    """The global model of a per-country fit is deferred until a row of a market without its own
+    model asks for it (or the model is saved): the same fit as a global Forecaster's, before and
+    after pickling, and the saved model carries no training rows."""
+    past = history[history["campaign"] < history["campaign"].max()]
+    rows = history[history["campaign"] == history["campaign"].max()].copy()
+    kwargs = dict(family=family, max_iter=30)
+    per_country = Forecaster(per_country=True, **kwargs).fit(past)
+    own = per_country.predict(rows)  # every market has its own model: the global one not needed
+    assert per_country.model_ is None
+    rows["country"] = "XX"  # a market the history never had
+    glob = Forecaster(**kwargs).fit(past).predict(rows)
+    saved = joblib.load(_dump(Forecaster(per_country=True, **kwargs).fit(past)))
+    assert "_pending_global" not in saved.__dict__ and saved.model_ is not None
+    assert np.array_equal(saved.predict(rows), glob)
+    assert np.array_equal(per_country.predict(rows), glob)
+    assert not np.array_equal(own, glob)
+
+
+def _dump(model) -> "io.BytesIO":
+    import io
+
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    buffer.seek(0)
+    return buffer
+
+
 def test_forecaster_is_a_proper_estimator(history):
     model = Forecaster(family="linear", alpha=3.0, per_country=True)
     twin = clone(model)
