@@ -14,6 +14,7 @@ import time
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 
 from engine.data.dataset import Dataset
 from engine.errors import FolioError, Problem, infeasible
@@ -258,6 +259,17 @@ def _checked(inst: PlanInstance, best: np.ndarray, fallback: np.ndarray) -> np.n
                      f"no plan found that keeps every rule together; still broken: {', '.join(named)}")
 
 
+def product_names(inst: PlanInstance) -> list[str] | None:
+    """Each candidate's name when the products table has a ``name`` column with any text (the
+    plan then shows it beside the id: a planner reads "Velvet Ivy Mascara", not "P0173"); a
+    missing name is "". None when there are no names, so the plan keeps its contract columns."""
+    products = inst.products
+    if products is None or "name" not in products.columns or len(products) != inst.n_products:
+        return None
+    names = ["" if pd.isna(v) else str(v).strip() for v in products["name"].tolist()]
+    return names if any(names) else None
+
+
 def _result(inst: PlanInstance, chromosome: np.ndarray, factor: np.ndarray) -> dict:
     """Plan rows and totals; forecasts include the cannibalisation factor (column shown)."""
     prod, lev = chromosome[0::2], chromosome[1::2]
@@ -269,12 +281,15 @@ def _result(inst: PlanInstance, chromosome: np.ndarray, factor: np.ndarray) -> d
     profit = inst.profit(p, t, d)
     profit = None if profit is None else profit * f
     beyond = inst.beyond[p, t, d] if inst.beyond is not None else np.zeros(len(p), bool)
-    rows = [PLAN_HEADER]
+    names = product_names(inst)
+    # the contract's seven columns first, the name (when the products have one) leads the others
+    rows = [PLAN_HEADER if names is None else [*PLAN_HEADER[:7], "name", *PLAN_HEADER[7:]]]
     for i, s in enumerate(slots):
+        named = [] if names is None else [names[p[i]]]
         rows.append([
             int(inst.slots["page"].iat[s]), int(inst.slots["slot"].iat[s]), str(inst.product_ids[p[i]]),
             float(inst.levels[d[i]]), float(units[i]), float(revenue[i]),
-            None if profit is None else float(profit[i]), inst.categories[inst.category[p[i]]],
+            None if profit is None else float(profit[i]), *named, inst.categories[inst.category[p[i]]],
             float(inst.slots["slot_size"].iat[s]), int(inst.slots["featured"].iat[s]), float(f[i]),
             int(beyond[i]),
         ])

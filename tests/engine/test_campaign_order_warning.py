@@ -58,3 +58,33 @@ def test_ids_that_sort_in_time_get_no_warning(ids):
 
 def test_natural_key_orders_numbers_inside_text():
     assert sorted(["C10", "c2", "C1", "B3"], key=natural_key) == ["B3", "C1", "c2", "C10"]
+
+
+def dated_history(ids, dates):
+    rows = [["campaign", "start_date", "product_id", "units"]]
+    rows += [[c, d, p, 5] for c, d in zip(ids, dates) for p in ("A", "B")]
+    return {"history": rows}
+
+
+def test_campaigns_dated_against_their_sort_order_are_warned_at_the_early_one():
+    """Numbers too: campaign 3 dated before campaign 2. The start dates say when they ran."""
+    read = read_tables(dated_history([1, 2, 3, 4], ["2024-01-01", "2024-01-22", "2024-01-15", "2024-02-05"]))
+    (warning,) = [w for w in read.warnings if w.column == "campaign"]
+    assert "campaign 3 started 2024-01-15 ('start_date'), before campaign 2 (2024-01-22)" in warning.message
+    assert "read 2 as the later one" in warning.message
+    assert (warning.row, warning.cell) == (6, "A6")  # campaign 3's first row
+
+
+def test_the_latest_date_is_named_when_the_sort_order_ends_elsewhere():
+    read = read_tables(dated_history(["C1", "C2", "C10"], ["2024-01-01", "2024-01-22", "2024-02-12"]))
+    (warning,) = [w for w in read.warnings if w.column == "campaign"]
+    assert "'C2' is taken as the latest campaign although 'C10' has the latest date" in warning.message
+
+
+def test_dates_in_sort_order_silence_the_text_rules():
+    """'Spring 25' … would be doubted as text; dated in their sort order (alphabetical here), they
+    are taken as they ran, and nothing is said."""
+    ids = ["Autumn 25", "Spring 26", "Summer 26"]
+    read = read_tables(dated_history(ids, ["2025-09-01", "2026-03-01", "2026-06-01"]))
+    assert not [w for w in read.warnings if w.column == "campaign"]
+    assert [w for w in read_tables(history(ids)).warnings if w.column == "campaign"]  # undated: doubted

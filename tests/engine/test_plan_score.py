@@ -21,7 +21,8 @@ SETTINGS = {**FAST, "max_discounted_share": 0.34}
 def own(result, edit=None):
     """Folio's plan as the four columns a planner sends, optionally edited."""
     header, *rows = result["plan"]
-    table = [["page", "slot", "product_id", "discount"]] + [row[:4] for row in rows]
+    at = [header.index(c) for c in ("page", "slot", "product_id", "discount")]
+    table = [["page", "slot", "product_id", "discount"]] + [[row[j] for j in at] for row in rows]
     if edit:
         edit(table)
     return table

@@ -101,6 +101,21 @@ def test_small_plan_keeps_must_include_and_category_limits():
     assert result["convergence"][1][0] == 0
 
 
+def test_the_plan_names_each_product_beside_its_id_when_the_products_have_names():
+    """A planner reads names, not ids: the plan (and so the Plan sheets) carries the products'
+    ``name`` after the contract's seven columns; a missing name is empty, no names no column."""
+    dataset = small_dataset()
+    dataset.products["name"] = [f"Velvet {i}" if i != 5 else None for i in range(len(dataset.products))]
+    result = plan_catalogue(dataset, PageModel(), FAST)
+    header, *rows = result["plan"]
+    assert header[:8] == ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue",
+                          "forecast_profit", "name"]
+    names = dict(zip(dataset.products["product_id"], dataset.products["name"].fillna("")))
+    assert rows and all(row[7] == names[row[2]] for row in rows)
+    dataset.products["name"] = None
+    assert "name" not in plan_catalogue(dataset, PageModel(), FAST)["plan"][0]
+
+
 @pytest.fixture(scope="module")
 def demo():
     tables = make_demo(seed=7)

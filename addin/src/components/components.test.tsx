@@ -70,6 +70,23 @@ describe("a plan's result", () => {
     expect(toggle.closest(".plan-rows")).toHaveClass("plan-rows--full");
   });
 
+  it("shows the names the plan itself carries, when the sheet's names are not at hand", () => {
+    const named = {
+      ...result,
+      plan: [
+        ["page", "slot", "product_id", "discount", "forecast_units", "forecast_revenue", "forecast_profit", "name", "beyond_history"],
+        [1, 1, "P-001", 0.1, 120, 1080, 300.5, "Rose day cream 50 ml", 0],
+        [1, 2, "P-007", 0, 80, 800, 250, "", 1],
+      ],
+    };
+    render(<PlanView result={named} context={{}} />);
+    const rows = screen.getAllByTestId("plan-row");
+    expect(within(rows[0]).getByTestId("plan-row-product")).toHaveTextContent("Rose day cream 50 ml");
+    expect(within(rows[1]).getByTestId("plan-row-product")).toHaveTextContent("P-007");
+    const table = screen.getByTestId("plan-table");
+    expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["Page", "Slot", "Product", "Name", "Discount", "Units", "Revenue", "Profit"]);
+  });
+
   it("says that the live best differs from the profit by the anomaly penalty", () => {
     render(<PlanView result={{ ...result, convergence: [["generation", "best"], [0, 400], [1, 530.25]] }} context={{}} />);
     expect(screen.getByTestId("key-penalty")).toHaveTextContent("The live best during the search (530.25) counts the anomaly penalty; the profit above does not, so the two differ by 20.25.");

@@ -36,8 +36,8 @@ const PREVIEW_ROWS = 100;
 export function planRecords(plan: Table, names?: ReadonlyMap<string, string>) {
   const header = (plan[0] ?? []).map((h) => String(h ?? "").trim().toLowerCase());
   const at = (k: string) => header.indexOf(k);
-  const [country, page, slot, product, discount, units, profit, beyond] = [
-    "country", "page", "slot", "product_id", "discount", "forecast_units", "forecast_profit", "beyond_history",
+  const [country, page, slot, product, named, discount, units, profit, beyond] = [
+    "country", "page", "slot", "product_id", "name", "discount", "forecast_units", "forecast_profit", "beyond_history",
   ].map(at);
   return plan.slice(1).map((row) => {
     const id = product >= 0 ? fmtCell(row[product]) : "";
@@ -47,7 +47,8 @@ export function planRecords(plan: Table, names?: ReadonlyMap<string, string>) {
       page: page >= 0 ? row[page] : null,
       slot: slot >= 0 ? row[slot] : null,
       id,
-      name: names?.get(id),
+      // the plan's own name column (the engine adds it when the products have names), else the sheet's
+      name: (named >= 0 && fmtCell(row[named])) || names?.get(id),
       discount: discount >= 0 ? row[discount] : null,
       units: units >= 0 ? row[units] : null,
       profit: profit >= 0 ? row[profit] : null,
