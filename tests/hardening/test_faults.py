@@ -74,6 +74,11 @@ def test_sigkill_mid_run_leaves_an_intact_store(tmp_path, demo_raw):
     try:
         base = server.url
         dataset = requests.post(f"{base}/api/datasets", json={"tables": demo_raw}).json()["id"]
+        # a champion first (the pooled family alone: it also values the plans), so each plan job
+        # below plans rather than trains the same model again, and again after the restart
+        trained = requests.post(f"{base}/api/jobs", json={
+            "kind": "train", "dataset": dataset, "candidates": ["pooled"]}).json()["id"]
+        assert wait_job(base, trained, timeout=180)["status"] == "succeeded"
         jobs = [requests.post(f"{base}/api/jobs", json={
             "kind": "plan", "dataset": dataset,
             "settings": {"population": 12, "generations": 100000, "time_limit_s": 6, "seed": s,
