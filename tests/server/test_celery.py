@@ -180,6 +180,11 @@ def test_web_nodes_share_everything_and_survive_restarts(cluster, demo_raw, tmp_
     try:
         assert requests.get(one.url + "/api/health").json()["runner"] == "celery"
         dataset = _dataset(one.url, demo_raw)
+        # the model first, on the other node (the pooled family alone: the plan's own valuer),
+        # so the plan below plans instead of training every family in the worker
+        trained = requests.post(two.url + "/api/jobs", json={"kind": "train", "dataset": dataset,
+                                                             "candidates": ["pooled"]}).json()["id"]
+        assert wait_job(one.url, trained, timeout=180)["status"] == "succeeded"
         plan = {"kind": "plan", "dataset": dataset,
                 "settings": {"population": 12, "generations": 20, "time_limit_s": 30, "seed": 2}}
         job_id = requests.post(one.url + "/api/jobs", json=plan).json()["id"]
