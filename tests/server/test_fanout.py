@@ -10,7 +10,7 @@ import time
 
 import openpyxl
 
-from api_helpers import finish, post_json
+from api_helpers import champion_of, finish, post_json
 from server.hub import Subscriber
 
 SMALL_PLAN = {"population": 12, "generations": 12, "time_limit_s": 20, "seed": 5}
@@ -98,7 +98,7 @@ def test_unknown_country_is_refused_at_once(client, dataset_id):
         assert response.status_code == 422 and response.get_json()["code"] == "invalid_job", bad
 
 
-def test_one_infeasible_country_fails_the_plan_naming_it(client, demo_raw):
+def test_one_infeasible_country_fails_the_plan_naming_it(client, dataset_id, demo_raw):
     # A products table naming countries: the same candidates for DE and PL, but in PL every one
     # of them is a must-include, more than the ten slots hold.
     header = demo_raw["products"][0]
@@ -114,8 +114,10 @@ def test_one_infeasible_country_fails_the_plan_naming_it(client, demo_raw):
     response = post_json(client, "/api/datasets", {"name": "PL over-committed", "tables": tables})
     assert response.status_code == 201, response.get_json()
     ds = response.get_json()["id"]
+    # the demo's champion (the same history): the countries plan at once instead of training first
     done = finish(client, _start(client, {"kind": "plan", "dataset": ds, "countries": ["DE", "PL"],
-                                          "settings": SMALL_PLAN})["id"], timeout=240)
+                                          "model": champion_of(client, dataset_id), "settings": SMALL_PLAN})["id"],
+                  timeout=240)
     assert done["status"] == "failed"
     assert done["error"]["code"] == "infeasible"
     assert done["error"]["detail"].startswith("PL:")
@@ -157,6 +159,11 @@ def test_embedded_restart_loses_no_country(tmp_path, demo_raw):
     first = create_app(config)
     client = first.test_client()
     ds = post_json(client, "/api/datasets", {"name": "demo", "tables": demo_raw}).get_json()["id"]
+    # a champion first (the pooled family alone: it also values the plans), so the countries plan
+    # at once, before and after the restart, instead of training every family first
+    trained = finish(client, _start(client, {"kind": "train", "dataset": ds, "candidates": ["pooled"]})["id"],
+                     timeout=240)
+    assert trained["status"] == "succeeded", trained.get("error")
     # long enough that both countries are seen running together on a loaded machine (the
     # restart cuts them short; the rerun takes the whole limit)
     settings = {"population": 12, "generations": 100000, "time_limit_s": 10, "seed": 1,
