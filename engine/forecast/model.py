@@ -34,6 +34,8 @@ log units.
 from __future__ import annotations
 
 import math
+import threading
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -56,6 +58,23 @@ FAMILIES = ("linear", "gbm", "pooled")
 LOSSES = ("poisson", "log", "log_quantile")
 MAX_COUNTRY_MODELS = 20  # more markets than this: per-country candidates are not tried
 MIN_COUNTRY_ROWS = 50  # a country with fewer training rows is forecast by the global model
+
+
+_SHARED = threading.local()  # see shared_features
+
+
+@contextmanager
+def shared_features():
+    """Within this block, Forecasters fitted on the SAME frame object (``fit(X)``, units from ``X``)
+    with the same feature settings share one fitted :class:`CatalogueFeatures` and its training
+    frame instead of deriving them each: train's backtest fits gbm, gbm_by_country, linear and
+    linear_by_country on each fold's rows (the demo: 9 of 12 derivations, ~0.17 s each, saved).
+    The frame must not change inside the block; outside it nothing is shared."""
+    _SHARED.cache = {}
+    try:
+        yield
+    finally:
+        _SHARED.cache = None
 
 
 def _check(name: str, value, ok: bool, rule: str) -> None:
@@ -217,6 +236,7 @@ class Forecaster(RegressorMixin, BaseEstimator):
             return self._fit(X, y)
 
     def _fit(self, X: pd.DataFrame, y):
+        sent, from_units = X, y is None
         X = canonical_columns(X)
         if y is None:
             if "units" not in X.columns:
@@ -229,10 +249,17 @@ class Forecaster(RegressorMixin, BaseEstimator):
             raise ValueError("fit needs at least 1 row, got 0")
         if self.family == "pooled":
             return self._fit_pooled(X, y)
-        self.features_ = CatalogueFeatures(
-            front_pages=self.front_pages, min_lag=self.min_lag, windows=tuple(self.windows),
-            season=self.season, gap=self.gap, random_state=self.random_state)
-        frame = self.features_.fit_transform(X, y)
+        settings = dict(front_pages=self.front_pages, min_lag=self.min_lag, windows=tuple(self.windows),
+                        season=self.season, gap=self.gap, random_state=self.random_state)
+        cache = getattr(_SHARED, "cache", None) if from_units else None
+        key = (id(sent), tuple(sorted(settings.items())))
+        if cache is not None and key in cache and cache[key][0] is sent:
+            _, self.features_, frame = cache[key]
+        else:
+            self.features_ = CatalogueFeatures(**settings)
+            frame = self.features_.fit_transform(X, y)
+            if cache is not None:
+                cache[key] = (sent, self.features_, frame)
         self.country_models_ = {}
         if self.per_country and "country" in X.columns:
             countries = text_column(X, "country")

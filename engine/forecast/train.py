@@ -21,7 +21,7 @@ from engine.errors import FolioError, Problem, settings_error, table_error
 
 from . import adapt, backtest
 from .decision import catalogue_error, decision_metrics, shared_catalogue_variance
-from .model import FAMILIES, MAX_COUNTRY_MODELS, Forecaster, _is_int
+from .model import FAMILIES, MAX_COUNTRY_MODELS, Forecaster, _is_int, shared_features
 
 # -- candidates ---------------------------------------------------------------------------------
 PRESETS = {
@@ -262,14 +262,15 @@ def train(history: pd.DataFrame, *, family: str = "auto", holdout_campaigns: int
         step(fold.number, f"fold {fold.number + 1} of {len(splits)}: fitting {len(cands)} candidates on "
                           f"campaigns up to {fold.origin}, forecasting {split.holdout_campaigns}")
         train_rows, test_rows = history[split.train], history[split.holdout]
-        for cand in cands:
-            for i, version in enumerate(trials[cand.name]):
-                if should_stop is not None and should_stop():
-                    raise cancelled_error()
-                model = version.estimator(**shared).fit(train_rows)
-                tried[cand.name, i][split.holdout] = model.predict(test_rows)
-                _keep_row_variance(tried_posteriors, (cand.name, i), model, test_rows, split.holdout, len(history))
-                fold_empty.update(adapt.empty_features(model))
+        with shared_features():  # the fold's candidates derive its features once (model.shared_features)
+            for cand in cands:
+                for i, version in enumerate(trials[cand.name]):
+                    if should_stop is not None and should_stop():
+                        raise cancelled_error()
+                    model = version.estimator(**shared).fit(train_rows)
+                    tried[cand.name, i][split.holdout] = model.predict(test_rows)
+                    _keep_row_variance(tried_posteriors, (cand.name, i), model, test_rows, split.holdout, len(history))
+                    fold_empty.update(adapt.empty_features(model))
         for name, pred in backtest.baseline_forecasts(history, split, baseline_season).items():
             base[name][split.holdout] = pred
 

@@ -214,6 +214,26 @@ def test_per_country_global_model_is_fitted_when_a_market_needs_it(history, fami
     assert not np.array_equal(own, glob)
 
 
+def test_shared_features_derive_a_frame_once_with_the_same_forecasts(history):
+    """train's backtest fits several candidates on each fold's rows: inside shared_features they
+    share one fitted CatalogueFeatures (same settings, same frame object), forecasts unchanged."""
+    from engine.forecast.model import shared_features
+
+    past = history[history["campaign"] < history["campaign"].max()]
+    rows = history[history["campaign"] == history["campaign"].max()]
+    with shared_features():
+        linear = Forecaster(family="linear").fit(past)
+        gbm = Forecaster(family="gbm", max_iter=30, per_country=True).fit(past)
+        other = Forecaster(family="gbm", max_iter=30, min_lag=2).fit(past)
+        copy = Forecaster(family="gbm", max_iter=30, per_country=True).fit(past.copy())
+    assert gbm.features_ is linear.features_
+    assert other.features_ is not linear.features_ and copy.features_ is not linear.features_
+    alone = Forecaster(family="gbm", max_iter=30, per_country=True).fit(past)
+    assert alone.features_ is not Forecaster(family="gbm", max_iter=30, per_country=True).fit(past).features_
+    assert np.array_equal(gbm.predict(rows), alone.predict(rows))
+    assert np.array_equal(linear.predict(rows), Forecaster(family="linear").fit(past).predict(rows))
+
+
 def _dump(model) -> "io.BytesIO":
     import io
 
