@@ -185,11 +185,16 @@ class Solver:
         groups: dict[int, list] = {}
         for pair in self.pairs:
             groups.setdefault(id(pair[3]), []).append(pair)
+        # The weights go where they cost less: into the values (n x width multiplications) or into
+        # the indicator's entries (one per entry: the fixed x block pair, n x 70 values on the
+        # demo, has n entries). Either way each sum's terms are the same products w_r * v_r in the
+        # same order: the same numbers to the last bit.
         self.stacked = []
         for members in groups.values():
             E = sparse.vstack([m[2] for m in members], format="csr") if len(members) > 1 else members[0][2]
             ends = np.cumsum([m[2].shape[0] for m in members])
-            self.stacked.append((E, members[0][3], [(m[0], m[1]) for m in members], ends))
+            V = members[0][3]
+            self.stacked.append((E, V, [(m[0], m[1]) for m in members], ends, E.nnz < V.size))
 
     # -- the normal equations ---------------------------------------------------------------
     def gram(self, w: np.ndarray):
@@ -201,8 +206,11 @@ class Solver:
         A_db = np.zeros((P, self.d, b))
         A_bb = np.zeros((P, b, b))
         A_dd[:f, :f] = (self.fixed_c * w[:, None]).T @ self.fixed_c
-        for E, V, members, ends in self.stacked:
-            stacked = E @ (V * w[:, None])
+        for E, V, members, ends, weigh_entries in self.stacked:
+            if weigh_entries:
+                stacked = sparse.csr_matrix((w[E.indices], E.indices, E.indptr), shape=E.shape) @ V
+            else:
+                stacked = E @ (V * w[:, None])
             for (kind, which), R in zip(members, np.split(stacked, ends[:-1])):
                 self._place(kind, which, R, A_dd, A_db, A_bb)
         return A_dd, A_db, A_bb
