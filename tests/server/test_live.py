@@ -130,7 +130,8 @@ def test_a_killed_server_loses_no_job(tmp_path, demo_raw):
     try:
         base = server.url
         dataset = _dataset(base, demo_raw)
-        trained = _job(base, {"kind": "train", "dataset": dataset})
+        # the pooled family alone: what is killed here is a plan; the plan needs a champion
+        trained = _job(base, {"kind": "train", "dataset": dataset, "candidates": ["pooled"]})
         assert wait_job(base, trained)["status"] == "succeeded"
         long_plan = _job(base, {"kind": "plan", "dataset": dataset, "settings": {
             "population": 12, "generations": 100000, "time_limit_s": 8, "seed": 2,
