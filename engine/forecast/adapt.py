@@ -4,6 +4,9 @@ A new company's history is rarely the demo's three years. Rather than fail (or, 
 ``internal`` deep inside a library), ``train`` asks this module what the history can support and
 reports every concession in the result's ``degraded`` list, each ``{"code", "message"}``:
 
+* ``zero_campaigns_left_out``: campaigns whose every row sold 0 units are left out of the forecast
+  and the backtest (``train``; engine.data.zero_campaigns: sales not yet loaded, far more often
+  than demand);
 * ``shorter_holdout``: fewer than 4 campaigns: the backtest tests 1 campaign instead of 2;
 * ``short_training``: a backtest fold fits on a single campaign (2 campaigns in all);
 * ``fewer_folds``: fewer backtest origins than asked fit in the history;

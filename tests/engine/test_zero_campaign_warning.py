@@ -17,7 +17,7 @@ def zero_warnings(units_by_campaign):
 def test_an_all_zero_campaign_is_warned_at_its_first_units_cell():
     (w,) = zero_warnings({"2024-01": [5, 3, 2], "2024-02": [0, 0, 0], "2024-03": [4, 1, 0]})
     assert w.table == "history" and w.row == 5 and w.column == "units" and w.cell == "C5"
-    assert "'2024-02'" in w.message and "fill them in or remove" in w.message
+    assert "'2024-02'" in w.message and "fill them in or remove" in w.message and "leaves it out" in w.message
 
 
 def test_a_campaign_with_some_sales_or_a_history_of_nothing_sold_is_not_warned():
