@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.plan.instance import PlanInstance, _planned_predict, forecast_markets
+from engine.plan.promise import _as_history_pages as as_history_pages
 from engine.plan.promise import _rows as plan_rows
 from engine.plan.rules import evaluate
 
@@ -36,6 +37,8 @@ def _units(model, inst: PlanInstance, slots, p, d, markets, champion: bool = Fal
     """(rows, markets) units of the plan rows (product ``p`` at level ``d`` in ``slots``); the
     champion asked as the search asks it (engine.plan.instance._planned_predict)."""
     rows = plan_rows(inst, inst.products, slots, p, d, markets)
+    if not champion:  # the valuer reads pages beyond the history as the promise does
+        rows = as_history_pages(model, rows)
     predict = _planned_predict(model, inst.products) if champion else model.predict
     return np.clip(np.nan_to_num(np.asarray(predict(rows), dtype=float)), 0.0, None).reshape(len(p), -1)
 

@@ -29,8 +29,9 @@ ETA_CAP = 25.0  # log units above this are treated as this (exp(25) ~ 7e10 units
 # A fitted model keeps the dense x block cross term of its posterior (Posterior.G, float32) up to
 # this many numbers (80 MB as float32): 2,000 products x 366 dense x 5 block columns are 3.7 M.
 MAX_CROSS_ENTRIES = 20_000_000
-# The fixed effects' prior variance (log scale) for the variance of a plan's total: the fit's is
-# flat (FIXED_RIDGE), which gives a direction the history does not identify a variance of 10^6.
+# The fixed effects' prior variance (log scale), in the pooled model's fit (but the intercept's) and
+# in the variance of a plan's total: a flat prior (FIXED_RIDGE) gives a direction the history does not
+# identify a variance of 10^6.
 # N(0, 1) per coefficient, the weakly informative default of regression practice: where the data
 # identify a coefficient they outweigh it (the demo's plans' ranges within 1 %).
 FIXED_PRIOR_VARIANCE = 1.0
@@ -367,7 +368,7 @@ class Solver:
         """The Laplace posterior's covariance at ``eta``, kept in its Schur form."""
         mu = np.exp(np.minimum(eta, ETA_CAP))
         return Posterior.of(*self._schur(*self._penalised(mu / (1.0 + mu / theta), lam_d, lam_b)),
-                            fixed=self.X.fixed.shape[1])
+                            fixed=self.X.fixed.shape[1], lam_d=lam_d)
 
 
 @dataclass
@@ -396,16 +397,19 @@ class Posterior:
     block_cov: np.ndarray  # M_inv + G' S_inv G: each product block's marginal covariance
 
     @classmethod
-    def of(cls, M_inv: np.ndarray, G: np.ndarray, S: np.ndarray, fixed: int = 0) -> "Posterior":
+    def of(cls, M_inv: np.ndarray, G: np.ndarray, S: np.ndarray, fixed: int = 0, lam_d=None) -> "Posterior":
         """From the Schur form; ``fixed``: how many leading dense columns are fixed effects (a
         flat prior in the fit): for the variances of sums they get the weakly informative prior
         ``FIXED_PRIOR_VARIANCE``, so a combination the history cannot tell apart (the cover's
         big slots and page 2's small ones, never the other way round) has a large variance,
-        not 10^6 (a range from 0 to 6 around 45,000 on 2 campaigns of 12 products)."""
+        not 10^6 (a range from 0 to 6 around 45,000 on 2 campaigns of 12 products). ``lam_d``:
+        the precisions the fit already gave the dense columns (the pooled model gives its fixed
+        effects but the intercept this prior in the fit too): the prior is not counted twice."""
         SG = np.einsum("de,peb->pdb", np.linalg.inv(S), G, optimize=True)
         block_cov = M_inv + np.einsum("pdb,pdc->pbc", G, SG, optimize=True)
         weak = S.copy()
-        weak[np.arange(fixed), np.arange(fixed)] += 1.0 / FIXED_PRIOR_VARIANCE
+        have = np.zeros(fixed) if lam_d is None else np.asarray(lam_d[:fixed], dtype=float)
+        weak[np.arange(fixed), np.arange(fixed)] += np.maximum(1.0 / FIXED_PRIOR_VARIANCE - have, 0.0)
         return cls(M_inv=M_inv, G=G, S_inv=np.linalg.inv(weak), block_cov=block_cov)
 
     def compact(self) -> "Posterior":

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from engine.data.dataset import Dataset
+from engine.data.zero_campaigns import describe as describe_campaigns
+from engine.data.zero_campaigns import zero_campaigns
 from engine.errors import FolioError, Problem, infeasible
 
 from . import ga
@@ -29,7 +31,7 @@ from .instance import PlanInstance, build_instance
 from .local import LocalSearch
 from .moves import Mutator, assignment_plan, greedy_plan, perturbed
 from .progress import Monitor
-from .promise import plan_promise, valuer_for
+from .promise import plan_promise, promise_notes, valuer_for
 from .rules import Repairer, evaluate, rule_report
 from .settings import PlanSettings
 
@@ -167,7 +169,7 @@ def plan_catalogue(dataset: Dataset, model, settings: PlanSettings | dict, *,
         "stopped_by": monitor.stopped_by or "generations",
         "settings": settings.to_dict(),
         "layout": _layout(dataset, inst),
-        "degraded": _thin_history_notes(dataset, settings, anomaly),
+        "degraded": _thin_history_notes(dataset, settings, anomaly) + promise_notes(result["totals"], honest["promise"]),
         "objective": objective,
         "greedy_objective": greedy_objective,
         "generations_run": int(generations_run),
@@ -224,6 +226,16 @@ def _layout(dataset: Dataset, inst: PlanInstance) -> dict:
 def _thin_history_notes(dataset: Dataset, settings: PlanSettings, anomaly: CompositionAnomaly) -> list[dict]:
     """What the plan had to do without because the history is too short for it (``degraded``)."""
     notes = []
+    empty = zero_campaigns(dataset.history)
+    if empty:
+        said = describe_campaigns(empty)
+        where = next((w.cell for w in dataset.warnings if getattr(w, "table", None) == "history"
+                      and getattr(w, "column", None) == "units" and str(w.message).startswith(said)
+                      and getattr(w, "cell", None)), None)
+        notes.append(_note("zero_campaigns_left_out", (
+            f"{said} sold 0 units in every row{f' (from history {where})' if where else ''}: left out of the "
+            "forecast, so the expected profit and its range are what the other campaigns support; if those "
+            "sales are missing, fill them in and train again")))
     if settings.cannibalisation is None:
         _, why = placed_rows(dataset.history)
         if why:

@@ -237,7 +237,9 @@ def openapi() -> dict:
                        "promise": {"type": "object", "description": "how the expected figures were "
                                    "made: `valued_by`, `log_sigma` (the range's spread), `level`, "
                                    "`catalogue_log_error` (the error the whole catalogue shares), "
-                                   "`catalogue_source`, `log_sigma_parts` (catalogue, products, noise)"},
+                                   "`catalogue_source`, `log_sigma_parts` (catalogue, products, noise), "
+                                   "`pages_beyond_history` (null, or `rows`, `last_page`, `valued_as_page`: "
+                                   "rows on pages the history never showed)"},
                        "rules": {"type": "array", "description": "each hard rule: rule, limit, value, kept, "
                                  "and in a planner's words `label`, `limit_text`, `value_text` (what the "
                                  "pane and result.xlsx show)"},
