@@ -38,3 +38,21 @@ def test_no_cell_is_lifted_beyond_the_best_placement_the_history_shows():
         for _, row in own.iterrows():
             t = 0 if row["page"] == 1.0 else 1
             assert ref[i, t, 0, 0] >= row["units"] * (1 - 1e-9)
+
+
+def test_a_page_after_the_history_lifts_no_more_than_the_page_it_shows_that_lifts_least():
+    """Pages 1-3 only, later pages selling MORE within products (a slope read off 3 pages): page
+    12 of a 24-page layout is not credited with that slope, nor with page 3's lift."""
+    rows = []
+    for c, campaign in enumerate(("2024-01", "2024-02", "2024-03")):
+        for i in range(9):
+            page = 1.0 + (i + c) % 3
+            rows.append({"campaign": campaign, "product_id": f"P{i}", "category": "skin", "page": page,
+                         "slot_size": 0.25, "featured": 0, "discount": 0.0, "units": (50.0 + 10 * i) * page})
+    history = pd.DataFrame(rows)
+    products = pd.DataFrame({"product_id": [f"P{i}" for i in range(9)], "category": ["skin"] * 9})
+    slot_types = pd.DataFrame({"page": [1.0, 2.0, 3.0, 12.0], "slot_size": [0.25] * 4, "featured": [0] * 4})
+    ref = reference_units(history, products, slot_types, np.array([0.0]), [])
+    least = ref[:, :3, 0, 0].min(axis=1)
+    assert np.all(ref[:, 3, 0, 0] <= least * (1 + 1e-9))
+    assert np.all(ref[:, 3, 0, 0] < ref[:, 2, 0, 0] * 0.9)  # page 3, the history's best, is not its reading
