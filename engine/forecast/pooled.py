@@ -100,7 +100,7 @@ MIN_SMOOTH_SHARE = 0.55
 # its plan 94.3 -> 94.1 % of the true optimum with it); each product's loading on it has a Student-t
 # prior whose tail the data choose (engine.forecast.tails): most products do not follow it.
 MIN_FACTOR_CAMPAIGNS = 5
-HEAVY_TAILED = ("product_factor",)
+HEAVY_TAILED = ("product_factor", "category_phase")
 # The placement columns whose per-product mean enters as a fixed effect (PooledRegressor._usual_placement).
 USUAL_PLACEMENT = ("off_catalogue", "log_page", "log_slot_size", "featured")
 MIN_USUAL_PRODUCTS = 20  # products with history per usual-placement column (their effects are read between products)
@@ -449,6 +449,8 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
         names = np.array(self.block_)
         for g, nu in self.tails_.items():  # a new product's coefficient: the t's variance
             cols = np.flatnonzero(names == g)
+            if not len(cols):  # a shared term (its unseen levels: the scale, as a Gaussian term's)
+                continue
             self.prior_block_[cols] = tails.prior_variance(
                 variances[g], nu, beta_b[:, cols], np.einsum("pjj->pj", self.block_cov_[:, cols][:, :, cols]))
         self.variances_ = variances
@@ -468,7 +470,8 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
         tails stay and only the weights follow the coefficients. Leaves the coefficients in
         ``_beta`` and the weights in ``_weights``."""
         solver = Solver(design, y)
-        weights = {g: np.ones(design.n_products) for g in self.tails_}
+        # a heavy-tailed product term: a weight per product; a shared term: one per coefficient
+        weights = {g: np.ones(len(groups[g][0]) or design.n_products) for g in self.tails_}
         lam_d, lam_b = self._penalties(groups, variances, design, weights)
         beta_d, beta_b, eta = solver.mode(lam_d, lam_b, theta, *solver.start(), max_iter=6, rtol=1e-5)
         last_share: dict[str, float] = {}
@@ -480,9 +483,9 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
             for g, (dense_cols, block_cols) in groups.items():
                 coefs = np.concatenate([beta_d[dense_cols], beta_b[:, block_cols].reshape(-1)])
                 if g in self.tails_:
-                    post_var, prior = diag_b[:, block_cols], lam_b[:, block_cols]
+                    coef, post_var, prior = self._tail_view(g, groups, beta_d, beta_b, diag_d, diag_b, lam_d, lam_b)
                     if learn:
-                        bhat, v = tails.data_estimates(beta_b[:, block_cols], post_var, prior)
+                        bhat, v = tails.data_estimates(coef, post_var, prior)
                         nus = tails.NU_GRID if outer % TAIL_EVERY == 0 else (self.tails_[g],)
                         s2, nu, _ = tails.fit_tail(bhat, v, variances[g], nus)
                         new[g], tails_new[g] = float(np.clip(s2, MIN_VARIANCE, MAX_VARIANCE)), nu
@@ -508,14 +511,24 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
                 variances = new
                 self.tails_.update(tails_new)
             for g in self.tails_:
-                cols = groups[g][1]
-                weights[g] = tails.weights(beta_b[:, cols], diag_b[:, cols], variances[g], self.tails_[g])
+                coef, post_var, _ = self._tail_view(g, groups, beta_d, beta_b, diag_d, diag_b, lam_d, lam_b)
+                weights[g] = tails.weights(coef, post_var, variances[g], self.tails_[g])
             lam_d, lam_b = self._penalties(groups, variances, design, weights)
             if moving < self.tol and gain < 1e-6:
                 break
         self._beta = (beta_d, beta_b)
         self._weights = weights
         return variances, theta, solver
+
+    @staticmethod
+    def _tail_view(g, groups, beta_d, beta_b, diag_d, diag_b, lam_d, lam_b):
+        """A heavy-tailed group's coefficients, posterior variances and prior precisions as
+        engine.forecast.tails reads them, (units, q) with one prior weight per unit: a product
+        term's per product (its q columns), a shared term's per coefficient (q = 1)."""
+        dense_cols, block_cols = groups[g]
+        if len(dense_cols):
+            return beta_d[dense_cols][:, None], diag_d[dense_cols][:, None], lam_d[dense_cols][:, None]
+        return beta_b[:, block_cols], diag_b[:, block_cols], lam_b[:, block_cols]
 
     def _carried(self, position: np.ndarray) -> np.ndarray:
         """Positions as the shared trend reads them: beyond the history's last campaign, each step
@@ -661,8 +674,10 @@ class PooledRegressor(RegressorMixin, BaseEstimator):
         lam_d[1:design.fixed.shape[1]] = 1.0 / FIXED_PRIOR_VARIANCE
         lam_b = np.zeros((design.n_products, design.block_size))
         for g, (dense_cols, block_cols) in groups.items():
-            lam_d[dense_cols] = 1.0 / variances[g]
             w = (weights or {}).get(g)
+            if len(dense_cols):  # a shared term: a heavy-tailed one's weight per coefficient
+                lam_d[dense_cols] = (1.0 if w is None else w) / variances[g]
+                continue
             lam_b[:, block_cols] = (1.0 if w is None else w[:, None]) / variances[g]
         return lam_d, lam_b
 
