@@ -50,12 +50,17 @@ run-https: setup certs
 	$(PY) -m server --host 127.0.0.1 --port $(HTTPS_PORT) --data-dir $(DATA) \
 		--certfile $(CERTS)/localhost.crt --keyfile $(CERTS)/localhost.key
 
+# pytest on two processes (pytest-xdist), a file's tests together on one of them (--dist
+# loadfile: module fixtures such as a trained model are built once); PYTEST_WORKERS=0 runs it in one
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
 test: $(VENV)/.dev build
 	npm test
-	$(PY) -m pytest
+	$(PYTEST)
 
 test-py: $(VENV)/.dev
-	$(PY) -m pytest
+	$(PYTEST)
 
 test-js: node_modules/.installed
 	npm test
