@@ -51,9 +51,11 @@ run-https: setup certs
 		--certfile $(CERTS)/localhost.crt --keyfile $(CERTS)/localhost.key
 
 # pytest on two processes (pytest-xdist), a file's tests together on one of them (--dist
-# loadfile: module fixtures such as a trained model are built once); PYTEST_WORKERS=0 runs it in one
+# loadfile: module fixtures such as a trained model are built once); PYTEST_WORKERS=0 runs it in
+# one. Schemathesis' cases do not run under xdist: its file runs on its own, in one process.
 PYTEST_WORKERS ?= 2
-PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+SCHEMATHESIS := tests/hardening/test_schemathesis.py
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=$(SCHEMATHESIS) && $(PY) -m pytest $(SCHEMATHESIS)
 
 test: $(VENV)/.dev build
 	npm test
