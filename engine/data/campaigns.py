@@ -94,9 +94,11 @@ def _sort_order(campaigns: pd.Series) -> list:
         return sorted(values.tolist(), key=str)
 
 
-def _dated(history: pd.DataFrame) -> tuple[str, pd.Series] | None:
+def campaign_dates(history: pd.DataFrame) -> tuple[str, pd.Series] | None:
     """(the date column's name, each campaign's first date in sort order), for the history's first
-    column (outside the contract's) whose every value is a date; None when there is none."""
+    column (outside the contract's) whose every value is a date and that dates two campaigns or
+    more; None when there is none. The one reading of "when did each campaign run" (the cadence
+    reads its season from it, the order warning checks the sort order against it)."""
     for name in history.columns:
         if name in _CONTRACT:
             continue
@@ -145,7 +147,7 @@ def campaign_order_warning(history: pd.DataFrame, rows: list[int], header: list)
     docstring), located at the first row of the id it names; None otherwise."""
     if "campaign" not in history.columns:
         return None
-    dated = _dated(history)
+    dated = campaign_dates(history)
     if dated is not None:  # the dates say when the campaigns ran: they decide
         return _date_order_warning(history, rows, header, *dated)
     values = history["campaign"].dropna()

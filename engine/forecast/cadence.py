@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.data.columns import ISO_DATE, canonical_columns, date_values
+from engine.data.campaigns import campaign_dates
+from engine.data.columns import ISO_DATE, canonical_columns
 
 from .backtest import campaign_order
 
@@ -35,8 +36,6 @@ DAYS_PER_YEAR = 365.25
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(\d{4})[-_/ ]?Q([1-4])$", re.IGNORECASE)
 _YEAR_NUMBER = re.compile(r"^(\d{4})[-_/. ](\d{1,3})$")
-_CONTRACT = frozenset({"campaign", "product_id", "units", "country", "category", "brand", "price",
-                       "discount", "page", "slot_size", "featured"})
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ def infer_cadence(history: pd.DataFrame) -> Cadence:
     order = campaign_order(history["campaign"])
     if len(order) < 2:
         return Cadence(0, "none", "one campaign says nothing about how often campaigns come")
-    found = _from_date_column(history, order)
+    found = _from_date_column(history)
     if found is not None:
         return found
     texts = [_as_text(c) for c in order]
@@ -101,19 +100,12 @@ def _from_days(dates: list, what: str, source: str) -> Cadence:
                                    f"{per_year:.1f} per year")
 
 
-def _from_date_column(history: pd.DataFrame, order: list) -> Cadence | None:
-    for name in history.columns:
-        if name in _CONTRACT:
-            continue
-        dates = date_values(history[name])
-        if dates is None:
-            continue
-        first = dates.groupby(history["campaign"]).min()
-        first = first.reindex(order).dropna()
-        if len(first) < 2:
-            continue
-        return _from_days(list(first), f"date column '{name}'", "date column")
-    return None
+def _from_date_column(history: pd.DataFrame) -> Cadence | None:
+    dated = campaign_dates(history)
+    if dated is None:
+        return None
+    name, first = dated
+    return _from_days(list(first), f"date column '{name}'", "date column")
 
 
 def _ids_as_dates(texts: list[str]) -> Cadence | None:
