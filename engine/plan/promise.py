@@ -257,7 +257,7 @@ def promise_notes(totals: dict, record: dict) -> list[dict]:
                            totals.get(f"expected_{key}"))
     if low is not None and high is not None and expected is not None and low > 0 and high >= LOOSE_RANGE * low:
         notes.append(_note("loose_promise", (
-            f"the history supports the expected {key} ({expected:,.0f}) only loosely: its 80 % range "
+            f"the history supports the expected {key} ({expected:,.0f}) only loosely: its 80\u00a0% range "
             f"{low:,.0f} to {high:,.0f} spans a factor of {high / low:.1f}; more campaigns of history narrow it")))
     return notes
 
