@@ -11,12 +11,13 @@ success whose figures are NaN/inf or a range that does not hold its own figure i
     .venv/bin/python bench/sweep_odd_api.py --url http://127.0.0.1:8791 [--only NAME ...]
 
 Prints one line per case and job; writes the whole record as JSON with ``--out``. About 10 min
-on 2 shared cores for the 46 cases. Last run (main after the odd fixes): no job ended
-``internal``; every success finite; the 80 % range held its expected value on all but the two
-all-zero-campaign cases (warned at upload, see engine/data/zero_campaigns.py). Those two since
-such a campaign is left out of train and the valuation (main aaf0e87, ``--only
-last_campaign_all_zero first_campaign_all_zero``): expected 213,649 in 170,037-261,044 and
-196,086 in 156,739-238,781, each a plan forecast of 213,900 / 196,223; the range holds.
+on 2 shared cores for the 46 cases. Last run (main c5987a9, after the short-history priors and
+the category-phase Student-t prior): no job ended ``internal`` (132 succeeded; 6 refused at
+submission, 422 ``invalid_table`` or ``invalid_settings``; 6 failed with their codes,
+``insufficient_data`` for a single campaign, ``infeasible`` for rules no catalogue can keep);
+every success finite; the 80 % range held its expected value on all 36 plans, the two
+all-zero-campaign cases included (such a campaign is now left out of train and the valuation,
+engine/data/zero_campaigns.py).
 """
 
 from __future__ import annotations
